@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace Argus.Client;
+
+/// <summary>Registers the Argus SDK.</summary>
+public static class ArgusClientExtensions
+{
+    /// <summary>
+    /// Adds an Orleans client connected to the Argus cluster and <see cref="IArgusClient"/>. The client connects when
+    /// the host starts.
+    /// </summary>
+    public static IHostApplicationBuilder AddArgusClient(this IHostApplicationBuilder builder, Action<ArgusClientOptions>? configure = null)
+    {
+        var options = new ArgusClientOptions();
+        configure?.Invoke(options);
+        builder.Services.Configure<ArgusClientOptions>(o =>
+        {
+            o.GatewayPorts = options.GatewayPorts;
+            o.DefaultTimeout = options.DefaultTimeout;
+        });
+        builder.UseOrleansClient(client =>
+        {
+            client.UseLocalhostClustering([.. options.GatewayPorts]);
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = ClusterIdentity.ClusterId;
+                o.ServiceId = ClusterIdentity.ServiceId;
+            });
+        });
+        builder.Services.AddSingleton<IArgusClient, ArgusClient>();
+        return builder;
+    }
+}

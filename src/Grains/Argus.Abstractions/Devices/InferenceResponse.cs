@@ -1,0 +1,44 @@
+using Argus.Errors;
+
+namespace Argus.Devices;
+
+/// <summary>One class of a classification result.</summary>
+[GenerateSerializer, Immutable, Alias("Argus.Devices.ClassScore")]
+public sealed record ClassScore([property: Id(0)] int Index, [property: Id(1)] string Label, [property: Id(2)] float Score);
+
+/// <summary>The answer for one item of a request: a result or an error, never both.</summary>
+[GenerateSerializer, Immutable, Alias("Argus.Devices.ItemResult")]
+public sealed record ItemResult
+{
+    /// <summary>Why this item failed; null when it succeeded.</summary>
+    [Id(0)] public InferenceError? Error { get; init; }
+
+    /// <summary>The L2-normalised embedding (task <c>embedding</c>).</summary>
+    [Id(1)] public float[]? Embedding { get; init; }
+
+    /// <summary>The top-k classes, best first (task <c>classification</c>).</summary>
+    [Id(2)] public IReadOnlyList<ClassScore>? Classes { get; init; }
+
+    /// <summary>The model's output for this item, unchanged (when <see cref="OutputKind.Raw"/> was asked for).</summary>
+    [Id(3)] public float[]? Raw { get; init; }
+
+    /// <summary>Time the item waited in the device's queue.</summary>
+    [Id(4)] public double QueueMs { get; init; }
+
+    /// <summary>Time the batch that carried this item took to run.</summary>
+    [Id(5)] public double ComputeMs { get; init; }
+
+    /// <summary>How many items that batch carried.</summary>
+    [Id(6)] public int BatchSize { get; init; }
+
+    /// <summary>A failed item.</summary>
+    public static ItemResult Failed(InferenceError error) => new() { Error = error };
+}
+
+/// <summary>The answer to an <see cref="InferenceRequest"/>: one <see cref="ItemResult"/> per input, in input order.</summary>
+[GenerateSerializer, Immutable, Alias("Argus.Devices.InferenceResponse")]
+public sealed record InferenceResponse(
+    [property: Id(0)] string Model,
+    [property: Id(1)] string Version,
+    [property: Id(2)] string Device,
+    [property: Id(3)] IReadOnlyList<ItemResult> Items);

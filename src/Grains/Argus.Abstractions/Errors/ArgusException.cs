@@ -1,0 +1,41 @@
+namespace Argus.Errors;
+
+/// <summary>The base of every error Argus reports to a caller.</summary>
+[GenerateSerializer, Alias("Argus.Errors.ArgusException")]
+public class ArgusException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ArgusException(string message) : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public ArgusException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>No model of that name is loaded.</summary>
+[GenerateSerializer, Alias("Argus.Errors.UnknownModelException")]
+public sealed class UnknownModelException(string model)
+    : ArgusException($"Unknown model '{model}'.")
+{
+    /// <summary>The model asked for.</summary>
+    [Id(0)] public string Model { get; } = model;
+}
+
+/// <summary>The device is still loading or warming its models; retry shortly.</summary>
+[GenerateSerializer, Alias("Argus.Errors.NotReadyException")]
+public sealed class NotReadyException(string message) : ArgusException(message);
+
+/// <summary>The input is unusable: the reason says why. Never retried.</summary>
+[GenerateSerializer, Alias("Argus.Errors.BadInputException")]
+public sealed class BadInputException(string message) : ArgusException(message);
+
+/// <summary>The cluster cannot answer within the deadline or its queues are full; retry after <see cref="RetryAfter"/>.</summary>
+[GenerateSerializer, Alias("Argus.Errors.OverloadedException")]
+public sealed class OverloadedException(string message, TimeSpan retryAfter) : ArgusException(message)
+{
+    /// <summary>When a retry has a fair chance.</summary>
+    [Id(0)] public TimeSpan RetryAfter { get; } = retryAfter;
+}

@@ -1,0 +1,120 @@
+using Argus.Devices;
+using Argus.Errors;
+using Argus.Inference.Batching;
+using Argus.Inference.Devices;
+using Argus.Inference.Imaging;
+using Argus.Models;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace Argus.Grains.Devices;
+
+/// <summary>
+/// The addressable face of one device of its silo. Thin: the silo-wide <see cref="DeviceRuntime"/> owns the sessions
+/// and the batcher, so deactivating this grain never unloads a model. Reentrant, so concurrent requests pile up into
+/// batches; decoding and inference run off the Orleans scheduler.
+/// </summary>
+[Reentrant]
+[DevicePlacement]
+internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo) : Grain, IDeviceGrain
+{
+    private DeviceKey _key;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _key = DeviceKey.Parse(this.GetPrimaryKeyString());
+        if (_key.Silo != silo.Name)
+        {
+            throw new InvalidOperationException($"Device '{_key}' belongs to silo '{_key.Silo}', not to '{silo.Name}'.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<InferenceResponse> InferAsync(Immutable<InferenceRequest> request, CancellationToken cancellationToken)
+    {
+        var r = request.Value;
+        var device = ReadyDevice();
+        var model = device.FindModel(r.Model) ?? throw new UnknownModelException(r.Model);
+        var items = new Task<ItemResult>[r.Inputs.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var input = r.Inputs[i];
+            items[i] = Task.Run(() => RunItemAsync(device, model, input, r, cancellationToken), CancellationToken.None);
+        }
+
+        return new InferenceResponse(model.Name, model.Version, _key.ToString(), await Task.WhenAll(items));
+    }
+
+    public Task<DeviceStatus> GetStatusAsync()
+    {
+        var target = runtime.Targets.FirstOrDefault(t => t.Device == _key.Device)
+            ?? throw new InvalidOperationException($"Silo '{silo.Name}' has no device '{_key.Device}'.");
+        var device = runtime.FindDevice(_key.Device);
+        var stats = device?.Batcher.GetStats();
+        var depth = Enum.GetValues<Lane>().ToDictionary(l => l, l => stats?.QueueDepth[(int)l] ?? 0);
+        var busy = stats is null || stats.Uptime <= TimeSpan.Zero ? 0 : stats.Busy / stats.Uptime;
+        return Task.FromResult(new DeviceStatus(
+            _key.ToString(), target.Kind, target.Provider, target.Note, device is not null,
+            device?.Models.Select(ModelDescriptions.Describe).ToArray() ?? [], depth, stats?.Batches ?? 0, stats?.Items ?? 0, busy));
+    }
+
+    private InferenceDevice ReadyDevice()
+    {
+        if (!runtime.IsReady)
+        {
+            throw new NotReadyException($"Silo '{silo.Name}' is still loading its models.");
+        }
+
+        return runtime.FindDevice(_key.Device)
+            ?? throw new InvalidOperationException($"Silo '{silo.Name}' has no device '{_key.Device}'.");
+    }
+
+    private async Task<ItemResult> RunItemAsync(
+        InferenceDevice device, LoadedModel model, InferenceInput input, InferenceRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var prepared = (input.Image, input.Tensor) switch
+            {
+                ({ } image, null) => model.PrepareImage(image, runtime.ImageLimits),
+                (null, { } tensor) => model.PrepareTensor(tensor),
+                _ => throw new InvalidInputException("Each input needs either an image or a tensor, not both or neither."),
+            };
+            var result = await device.RunAsync(model, prepared, (BatchLane)request.Lane, request.Deadline, cancellationToken);
+            var item = new ItemResult
+            {
+                QueueMs = result.QueueTime.TotalMilliseconds,
+                ComputeMs = result.ComputeTime.TotalMilliseconds,
+                BatchSize = result.BatchSize,
+            };
+            if (request.Output == OutputKind.Raw)
+            {
+                return item with { Raw = result.Output };
+            }
+
+            var output = model.Postprocess(result.Output);
+            return item with
+            {
+                Embedding = output.Embedding,
+                Classes = output.Classes?.Select(c => new ClassScore(c.Index, c.Label, c.Score)).ToArray(),
+            };
+        }
+        catch (InvalidInputException e)
+        {
+            return ItemResult.Failed(new InferenceError(ErrorKind.BadInput, e.Message));
+        }
+        catch (InferenceRejectedException e)
+        {
+            return ItemResult.Failed(new InferenceError(ErrorKind.Overloaded, e.Message, e.RetryAfter.TotalMilliseconds));
+        }
+        catch (OperationCanceledException)
+        {
+            return ItemResult.Failed(new InferenceError(ErrorKind.Cancelled, "The caller cancelled the request."));
+        }
+        catch (ItemFailedException e)
+        {
+            return ItemResult.Failed(new InferenceError(ErrorKind.Internal, e.Message));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Argus.Devices;
+using Orleans.Placement;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+
+namespace Argus.Grains.Devices;
+
+/// <summary>Places a device grain on the silo its key names, and nowhere else.</summary>
+[GenerateSerializer, Immutable, Alias("Argus.Grains.Devices.DevicePlacement")]
+public sealed class DevicePlacement : PlacementStrategy
+{
+    internal static readonly DevicePlacement Instance = new();
+}
+
+/// <summary>Marks a grain class as placed by <see cref="DevicePlacement"/>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class DevicePlacementAttribute() : PlacementAttribute(DevicePlacement.Instance);
+
+/// <summary>
+/// Finds the active silo whose name is the key's silo part. A device belongs to its silo's hardware: activating it
+/// anywhere else would be wrong, so a key naming an absent silo fails instead of landing elsewhere.
+/// </summary>
+internal sealed class DevicePlacementDirector(IClusterMembershipService membership) : IPlacementDirector
+{
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var key = DeviceKey.Parse(target.GrainIdentity.Key.ToString()!);
+        var compatible = context.GetCompatibleSilos(target);
+        foreach (var member in membership.CurrentSnapshot.Members.Values)
+        {
+            if (member.Status == SiloStatus.Active && member.Name == key.Silo && compatible.Contains(member.SiloAddress))
+            {
+                return Task.FromResult(member.SiloAddress);
+            }
+        }
+
+        throw new OrleansException($"Device '{key}' names silo '{key.Silo}', which is not an active member of the cluster.");
+    }
+}

@@ -1,0 +1,27 @@
+namespace Argus.Inference.Batching;
+
+/// <summary>The unit of work: one item, its lane and deadline, and its own completion.</summary>
+internal sealed class BatchItem(float[] input, BatchLane lane, DateTime enqueuedAt, DateTime deadline)
+{
+    private readonly TaskCompletionSource<BatchItemResult> _completion =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public float[] Input { get; } = input;
+
+    public BatchLane Lane { get; } = lane;
+
+    public DateTime EnqueuedAt { get; } = enqueuedAt;
+
+    public DateTime Deadline { get; } = deadline;
+
+    /// <summary>Its place in its queue while it waits; null once taken or removed.</summary>
+    public LinkedListNode<BatchItem>? Node { get; set; }
+
+    public Task<BatchItemResult> Completion => _completion.Task;
+
+    public bool Complete(BatchItemResult result) => _completion.TrySetResult(result);
+
+    public bool Fail(Exception error) => _completion.TrySetException(error);
+
+    public bool Cancel(CancellationToken token) => _completion.TrySetCanceled(token);
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Argus.Inference.Batching;
+using Argus.Inference.Models;
+using Argus.Inference.Sessions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Inference.Devices;
+
+/// <summary>
+/// The silo-wide owner of every device, its model sessions and its batcher. Created at start-up and loaded in the
+/// background (so liveness answers at once, readiness once every model is warm); lives as long as the process, so a
+/// grain deactivation never unloads a model or causes a cold start.
+/// </summary>
+public sealed partial class DeviceRuntime(
+    IOptions<InferenceOptions> options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILoggerFactory loggers) : IHostedService, IDisposable
+{
+    private readonly ILogger _logger = loggers.CreateLogger<DeviceRuntime>();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IReadOnlyList<InferenceDevice> _devices = [];
+    private IReadOnlyList<ExecutionTarget> _targets = [];
+
+    /// <summary>True once every model is loaded and warm on every device.</summary>
+    public bool IsReady => _ready.Task.IsCompletedSuccessfully;
+
+    /// <summary>Completes when the runtime is ready; faults when loading failed.</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>The devices (empty until ready).</summary>
+    public IReadOnlyList<InferenceDevice> Devices => _devices;
+
+    /// <summary>The devices this silo serves on, known before the models are loaded.</summary>
+    public IReadOnlyList<ExecutionTarget> Targets => _targets;
+
+    /// <summary>The device of that name, or null (also while loading).</summary>
+    public InferenceDevice? FindDevice(string name) => _devices.FirstOrDefault(d => d.Name == name);
+
+    /// <summary>The image limits in force.</summary>
+    public Imaging.ImageLimits ImageLimits => options.Value.Images;
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _targets = ExecutionTarget.Discover(options.Value);
+        _ = Task.Run(Load, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var device in _devices)
+        {
+            device.Dispose();
+        }
+
+        _devices = [];
+    }
+
+    private void Load()
+    {
+        try
+        {
+            List<InferenceDevice> devices = [];
+            foreach (var target in _targets)
+            {
+                devices.Add(LoadDevice(target));
+            }
+
+            _devices = devices;
+            _ready.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            LogLoadFailed(_logger, e);
+            _ready.TrySetException(e);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    private InferenceDevice LoadDevice(ExecutionTarget target)
+    {
+        var o = options.Value;
+        var batcher = new MicroBatcher(target.Device, time, loggers.CreateLogger<MicroBatcher>());
+        List<LoadedModel> models = [];
+        try
+        {
+            foreach (var m in o.Models)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var session = OnnxModel.Load(
+                    Resolve(m.Path), m.PreprocessPath is null ? null : Resolve(m.PreprocessPath),
+                    [3, m.Preprocess.Height, m.Preprocess.Width],
+                    () => target.CreateSessionOptions(o.IntraOpThreads));
+                var itemCost = WarmUp(session, m.Batching.MaxBatchSize);
+                var labels = m.LabelsPath is null ? [] : File.ReadAllLines(Resolve(m.LabelsPath)).Where(l => l.Length > 0).ToArray();
+                var queue = batcher.Register(m.Name, m.Batching, session, itemCost);
+                models.Add(new LoadedModel(m, session, labels, queue));
+                LogModelLoaded(_logger, m.Name, m.Version, target.Device, target.Provider,
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds, itemCost.TotalMilliseconds);
+            }
+        }
+        catch
+        {
+            batcher.Dispose();
+            models.ForEach(m => m.Dispose());
+            throw;
+        }
+
+        batcher.Start();
+        return new InferenceDevice(target, batcher, models);
+    }
+
+    /// <summary>Runs a batch of 1 and a full batch so the first request is not a cold one; returns the cost per item.</summary>
+    private static TimeSpan WarmUp(OnnxModel session, int maxBatchSize)
+    {
+        var zero = new float[session.Input.ItemLength];
+        session.Run([zero]);
+        var batch = Enumerable.Repeat(zero, maxBatchSize).ToArray();
+        var started = Stopwatch.GetTimestamp();
+        session.Run(batch);
+        return Stopwatch.GetElapsedTime(started) / maxBatchSize;
+    }
+
+    private static string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Model {Model} v{Version} warm on {Device} ({Provider}) in {LoadMs:F0} ms, {ItemMs:F1} ms per item")]
+    private static partial void LogModelLoaded(ILogger logger, string model, string version, string device, string provider, double loadMs, double itemMs);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed; the silo stops")]
+    private static partial void LogLoadFailed(ILogger logger, Exception error);
+}

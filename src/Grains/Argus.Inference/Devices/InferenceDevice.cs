@@ -1,0 +1,47 @@
+using Argus.Inference.Batching;
+using Argus.Inference.Sessions;
+
+namespace Argus.Inference.Devices;
+
+/// <summary>One device of this silo: its warm model sessions and the batcher in front of them.</summary>
+public sealed class InferenceDevice : IDisposable
+{
+    private readonly Dictionary<string, LoadedModel> _models;
+
+    internal InferenceDevice(ExecutionTarget target, MicroBatcher batcher, IEnumerable<LoadedModel> models)
+    {
+        Target = target;
+        Batcher = batcher;
+        _models = models.ToDictionary(m => m.Name, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The device's name on its silo, e.g. <c>cpu0</c>.</summary>
+    public string Name => Target.Device;
+
+    /// <summary>What it runs on.</summary>
+    public ExecutionTarget Target { get; }
+
+    /// <summary>The device's scheduler.</summary>
+    public MicroBatcher Batcher { get; }
+
+    /// <summary>The loaded models.</summary>
+    public IReadOnlyCollection<LoadedModel> Models => _models.Values;
+
+    /// <summary>The model of that name, or null.</summary>
+    public LoadedModel? FindModel(string name) => _models.GetValueOrDefault(name);
+
+    /// <summary>Queues one prepared input on the model's queue of this device.</summary>
+    public Task<BatchItemResult> RunAsync(
+        LoadedModel model, float[] input, BatchLane lane, DateTime deadline, CancellationToken cancellationToken) =>
+        Batcher.SubmitAsync(model.Queue, input, lane, deadline, cancellationToken);
+
+    /// <summary>Stops the batcher (queued items are rejected), then frees the sessions.</summary>
+    public void Dispose()
+    {
+        Batcher.Dispose();
+        foreach (var model in _models.Values)
+        {
+            model.Dispose();
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System.Buffers.Binary;
+
+namespace Argus.Inference.Imaging;
+
+/// <summary>An encoded image's format.</summary>
+public enum ImageFormat
+{
+    /// <summary>JPEG (JFIF, EXIF).</summary>
+    Jpeg,
+
+    /// <summary>PNG.</summary>
+    Png,
+
+    /// <summary>Windows bitmap.</summary>
+    Bmp,
+
+    /// <summary>WebP (lossy, lossless or extended).</summary>
+    WebP,
+}
+
+/// <summary>
+/// What an encoded image's header declares, read without decoding: the format and the size it claims. Lets the
+/// decoder refuse a decompression bomb (a tiny file that declares a huge image) or a truncated file before it costs memory.
+/// </summary>
+public readonly record struct ImageHeader(ImageFormat Format, int Width, int Height)
+{
+    // Byte literals, not u8 strings: "\xFF"u8 would be the UTF-8 encoding of U+00FF.
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private static ReadOnlySpan<byte> JpegEndOfImage => [0xFF, 0xD9];
+
+    /// <summary>Reads the header, or explains why the bytes are not a supported, complete image.</summary>
+    public static ImageHeader Read(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            throw new InvalidInputException("The image is empty (zero bytes).");
+        }
+
+        if (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
+        {
+            return ReadJpeg(data);
+        }
+
+        if (data.StartsWith(PngSignature))
+        {
+            return ReadPng(data);
+        }
+
+        if (data.Length >= 26 && data.StartsWith("BM"u8))
+        {
+            return ReadBmp(data);
+        }
+
+        if (data.Length >= 30 && data.StartsWith("RIFF"u8) && data[8..12].SequenceEqual("WEBP"u8))
+        {
+            return ReadWebP(data);
+        }
+
+        throw new InvalidInputException("Not a supported image: expected JPEG, PNG, BMP or WebP.");
+    }
+
+    private static ImageHeader ReadJpeg(ReadOnlySpan<byte> data)
+    {
+        var pos = 2;
+        while (pos + 4 <= data.Length)
+        {
+            if (data[pos] != 0xFF)
+            {
+                throw new InvalidInputException("Corrupt JPEG: bad marker.");
+            }
+
+            var marker = data[pos + 1];
+            if (marker == 0xFF)
+            {
+                pos++; // fill byte
+                continue;
+            }
+
+            var length = BinaryPrimitives.ReadUInt16BigEndian(data[(pos + 2)..]);
+            var isFrame = marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC;
+            if (isFrame)
+            {
+                if (pos + 9 > data.Length)
+                {
+                    break;
+                }
+
+                var height = BinaryPrimitives.ReadUInt16BigEndian(data[(pos + 5)..]);
+                var width = BinaryPrimitives.ReadUInt16BigEndian(data[(pos + 7)..]);
+                if (!EndsWithJpegEoi(data, pos))
+                {
+                    throw new InvalidInputException("Truncated JPEG: the end-of-image marker is missing.");
+                }
+
+                return new ImageHeader(ImageFormat.Jpeg, width, height);
+            }
+
+            if (marker == 0xDA)
+            {
+                break; // start of scan before any frame header
+            }
+
+            pos += 2 + length;
+        }
+
+        throw new InvalidInputException("Truncated or corrupt JPEG: no frame header.");
+    }
+
+    /// <summary>
+    /// A complete JPEG ends with FF D9. Encoders and cameras may append padding or trailers, so the marker is looked
+    /// for near the end, after the frame header (an embedded thumbnail's own marker sits before it).
+    /// </summary>
+    private static bool EndsWithJpegEoi(ReadOnlySpan<byte> data, int frameStart)
+    {
+        var tailStart = Math.Max(frameStart, data.Length - 4096);
+        return data[tailStart..].LastIndexOf(JpegEndOfImage) >= 0;
+    }
+
+    private static ImageHeader ReadPng(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 24 || !data[12..16].SequenceEqual("IHDR"u8))
+        {
+            throw new InvalidInputException("Truncated or corrupt PNG: no IHDR chunk.");
+        }
+
+        var width = BinaryPrimitives.ReadUInt32BigEndian(data[16..]);
+        var height = BinaryPrimitives.ReadUInt32BigEndian(data[20..]);
+        if (data.Length < 24 + 12 || !data[^8..^4].SequenceEqual("IEND"u8))
+        {
+            throw new InvalidInputException("Truncated PNG: the IEND chunk is missing.");
+        }
+
+        return new ImageHeader(ImageFormat.Png, Clamp(width), Clamp(height));
+    }
+
+    private static ImageHeader ReadBmp(ReadOnlySpan<byte> data)
+    {
+        var headerSize = BinaryPrimitives.ReadUInt32LittleEndian(data[14..]);
+        int width, height;
+        if (headerSize == 12)
+        {
+            width = BinaryPrimitives.ReadUInt16LittleEndian(data[18..]);
+            height = BinaryPrimitives.ReadUInt16LittleEndian(data[20..]);
+        }
+        else
+        {
+            width = BinaryPrimitives.ReadInt32LittleEndian(data[18..]);
+            height = Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(data[22..])); // negative: stored top-down
+        }
+
+        var fileSize = BinaryPrimitives.ReadUInt32LittleEndian(data[2..]);
+        if (fileSize > data.Length)
+        {
+            throw new InvalidInputException($"Truncated BMP: the header declares {fileSize} bytes, {data.Length} arrived.");
+        }
+
+        return new ImageHeader(ImageFormat.Bmp, width, height);
+    }
+
+    private static ImageHeader ReadWebP(ReadOnlySpan<byte> data)
+    {
+        var riffSize = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
+        if (riffSize + 8L > data.Length)
+        {
+            throw new InvalidInputException($"Truncated WebP: the header declares {riffSize + 8L} bytes, {data.Length} arrived.");
+        }
+
+        var chunk = data[12..16];
+        if (chunk.SequenceEqual("VP8 "u8))
+        {
+            var width = BinaryPrimitives.ReadUInt16LittleEndian(data[26..]) & 0x3FFF;
+            var height = BinaryPrimitives.ReadUInt16LittleEndian(data[28..]) & 0x3FFF;
+            return new ImageHeader(ImageFormat.WebP, width, height);
+        }
+
+        if (chunk.SequenceEqual("VP8L"u8))
+        {
+            var bits = BinaryPrimitives.ReadUInt32LittleEndian(data[21..]);
+            return new ImageHeader(ImageFormat.WebP, (int)(bits & 0x3FFF) + 1, (int)((bits >> 14) & 0x3FFF) + 1);
+        }
+
+        if (chunk.SequenceEqual("VP8X"u8))
+        {
+            var width = (data[24] | data[25] << 8 | data[26] << 16) + 1;
+            var height = (data[27] | data[28] << 8 | data[29] << 16) + 1;
+            return new ImageHeader(ImageFormat.WebP, width, height);
+        }
+
+        throw new InvalidInputException("Corrupt WebP: unknown first chunk.");
+    }
+
+    private static int Clamp(uint value) => value > int.MaxValue ? int.MaxValue : (int)value;
+}

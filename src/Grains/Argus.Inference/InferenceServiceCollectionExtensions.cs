@@ -1,0 +1,31 @@
+using Argus.Inference.Devices;
+using Argus.Inference.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Inference;
+
+/// <summary>Registers the inference runtime.</summary>
+public static class InferenceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the silo-wide <see cref="DeviceRuntime"/> with <see cref="InferenceOptions"/> bound to
+    /// <c>Argus:Inference</c> and validated at start. Calling it twice is harmless.
+    /// </summary>
+    public static IServiceCollection AddArgusInference(this IServiceCollection services)
+    {
+        if (services.Any(s => s.ServiceType == typeof(DeviceRuntime)))
+        {
+            return services;
+        }
+
+        services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<DeviceRuntime>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeviceRuntime>());
+        return services;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Argus.Grains.Hosting;
+using Argus.Silo.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+
+namespace Argus.Silo.Hosting;
+
+/// <summary>Everything the silo host registers, in one place.</summary>
+public static class SiloHostExtensions
+{
+    /// <summary>
+    /// Configures Orleans and the web server from <c>Argus:Silo</c>. With no configuration: one silo on localhost
+    /// clustering with in-memory grain storage.
+    /// </summary>
+    public static WebApplicationBuilder AddArgusSilo(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(ArgusSiloOptions.Section).Get<ArgusSiloOptions>() ?? new();
+        var failures = options.Validate().ToList();
+        if (failures.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid configuration:\n" + string.Join('\n', failures));
+        }
+
+        builder.Services.AddSingleton(options);
+        builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
+        builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxRequestBytes);
+        builder.Services.ConfigureHttpJsonOptions(j =>
+        {
+            j.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            j.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+            j.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddSingleton<LocalDevices>();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<SiloOptions>(o => o.SiloName = options.Name);
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = ClusterIdentity.ClusterId;
+                o.ServiceId = ClusterIdentity.ServiceId;
+            });
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.AddDashboard();
+            silo.AddArgus();
+        });
+        return builder;
+    }
+
+    /// <summary>Maps the HTTP API, the Open Inference Protocol, health and the dashboard.</summary>
+    public static WebApplication MapArgus(this WebApplication app)
+    {
+        app.MapHealthEndpoints();
+        app.MapInferenceEndpoints();
+        app.MapOpenInferenceEndpoints();
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        return app;
+    }
+}

@@ -1,0 +1,13 @@
+namespace Argus.Silo.Http;
+
+/// <summary>Liveness and readiness for probes and load balancers.</summary>
+internal static class HealthEndpoints
+{
+    public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", (LocalDevices devices) => devices.IsReady
+            ? Results.Text("ready")
+            : Results.Text("loading models", statusCode: StatusCodes.Status503ServiceUnavailable));
+    }
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using Argus.Errors;
+
+namespace Argus.Silo.Http;
+
+/// <summary>How failures become HTTP statuses, the same for every endpoint.</summary>
+internal static class HttpErrors
+{
+    public static int StatusOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.BadInput => StatusCodes.Status400BadRequest,
+        ErrorKind.UnknownModel => StatusCodes.Status404NotFound,
+        ErrorKind.Overloaded => StatusCodes.Status429TooManyRequests,
+        ErrorKind.NotReady => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.Cancelled => 499, // client closed request
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    /// <summary>Sets <c>Retry-After</c> (whole seconds, at least 1) for retryable statuses.</summary>
+    public static void SetRetryAfter(HttpResponse response, int status, double? retryAfterMs)
+    {
+        if (status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling((retryAfterMs ?? 1000) / 1000));
+            response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>The error kind of an exception thrown by a device call.</summary>
+    public static InferenceError? FromException(Exception e) => e switch
+    {
+        UnknownModelException => new InferenceError(ErrorKind.UnknownModel, e.Message),
+        NotReadyException => new InferenceError(ErrorKind.NotReady, e.Message, 1000),
+        BadInputException => new InferenceError(ErrorKind.BadInput, e.Message),
+        OverloadedException o => new InferenceError(ErrorKind.Overloaded, e.Message, o.RetryAfter.TotalMilliseconds),
+        OperationCanceledException => new InferenceError(ErrorKind.Cancelled, "The request was cancelled."),
+        _ => null,
+    };
+
+    /// <summary>Reads the whole body up to the configured limit; 413 when it is larger.</summary>
+    public static async Task<(byte[]? Body, IResult? Error)> ReadBodyAsync(HttpRequest request, long limit, Func<int, string, IResult> error)
+    {
+        if (request.ContentLength > limit)
+        {
+            return (null, error(StatusCodes.Status413PayloadTooLarge, $"The body has {request.ContentLength} bytes; the limit is {limit}."));
+        }
+
+        try
+        {
+            using var buffer = new MemoryStream(request.ContentLength is > 0 and var n ? (int)n : 64 * 1024);
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+            return (buffer.ToArray(), null);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (null, error(e.StatusCode, e.Message));
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Argus.Devices;
+using Argus.Errors;
+using Argus.Silo.Hosting;
+
+namespace Argus.Silo.Http;
+
+/// <summary>Argus' own HTTP API: <c>POST /v1/models/{model}/infer</c> with one image as the body or several as multipart.</summary>
+internal static class InferenceEndpoints
+{
+    private static readonly string[] ImageTypes = ["image/jpeg", "image/png", "image/bmp", "image/webp", "application/octet-stream"];
+
+    public static void MapInferenceEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/models", (LocalDevices devices) => devices.Models.Select(Grains.Devices.ModelDescriptions.Describe));
+        app.MapGet("/v1/devices", async (LocalDevices devices) => await Task.WhenAll(devices.All.Select(d => d.GetStatusAsync())));
+        app.MapPost("/v1/models/{model}/infer", InferAsync).DisableAntiforgery();
+    }
+
+    private static async Task<IResult> InferAsync(
+        string model, HttpRequest request, LocalDevices devices, ArgusSiloOptions silo, CancellationToken cancellationToken)
+    {
+        if (!RequestOptions.TryParse(request, Lane.Interactive, out var options, out var invalid))
+        {
+            return Error(StatusCodes.Status400BadRequest, ErrorKind.BadInput, invalid!);
+        }
+
+        if (!devices.IsReady)
+        {
+            return Error(StatusCodes.Status503ServiceUnavailable, ErrorKind.NotReady, "The silo is still loading its models.", request.HttpContext.Response);
+        }
+
+        if (devices.FindModel(model) is null)
+        {
+            return Error(StatusCodes.Status404NotFound, ErrorKind.UnknownModel, $"Unknown model '{model}'.");
+        }
+
+        var (images, readError) = await ReadImagesAsync(request, silo.MaxRequestBytes);
+        if (readError is not null)
+        {
+            return readError;
+        }
+
+        InferenceResponse response;
+        try
+        {
+            var inputs = images.Select(i => InferenceInput.FromImage(i.Data)).ToArray();
+            response = await devices.InferAsync(new InferenceRequest(model, inputs, options.Lane, options.Deadline), cancellationToken);
+        }
+        catch (Exception e) when (HttpErrors.FromException(e) is { } error)
+        {
+            return Error(HttpErrors.StatusOf(error.Kind), error.Kind, error.Message, request.HttpContext.Response, error.RetryAfterMs);
+        }
+
+        var results = response.Items.Select((item, i) => new V1Item(
+            i, images[i].Name, item.Embedding, item.Classes, item.QueueMs, item.ComputeMs, item.BatchSize,
+            item.Error is null ? null : new V1Error(Code(item.Error.Kind), item.Error.Message))).ToArray();
+        var body = new V1InferResponse(response.Model, response.Version, response.Device, results);
+
+        // The request fails as a whole only when every item failed the same way (one image: its own error).
+        var errors = response.Items.Select(i => i.Error).ToArray();
+        var status = StatusCodes.Status200OK;
+        if (errors.All(e => e is not null) && errors.Select(e => e!.Kind).Distinct().Count() == 1)
+        {
+            status = HttpErrors.StatusOf(errors[0]!.Kind);
+            HttpErrors.SetRetryAfter(request.HttpContext.Response, status, errors.Max(e => e!.RetryAfterMs));
+        }
+
+        return Results.Json(body, statusCode: status);
+    }
+
+    private static async Task<(IReadOnlyList<(string? Name, byte[] Data)> Images, IResult? Error)> ReadImagesAsync(HttpRequest request, long limit)
+    {
+        if (request.ContentLength > limit)
+        {
+            return ([], TooLarge(request.ContentLength.Value, limit));
+        }
+
+        if (request.HasFormContentType)
+        {
+            try
+            {
+                var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+                List<(string?, byte[])> files = [];
+                foreach (var file in form.Files)
+                {
+                    using var buffer = new MemoryStream((int)file.Length);
+                    await file.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+                    files.Add((file.FileName, buffer.ToArray()));
+                }
+
+                return files.Count == 0
+                    ? ([], Error(StatusCodes.Status400BadRequest, ErrorKind.BadInput, "The multipart body holds no file."))
+                    : (files, null);
+            }
+            catch (BadHttpRequestException e)
+            {
+                return ([], Error(e.StatusCode, ErrorKind.BadInput, e.Message));
+            }
+            catch (InvalidDataException e)
+            {
+                var status = e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                    ? StatusCodes.Status413PayloadTooLarge
+                    : StatusCodes.Status400BadRequest;
+                return ([], Error(status, ErrorKind.BadInput, e.Message));
+            }
+        }
+
+        var type = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (type is null || !ImageTypes.Contains(type))
+        {
+            return ([], Error(StatusCodes.Status415UnsupportedMediaType, ErrorKind.BadInput,
+                $"Send an image ({string.Join(", ", ImageTypes)}) or multipart/form-data with image files; got '{type ?? "no content type"}'."));
+        }
+
+        var (body, error) = await HttpErrors.ReadBodyAsync(request, limit, (s, m) => Error(s, ErrorKind.BadInput, m));
+        return error is null ? ([(null, body!)], null) : ([], error);
+    }
+
+    private static IResult TooLarge(long size, long limit) =>
+        Error(StatusCodes.Status413PayloadTooLarge, ErrorKind.BadInput, $"The body has {size} bytes; the limit is {limit}.");
+
+    private static IResult Error(int status, ErrorKind kind, string message, HttpResponse? response = null, double? retryAfterMs = null)
+    {
+        if (response is not null)
+        {
+            HttpErrors.SetRetryAfter(response, status, retryAfterMs);
+        }
+
+        return Results.Json(new V1ErrorBody(new V1Error(Code(kind), message)), statusCode: status);
+    }
+
+    private static string Code(ErrorKind kind) => JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());
+
+    internal sealed record V1Error(string Code, string Message);
+
+    internal sealed record V1ErrorBody(V1Error Error);
+
+    internal sealed record V1Item(
+        int Index, string? Name, float[]? Embedding, IReadOnlyList<ClassScore>? Classes,
+        double QueueMs, double ComputeMs, int BatchSize, V1Error? Error);
+
+    internal sealed record V1InferResponse(string Model, string Version, string Device, IReadOnlyList<V1Item> Results);
+}

@@ -1,0 +1,49 @@
+using Argus.Devices;
+
+namespace Argus.Silo.Http;
+
+/// <summary>A request's lane and deadline, from the query (<c>lane</c>, <c>timeout_ms</c>) or headers (<c>X-Argus-Lane</c>, <c>X-Argus-Timeout-Ms</c>).</summary>
+internal readonly record struct RequestOptions(Lane Lane, DateTime Deadline)
+{
+    /// <summary>Default time budgets per lane when the caller gives none.</summary>
+    private static readonly TimeSpan[] DefaultTimeouts = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)];
+
+    /// <summary>The longest timeout a caller may ask for.</summary>
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
+
+    public static bool TryParse(HttpRequest request, Lane defaultLane, out RequestOptions options, out string? error)
+    {
+        options = default;
+        error = null;
+        var laneText = First(request, "lane", "X-Argus-Lane");
+        var lane = defaultLane;
+        if (laneText is not null && (!Enum.TryParse(laneText, ignoreCase: true, out lane) || !Enum.IsDefined(lane)))
+        {
+            error = $"Unknown lane '{laneText}': use realtime, interactive or batch.";
+            return false;
+        }
+
+        var timeout = DefaultTimeouts[(int)lane];
+        var timeoutText = First(request, "timeout_ms", "X-Argus-Timeout-Ms");
+        if (timeoutText is not null)
+        {
+            if (!double.TryParse(timeoutText, System.Globalization.CultureInfo.InvariantCulture, out var ms) || ms <= 0
+                || ms > MaxTimeout.TotalMilliseconds)
+            {
+                error = $"timeout_ms must be a positive number of milliseconds up to {MaxTimeout.TotalMilliseconds} (is '{timeoutText}').";
+                return false;
+            }
+
+            timeout = TimeSpan.FromMilliseconds(ms);
+        }
+
+        options = new RequestOptions(lane, DateTime.UtcNow + timeout);
+        return true;
+    }
+
+    private static string? First(HttpRequest request, string query, string header)
+    {
+        var value = request.Query[query].FirstOrDefault() ?? request.Headers[header].FirstOrDefault();
+        return string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+}
