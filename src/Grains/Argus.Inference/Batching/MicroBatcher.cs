@@ -108,7 +108,7 @@ public sealed partial class MicroBatcher : IDisposable
         }
     }
 
-    /// <summary>Stops the thread after the running batch; every queued item is rejected as shutting down.</summary>
+    /// <summary>Rejects every queued item as shutting down, then stops the thread once the running batch ends.</summary>
     public void Dispose()
     {
         List<BatchItem> orphans = [];
@@ -137,14 +137,14 @@ public sealed partial class MicroBatcher : IDisposable
             Monitor.PulseAll(_gate);
         }
 
-        if (_thread.IsAlive)
-        {
-            _thread.Join();
-        }
-
         foreach (var item in orphans)
         {
             item.Fail(Rejected(RejectReason.ShuttingDown, TimeSpan.FromSeconds(1)));
+        }
+
+        if (_thread.IsAlive)
+        {
+            _thread.Join();
         }
     }
 

@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using Argus.Inference.Batching;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Argus.Inference.Tests.Batching;
+
+/// <summary>
+/// The batcher with a runner the test controls: the first batch can be held on a gate so that what queues behind it is
+/// known exactly, then released. Items carry their id in element 0; outputs are the id times two.
+/// </summary>
+public sealed class MicroBatcherTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private readonly MicroBatcher _batcher = new("test", TimeProvider.System, NullLogger.Instance);
+
+    public void Dispose() => _batcher.Dispose();
+
+    private sealed class Runner(Func<IReadOnlyList<float[]>, float[][]>? run = null) : IBatchRunner
+    {
+        public ManualResetEventSlim Gate { get; } = new(true);
+
+        public SemaphoreSlim Entered { get; } = new(0);
+
+        public ConcurrentQueue<float[]> Batches { get; } = new();
+
+        public float[][] Run(IReadOnlyList<float[]> inputs)
+        {
+            Batches.Enqueue([.. inputs.Select(i => i[0])]);
+            Entered.Release();
+            Assert.True(Gate.Wait(Wait), "the test never opened the gate");
+            return run?.Invoke(inputs) ?? [.. inputs.Select(i => new[] { i[0] * 2 })];
+        }
+
+        /// <summary>Holds the next batch on the gate and returns once it is running.</summary>
+        public async Task<Task<BatchItemResult>> HoldAsync(MicroBatcher batcher, BatchQueue queue)
+        {
+            Gate.Reset();
+            var held = batcher.SubmitAsync(queue, [0], BatchLane.Interactive, Far);
+            Assert.True(await Entered.WaitAsync(Wait));
+            return held;
+        }
+    }
+
+    private static DateTime Far => DateTime.UtcNow.AddMinutes(5);
+
+    private BatchQueue Register(Runner runner, int maxBatch = 8, double maxDelayMs = 0, int capacity = 64, double itemCostMs = 0.001, string model = "m") =>
+        _batcher.Register(model, new BatchingOptions { MaxBatchSize = maxBatch, MaxDelayMs = maxDelayMs, QueueCapacity = capacity },
+            runner, TimeSpan.FromMilliseconds(itemCostMs));
+
+    private Task<BatchItemResult> Submit(BatchQueue q, float id, BatchLane lane = BatchLane.Interactive, DateTime? deadline = null,
+        CancellationToken cancellationToken = default) =>
+        _batcher.SubmitAsync(q, [id], lane, deadline ?? Far, cancellationToken);
+
+    [Fact]
+    public async Task Every_item_gets_its_own_output_in_order()
+    {
+        var runner = new Runner();
+        var q = Register(runner);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var items = Enumerable.Range(1, 5).Select(i => Submit(q, i)).ToArray();
+        runner.Gate.Set();
+
+        var results = await Task.WhenAll(items);
+        Assert.Equal([2f, 4, 6, 8, 10], results.Select(r => r.Output[0]));
+        Assert.All(results, r => Assert.Equal(5, r.BatchSize));
+        await held;
+    }
+
+    [Fact]
+    public async Task A_batch_never_exceeds_the_max_batch_size()
+    {
+        var runner = new Runner();
+        var q = Register(runner, maxBatch: 4);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var items = Enumerable.Range(1, 10).Select(i => Submit(q, i)).ToArray();
+        runner.Gate.Set();
+        await Task.WhenAll(items);
+        await held;
+
+        Assert.Equal([1, 4, 4, 2], runner.Batches.Select(b => b.Length));
+    }
+
+    [Fact]
+    public async Task A_partial_batch_waits_out_its_window_then_runs_whole()
+    {
+        var runner = new Runner();
+        var q = Register(runner, maxBatch: 8, maxDelayMs: 300);
+        _batcher.Start();
+        var items = Enumerable.Range(1, 3).Select(i => Submit(q, i)).ToArray();
+
+        var results = await Task.WhenAll(items);
+        Assert.Single(runner.Batches);
+        Assert.All(results, r => Assert.Equal(3, r.BatchSize));
+        Assert.True(results[0].QueueTime >= TimeSpan.FromMilliseconds(290), $"closed after {results[0].QueueTime.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Higher_lanes_run_first()
+    {
+        var runner = new Runner();
+        var q = Register(runner);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var items = new[] { Submit(q, 3, BatchLane.Batch), Submit(q, 2, BatchLane.Interactive), Submit(q, 1, BatchLane.Realtime) };
+        runner.Gate.Set();
+        await Task.WhenAll(items);
+        await held;
+
+        Assert.Equal([0f, 1, 2, 3], runner.Batches.Select(b => b[0]));
+    }
+
+    [Fact]
+    public async Task A_full_lane_rejects_at_once_and_other_lanes_still_take_work()
+    {
+        var runner = new Runner();
+        var q = Register(runner, capacity: 2);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var queued = new[] { Submit(q, 1), Submit(q, 2) };
+
+        var rejected = Submit(q, 3);
+        Assert.True(rejected.IsFaulted, "a full lane must reject without waiting");
+        var error = await Assert.ThrowsAsync<InferenceRejectedException>(() => rejected);
+        Assert.Equal(RejectReason.QueueFull, error.Reason);
+        Assert.True(error.RetryAfter > TimeSpan.Zero);
+
+        var otherLane = Submit(q, 4, BatchLane.Realtime);
+        runner.Gate.Set();
+        await Task.WhenAll([.. queued, otherLane, held]);
+    }
+
+    [Fact]
+    public async Task An_item_that_cannot_meet_its_deadline_is_rejected_before_it_costs_compute()
+    {
+        var runner = new Runner();
+        var q = Register(runner, itemCostMs: 1000);
+        _batcher.Start();
+
+        var error = await Assert.ThrowsAsync<InferenceRejectedException>(() => Submit(q, 1, deadline: DateTime.UtcNow.AddMilliseconds(100)));
+        Assert.Equal(RejectReason.DeadlineUnreachable, error.Reason);
+        Assert.Empty(runner.Batches);
+    }
+
+    [Fact]
+    public async Task An_item_whose_deadline_passes_in_the_queue_is_rejected_and_never_runs()
+    {
+        var runner = new Runner();
+        var q = Register(runner);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+
+        var error = await Assert.ThrowsAsync<InferenceRejectedException>(() => Submit(q, 7, deadline: DateTime.UtcNow.AddMilliseconds(100)));
+        Assert.Equal(RejectReason.DeadlineExpired, error.Reason);
+        runner.Gate.Set();
+        await held;
+        await Submit(q, 8);
+        Assert.DoesNotContain(runner.Batches, b => b.Contains(7f));
+    }
+
+    [Fact]
+    public async Task A_cancelled_item_leaves_the_queue_and_never_runs()
+    {
+        var runner = new Runner();
+        var q = Register(runner);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        using var cancel = new CancellationTokenSource();
+        var item = Submit(q, 7, cancellationToken: cancel.Token);
+
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => item);
+        runner.Gate.Set();
+        await held;
+        await Submit(q, 8);
+        Assert.DoesNotContain(runner.Batches, b => b.Contains(7f));
+    }
+
+    [Fact]
+    public async Task One_failing_item_fails_alone_and_its_batch_mates_succeed()
+    {
+        var runner = new Runner(inputs => inputs.Any(i => i[0] < 0)
+            ? throw new InvalidOperationException("bad tensor")
+            : [.. inputs.Select(i => new[] { i[0] * 2 })]);
+        var q = Register(runner);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var good1 = Submit(q, 1);
+        var bad = Submit(q, -1);
+        var good2 = Submit(q, 2);
+        runner.Gate.Set();
+
+        Assert.Equal(2f, (await good1).Output[0]);
+        Assert.Equal(4f, (await good2).Output[0]);
+        var error = await Assert.ThrowsAsync<ItemFailedException>(() => bad);
+        Assert.Contains("bad tensor", error.Message);
+        await held;
+    }
+
+    [Fact]
+    public async Task A_model_that_returns_fewer_outputs_than_inputs_fails_every_item_it_short_changed()
+    {
+        var runner = new Runner(inputs => [.. inputs.Skip(1).Select(i => new[] { i[0] })]);
+        var q = Register(runner);
+        _batcher.Start();
+
+        var error = await Assert.ThrowsAsync<ItemFailedException>(() => Submit(q, 1));
+        Assert.Contains("returned 0 outputs for 1 inputs", error.Message);
+    }
+
+    [Fact]
+    public async Task Batch_lane_batches_are_capped_to_the_realtime_budget()
+    {
+        var blocker = new Runner();
+        var bulk = new Runner();
+        var qBlock = Register(blocker, model: "blocker");
+        var qBulk = Register(bulk, maxBatch: 8, itemCostMs: 40, model: "bulk"); // 100 ms budget: 2 items
+        _batcher.Start();
+        var held = await blocker.HoldAsync(_batcher, qBlock);
+        var items = Enumerable.Range(1, 6).Select(i => Submit(qBulk, i, BatchLane.Batch)).ToArray();
+        blocker.Gate.Set();
+        await Task.WhenAll(items);
+        await held;
+
+        Assert.Equal(2, bulk.Batches.First().Length);
+    }
+
+    [Fact]
+    public async Task Stopping_rejects_what_waits_as_shutting_down()
+    {
+        var runner = new Runner();
+        var q = Register(runner);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var waiting = Submit(q, 1);
+
+        var stop = Task.Run(_batcher.Dispose);
+        var error = await Assert.ThrowsAsync<InferenceRejectedException>(() => waiting);
+        Assert.Equal(RejectReason.ShuttingDown, error.Reason);
+        runner.Gate.Set();
+        await stop;
+        await held;
+        Assert.Equal(RejectReason.ShuttingDown, (await Assert.ThrowsAsync<InferenceRejectedException>(() => Submit(q, 2))).Reason);
+    }
+
+    [Fact]
+    public async Task Stats_count_batches_items_and_waiting_items_per_lane()
+    {
+        var runner = new Runner();
+        var q = Register(runner);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var items = new[] { Submit(q, 1, BatchLane.Realtime), Submit(q, 2, BatchLane.Batch), Submit(q, 3, BatchLane.Batch) };
+
+        Assert.Equal([1, 0, 2], _batcher.GetStats().QueueDepth);
+        runner.Gate.Set();
+        await Task.WhenAll([.. items, held]);
+        var stats = _batcher.GetStats();
+        Assert.Equal(4, stats.Items);
+        Assert.Equal(3, stats.Batches);
+        Assert.Equal([0, 0, 0], stats.QueueDepth);
+    }
+}

@@ -1,0 +1,60 @@
+using Argus.Inference.Imaging;
+using OpenCvSharp;
+
+namespace Argus.Inference.Tests.Imaging;
+
+public sealed class ImagePreprocessorTests
+{
+    private static Mat Solid(int width, int height, byte b, byte g, byte r) =>
+        new(height, width, MatType.CV_8UC3, new Scalar(b, g, r));
+
+    [Fact]
+    public void Rgb_planar_with_mean_and_std_per_channel()
+    {
+        var p = new ImagePreprocessor(new PreprocessOptions
+        {
+            Width = 4, Height = 2, Channels = ChannelOrder.Rgb, Mean = [10, 20, 30], Std = [2, 4, 5],
+        });
+        using var image = Solid(8, 4, b: 30, g: 60, r: 90);
+
+        var t = p.Process(image);
+
+        Assert.Equal(3 * 4 * 2, t.Length);
+        Assert.All(t[..8], v => Assert.Equal((90 - 10) / 2f, v)); // R plane first
+        Assert.All(t[8..16], v => Assert.Equal((60 - 20) / 4f, v));
+        Assert.All(t[16..], v => Assert.Equal((30 - 30) / 5f, v));
+    }
+
+    [Fact]
+    public void Bgr_keeps_opencv_order()
+    {
+        var p = new ImagePreprocessor(new PreprocessOptions { Width = 2, Height = 2, Channels = ChannelOrder.Bgr });
+        using var image = Solid(2, 2, b: 1, g: 2, r: 3);
+        Assert.Equal([1f, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3], p.Process(image));
+    }
+
+    [Fact]
+    public void Pad_right_keeps_the_aspect_ratio_and_pads_with_zeros()
+    {
+        var p = new ImagePreprocessor(new PreprocessOptions
+        {
+            Width = 192, Height = 48, Resize = ResizeMode.PadRight, Channels = ChannelOrder.Bgr, Mean = [127.5f, 127.5f, 127.5f], Std = [127.5f, 127.5f, 127.5f],
+        });
+        using var image = Solid(100, 50, 255, 255, 255); // 2:1 → 96×48, then 96 columns of padding
+
+        var t = p.Process(image);
+
+        Assert.Equal(1f, t[(10 * 192) + 95], 5);
+        Assert.Equal(0f, t[(10 * 192) + 96]);
+    }
+
+    [Fact]
+    public void Center_crop_fills_the_input_from_the_middle()
+    {
+        var p = new ImagePreprocessor(new PreprocessOptions { Width = 4, Height = 4, Resize = ResizeMode.CenterCrop, Channels = ChannelOrder.Bgr });
+        using var image = Solid(12, 4, 0, 0, 0);
+        image[new Rect(4, 0, 4, 4)].SetTo(new Scalar(200, 200, 200)); // only the middle third is bright
+
+        Assert.All(p.Process(image), v => Assert.Equal(200f, v));
+    }
+}

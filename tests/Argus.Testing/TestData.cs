@@ -1,0 +1,54 @@
+namespace Argus.Testing;
+
+/// <summary>Real photos from Debian's opencv-doc package (installed by scripts/test.sh) and the repository's paths.</summary>
+public static class TestData
+{
+    /// <summary>The folder of real photos; ARGUS_TEST_IMAGES overrides it.</summary>
+    public static string ImagesDir { get; } =
+        Environment.GetEnvironmentVariable("ARGUS_TEST_IMAGES") ?? "/usr/share/doc/opencv-doc/examples/data";
+
+    /// <summary>The repository root (the folder holding Cluster.sln).</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    /// <summary>The bytes of a photo in <see cref="ImagesDir"/>.</summary>
+    public static byte[] Image(string name)
+    {
+        var path = Path.Combine(ImagesDir, name);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Test image {path} is missing: run scripts/test.sh, which installs Debian's opencv-doc.", path);
+        }
+
+        return File.ReadAllBytes(path);
+    }
+
+    /// <summary>A PNG header that declares 50000×50000 pixels followed by a few bytes: a decompression bomb's shape.</summary>
+    public static byte[] DecompressionBomb()
+    {
+        byte[] png =
+        [
+            0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, // signature
+            0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R',
+            0, 0, 0xC3, 0x50, 0, 0, 0xC3, 0x50, // 50000 × 50000
+            8, 2, 0, 0, 0, 0, 0, 0, 0, // depth, colour, ..., CRC
+            0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82,
+        ];
+        return png;
+    }
+
+    /// <summary>The first <paramref name="bytes"/> bytes of a real JPEG.</summary>
+    public static byte[] TruncatedJpeg(int bytes = 4000) => Image("apple.jpg")[..bytes];
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Cluster.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Cluster.sln above {AppContext.BaseDirectory}.");
+    }
+}
