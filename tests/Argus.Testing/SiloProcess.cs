@@ -83,7 +83,7 @@ public sealed class SiloProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            using var client = new HttpClient { BaseAddress = result.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+            using var client = new HttpClient { BaseAddress = result.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
             await Eventually.HoldsAsync(async () =>
             {
                 if (process.HasExited)
@@ -95,9 +95,9 @@ public sealed class SiloProcess : IAsyncDisposable
                 {
                     return (await client.GetAsync("readyz")).IsSuccessStatusCode;
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
-                    return false;
+                    return false; // not listening yet, or busy starting
                 }
             }, timeout ?? TimeSpan.FromSeconds(60), $"silo {name} to be ready");
             return result;

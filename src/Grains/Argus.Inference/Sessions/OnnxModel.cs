@@ -78,7 +78,9 @@ public sealed class OnnxModel : IBatchRunner, IDisposable
     /// </summary>
     public static byte[] WithSymbolicBatch(string path)
     {
-        var model = ModelProto.Parser.ParseFromFile(path);
+        // Read with sharing: OnnxSharp's ParseFromFile opens the file exclusively, which fails when two silos on one
+        // machine load the same model at once.
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
         var graph = model.Graph;
         var initializers = graph.Initializer.Select(i => i.Name).ToHashSet();
         var fixedBatch = graph.Input.Where(i => !initializers.Contains(i.Name))

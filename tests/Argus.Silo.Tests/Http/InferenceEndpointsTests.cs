@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Argus.Testing;
+
+namespace Argus.Silo.Tests.Http;
+
+public sealed class InferenceEndpointsTests(SiloFixture fixture) : IClassFixture<SiloFixture>
+{
+    private HttpClient Http => fixture.Http!;
+
+    private static ByteArrayContent Body(byte[] data, string type = "image/jpeg")
+    {
+        var content = new ByteArrayContent(data);
+        content.Headers.ContentType = new MediaTypeHeaderValue(type);
+        return content;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Json, HttpResponseMessage Response)> PostAsync(string path, HttpContent content)
+    {
+        // Expect: 100-continue, as careful clients send large bodies: a body refused by its length is never sent.
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.ExpectContinue = true;
+        var response = await Http.SendAsync(request);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        return (response.StatusCode, json, response);
+    }
+
+    private async Task AssertGoodRequestSucceeds()
+    {
+        var (status, json, _) = await PostAsync("v1/models/resnet18/infer", Body(TestData.Image("apple.jpg")));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(512, json.GetProperty("results")[0].GetProperty("embedding").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_jpeg_body_returns_a_unit_length_embedding_with_its_timings()
+    {
+        var (status, json, _) = await PostAsync("v1/models/resnet18/infer?lane=realtime", Body(TestData.Image("apple.jpg")));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("resnet18", json.GetProperty("model").GetString());
+        Assert.Equal("http-0/cpu0", json.GetProperty("device").GetString());
+        var result = json.GetProperty("results")[0];
+        var embedding = result.GetProperty("embedding").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(1.0, Math.Sqrt(embedding.Sum(v => v * v)), 3);
+        Assert.True(result.GetProperty("compute_ms").GetDouble() > 0);
+        Assert.True(result.GetProperty("batch_size").GetInt32() >= 1);
+    }
+
+    [Fact]
+    public async Task The_classifier_returns_its_two_labels()
+    {
+        var (status, json, _) = await PostAsync("v1/models/text-direction/infer", Body(TestData.Image("imageTextN.png"), "image/png"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var classes = json.GetProperty("results")[0].GetProperty("classes").EnumerateArray().ToArray();
+        Assert.Equal(["0", "180"], classes.Select(c => c.GetProperty("label").GetString()).Order());
+        Assert.Equal(1.0, classes.Sum(c => c.GetProperty("score").GetDouble()), 3);
+    }
+
+    [Fact]
+    public async Task Multipart_images_are_answered_each_on_its_own_and_a_bad_one_fails_alone()
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { Body(TestData.Image("apple.jpg")), "images", "apple.jpg" },
+            { Body(TestData.TruncatedJpeg()), "images", "broken.jpg" },
+            { Body(TestData.Image("baboon.jpg")), "images", "baboon.jpg" },
+        };
+
+        var (status, json, _) = await PostAsync("v1/models/resnet18/infer", form);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var results = json.GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal(["apple.jpg", "broken.jpg", "baboon.jpg"], results.Select(r => r.GetProperty("name").GetString()));
+        Assert.True(results[0].TryGetProperty("embedding", out _));
+        Assert.Equal("bad_input", results[1].GetProperty("error").GetProperty("code").GetString());
+        Assert.True(results[2].TryGetProperty("embedding", out _));
+    }
+
+    public static TheoryData<string, byte[], string, HttpStatusCode, string> BadRequests => new()
+    {
+        { "resnet18", TestData.DecompressionBomb(), "image/png", HttpStatusCode.BadRequest, "50000×50000" },
+        { "resnet18", TestData.TruncatedJpeg(), "image/jpeg", HttpStatusCode.BadRequest, "Truncated JPEG" },
+        { "resnet18", [], "image/jpeg", HttpStatusCode.BadRequest, "empty" },
+        { "resnet18", Encoding.UTF8.GetBytes("not an image at all"), "image/jpeg", HttpStatusCode.BadRequest, "Not a supported image" },
+        { "resnet18", Encoding.UTF8.GetBytes("hello"), "text/plain", HttpStatusCode.UnsupportedMediaType, "text/plain" },
+        { "no-such-model", TestData.Image("apple.jpg"), "image/jpeg", HttpStatusCode.NotFound, "Unknown model" },
+        { "resnet18", new byte[SiloFixture.MaxRequestBytes + 1], "image/jpeg", HttpStatusCode.RequestEntityTooLarge, "limit" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Bad_input_gets_its_status_and_a_reason_and_the_next_request_succeeds(
+        string model, byte[] body, string type, HttpStatusCode expected, string reason)
+    {
+        var (status, json, _) = await PostAsync($"v1/models/{model}/infer", Body(body, type));
+
+        Assert.Equal(expected, status);
+        Assert.Contains(reason, json.ToString());
+        await AssertGoodRequestSucceeds();
+    }
+
+    [Fact]
+    public async Task A_deadline_that_cannot_be_met_is_a_429_with_retry_after()
+    {
+        var (status, json, response) = await PostAsync("v1/models/resnet18/infer?timeout_ms=1", Body(TestData.Image("apple.jpg")));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.Equal("overloaded", json.GetProperty("results")[0].GetProperty("error").GetProperty("code").GetString());
+        Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        await AssertGoodRequestSucceeds();
+    }
+
+    [Fact]
+    public async Task An_unknown_lane_is_a_400()
+    {
+        var (status, json, _) = await PostAsync("v1/models/resnet18/infer?lane=urgent", Body(TestData.Image("apple.jpg")));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("Unknown lane", json.ToString());
+    }
+
+    [Fact]
+    public async Task Models_devices_health_and_the_dashboard_answer()
+    {
+        var models = await Http.GetFromJsonAsync<JsonElement>("v1/models");
+        Assert.Equal(["resnet18", "text-direction"], models.EnumerateArray().Select(m => m.GetProperty("name").GetString()).Order());
+
+        var device = (await Http.GetFromJsonAsync<JsonElement>("v1/devices"))[0];
+        Assert.Equal("http-0/cpu0", device.GetProperty("key").GetString());
+        Assert.Equal("CPUExecutionProvider", device.GetProperty("execution_provider").GetString());
+        Assert.True(device.GetProperty("ready").GetBoolean());
+
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("readyz")).StatusCode);
+        var dashboard = await Http.GetAsync("dashboard/");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("html", (await dashboard.Content.ReadAsStringAsync()).ToLowerInvariant());
+    }
+}

@@ -1,0 +1,135 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Argus.Inference.Imaging;
+using Argus.Testing;
+
+namespace Argus.Silo.Tests.Http;
+
+/// <summary>The Open Inference Protocol v2, as KServe's and Triton's clients speak it.</summary>
+public sealed class OpenInferenceEndpointsTests(SiloFixture fixture) : IClassFixture<SiloFixture>
+{
+    private HttpClient Http => fixture.Http!;
+
+    private static readonly PreprocessOptions TextDirection = new()
+    {
+        Width = 192, Height = 48, Resize = ResizeMode.PadRight, Channels = ChannelOrder.Bgr,
+        Mean = [127.5f, 127.5f, 127.5f], Std = [127.5f, 127.5f, 127.5f],
+    };
+
+    private async Task<(HttpStatusCode Status, JsonElement Json)> InferAsync(string model, object request)
+    {
+        var response = await Http.PostAsJsonAsync($"v2/models/{model}/infer", request);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    private static float[] Data(JsonElement output) => [.. output.GetProperty("data").EnumerateArray().Select(e => e.GetSingle())];
+
+    [Fact]
+    public async Task Health_server_and_model_metadata_follow_the_protocol()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("v2/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("v2/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("v2/models/resnet18/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("v2/models/resnet18/versions/1/ready")).StatusCode);
+        Assert.Equal("argus", (await Http.GetFromJsonAsync<JsonElement>("v2")).GetProperty("name").GetString());
+
+        var metadata = await Http.GetFromJsonAsync<JsonElement>("v2/models/resnet18");
+        Assert.Equal("resnet18", metadata.GetProperty("name").GetString());
+        var input = metadata.GetProperty("inputs")[0];
+        Assert.Equal("FP32", input.GetProperty("datatype").GetString());
+        Assert.Equal([-1L, 3, 224, 224], input.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
+        Assert.Equal([-1L, 512, 1, 1], metadata.GetProperty("outputs")[0].GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
+    }
+
+    [Fact]
+    public async Task Unknown_models_and_versions_are_404_with_the_protocol_error_object()
+    {
+        var missing = await Http.GetAsync("v2/models/nope");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("nope", (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("v2/models/resnet18/versions/7")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Fp32_tensors_and_encoded_images_give_the_same_output()
+    {
+        var image = TestData.Image("imageTextN.png");
+        var tensor = new ImagePreprocessor(TextDirection).Process(image, new ImageLimits());
+
+        var (fpStatus, fp) = await InferAsync("text-direction", new
+        {
+            id = "fp32",
+            inputs = new[] { new { name = "x", shape = new[] { 2, 3, 48, 192 }, datatype = "FP32", data = tensor.Concat(tensor).ToArray() } },
+        });
+        var (bytesStatus, bytes) = await InferAsync("text-direction", new
+        {
+            inputs = new[] { new { name = "x", shape = new[] { 1 }, datatype = "BYTES", data = new[] { Convert.ToBase64String(image) } } },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, fpStatus);
+        Assert.Equal(HttpStatusCode.OK, bytesStatus);
+        Assert.Equal("fp32", fp.GetProperty("id").GetString());
+        var fpOutput = fp.GetProperty("outputs")[0];
+        Assert.Equal([2L, 2], fpOutput.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
+        var expected = Data(bytes.GetProperty("outputs")[0]);
+        Assert.Equal([.. expected, .. expected], Data(fpOutput));
+    }
+
+    [Fact]
+    public async Task The_binary_tensor_data_extension_works_both_ways()
+    {
+        var images = new[] { TestData.Image("apple.jpg"), TestData.Image("baboon.jpg") };
+        var binary = images.SelectMany(i => BitConverter.GetBytes(i.Length).Concat(i)).ToArray();
+        var header = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            inputs = new[] { new { name = "OriginalInput", shape = new[] { 2 }, datatype = "BYTES", parameters = new { binary_data_size = binary.Length } } },
+            outputs = new[] { new { name = "Pooling395_Output_0", parameters = new { binary_data = true } } },
+        });
+        var content = new ByteArrayContent([.. header, .. binary]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        content.Headers.Add("Inference-Header-Content-Length", header.Length.ToString());
+
+        var response = await Http.PostAsync("v2/models/resnet18/infer", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var jsonLength = int.Parse(response.Headers.GetValues("Inference-Header-Content-Length").Single());
+        var output = JsonDocument.Parse(body.AsMemory(0, jsonLength)).RootElement.GetProperty("outputs")[0];
+        Assert.Equal([2L, 512, 1, 1], output.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
+        Assert.Equal(2 * 512 * 4, output.GetProperty("parameters").GetProperty("binary_data_size").GetInt32());
+        Assert.Equal(jsonLength + (2 * 512 * 4), body.Length);
+        var first = Enumerable.Range(0, 512).Select(i => BinaryPrimitives.ReadSingleLittleEndian(body.AsSpan(jsonLength + (i * 4)))).ToArray();
+        Assert.Contains(first, v => v > 0);
+    }
+
+    public static TheoryData<string, string> BadRequests => new()
+    {
+        { """{"inputs":[{"name":"x","shape":[1,3,48,100],"datatype":"FP32","data":[0]}]}""", "does not fit" },
+        { """{"inputs":[{"name":"x","shape":[1,3,48,192],"datatype":"FP32","data":[1,2,3]}]}""", "needs 27648" },
+        { """{"inputs":[{"name":"y","shape":[1],"datatype":"BYTES","data":["AA=="]}]}""", "Unexpected input 'y'" },
+        { """{"inputs":[{"name":"x","shape":[1],"datatype":"INT8","data":[1]}]}""", "not supported" },
+        { """{"inputs":[{"name":"x","shape":[1],"datatype":"BYTES","data":["%%%"]}]}""", "base64" },
+        { """{"inputs":[{"name":"x","shape":[1],"datatype":"BYTES","data":["aGVsbG8="]}]}""", "Not a supported image" },
+        { """{"inputs":[]}""", "takes one input" },
+        { """not json""", "not valid JSON" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Bad_requests_are_400_with_a_reason_and_the_next_one_succeeds(string request, string reason)
+    {
+        var response = await Http.PostAsync("v2/models/text-direction/infer", new StringContent(request, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(reason, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        var (status, _) = await InferAsync("text-direction", new
+        {
+            inputs = new[] { new { name = "x", shape = new[] { 1 }, datatype = "BYTES", data = new[] { Convert.ToBase64String(TestData.Image("imageTextN.png")) } } },
+        });
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+}
