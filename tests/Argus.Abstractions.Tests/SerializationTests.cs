@@ -1,0 +1,58 @@
+using Argus.Devices;
+using Argus.Errors;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+
+namespace Argus.Abstractions.Tests;
+
+/// <summary>The wire contracts survive Orleans' serializer, typed errors included.</summary>
+public sealed class SerializationTests
+{
+    private readonly Serializer _serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+
+    private T RoundTrip<T>(T value) => _serializer.Deserialize<T>(_serializer.SerializeToArray(value))!;
+
+    [Fact]
+    public void A_request_with_an_image_and_a_tensor_round_trips()
+    {
+        var request = new InferenceRequest("resnet18", [InferenceInput.FromImage([1, 2, 3]), InferenceInput.FromTensor([0.5f, 1.5f])],
+            Lane.Realtime, new DateTime(2026, 11, 28, 12, 0, 0, DateTimeKind.Utc), OutputKind.Raw);
+
+        var copy = RoundTrip(request);
+
+        Assert.Equal(request.Model, copy.Model);
+        Assert.Equal(request.Lane, copy.Lane);
+        Assert.Equal(request.Deadline, copy.Deadline);
+        Assert.Equal(OutputKind.Raw, copy.Output);
+        Assert.Equal([1, 2, 3], copy.Inputs[0].Image);
+        Assert.Equal([0.5f, 1.5f], copy.Inputs[1].Tensor!);
+    }
+
+    [Fact]
+    public void A_response_with_results_and_an_error_round_trips()
+    {
+        var response = new InferenceResponse("text-direction", "2.0", "silo-0/cpu0",
+        [
+            new ItemResult { Classes = [new ClassScore(0, "0", 0.9f)], QueueMs = 1.5, ComputeMs = 4, BatchSize = 2 },
+            ItemResult.Failed(new InferenceError(ErrorKind.Overloaded, "full", 250)),
+        ]);
+
+        var copy = RoundTrip(response);
+
+        Assert.Equal("0", copy.Items[0].Classes![0].Label);
+        Assert.Equal(2, copy.Items[0].BatchSize);
+        Assert.Equal(new InferenceError(ErrorKind.Overloaded, "full", 250), copy.Items[1].Error);
+        Assert.True(copy.Items[1].Error!.IsRetryable);
+    }
+
+    [Fact]
+    public void Typed_exceptions_keep_their_type_and_data()
+    {
+        var overloaded = RoundTrip<Exception>(new OverloadedException("busy", TimeSpan.FromSeconds(2)));
+        var unknown = RoundTrip<Exception>(new UnknownModelException("nope"));
+
+        Assert.Equal(TimeSpan.FromSeconds(2), Assert.IsType<OverloadedException>(overloaded).RetryAfter);
+        Assert.Equal("busy", overloaded.Message);
+        Assert.Equal("nope", Assert.IsType<UnknownModelException>(unknown).Model);
+    }
+}
