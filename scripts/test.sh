@@ -12,7 +12,10 @@ rm -rf "$results"
 dotnet build Cluster.sln -c Debug -nologo -clp:ErrorsOnly
 # One test project at a time: several start real silo processes, and the machine may have two cores.
 status=0
-dotnet test Cluster.sln -c Debug --no-build -m:1 --logger trx --results-directory "$results" "$@" || status=$?
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Debug --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=$?
+done
 
 passed=0 failed=0 skipped=0
 for trx in "$results"/*.trx; do
