@@ -10,7 +10,13 @@ internal sealed class ArgusClient(IClusterClient cluster, IOptions<ArgusClientOp
     public Task<InferenceResponse> InferAsync(
         DeviceKey device, string model, IReadOnlyList<InferenceInput> inputs, Lane lane, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? options.Value.DefaultTimeout);
+        var budget = timeout ?? options.Value.DefaultTimeout;
+        if (budget <= TimeSpan.Zero || budget > ClusterIdentity.MaxRequestTimeout)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), budget, $"A timeout must be positive and at most {ClusterIdentity.MaxRequestTimeout}.");
+        }
+
+        var deadline = DateTime.UtcNow + budget;
         var request = new InferenceRequest(model, inputs, lane, deadline);
         return Grain(device).InferAsync(request.AsImmutable(), cancellationToken);
     }

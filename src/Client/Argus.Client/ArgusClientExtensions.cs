@@ -23,6 +23,7 @@ public static class ArgusClientExtensions
         builder.UseOrleansClient(client =>
         {
             client.UseLocalhostClustering([.. options.GatewayPorts]);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ClusterIdentity.CallTimeout);
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = ClusterIdentity.ClusterId;

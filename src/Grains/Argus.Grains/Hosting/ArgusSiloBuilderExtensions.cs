@@ -1,5 +1,6 @@
 using Argus.Grains.Devices;
 using Argus.Inference;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 
 namespace Argus.Grains.Hosting;
@@ -13,8 +14,17 @@ public static class ArgusSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddArgus(this ISiloBuilder silo)
     {
+        if (silo.Services.Any(s => s.ServiceType == typeof(Marker)))
+        {
+            return silo;
+        }
+
+        silo.Services.AddSingleton<Marker>();
         silo.Services.AddArgusInference();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
         return silo;
     }
+
+    /// <summary>Registered once, so a second <see cref="AddArgus"/> does nothing.</summary>
+    private sealed class Marker;
 }

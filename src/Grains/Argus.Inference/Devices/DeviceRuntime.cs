@@ -45,6 +45,8 @@ public sealed partial class DeviceRuntime(
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // Requests decode in parallel on the thread pool already; OpenCV's own pool would only add contention.
+        OpenCvSharp.Cv2.SetNumThreads(1);
         _targets = ExecutionTarget.Discover(options.Value);
         _ = Task.Run(Load, CancellationToken.None);
         return Task.CompletedTask;

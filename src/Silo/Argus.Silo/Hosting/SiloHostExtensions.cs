@@ -44,6 +44,7 @@ public static class SiloHostExtensions
                 o.ClusterId = ClusterIdentity.ClusterId;
                 o.ServiceId = ClusterIdentity.ServiceId;
             });
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ClusterIdentity.CallTimeout);
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
             silo.AddMemoryGrainStorageAsDefault();
             silo.AddDashboard();

@@ -8,9 +8,6 @@ internal readonly record struct RequestOptions(Lane Lane, DateTime Deadline)
     /// <summary>Default time budgets per lane when the caller gives none.</summary>
     private static readonly TimeSpan[] DefaultTimeouts = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)];
 
-    /// <summary>The longest timeout a caller may ask for.</summary>
-    private static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
-
     public static bool TryParse(HttpRequest request, Lane defaultLane, out RequestOptions options, out string? error)
     {
         options = default;
@@ -28,9 +25,9 @@ internal readonly record struct RequestOptions(Lane Lane, DateTime Deadline)
         if (timeoutText is not null)
         {
             if (!double.TryParse(timeoutText, System.Globalization.CultureInfo.InvariantCulture, out var ms) || ms <= 0
-                || ms > MaxTimeout.TotalMilliseconds)
+                || ms > ClusterIdentity.MaxRequestTimeout.TotalMilliseconds)
             {
-                error = $"timeout_ms must be a positive number of milliseconds up to {MaxTimeout.TotalMilliseconds} (is '{timeoutText}').";
+                error = $"timeout_ms must be a positive number of milliseconds up to {ClusterIdentity.MaxRequestTimeout.TotalMilliseconds} (is '{timeoutText}').";
                 return false;
             }
 
