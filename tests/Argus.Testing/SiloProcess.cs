@@ -53,10 +53,14 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a silo and waits until <c>/readyz</c> answers 200.</summary>
-    public static async Task<SiloProcess> StartAsync(string name = "silo-0", IReadOnlyDictionary<string, string>? settings = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Starts a silo and waits until <c>/readyz</c> answers 200. <paramref name="dll"/> defaults to the build output of
+    /// src/Silo/Argus.Silo in this build's configuration.
+    /// </summary>
+    public static async Task<SiloProcess> StartAsync(
+        string name = "silo-0", IReadOnlyDictionary<string, string>? settings = null, TimeSpan? timeout = null, string? dll = null)
     {
-        var dll = SiloDll();
+        dll ??= SiloDll();
         var (http, silo, gateway) = (FreePort(), FreePort(), FreePort());
         var info = new ProcessStartInfo("dotnet", [dll])
         {

@@ -1,0 +1,151 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Argus.Devices;
+using Argus.Inference.Imaging;
+using Argus.Inference.Models;
+using Argus.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace Argus.Bench;
+
+/// <summary>A device as the silo's <c>GET /v1/devices</c> reports it.</summary>
+internal sealed record SiloDevice(string Key, string ExecutionProvider, string ProviderNote, long BatchesRun, long ItemsRun);
+
+/// <summary>How one scenario's answers compare with the raw path's for the same photo.</summary>
+internal sealed record EmbeddingCheck(string Scenario, string Image, double MaxAbsDifference);
+
+/// <summary>Everything one run measured, for the report.</summary>
+internal sealed record BenchRun(
+    BenchOptions Options, ImageSet Images, ModelOptions Model, string RawProvider, SiloDevice Device,
+    IReadOnlyList<Measurement> Results, IReadOnlyList<EmbeddingCheck> Checks, string LoadAtStart);
+
+/// <summary>The run: (a) in this process, (b) and (c) against the silo as a child process, interleaved per concurrency.</summary>
+internal static class Bench
+{
+    private const string ModelName = "resnet18";
+    private const string SiloName = "bench-0";
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(2);
+    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        var siloDll = options.SiloDll ?? FindSiloDll();
+        if (!File.Exists(siloDll))
+        {
+            throw new FileNotFoundException($"No silo at {siloDll}: build src/Silo/Argus.Silo in Release (scripts/bench.sh does).", siloDll);
+        }
+
+        var (inference, model) = ReadSiloSettings(siloDll);
+        var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+        var images = ImageSet.Load(options.ImagesDir, new ImagePreprocessor(model.Preprocess), inference.Images);
+        var p = model.Preprocess;
+        Console.WriteLine($"{images.All.Count} photos ({images.TotalBytes / 1024} KiB) from {options.ImagesDir}; {model.Name} at {p.Width}×{p.Height} {p.Resize} {p.Channels}; "
+            + $"warm-up {options.Warmup.TotalSeconds:0.#} s, window {options.Window.TotalSeconds:0.#} s, concurrency {string.Join(',', options.Concurrency)}.");
+
+        using var raw = RawScenario.Load(inference, model, images);
+        var probe = images.All[0];
+        var reference = await raw.EmbedAsync(probe.Data, cancellationToken);
+
+        await using var silo = await SiloProcess.StartAsync(SiloName, timeout: ReadyTimeout, dll: siloDll);
+        Console.WriteLine($"Silo {silo.Name} ready: PID {silo.Pid}, {silo.BaseAddress}, gateway {silo.GatewayPort}.");
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { Timeout = TimeSpan.FromSeconds(60) };
+        var device = await GetDeviceAsync(http, silo, cancellationToken);
+        Console.WriteLine($"Silo ready: device {device.Key} on {device.ExecutionProvider} ({device.ProviderNote}).");
+
+        await using var orleans = await OrleansScenario.StartAsync(
+            silo.GatewayPort, DeviceKey.Parse(device.Key), ModelName, images, raw.EmbeddingLength, cancellationToken);
+        var overHttp = new HttpScenario(http, new Uri(silo.BaseAddress, $"v1/models/{ModelName}/infer"), images, raw.EmbeddingLength);
+
+        List<EmbeddingCheck> checks = [];
+        foreach (var scenario in new IScenario[] { orleans, overHttp })
+        {
+            var embedding = await scenario.EmbedAsync(probe.Data, cancellationToken);
+            checks.Add(new EmbeddingCheck(scenario.Name, probe.Name, reference.Zip(embedding, (a, b) => (double)Math.Abs(a - b)).Max()));
+        }
+
+        // Interleaved per concurrency, so a drift in the machine's load hits the three paths alike. The silo stays up,
+        // idle, while (a) runs.
+        List<Measurement> results = [];
+        foreach (var c in options.Concurrency)
+        {
+            foreach (var scenario in new IScenario[] { raw, orleans, overHttp })
+            {
+                var before = await GetDeviceAsync(http, silo, cancellationToken);
+                var measured = await scenario.MeasureAsync(c, options.Warmup, options.Window, cancellationToken);
+                var after = await GetDeviceAsync(http, silo, cancellationToken);
+                var batches = after.BatchesRun - before.BatchesRun;
+                double? batchSize = scenario == raw ? c : batches == 0 ? null : (double)(after.ItemsRun - before.ItemsRun) / batches;
+                results.Add(Print(measured with { AverageBatchSize = batchSize }));
+            }
+        }
+
+        var run = new BenchRun(options, images, model, raw.Target.Provider, device, results, checks, load);
+        Console.WriteLine();
+        Console.WriteLine(Report.Table(run));
+        if (options.MarkdownPath is { } path)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path, Report.Markdown(run), CancellationToken.None);
+            Console.WriteLine($"Wrote {path}.");
+        }
+
+        var errors = results.Sum(r => r.ErrorCount);
+        if (errors > 0)
+        {
+            Console.Error.WriteLine($"bench: {errors} calls failed; see the errors above.");
+            return 3;
+        }
+
+        return 0;
+    }
+
+    private static Measurement Print(Measurement m)
+    {
+        var queue = double.IsNaN(m.QueueP50Ms) ? "" : $"  queue {m.QueueP50Ms:F1} ms";
+        Console.WriteLine($"  {m.Scenario,-22} c={m.Concurrency,-3} {m.Images,6} images {m.ImagesPerSecond,6:F1}/s  "
+            + $"p50 {m.P50Ms,6:F1} ms  p95 {m.P95Ms,6:F1} ms  p99 {m.P99Ms,6:F1} ms  compute {m.ComputeP50Ms:F1} ms{queue}  "
+            + $"batch {m.AverageBatchSize:F2}  errors {m.ErrorCount}");
+        foreach (var (error, count) in m.Errors)
+        {
+            Console.WriteLine($"    {count} × {error}");
+        }
+
+        return m;
+    }
+
+    private static async Task<SiloDevice> GetDeviceAsync(HttpClient http, SiloProcess silo, CancellationToken cancellationToken)
+    {
+        if (silo.ExitCode is { } exit)
+        {
+            throw new InvalidOperationException($"Silo {silo.Name} exited with {exit}:\n{silo.Log}");
+        }
+
+        var devices = await http.GetFromJsonAsync<SiloDevice[]>(new Uri(silo.BaseAddress, "v1/devices"), SnakeCase, cancellationToken);
+        return devices is [var first, ..] ? first : throw new InvalidOperationException("The silo reports no device.");
+    }
+
+    /// <summary>The silo's own inference settings, so (a) preprocesses and loads exactly as the silo does.</summary>
+    private static (InferenceOptions Inference, ModelOptions Model) ReadSiloSettings(string siloDll)
+    {
+        var settings = Path.Combine(Path.GetDirectoryName(siloDll)!, "appsettings.json");
+        var configuration = new ConfigurationBuilder().AddJsonFile(settings, optional: false).Build();
+        var inference = configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>()
+            ?? throw new InvalidOperationException($"{settings} has no {InferenceOptions.Section} section.");
+        var model = inference.Models.FirstOrDefault(m => m.Name == ModelName)
+            ?? throw new InvalidOperationException($"{settings} declares no model '{ModelName}'.");
+        return (inference, model);
+    }
+
+    /// <summary>The silo's Release build next to this one: the artifacts layout (--artifacts-path) or the classic bin/ layout.</summary>
+    private static string FindSiloDll()
+    {
+        var here = AppContext.BaseDirectory;
+        string[] candidates =
+        [
+            Path.GetFullPath(Path.Combine(here, "..", "..", "Argus.Silo", "release", "Argus.Silo.dll")),
+            Path.GetFullPath(Path.Combine(here, "..", "..", "..", "..", "..", "src", "Silo", "Argus.Silo", "bin", "Release", "net10.0", "Argus.Silo.dll")),
+        ];
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException($"No silo build found (looked for {string.Join(" and ", candidates)}): build src/Silo/Argus.Silo in Release or pass --silo PATH.");
+    }
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Argus.Bench;
+
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (!BenchOptions.TryParse(args, out var options, out var problem))
+        {
+            Console.Error.WriteLine(problem);
+            Console.Error.WriteLine(BenchOptions.Usage);
+            return 2;
+        }
+
+        if (options.Help)
+        {
+            Console.WriteLine(BenchOptions.Usage);
+            return 0;
+        }
+
+        using var stop = new CancellationTokenSource();
+
+        // Ctrl+C and SIGTERM cancel the run instead of ending the process, so disposing the silo stops it.
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        try
+        {
+            return await Bench.RunAsync(options, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("bench: cancelled.");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"bench: failed: {e}");
+            return 1;
+        }
+    }
+}
+
+/// <summary>The command line.</summary>
+internal sealed record BenchOptions
+{
+    public const string Usage = """
+        Usage: Argus.Bench [options]
+          --seconds N        measured window per scenario and concurrency (default 20)
+          --warmup N         discarded warm-up before each window, seconds (default 3)
+          --concurrency LIST comma-separated concurrency levels (default 1,8)
+          --images DIR       folder of *.jpg photos (default /usr/share/doc/opencv-doc/examples/data)
+          --silo PATH        Argus.Silo.dll of a Release build (default: found next to this build)
+          --markdown PATH    also write the report as markdown to PATH
+          --command TEXT     the command shown in the markdown (default scripts/bench.sh)
+        """;
+
+    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
+    public IReadOnlyList<int> Concurrency { get; init; } = [1, 8];
+
+    public string ImagesDir { get; init; } = "/usr/share/doc/opencv-doc/examples/data";
+
+    public string? SiloDll { get; init; }
+
+    public string? MarkdownPath { get; init; }
+
+    public string Command { get; init; } = "scripts/bench.sh";
+
+    public bool Help { get; init; }
+
+    public static bool TryParse(string[] args, out BenchOptions options, out string? problem)
+    {
+        options = new BenchOptions();
+        problem = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name is "-h" or "--help")
+            {
+                options = options with { Help = true };
+                continue;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                problem = $"{name}: unknown option or missing value.";
+                return false;
+            }
+
+            var value = args[++i];
+            switch (name)
+            {
+                case "--seconds" when Seconds(value) is { } s:
+                    options = options with { Window = s };
+                    break;
+                case "--warmup" when Seconds(value, allowZero: true) is { } s:
+                    options = options with { Warmup = s };
+                    break;
+                case "--concurrency" when Levels(value) is { } levels:
+                    options = options with { Concurrency = levels };
+                    break;
+                case "--images":
+                    options = options with { ImagesDir = value };
+                    break;
+                case "--silo":
+                    options = options with { SiloDll = Path.GetFullPath(value) };
+                    break;
+                case "--markdown":
+                    options = options with { MarkdownPath = Path.GetFullPath(value) };
+                    break;
+                case "--command":
+                    options = options with { Command = value };
+                    break;
+                default:
+                    problem = $"{name} {value}: unknown option or invalid value.";
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static TimeSpan? Seconds(string text, bool allowZero = false) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && (s > 0 || (allowZero && s == 0)) && s <= 3600
+            ? TimeSpan.FromSeconds(s)
+            : null;
+
+    private static int[]? Levels(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var levels = parts.Select(p => int.TryParse(p, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 256 ? n : 0).ToArray();
+        return levels.Length > 0 && levels.All(n => n > 0) ? [.. levels.Distinct()] : null;
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Benchmarks one silo serving ResNet18 three ways in one run (raw ONNX Runtime in process, the Orleans client, HTTP)
+# and writes docs/BENCHMARKS.md. Extra arguments go to the bench, e.g. `scripts/bench.sh --seconds 5`.
+# Builds into .cache/bench-artifacts, so it never touches the bin/ and obj/ folders other builds use.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+scripts/install-deps.sh --test-data
+
+artifacts="$root/.cache/bench-artifacts"
+dotnet build src/Silo/Argus.Silo/Argus.Silo.csproj -c Release --artifacts-path "$artifacts" -nologo -v quiet
+dotnet build bench/Argus.Bench/Argus.Bench.csproj -c Release --artifacts-path "$artifacts" -nologo -v quiet
+
+command="scripts/bench.sh"
+for arg in "$@"; do command+=" $(printf '%q' "$arg")"; done
+exec dotnet "$artifacts/bin/Argus.Bench/release/Argus.Bench.dll" \
+  --silo "$artifacts/bin/Argus.Silo/release/Argus.Silo.dll" \
+  --markdown docs/BENCHMARKS.md \
+  --command "$command" \
+  "$@"
