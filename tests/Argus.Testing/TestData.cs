@@ -36,6 +36,14 @@ public static class TestData
         return png;
     }
 
+    /// <summary>A real PNG whose header and end are intact and every chunk between is broken: only decoding finds out.</summary>
+    public static byte[] CorruptPng()
+    {
+        var png = Image("imageTextN.png");
+        Array.Clear(png, 100, png.Length - 200);
+        return png;
+    }
+
     /// <summary>The first <paramref name="bytes"/> bytes of a real JPEG.</summary>
     public static byte[] TruncatedJpeg(int bytes = 4000) => Image("apple.jpg")[..bytes];
 

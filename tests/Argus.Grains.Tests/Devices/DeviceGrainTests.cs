@@ -58,6 +58,19 @@ public sealed class DeviceGrainTests(ClusterFixture fixture) : IClassFixture<Clu
     }
 
     [Fact]
+    public async Task An_image_that_only_decoding_finds_corrupt_fails_alone_on_the_device()
+    {
+        var device = await ReadyDevice(fixture.Cluster.Primary!.Name);
+
+        var response = await device.InferAsync(Request(TestData.Image("imageTextN.png"), TestData.CorruptPng(), TestData.Image("imageTextR.png")));
+
+        Assert.Null(response.Items[0].Error);
+        Assert.Equal(ErrorKind.BadInput, response.Items[1].Error?.Kind);
+        Assert.Contains("could not be decoded", response.Items[1].Error!.Message);
+        Assert.Null(response.Items[2].Error);
+    }
+
+    [Fact]
     public async Task An_unknown_model_is_a_typed_error()
     {
         var device = await ReadyDevice(fixture.Cluster.Primary!.Name);

@@ -35,7 +35,7 @@ public sealed class MicroBatcherTests : IDisposable
         public async Task<Task<BatchItemResult>> HoldAsync(MicroBatcher batcher, BatchQueue queue)
         {
             Gate.Reset();
-            var held = batcher.SubmitAsync(queue, [0], BatchLane.Interactive, Far);
+            var held = batcher.SubmitAsync(queue, BatchInput.Ready([0]), BatchLane.Interactive, Far);
             Assert.True(await Entered.WaitAsync(Wait));
             return held;
         }
@@ -49,7 +49,7 @@ public sealed class MicroBatcherTests : IDisposable
 
     private Task<BatchItemResult> Submit(BatchQueue q, float id, BatchLane lane = BatchLane.Interactive, DateTime? deadline = null,
         CancellationToken cancellationToken = default) =>
-        _batcher.SubmitAsync(q, [id], lane, deadline ?? Far, cancellationToken);
+        _batcher.SubmitAsync(q, BatchInput.Ready([id]), lane, deadline ?? Far, cancellationToken);
 
     [Fact]
     public async Task Every_item_gets_its_own_output_in_order()
@@ -195,6 +195,34 @@ public sealed class MicroBatcherTests : IDisposable
         Assert.Equal(4f, (await good2).Output[0]);
         var error = await Assert.ThrowsAsync<ItemFailedException>(() => bad);
         Assert.Contains("bad tensor", error.Message);
+        await held;
+    }
+
+    [Fact]
+    public async Task Deferred_inputs_are_prepared_on_the_device_and_a_failed_preparation_fails_alone()
+    {
+        var runner = new Runner();
+        var q = Register(runner);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var preparedOn = new ConcurrentBag<int>();
+        Task<BatchItemResult> Deferred(float id) => _batcher.SubmitAsync(q, BatchInput.Deferred(() =>
+        {
+            preparedOn.Add(Environment.CurrentManagedThreadId);
+            return id < 0 ? throw new InvalidOperationException("corrupt image") : [id];
+        }), BatchLane.Interactive, Far);
+        var good1 = Deferred(1);
+        var bad = Deferred(-1);
+        var good2 = Deferred(2);
+        Assert.Empty(preparedOn); // nothing is decoded while it waits
+        runner.Gate.Set();
+
+        Assert.Equal(2f, (await good1).Output[0]);
+        Assert.Equal(4f, (await good2).Output[0]);
+        Assert.Equal("corrupt image", (await Assert.ThrowsAsync<InvalidOperationException>(() => bad)).Message);
+        Assert.Equal(2, (await good1).BatchSize);
+        Assert.True((await good1).PrepareTime > TimeSpan.Zero);
+        Assert.Equal([0f, 1, 2], runner.Batches.SelectMany(b => b).Order());
         await held;
     }
 

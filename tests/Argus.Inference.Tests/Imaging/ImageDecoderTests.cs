@@ -58,9 +58,7 @@ public sealed class ImageDecoderTests
     [Fact]
     public void A_png_with_a_valid_header_but_corrupt_data_is_refused()
     {
-        var png = TestData.Image("imageTextN.png");
-        Array.Clear(png, 100, png.Length - 200); // header and IEND intact, every chunk between broken
-        Assert.Contains("could not be decoded", Assert.Throws<InvalidInputException>(() => ImageDecoder.Decode(png, Limits)).Message);
+        Assert.Contains("could not be decoded", Assert.Throws<InvalidInputException>(() => ImageDecoder.Decode(TestData.CorruptPng(), Limits)).Message);
     }
 
     [Fact]

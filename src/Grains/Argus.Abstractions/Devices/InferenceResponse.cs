@@ -31,6 +31,9 @@ public sealed record ItemResult
     /// <summary>How many items that batch carried.</summary>
     [Id(6)] public int BatchSize { get; init; }
 
+    /// <summary>Time the device spent decoding and preprocessing that batch's images before running it (zero when they were preprocessed before queueing).</summary>
+    [Id(7)] public double PreprocessMs { get; init; }
+
     /// <summary>A failed item.</summary>
     public static ItemResult Failed(InferenceError error) => new() { Error = error };
 }

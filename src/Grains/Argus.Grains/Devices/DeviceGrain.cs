@@ -77,7 +77,7 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
         {
             var prepared = (input.Image, input.Tensor) switch
             {
-                ({ } image, null) => model.PrepareImage(image, runtime.ImageLimits),
+                ({ } image, null) => model.PrepareImage(image, runtime.ImageLimits, device.PreprocessesOnDevice),
                 (null, { } tensor) => model.PrepareTensor(tensor),
                 _ => throw new InvalidInputException("Each input needs either an image or a tensor, not both or neither."),
             };
@@ -86,6 +86,7 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
             {
                 QueueMs = result.QueueTime.TotalMilliseconds,
                 ComputeMs = result.ComputeTime.TotalMilliseconds,
+                PreprocessMs = result.PrepareTime.TotalMilliseconds,
                 BatchSize = result.BatchSize,
             };
             if (request.Output == OutputKind.Raw)

@@ -1,12 +1,12 @@
 namespace Argus.Inference.Batching;
 
 /// <summary>The unit of work: one item, its lane and deadline, and its own completion.</summary>
-internal sealed class BatchItem(float[] input, BatchLane lane, DateTime enqueuedAt, DateTime deadline)
+internal sealed class BatchItem(BatchInput input, BatchLane lane, DateTime enqueuedAt, DateTime deadline)
 {
     private readonly TaskCompletionSource<BatchItemResult> _completion =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public float[] Input { get; } = input;
+    public BatchInput Input { get; } = input;
 
     public BatchLane Lane { get; } = lane;
 

@@ -5,4 +5,5 @@ namespace Argus.Inference.Batching;
 /// <param name="QueueTime">Time from admission to the start of its batch.</param>
 /// <param name="ComputeTime">Time its batch ran.</param>
 /// <param name="BatchSize">Items in its batch.</param>
-public sealed record BatchItemResult(float[] Output, TimeSpan QueueTime, TimeSpan ComputeTime, int BatchSize);
+/// <param name="PrepareTime">Time the device spent preparing its batch's deferred inputs (zero when none were deferred).</param>
+public sealed record BatchItemResult(float[] Output, TimeSpan QueueTime, TimeSpan ComputeTime, int BatchSize, TimeSpan PrepareTime);

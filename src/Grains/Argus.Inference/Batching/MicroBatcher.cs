@@ -57,7 +57,7 @@ public sealed partial class MicroBatcher : IDisposable
     /// its deadline cannot be met. An item still queued at its deadline is rejected then, without running.
     /// </summary>
     public Task<BatchItemResult> SubmitAsync(
-        BatchQueue queue, float[] input, BatchLane lane, DateTime deadline, CancellationToken cancellationToken = default)
+        BatchQueue queue, BatchInput input, BatchLane lane, DateTime deadline, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -303,22 +303,69 @@ public sealed partial class MicroBatcher : IDisposable
     private void Execute(BatchQueue queue, List<BatchItem> batch)
     {
         var started = Now();
-        var inputs = new float[batch.Count][];
-        for (var i = 0; i < inputs.Length; i++)
+        var timestamp = _time.GetTimestamp();
+        var inputs = Prepare(batch);
+        var prepareTime = _time.GetElapsedTime(timestamp);
+        List<BatchItem> ready = new(batch.Count);
+        List<float[]> readyInputs = new(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
         {
-            inputs[i] = batch[i].Input;
+            if (inputs[i] is { } input)
+            {
+                ready.Add(batch[i]);
+                readyInputs.Add(input);
+            }
         }
 
+        if (ready.Count > 0)
+        {
+            Run(queue, ready, readyInputs, started, prepareTime);
+        }
+    }
+
+    /// <summary>Resolves every input, deferred ones in parallel; an item whose preparation throws fails alone (null).</summary>
+    private static float[]?[] Prepare(List<BatchItem> batch)
+    {
+        var inputs = new float[]?[batch.Count];
+        void PrepareOne(int i)
+        {
+            try
+            {
+                inputs[i] = batch[i].Input.Resolve();
+            }
+            catch (Exception e)
+            {
+                batch[i].Fail(e); // the caller's input, the caller's error: not logged as the device's
+            }
+        }
+
+        if (batch.Count(b => b.Input.IsDeferred) > 1)
+        {
+            Parallel.For(0, batch.Count, PrepareOne);
+        }
+        else
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                PrepareOne(i);
+            }
+        }
+
+        return inputs;
+    }
+
+    private void Run(BatchQueue queue, List<BatchItem> batch, List<float[]> inputs, DateTime started, TimeSpan prepareTime)
+    {
         var timestamp = _time.GetTimestamp();
         float[][]? outputs = null;
         Exception? error = null;
         try
         {
             outputs = queue.Runner.Run(inputs);
-            if (outputs.Length != inputs.Length)
+            if (outputs.Length != inputs.Count)
             {
                 error = new InvalidOperationException(
-                    $"Model '{queue.Model}' returned {outputs.Length} outputs for {inputs.Length} inputs.");
+                    $"Model '{queue.Model}' returned {outputs.Length} outputs for {inputs.Count} inputs.");
             }
         }
         catch (Exception e)
@@ -331,11 +378,11 @@ public sealed partial class MicroBatcher : IDisposable
         {
             _batches++;
             _items += batch.Count;
-            _busy += elapsed;
+            _busy += elapsed + prepareTime;
             _runningEstimate = TimeSpan.Zero;
             if (error is null)
             {
-                queue.Cost.Observe(elapsed, batch.Count);
+                queue.Cost.Observe(elapsed + prepareTime, batch.Count);
             }
         }
 
@@ -343,7 +390,7 @@ public sealed partial class MicroBatcher : IDisposable
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Complete(new BatchItemResult(outputs![i], started - batch[i].EnqueuedAt, elapsed, batch.Count));
+                batch[i].Complete(new BatchItemResult(outputs![i], started - batch[i].EnqueuedAt, elapsed, batch.Count, prepareTime));
             }
         }
         else if (batch.Count == 1)
@@ -355,12 +402,9 @@ public sealed partial class MicroBatcher : IDisposable
         {
             // One bad item must not fail its batch-mates: run each alone, so the failure lands only where it belongs.
             LogBatchSplit(_logger, queue.Model, batch.Count, error.Message);
-            List<BatchItem> single = new(1);
-            foreach (var item in batch)
+            for (var i = 0; i < batch.Count; i++)
             {
-                single.Add(item);
-                Execute(queue, single);
-                single.Clear();
+                Run(queue, [batch[i]], [inputs[i]], started, TimeSpan.Zero);
             }
         }
     }

@@ -30,9 +30,15 @@ public sealed class InferenceDevice : IDisposable
     /// <summary>The model of that name, or null.</summary>
     public LoadedModel? FindModel(string name) => _models.GetValueOrDefault(name);
 
-    /// <summary>Queues one prepared input on the model's queue of this device.</summary>
+    /// <summary>
+    /// Whether images are decoded on this device when their batch forms: on a CPU the same cores decode and run the
+    /// model, and decoding beside a running batch slows the batch more than it gains; a GPU runs while callers decode.
+    /// </summary>
+    public bool PreprocessesOnDevice => Target.Kind == "cpu";
+
+    /// <summary>Queues one input on the model's queue of this device.</summary>
     public Task<BatchItemResult> RunAsync(
-        LoadedModel model, float[] input, BatchLane lane, DateTime deadline, CancellationToken cancellationToken) =>
+        LoadedModel model, BatchInput input, BatchLane lane, DateTime deadline, CancellationToken cancellationToken) =>
         Batcher.SubmitAsync(model.Queue, input, lane, deadline, cancellationToken);
 
     /// <summary>Stops the batcher (queued items are rejected), then frees the sessions.</summary>

@@ -49,13 +49,22 @@ public sealed class LoadedModel : IDisposable
 
     internal ImagePreprocessor Preprocessor { get; }
 
-    /// <summary>Decodes and preprocesses an encoded image into one input.</summary>
-    /// <exception cref="InvalidInputException">The image is unusable.</exception>
-    public float[] PrepareImage(byte[] image, ImageLimits limits) => Preprocessor.Process(image, limits);
+    /// <summary>
+    /// One input from an encoded image. The header is checked now; decoding and preprocessing run now, or on the
+    /// device when the item's batch forms (<paramref name="onDevice"/>), where a corrupt body fails the item alone.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The header says the image is unusable.</exception>
+    public BatchInput PrepareImage(byte[] image, ImageLimits limits, bool onDevice)
+    {
+        ImageDecoder.Check(image, limits);
+        return onDevice
+            ? BatchInput.Deferred(() => Preprocessor.Process(image, limits))
+            : BatchInput.Ready(Preprocessor.Process(image, limits));
+    }
 
     /// <summary>Checks a caller's tensor against the model's input.</summary>
     /// <exception cref="InvalidInputException">Wrong size, or not finite.</exception>
-    public float[] PrepareTensor(float[] tensor)
+    public BatchInput PrepareTensor(float[] tensor)
     {
         if (tensor.Length != Input.ItemLength)
         {
@@ -68,7 +77,7 @@ public sealed class LoadedModel : IDisposable
             throw new InvalidInputException("The tensor holds NaN or infinite values.");
         }
 
-        return tensor;
+        return BatchInput.Ready(tensor);
     }
 
     /// <summary>Applies the model's task to one raw output row.</summary>

@@ -21,6 +21,24 @@ public static class ImageDecoder
     /// <exception cref="InvalidInputException">Empty, unsupported, truncated, too large or undecodable.</exception>
     public static Mat Decode(byte[] data, ImageLimits limits)
     {
+        var header = Check(data, limits);
+        var mat = Cv2.ImDecode(data, ImreadModes.Color);
+        if (mat.Empty())
+        {
+            mat.Dispose();
+            throw new InvalidInputException($"The {header.Format} image could not be decoded (corrupt data).");
+        }
+
+        return mat;
+    }
+
+    /// <summary>
+    /// Reads and checks the header only: what can be refused without decoding (empty, unsupported, truncated, too
+    /// large) is refused here, at the cost of a few bytes read.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The header says the image is unusable.</exception>
+    public static ImageHeader Check(byte[] data, ImageLimits limits)
+    {
         var header = ImageHeader.Read(data);
         if (header.Width <= 0 || header.Height <= 0)
         {
@@ -34,13 +52,6 @@ public static class ImageDecoder
                 $"The image declares {header.Width}×{header.Height} pixels; the limit is {limits.MaxPixels} pixels and {limits.MaxSide} per side.");
         }
 
-        var mat = Cv2.ImDecode(data, ImreadModes.Color);
-        if (mat.Empty())
-        {
-            mat.Dispose();
-            throw new InvalidInputException($"The {header.Format} image could not be decoded (corrupt data).");
-        }
-
-        return mat;
+        return header;
     }
 }
