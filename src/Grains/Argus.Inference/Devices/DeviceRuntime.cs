@@ -48,6 +48,11 @@ public sealed partial class DeviceRuntime(
         // Requests decode in parallel on the thread pool already; OpenCV's own pool would only add contention.
         OpenCvSharp.Cv2.SetNumThreads(1);
         _targets = ExecutionTarget.Discover(options.Value);
+        foreach (var target in _targets)
+        {
+            LogTarget(_logger, target.Device, target.Provider, target.Note);
+        }
+
         _ = Task.Run(Load, CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -143,6 +148,9 @@ public sealed partial class DeviceRuntime(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Model {Model} v{Version} warm on {Device} ({Provider}) in {LoadMs:F0} ms, {ItemMs:F1} ms per item")]
     private static partial void LogModelLoaded(ILogger logger, string model, string version, string device, string provider, double loadMs, double itemMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving on {Device} with {Provider}: {Note}")]
+    private static partial void LogTarget(ILogger logger, string device, string provider, string note);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed; the silo stops")]
     private static partial void LogLoadFailed(ILogger logger, Exception error);

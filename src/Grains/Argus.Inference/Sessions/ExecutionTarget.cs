@@ -39,7 +39,10 @@ public sealed record ExecutionTarget(string Device, string Kind, string Provider
             }
         }
 
-        return targets.Count > 0 ? targets : [Cpu($"CUDA unavailable: {failure ?? "no CUDA device configured"}")];
+        // ONNX Runtime's own log line of the failed probe names the missing library; the exception does not.
+        return targets.Count > 0
+            ? targets
+            : [Cpu($"CUDA unavailable: {failure ?? "no CUDA device configured"} (ONNX Runtime's log names the missing library; Argus:Inference:Cuda=Off skips the probe)")];
     }
 
     /// <summary>The CPU device, with the reason CUDA is not used.</summary>
