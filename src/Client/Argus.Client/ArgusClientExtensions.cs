@@ -17,12 +17,22 @@ public static class ArgusClientExtensions
         configure?.Invoke(options);
         builder.Services.Configure<ArgusClientOptions>(o =>
         {
+            o.Redis = options.Redis;
             o.GatewayPorts = options.GatewayPorts;
             o.DefaultTimeout = options.DefaultTimeout;
         });
         builder.UseOrleansClient(client =>
         {
-            client.UseLocalhostClustering([.. options.GatewayPorts]);
+            if (string.IsNullOrWhiteSpace(options.Redis))
+            {
+                client.UseLocalhostClustering([.. options.GatewayPorts]);
+            }
+            else
+            {
+                var redis = StackExchange.Redis.ConfigurationOptions.Parse(options.Redis);
+                client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+            }
+
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ClusterIdentity.CallTimeout);
             client.Configure<ClusterOptions>(o =>
             {

@@ -3,7 +3,13 @@ namespace Argus.Client;
 /// <summary>How the SDK reaches the cluster.</summary>
 public sealed class ArgusClientOptions
 {
-    /// <summary>Gateway ports of the silos on this machine (localhost clustering). Default [30000].</summary>
+    /// <summary>
+    /// The Redis server the silos use for membership (e.g. <c>127.0.0.1:6379</c>); the client finds every gateway there.
+    /// Unset: <see cref="GatewayPorts"/> on localhost.
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Gateway ports of the silos on this machine (localhost clustering), when <see cref="Redis"/> is unset. Default [30000].</summary>
     public IList<int> GatewayPorts { get; set; } = [30000];
 
     /// <summary>Time budget of a call that gives none. Default 10 s; at most <see cref="ClusterIdentity.MaxRequestTimeout"/>.</summary>

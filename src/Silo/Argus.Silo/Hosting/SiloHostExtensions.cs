@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Argus.Grains.Hosting;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using StackExchange.Redis;
 
 namespace Argus.Silo.Hosting;
 
@@ -13,12 +15,13 @@ namespace Argus.Silo.Hosting;
 public static class SiloHostExtensions
 {
     /// <summary>
-    /// Configures Orleans and the web server from <c>Argus:Silo</c>. With no configuration: one silo on localhost
-    /// clustering with in-memory grain storage.
+    /// Configures Orleans and the web server from <c>Argus:Silo</c> and <c>Argus:Redis</c>. With no configuration: one
+    /// silo on localhost clustering with in-memory grain storage; with Redis, any number of silos form one cluster.
     /// </summary>
     public static WebApplicationBuilder AddArgusSilo(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(ArgusSiloOptions.Section).Get<ArgusSiloOptions>() ?? new();
+        options.Redis ??= builder.Configuration["Argus:Redis"];
         var failures = options.Validate().ToList();
         if (failures.Count > 0)
         {
@@ -45,8 +48,24 @@ public static class SiloHostExtensions
                 o.ServiceId = ClusterIdentity.ServiceId;
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ClusterIdentity.CallTimeout);
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
-            silo.AddMemoryGrainStorageAsDefault();
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromMilliseconds(options.ProbeTimeoutMs);
+                o.NumMissedProbesLimit = options.MissedProbesLimit;
+            });
+            if (string.IsNullOrWhiteSpace(options.Redis))
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+                silo.AddMemoryGrainStorageAsDefault();
+            }
+            else
+            {
+                var redis = ConfigurationOptions.Parse(options.Redis);
+                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+                silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
+                silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis);
+            }
+
             silo.AddDashboard();
             silo.AddArgus();
         });

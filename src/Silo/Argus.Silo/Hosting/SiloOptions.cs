@@ -15,6 +15,24 @@ public sealed class ArgusSiloOptions
     /// <summary>Port Orleans clients connect to. Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// The Redis server (StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6379</c>) for cluster membership
+    /// and grain storage; read from <c>Argus:Redis</c>. Unset: one silo with localhost clustering and in-memory storage.
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>The address other silos and clients reach this silo on, with Redis clustering. Default 127.0.0.1.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// How long a membership probe may go unanswered, in milliseconds. Default 1000 (Orleans' 5 s took 6–13 s to declare
+    /// a killed silo dead here; 1 s with <see cref="MissedProbesLimit"/> 2 took about 2 s).
+    /// </summary>
+    public int ProbeTimeoutMs { get; set; } = 1000;
+
+    /// <summary>Missed probes before a silo is suspected. Default 2.</summary>
+    public int MissedProbesLimit { get; set; } = 2;
+
     /// <summary>The largest HTTP request body, in bytes. Default 32 MiB.</summary>
     public long MaxRequestBytes { get; set; } = 32 * 1024 * 1024;
 
@@ -25,6 +43,10 @@ public sealed class ArgusSiloOptions
         if (SiloPort is < 1 or > 65535) yield return $"{Section}:SiloPort must be a port number (is {SiloPort}).";
         if (GatewayPort is < 1 or > 65535) yield return $"{Section}:GatewayPort must be a port number (is {GatewayPort}).";
         if (SiloPort == GatewayPort) yield return $"{Section}: SiloPort and GatewayPort must differ (both {SiloPort}).";
+        if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
+            yield return $"{Section}:AdvertisedAddress must be an IP address (is '{AdvertisedAddress}').";
+        if (ProbeTimeoutMs < 100) yield return $"{Section}:ProbeTimeoutMs must be at least 100 (is {ProbeTimeoutMs}).";
+        if (MissedProbesLimit < 1) yield return $"{Section}:MissedProbesLimit must be at least 1 (is {MissedProbesLimit}).";
         if (MaxRequestBytes < 1024) yield return $"{Section}:MaxRequestBytes must be at least 1024 (is {MaxRequestBytes}).";
     }
 }

@@ -1,0 +1,59 @@
+using Argus.Client;
+using Argus.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Argus.Cluster.Tests;
+
+/// <summary>A real cluster: one redis-server and three silo processes, and an SDK client that finds them through Redis.</summary>
+public sealed class RedisClusterFixture : IAsyncLifetime
+{
+    public const int SiloCount = 3;
+
+    private IHost? _client;
+
+    public RedisServer? Redis { get; private set; }
+
+    public List<SiloProcess> Silos { get; } = [];
+
+    public IArgusClient Client => _client!.Services.GetRequiredService<IArgusClient>();
+
+    public async Task InitializeAsync()
+    {
+        Redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string> { ["Argus__Redis"] = Redis.ConnectionString };
+        var starts = Enumerable.Range(0, SiloCount).Select(i => SiloProcess.StartAsync($"silo-{i}", settings, TimeSpan.FromMinutes(2))).ToArray();
+        try
+        {
+            Silos.AddRange(await Task.WhenAll(starts));
+        }
+        finally
+        {
+            // A silo that did start is stopped even when another did not.
+            foreach (var start in starts.Where(s => s.IsCompletedSuccessfully && !Silos.Contains(s.Result)))
+            {
+                Silos.Add(start.Result);
+            }
+        }
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.AddArgusClient(o => o.Redis = Redis.ConnectionString);
+        _client = builder.Build();
+        await _client.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.StopAsync();
+            _client.Dispose();
+        }
+
+        await Task.WhenAll(Silos.Select(s => s.DisposeAsync().AsTask()));
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
+    }
+}

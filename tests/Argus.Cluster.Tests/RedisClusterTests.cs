@@ -1,0 +1,54 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Argus.Devices;
+using Argus.Testing;
+
+namespace Argus.Cluster.Tests;
+
+/// <summary>Three silo processes on Redis membership form one cluster that an SDK client reaches through Redis.</summary>
+public sealed class RedisClusterTests(RedisClusterFixture cluster) : IClassFixture<RedisClusterFixture>
+{
+    [Fact]
+    public async Task The_sdk_reaches_the_device_of_every_silo_and_each_runs_on_its_own_silo()
+    {
+        foreach (var silo in cluster.Silos)
+        {
+            var device = new DeviceKey(silo.Name, "cpu0");
+
+            var status = await cluster.Client.GetDeviceStatusAsync(device);
+            var result = await cluster.Client.InferAsync(device, "resnet18", [InferenceInput.FromImage(TestData.Image("apple.jpg"))]);
+
+            Assert.True(status.Ready);
+            Assert.Equal(device.ToString(), result.Device);
+            Assert.Equal(512, result.Items.Single().Embedding!.Length);
+        }
+
+        // Each silo's own counters saw the work: the calls ran where their keys say, not all on one silo.
+        foreach (var silo in cluster.Silos)
+        {
+            using var http = new HttpClient { BaseAddress = silo.BaseAddress };
+            var devices = JsonDocument.Parse(await http.GetStringAsync("v1/devices")).RootElement;
+            Assert.True(devices[0].GetProperty("items_run").GetInt64() >= 1, $"{silo.Name} ran nothing");
+        }
+    }
+
+    [Fact]
+    public async Task Every_silo_serves_http_and_answers_the_same_embedding()
+    {
+        List<float[]> embeddings = [];
+        foreach (var silo in cluster.Silos)
+        {
+            using var http = new HttpClient { BaseAddress = silo.BaseAddress };
+            var body = new ByteArrayContent(TestData.Image("baboon.jpg"));
+            body.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            var response = await http.PostAsync("v1/models/resnet18/infer", body);
+            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+            Assert.True(response.IsSuccessStatusCode, json.ToString());
+            Assert.Equal($"{silo.Name}/cpu0", json.GetProperty("device").GetString());
+            embeddings.Add([.. json.GetProperty("results")[0].GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle())]);
+        }
+
+        Assert.All(embeddings, e => Assert.Equal(embeddings[0], e));
+    }
+}
