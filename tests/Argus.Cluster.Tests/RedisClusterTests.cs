@@ -33,6 +33,20 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster) : IClassFixtu
     }
 
     [Fact]
+    public async Task Routed_sdk_calls_spread_over_the_devices_of_all_three_silos()
+    {
+        await Eventually.HoldsAsync(async () => (await cluster.Client.GetDevicesAsync()).Count == RedisClusterFixture.SiloCount,
+            TimeSpan.FromSeconds(30), "every device to report its load");
+
+        var image = TestData.Image("imageTextN.png");
+        var calls = Enumerable.Range(0, 60).Select(_ => cluster.Client.InferAsync("text-direction", [InferenceInput.FromImage(image)]));
+        var responses = await Task.WhenAll(calls);
+
+        Assert.All(responses, r => Assert.Null(r.Items.Single().Error));
+        Assert.Equal(cluster.Silos.Select(s => $"{s.Name}/cpu0").Order(), responses.Select(r => r.Device).Distinct().Order());
+    }
+
+    [Fact]
     public async Task Every_silo_serves_http_and_answers_the_same_embedding()
     {
         List<float[]> embeddings = [];

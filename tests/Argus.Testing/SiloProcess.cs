@@ -140,6 +140,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Waits for the process to exit.</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken = default) => _process.WaitForExitAsync(cancellationToken);
 
+    /// <summary>Kills the process at once (SIGKILL), as a crash or a lost machine would.</summary>
+    public void Kill() => _process.Kill();
+
     /// <summary>Sends SIGTERM (a graceful stop).</summary>
     public void Terminate() => Signal(_process.Id, 15);
 

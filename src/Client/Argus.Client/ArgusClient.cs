@@ -2,32 +2,99 @@ using Argus.Devices;
 using Argus.Errors;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Runtime;
+using Polly;
+using Polly.Retry;
 
 namespace Argus.Client;
 
-internal sealed class ArgusClient(IClusterClient cluster, IOptions<ArgusClientOptions> options) : IArgusClient
+internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOptions<ArgusClientOptions> options) : IArgusClient
 {
+    /// <summary>
+    /// Retries a call whose device's silo was lost, on another device, until the caller's deadline; never an Argus
+    /// error (bad input, unknown model, overload), which the device answered deliberately.
+    /// </summary>
+    private static readonly ResiliencePipeline SiloLossRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsSiloLoss),
+            MaxRetryAttempts = 5,
+            Delay = TimeSpan.FromMilliseconds(100),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+        })
+        .Build();
+
+    public async Task<InferenceResponse> InferAsync(
+        string model, IReadOnlyList<InferenceInput> inputs, Lane lane, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var budget = Budget(timeout);
+        var request = new InferenceRequest(model, inputs, lane, DateTime.UtcNow + budget).AsImmutable();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(budget);
+        HashSet<string> failed = [];
+        try
+        {
+            return await SiloLossRetry.ExecuteAsync(async token =>
+            {
+                var device = DeviceRouting.Choose(await table.GetAsync(token), model, null, TimeSpan.Zero, failed, Random.Shared)
+                    ?? throw new NoDeviceException(failed.Count == 0
+                        ? $"No device in the cluster serves model '{model}'."
+                        : $"No device serving model '{model}' is left: {string.Join(", ", failed)} failed.");
+                // An attempt ends early when its device leaves the table (its silo died), or when it outlasts the
+                // device's expected wait by AttemptTimeout (a message lost with a dead gateway is never answered).
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
+                attempt.CancelAfter(options.Value.AttemptTimeout + TimeSpan.FromMilliseconds(device.ExpectedWaitMs));
+                try
+                {
+                    var call = cluster.GetGrain<IDeviceGrain>(device.Key).InferAsync(request, attempt.Token);
+                    var gone = table.WaitUntilGoneAsync(device.Key, attempt.Token);
+                    if (await Task.WhenAny(call, gone) == gone && gone.IsCompletedSuccessfully)
+                    {
+                        throw new SiloUnavailableException($"Device {device.Key} left the cluster during the call.");
+                    }
+
+                    return await call;
+                }
+                catch (OperationCanceledException) when (attempt.IsCancellationRequested && !token.IsCancellationRequested)
+                {
+                    failed.Add(device.Key);
+                    throw new TimeoutException($"Device {device.Key} did not answer within its attempt timeout.");
+                }
+                catch (Exception e) when (IsSiloLoss(e))
+                {
+                    failed.Add(device.Key);
+                    table.Invalidate();
+                    throw;
+                }
+                finally
+                {
+                    attempt.Cancel(); // the call, when abandoned, and the watcher
+                }
+            }, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new InferenceTimeoutException($"No answer from model '{model}' within {budget.TotalMilliseconds:F0} ms.");
+        }
+    }
+
+    public async Task<ItemResult> InferImageAsync(
+        string model, byte[] image, Lane lane, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        Single(await InferAsync(model, [InferenceInput.FromImage(image)], lane, timeout, cancellationToken));
+
     public Task<InferenceResponse> InferAsync(
         DeviceKey device, string model, IReadOnlyList<InferenceInput> inputs, Lane lane, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var budget = timeout ?? options.Value.DefaultTimeout;
-        if (budget <= TimeSpan.Zero || budget > ClusterIdentity.MaxRequestTimeout)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), budget, $"A timeout must be positive and at most {ClusterIdentity.MaxRequestTimeout}.");
-        }
-
-        var deadline = DateTime.UtcNow + budget;
-        var request = new InferenceRequest(model, inputs, lane, deadline);
+        var request = new InferenceRequest(model, inputs, lane, DateTime.UtcNow + Budget(timeout));
         return Grain(device).InferAsync(request.AsImmutable(), cancellationToken);
     }
 
     public async Task<ItemResult> InferImageAsync(
-        DeviceKey device, string model, byte[] image, Lane lane, TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        var response = await InferAsync(device, model, [InferenceInput.FromImage(image)], lane, timeout, cancellationToken);
-        var item = response.Items[0];
-        return item.Error is { } error ? throw ToException(error) : item;
-    }
+        DeviceKey device, string model, byte[] image, Lane lane, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        Single(await InferAsync(device, model, [InferenceInput.FromImage(image)], lane, timeout, cancellationToken));
+
+    public Task<IReadOnlyList<DeviceLoad>> GetDevicesAsync(CancellationToken cancellationToken) => table.GetAsync(cancellationToken);
 
     public Task<DeviceStatus> GetDeviceStatusAsync(DeviceKey device) => Grain(device).GetStatusAsync();
 
@@ -39,6 +106,21 @@ internal sealed class ArgusClient(IClusterClient cluster, IOptions<ArgusClientOp
         ErrorKind.NotReady => new NotReadyException(error.Message),
         _ => new ArgusException(error.Message),
     };
+
+    /// <summary>Failures of the cluster's plumbing (a silo gone, a connection lost), not answers of a device.</summary>
+    internal static bool IsSiloLoss(Exception e) =>
+        e is not ArgusException and (OrleansException or TimeoutException); // SiloUnavailable, message rejection, …
+
+    private static ItemResult Single(InferenceResponse response) =>
+        response.Items[0].Error is { } error ? throw ToException(error) : response.Items[0];
+
+    private TimeSpan Budget(TimeSpan? timeout)
+    {
+        var budget = timeout ?? options.Value.DefaultTimeout;
+        return budget > TimeSpan.Zero && budget <= ClusterIdentity.MaxRequestTimeout
+            ? budget
+            : throw new ArgumentOutOfRangeException(nameof(timeout), budget, $"A timeout must be positive and at most {ClusterIdentity.MaxRequestTimeout}.");
+    }
 
     private IDeviceGrain Grain(DeviceKey device) => cluster.GetGrain<IDeviceGrain>(device.ToString());
 }

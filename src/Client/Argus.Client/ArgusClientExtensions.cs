@@ -1,3 +1,4 @@
+using Argus.Devices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -20,6 +21,7 @@ public static class ArgusClientExtensions
             o.Redis = options.Redis;
             o.GatewayPorts = options.GatewayPorts;
             o.DefaultTimeout = options.DefaultTimeout;
+            o.AttemptTimeout = options.AttemptTimeout;
         });
         builder.UseOrleansClient(client =>
         {
@@ -40,6 +42,7 @@ public static class ArgusClientExtensions
                 o.ServiceId = ClusterIdentity.ServiceId;
             });
         });
+        builder.Services.AddSingleton(sp => new DeviceTable(sp.GetRequiredService<IClusterClient>(), TimeProvider.System));
         builder.Services.AddSingleton<IArgusClient, ArgusClient>();
         return builder;
     }

@@ -12,6 +12,12 @@ public sealed class ArgusClientOptions
     /// <summary>Gateway ports of the silos on this machine (localhost clustering), when <see cref="Redis"/> is unset. Default [30000].</summary>
     public IList<int> GatewayPorts { get; set; } = [30000];
 
+    /// <summary>
+    /// How long one attempt may run beyond its device's expected wait before it is abandoned and retried on another
+    /// device (within the call's timeout). Default 3 s.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Time budget of a call that gives none. Default 10 s; at most <see cref="ClusterIdentity.MaxRequestTimeout"/>.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -39,3 +39,11 @@ public sealed class OverloadedException(string message, TimeSpan retryAfter) : A
     /// <summary>When a retry has a fair chance.</summary>
     [Id(0)] public TimeSpan RetryAfter { get; } = retryAfter;
 }
+
+/// <summary>The request's deadline passed before it was answered (retries on other devices included).</summary>
+[GenerateSerializer, Alias("Argus.Errors.InferenceTimeoutException")]
+public sealed class InferenceTimeoutException(string message) : ArgusException(message);
+
+/// <summary>No device in the cluster serves the model (or none is left after failures).</summary>
+[GenerateSerializer, Alias("Argus.Errors.NoDeviceException")]
+public sealed class NoDeviceException(string message) : ArgusException(message);

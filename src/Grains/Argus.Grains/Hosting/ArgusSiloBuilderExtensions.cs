@@ -9,7 +9,8 @@ namespace Argus.Grains.Hosting;
 public static class ArgusSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the device runtime (models loaded and warmed at start), device placement and Argus' grains.
+    /// Adds the device runtime (models loaded and warmed at start), device placement, the device load reports that
+    /// feed routing, and Argus' grains.
     /// Calling it twice is harmless.
     /// </summary>
     public static ISiloBuilder AddArgus(this ISiloBuilder silo)
@@ -21,6 +22,7 @@ public static class ArgusSiloBuilderExtensions
 
         silo.Services.AddSingleton<Marker>();
         silo.Services.AddArgusInference();
+        silo.Services.AddHostedService<DeviceLoadReporter>();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
         return silo;
     }

@@ -90,6 +90,15 @@ public sealed partial class MicroBatcher : IDisposable
         return item.Completion;
     }
 
+    /// <summary>How long a new item of <paramref name="lane"/> would wait before it runs: what runs now and what waits ahead.</summary>
+    public TimeSpan EstimateWait(BatchLane lane)
+    {
+        lock (_gate)
+        {
+            return WorkAheadLocked(lane, Now());
+        }
+    }
+
     /// <summary>Counters since start and what waits now.</summary>
     public BatcherStats GetStats()
     {

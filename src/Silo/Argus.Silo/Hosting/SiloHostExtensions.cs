@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Argus.Devices;
 using Argus.Grains.Hosting;
 using Argus.Silo.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -38,6 +39,7 @@ public static class SiloHostExtensions
             j.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddSingleton<LocalDevices>();
+        builder.Services.AddSingleton(sp => new DeviceTable(sp.GetRequiredService<IGrainFactory>(), TimeProvider.System));
 
         builder.UseOrleans(silo =>
         {

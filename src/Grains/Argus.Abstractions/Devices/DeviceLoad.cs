@@ -1,0 +1,15 @@
+namespace Argus.Devices;
+
+/// <summary>What a device publishes about itself for routing, at least every second.</summary>
+/// <param name="Key">The device, <c>{silo}/{device}</c>.</param>
+/// <param name="Silo">Its silo's name.</param>
+/// <param name="Models">The models it serves.</param>
+/// <param name="QueueDepth">Items waiting in all its lanes.</param>
+/// <param name="ExpectedWaitMs">How long a new interactive item would wait before it runs, by the device's own estimate.</param>
+[GenerateSerializer, Immutable, Alias("Argus.Devices.DeviceLoad")]
+public sealed record DeviceLoad(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string Silo,
+    [property: Id(2)] IReadOnlyList<string> Models,
+    [property: Id(3)] int QueueDepth,
+    [property: Id(4)] double ExpectedWaitMs);

@@ -1,0 +1,44 @@
+namespace Argus.Devices;
+
+/// <summary>Which device a request goes to: a pure function of the routing table, unit-tested on its own.</summary>
+public static class DeviceRouting
+{
+    /// <summary>
+    /// Picks a device serving <paramref name="model"/> that is not in <paramref name="excluded"/>: a device of
+    /// <paramref name="localSilo"/> whose expected wait is at most <paramref name="localWaitLimit"/> (the one that waits
+    /// least), otherwise the less loaded of two devices sampled at random (power of two choices: lower expected wait,
+    /// then shorter queue). Null when no device serves the model.
+    /// </summary>
+    public static DeviceLoad? Choose(
+        IReadOnlyList<DeviceLoad> devices, string model, string? localSilo, TimeSpan localWaitLimit,
+        IReadOnlySet<string> excluded, Random random)
+    {
+        var candidates = devices
+            .Where(d => !excluded.Contains(d.Key) && d.Models.Contains(model, StringComparer.OrdinalIgnoreCase))
+            .ToArray();
+        if (candidates.Length == 0)
+        {
+            return null;
+        }
+
+        var local = candidates
+            .Where(d => d.Silo == localSilo && d.ExpectedWaitMs <= localWaitLimit.TotalMilliseconds)
+            .MinBy(d => d.ExpectedWaitMs);
+        if (local is not null || candidates.Length == 1)
+        {
+            return local ?? candidates[0];
+        }
+
+        var first = random.Next(candidates.Length);
+        var second = random.Next(candidates.Length - 1);
+        if (second >= first)
+        {
+            second++;
+        }
+
+        return Less(candidates[first], candidates[second]);
+    }
+
+    private static DeviceLoad Less(DeviceLoad a, DeviceLoad b) =>
+        (b.ExpectedWaitMs, b.QueueDepth).CompareTo((a.ExpectedWaitMs, a.QueueDepth)) < 0 ? b : a;
+}

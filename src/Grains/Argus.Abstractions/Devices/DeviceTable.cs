@@ -1,0 +1,60 @@
+namespace Argus.Devices;
+
+/// <summary>
+/// A caller's copy of the routing table, read from <see cref="IDeviceDirectoryGrain"/> at most once per
+/// <see cref="MaxAge"/> and on demand after a failure.
+/// </summary>
+public sealed class DeviceTable(IGrainFactory grains, TimeProvider time)
+{
+    /// <summary>How old a copy may get before it is read again.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private IReadOnlyList<DeviceLoad> _devices = [];
+    private DateTimeOffset _readAt = DateTimeOffset.MinValue;
+
+    /// <summary>The table, fresh within <see cref="MaxAge"/>.</summary>
+    public async Task<IReadOnlyList<DeviceLoad>> GetAsync(CancellationToken cancellationToken = default)
+    {
+        if (time.GetUtcNow() - _readAt < MaxAge)
+        {
+            return _devices;
+        }
+
+        await _refresh.WaitAsync(cancellationToken);
+        try
+        {
+            if (time.GetUtcNow() - _readAt >= MaxAge)
+            {
+                _devices = await grains.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync();
+                _readAt = time.GetUtcNow();
+            }
+
+            return _devices;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    /// <summary>
+    /// Completes once <paramref name="device"/> is no longer in the table (its silo left the cluster or stopped
+    /// reporting), checking twice per <see cref="MaxAge"/>. A call to a silo that died may otherwise wait for its
+    /// response until Orleans' call timeout.
+    /// </summary>
+    public async Task WaitUntilGoneAsync(string device, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(MaxAge / 2, time, cancellationToken);
+            if (!(await GetAsync(cancellationToken)).Any(d => d.Key == device))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Makes the next <see cref="GetAsync"/> read the directory again (after a device failed).</summary>
+    public void Invalidate() => _readAt = DateTimeOffset.MinValue;
+}

@@ -1,0 +1,56 @@
+using Argus.Devices;
+
+namespace Argus.Abstractions.Tests;
+
+public sealed class DeviceRoutingTests
+{
+    private static readonly HashSet<string> None = [];
+
+    private static DeviceLoad Device(string silo, double waitMs, int depth = 0, params string[] models) =>
+        new($"{silo}/cpu0", silo, models.Length == 0 ? ["resnet18"] : models, depth, waitMs);
+
+    private static DeviceLoad? Choose(IReadOnlyList<DeviceLoad> devices, string? local = null, double limitMs = 50, IReadOnlySet<string>? excluded = null, int seed = 1) =>
+        DeviceRouting.Choose(devices, "resnet18", local, TimeSpan.FromMilliseconds(limitMs), excluded ?? None, new Random(seed));
+
+    [Fact]
+    public void The_local_device_wins_while_its_wait_is_short() =>
+        Assert.Equal("b/cpu0", Choose([Device("a", 0), Device("b", 40), Device("c", 0)], local: "b")?.Key);
+
+    [Fact]
+    public void A_busy_local_device_loses_to_the_less_loaded_of_two_others()
+    {
+        DeviceLoad[] devices = [Device("a", 10), Device("b", 400), Device("c", 10)];
+        for (var seed = 0; seed < 50; seed++)
+        {
+            Assert.NotEqual("b/cpu0", Choose(devices, local: "b", seed: seed)?.Key);
+        }
+    }
+
+    [Fact]
+    public void Power_of_two_choices_never_picks_the_most_loaded_and_favours_the_least()
+    {
+        DeviceLoad[] devices = [Device("a", 5), Device("b", 50), Device("c", 500)];
+        var picks = Enumerable.Range(0, 600).Select(seed => Choose(devices, seed: seed)!.Key).ToArray();
+
+        Assert.DoesNotContain("c/cpu0", picks);
+        Assert.True(picks.Count(k => k == "a/cpu0") > picks.Count(k => k == "b/cpu0"));
+    }
+
+    [Fact]
+    public void Equal_waits_are_broken_by_queue_depth()
+    {
+        for (var seed = 0; seed < 20; seed++)
+        {
+            Assert.Equal("a/cpu0", Choose([Device("a", 20, depth: 1), Device("b", 20, depth: 9)], seed: seed)?.Key);
+        }
+    }
+
+    [Fact]
+    public void Only_devices_serving_the_model_and_not_excluded_are_candidates()
+    {
+        DeviceLoad[] devices = [Device("a", 0, 0, "text-direction"), Device("b", 900), Device("c", 0)];
+        Assert.Equal("b/cpu0", Choose(devices, excluded: new HashSet<string> { "c/cpu0" })?.Key);
+        Assert.Null(Choose(devices, excluded: new HashSet<string> { "b/cpu0", "c/cpu0" }));
+        Assert.Null(Choose([]));
+    }
+}
