@@ -6,65 +6,119 @@ using Xunit.Abstractions;
 
 namespace Argus.Cluster.Tests;
 
-/// <summary>A silo killed with SIGKILL under steady load: the SDK's idempotent calls fail over and none is lost.</summary>
-public sealed class FailoverTests(RedisClusterFixture cluster, ITestOutputHelper output) : IClassFixture<RedisClusterFixture>
+/// <summary>Steady load through the SDK's routed calls, every call recorded.</summary>
+internal sealed class SteadyLoad(RedisClusterFixture cluster, int workers = 6) : IAsyncDisposable
 {
-    private sealed record Call(TimeSpan Started, TimeSpan Ended, string? Device, Exception? Error);
+    public sealed record Call(TimeSpan Started, TimeSpan Ended, string? Device, Exception? Error);
 
-    [Fact]
-    public async Task Killing_a_silo_under_load_loses_no_call_and_the_others_keep_serving()
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ConcurrentBag<Call> _calls = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task[] _workers = [];
+
+    public TimeSpan Now => _clock.Elapsed;
+
+    public IReadOnlyCollection<Call> Calls => _calls;
+
+    public async Task StartAsync()
     {
         await Eventually.HoldsAsync(async () => (await cluster.Client.GetDevicesAsync()).Count == RedisClusterFixture.SiloCount,
             TimeSpan.FromSeconds(30), "every device to report its load");
-        var victim = cluster.Silos[^1];
         var image = TestData.Image("imageTextN.png");
-        var clock = Stopwatch.StartNew();
-        var calls = new ConcurrentBag<Call>();
-        TimeSpan? killedAt = null;
-        using var stop = new CancellationTokenSource();
-
-        async Task Worker()
+        _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            while (!_stop.IsCancellationRequested)
             {
-                var started = clock.Elapsed;
+                var started = Now;
                 try
                 {
                     var response = await cluster.Client.InferAsync("text-direction", [InferenceInput.FromImage(image)], timeout: TimeSpan.FromSeconds(10));
-                    calls.Add(new Call(started, clock.Elapsed, response.Device, response.Items[0].Error is { } e ? new Exception(e.Message) : null));
+                    _calls.Add(new Call(started, Now, response.Device, response.Items[0].Error is { } e ? new Exception(e.Message) : null));
                 }
                 catch (Exception e)
                 {
-                    calls.Add(new Call(started, clock.Elapsed, null, e));
+                    _calls.Add(new Call(started, Now, null, e));
                 }
             }
-        }
+        }))];
+    }
 
-        var workers = Enumerable.Range(0, 6).Select(_ => Task.Run(Worker)).ToArray();
-        await Eventually.HoldsAsync(() => Task.FromResult(calls.Any(c => c.Device?.StartsWith(victim.Name + "/") == true)),
-            TimeSpan.FromSeconds(30), $"calls to land on {victim.Name}");
+    public Task WaitForCallsAsync(Func<Call, bool> which, int count, string what) =>
+        Eventually.HoldsAsync(() => Task.FromResult(_calls.Count(which) >= count), TimeSpan.FromSeconds(30), what);
 
-        killedAt = clock.Elapsed;
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        await Task.WhenAll(_workers);
+        _stop.Dispose();
+    }
+}
+
+/// <summary>A silo killed with SIGKILL under steady load: the SDK's idempotent calls fail over and none is lost.</summary>
+[Collection(RedisClusterFixture.Collection)]
+public sealed class FailoverTests(RedisClusterFixture cluster, ITestOutputHelper output) : IClassFixture<RedisClusterFixture>
+{
+    [Fact]
+    public async Task Killing_a_silo_under_load_loses_no_call_and_the_others_keep_serving()
+    {
+        var victim = cluster.Silos[^1];
+        var load = new SteadyLoad(cluster);
+        await load.StartAsync();
+        await load.WaitForCallsAsync(c => c.Device?.StartsWith(victim.Name + "/") == true, 1, $"calls to land on {victim.Name}");
+
+        var killedAt = load.Now;
         victim.Kill();
         await Eventually.HoldsAsync(async () => !(await cluster.Client.GetDevicesAsync()).Any(d => d.Silo == victim.Name),
             TimeSpan.FromSeconds(30), $"{victim.Name} to leave the routing table");
-        var leftTableAfter = clock.Elapsed - killedAt.Value;
-        var afterTable = clock.Elapsed;
-        await Eventually.HoldsAsync(() => Task.FromResult(calls.Count(c => c.Started > afterTable) >= 20), TimeSpan.FromSeconds(30), "20 more calls");
-        stop.Cancel();
-        await Task.WhenAll(workers);
+        var leftTableAfter = load.Now - killedAt;
+        var afterTable = load.Now;
+        await load.WaitForCallsAsync(c => c.Started > afterTable, 20, "20 more calls");
+        await load.DisposeAsync();
 
-        var all = calls.ToArray();
+        var all = load.Calls.ToArray();
         var inFlightAtKill = all.Where(c => c.Started < killedAt && c.Ended > killedAt).ToArray();
-        var firstSuccessAfterKill = all.Where(c => c.Error is null && c.Started > killedAt).Min(c => c.Ended) - killedAt.Value;
+        var firstSuccessAfterKill = all.Where(c => c.Error is null && c.Started > killedAt).Min(c => c.Ended) - killedAt;
+        var slowest = all.Where(c => c.Ended > killedAt).Max(c => c.Ended - c.Started);
         output.WriteLine($"{all.Length} calls; {inFlightAtKill.Length} in flight at the kill, the last answered " +
-            $"{(inFlightAtKill.Length == 0 ? 0 : (inFlightAtKill.Max(c => c.Ended) - killedAt.Value).TotalMilliseconds):F0} ms after it; " +
+            $"{(inFlightAtKill.Length == 0 ? 0 : (inFlightAtKill.Max(c => c.Ended) - killedAt).TotalMilliseconds):F0} ms after it; " +
             $"first success of a call started after the kill: {firstSuccessAfterKill.TotalMilliseconds:F0} ms; " +
+            $"slowest call ending after the kill: {slowest.TotalMilliseconds:F0} ms; " +
             $"{victim.Name} left the routing table after {leftTableAfter.TotalMilliseconds:F0} ms.");
 
         Assert.All(all, c => Assert.True(c.Error is null, $"a call failed: {c.Error}"));
         Assert.All(all.Where(c => c.Started > afterTable), c => Assert.DoesNotContain(victim.Name + "/", c.Device));
-        var survivors = all.Where(c => c.Started > afterTable).Select(c => c.Device).Distinct().Count();
-        Assert.Equal(RedisClusterFixture.SiloCount - 1, survivors);
+        Assert.Equal(RedisClusterFixture.SiloCount - 1, all.Where(c => c.Started > afterTable).Select(c => c.Device).Distinct().Count());
+    }
+}
+
+/// <summary>A silo stopped gracefully (SIGTERM) under steady load: nothing is lost, and it leaves the routing table.</summary>
+[Collection(RedisClusterFixture.Collection)]
+public sealed class GracefulStopTests(RedisClusterFixture cluster, ITestOutputHelper output) : IClassFixture<RedisClusterFixture>
+{
+    [Fact]
+    public async Task Stopping_a_silo_under_load_loses_no_call()
+    {
+        var leaving = cluster.Silos[0];
+        var load = new SteadyLoad(cluster);
+        await load.StartAsync();
+        await load.WaitForCallsAsync(c => c.Device?.StartsWith(leaving.Name + "/") == true, 1, $"calls to land on {leaving.Name}");
+
+        var stoppedAt = load.Now;
+        leaving.Terminate();
+        using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await leaving.WaitForExitAsync(exit.Token);
+        }
+
+        var exitedAfter = load.Now - stoppedAt;
+        var afterExit = load.Now;
+        await load.WaitForCallsAsync(c => c.Started > afterExit, 20, "20 more calls");
+        await load.DisposeAsync();
+
+        var all = load.Calls.ToArray();
+        output.WriteLine($"{all.Length} calls; {leaving.Name} exited {exitedAfter.TotalMilliseconds:F0} ms after SIGTERM with code {leaving.ExitCode}.");
+        Assert.Equal(0, leaving.ExitCode);
+        Assert.All(all, c => Assert.True(c.Error is null, $"a call failed: {c.Error}"));
+        Assert.DoesNotContain(all.Where(c => c.Started > afterExit), c => c.Device!.StartsWith(leaving.Name + "/"));
     }
 }

@@ -10,6 +10,12 @@ public sealed class RedisClusterFixture : IAsyncLifetime
 {
     public const int SiloCount = 3;
 
+    /// <summary>
+    /// The test classes that start clusters run one after another: three clusters of three silos at once would only
+    /// measure a 2-core machine's contention.
+    /// </summary>
+    public const string Collection = "redis-clusters";
+
     private IHost? _client;
 
     public RedisServer? Redis { get; private set; }

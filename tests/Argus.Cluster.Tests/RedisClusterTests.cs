@@ -6,6 +6,7 @@ using Argus.Testing;
 namespace Argus.Cluster.Tests;
 
 /// <summary>Three silo processes on Redis membership form one cluster that an SDK client reaches through Redis.</summary>
+[Collection(RedisClusterFixture.Collection)]
 public sealed class RedisClusterTests(RedisClusterFixture cluster) : IClassFixture<RedisClusterFixture>
 {
     [Fact]

@@ -170,12 +170,27 @@ public sealed class SiloProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the silo first: {dll} is missing.", dll);
     }
 
-    /// <summary>A port the OS reports free on loopback.</summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A port the OS reports free on loopback, never one this process handed out before: the OS may offer a port again
+    /// once its probe closes, and two silos given the same port can both bind it (port reuse) and swap each other's messages.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]

@@ -11,13 +11,14 @@ namespace Argus.Client;
 internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOptions<ArgusClientOptions> options) : IArgusClient
 {
     /// <summary>
-    /// Retries a call whose device's silo was lost, on another device, until the caller's deadline; never an Argus
-    /// error (bad input, unknown model, overload), which the device answered deliberately.
+    /// Retries a call whose device's silo was lost, on another device, until the caller's deadline; never an error a
+    /// device answered deliberately (bad input, unknown model, overload).
     /// </summary>
     private static readonly ResiliencePipeline SiloLossRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsSiloLoss),
+            // No device: transient while the routing table refills (its grain moved with a stopping silo).
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => IsSiloLoss(e) || e is NoDeviceException),
             MaxRetryAttempts = 5,
             Delay = TimeSpan.FromMilliseconds(100),
             BackoffType = DelayBackoffType.Exponential,
@@ -37,10 +38,15 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
         {
             return await SiloLossRetry.ExecuteAsync(async token =>
             {
-                var device = DeviceRouting.Choose(await table.GetAsync(token), model, null, TimeSpan.Zero, failed, Random.Shared)
-                    ?? throw new NoDeviceException(failed.Count == 0
+                var device = DeviceRouting.Choose(await table.GetAsync(token), model, null, TimeSpan.Zero, failed, Random.Shared);
+                if (device is null)
+                {
+                    table.Invalidate();
+                    throw new NoDeviceException(failed.Count == 0
                         ? $"No device in the cluster serves model '{model}'."
                         : $"No device serving model '{model}' is left: {string.Join(", ", failed)} failed.");
+                }
+
                 // An attempt ends early when its device leaves the table (its silo died), or when it outlasts the
                 // device's expected wait by AttemptTimeout (a message lost with a dead gateway is never answered).
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
