@@ -85,7 +85,8 @@ internal static class Bench
         if (options.MarkdownPath is { } path)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, Report.Markdown(run), CancellationToken.None);
+            var existing = File.Exists(path) ? await File.ReadAllTextAsync(path, CancellationToken.None) : "# Benchmarks\n";
+            await File.WriteAllTextAsync(path, Report.ReplaceSection(existing, Report.Markdown(run)), CancellationToken.None);
             Console.WriteLine($"Wrote {path}.");
         }
 

@@ -36,16 +36,31 @@ internal static class Report
         return text.ToString();
     }
 
+    private const string SectionStart = "<!-- bench:single-silo -->";
+    private const string SectionEnd = "<!-- /bench:single-silo -->";
+
+    /// <summary>
+    /// <paramref name="document"/> with this benchmark's section (between its markers) replaced by
+    /// <paramref name="section"/>, or appended where it has none: the other sections of the file are left alone.
+    /// </summary>
+    public static string ReplaceSection(string document, string section)
+    {
+        var block = $"{SectionStart}\n{section.TrimEnd()}\n{SectionEnd}";
+        var start = document.IndexOf(SectionStart, StringComparison.Ordinal);
+        var end = document.IndexOf(SectionEnd, StringComparison.Ordinal);
+        return start >= 0 && end > start
+            ? string.Concat(document.AsSpan(0, start), block, document.AsSpan(end + SectionEnd.Length))
+            : $"{document.TrimEnd()}\n\n{block}\n";
+    }
+
     public static string Markdown(BenchRun run)
     {
         var o = run.Options;
         var p = run.Model.Preprocess;
         var md = new StringBuilder();
-        md.AppendLine("# Benchmarks");
+        md.AppendLine("## One silo, ResNet18: cluster path vs raw ONNX Runtime");
         md.AppendLine();
         md.AppendLine("Written by `bench/Argus.Bench`; rerun the command below rather than editing by hand.");
-        md.AppendLine();
-        md.AppendLine("## Issue 2: one silo, ResNet18, cluster path vs raw ONNX Runtime");
         md.AppendLine();
         md.AppendLine($"Command: `{o.Command}`");
         md.AppendLine();
