@@ -1,0 +1,83 @@
+using Argus.Testing;
+using Spectre.Console;
+
+namespace Argus.Cli.Tests;
+
+/// <summary>One real silo process for the CLI tests.</summary>
+public sealed class CliSiloFixture : IAsyncLifetime
+{
+    public SiloProcess? Silo { get; private set; }
+
+    public async Task InitializeAsync() => Silo = await SiloProcess.StartAsync("cli-0");
+
+    public async Task DisposeAsync()
+    {
+        if (Silo is not null)
+        {
+            await Silo.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The argus command against a real silo, its output captured.</summary>
+public sealed class ArgusCliTests(CliSiloFixture fixture) : IClassFixture<CliSiloFixture>
+{
+    private async Task<(int Code, string Output)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+        });
+        console.Profile.Width = 240;
+        var code = await ArgusCli.RunAsync(["--gateway", fixture.Silo!.GatewayPort.ToString(), .. args], console);
+        return (code, output.ToString());
+    }
+
+    [Fact]
+    public async Task Infer_prints_a_row_per_image_and_fails_only_on_the_bad_one()
+    {
+        var dir = Directory.CreateTempSubdirectory("argus-cli-");
+        try
+        {
+            var good = Path.Combine(dir.FullName, "line.png");
+            var bad = Path.Combine(dir.FullName, "broken.jpg");
+            await File.WriteAllBytesAsync(good, TestData.Image("imageTextN.png"));
+            await File.WriteAllBytesAsync(bad, TestData.TruncatedJpeg());
+
+            var (code, output) = await RunAsync("infer", "--model", "text-direction", good, bad);
+
+            Assert.Equal(1, code);
+            Assert.Contains("text-direction v2.0 on cli-0/cpu0", output);
+            Assert.Matches(@"line\.png\s+│\s+(0|180) \d\.\d{3}, (0|180) \d\.\d{3}", output);
+            Assert.Contains("BadInput: Truncated JPEG", output);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Status_lists_the_silos_devices_and_models()
+    {
+        await Eventually.HoldsAsync(async () => (await RunAsync("status")).Code == 0, TimeSpan.FromSeconds(30), "the device to report");
+
+        var (_, output) = await RunAsync("status");
+
+        Assert.Contains("cli-0/cpu0", output);
+        Assert.Contains("resnet18 v1, text-direction v2.0", output);
+        Assert.Contains("1 silo(s), 1 device(s).", output);
+    }
+
+    [Fact]
+    public async Task Usage_errors_and_unknown_models_are_reported_with_a_non_zero_code()
+    {
+        Assert.NotEqual(0, (await RunAsync("infer")).Code);
+        var (code, output) = await RunAsync("infer", "--model", "nope", "/no/such/file.jpg");
+        Assert.Equal(2, code);
+        Assert.Contains("No such file", output);
+    }
+}
