@@ -126,7 +126,7 @@ internal static class Bench
     }
 
     /// <summary>The silo's own inference settings, so (a) preprocesses and loads exactly as the silo does.</summary>
-    private static (InferenceOptions Inference, ModelOptions Model) ReadSiloSettings(string siloDll)
+    internal static (InferenceOptions Inference, ModelOptions Model) ReadSiloSettings(string siloDll)
     {
         var settings = Path.Combine(Path.GetDirectoryName(siloDll)!, "appsettings.json");
         var configuration = new ConfigurationBuilder().AddJsonFile(settings, optional: false).Build();
@@ -138,7 +138,7 @@ internal static class Bench
     }
 
     /// <summary>The silo's Release build next to this one: the artifacts layout (--artifacts-path) or the classic bin/ layout.</summary>
-    private static string FindSiloDll()
+    internal static string FindSiloDll()
     {
         var here = AppContext.BaseDirectory;
         string[] candidates =

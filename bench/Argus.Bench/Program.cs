@@ -33,7 +33,9 @@ internal static class Program
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
         try
         {
-            return await Bench.RunAsync(options, stop.Token);
+            return options.ClusterSizes.Count > 0
+                ? await ClusterBench.RunAsync(options, stop.Token)
+                : await Bench.RunAsync(options, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -60,6 +62,8 @@ internal sealed record BenchOptions
           --silo PATH        Argus.Silo.dll of a Release build (default: found next to this build)
           --markdown PATH    also write the report as markdown to PATH
           --command TEXT     the command shown in the markdown (default scripts/bench.sh)
+          --cluster-sizes L  instead: SDK → cluster throughput with Redis and L silos each (e.g. 1,3), at the
+                             highest --concurrency
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -75,6 +79,8 @@ internal sealed record BenchOptions
     public string? MarkdownPath { get; init; }
 
     public string Command { get; init; } = "scripts/bench.sh";
+
+    public IReadOnlyList<int> ClusterSizes { get; init; } = [];
 
     public bool Help { get; init; }
 
@@ -120,6 +126,9 @@ internal sealed record BenchOptions
                     break;
                 case "--command":
                     options = options with { Command = value };
+                    break;
+                case "--cluster-sizes" when Levels(value) is { } sizes:
+                    options = options with { ClusterSizes = sizes };
                     break;
                 default:
                     problem = $"{name} {value}: unknown option or invalid value.";

@@ -36,20 +36,18 @@ internal static class Report
         return text.ToString();
     }
 
-    private const string SectionStart = "<!-- bench:single-silo -->";
-    private const string SectionEnd = "<!-- /bench:single-silo -->";
-
     /// <summary>
-    /// <paramref name="document"/> with this benchmark's section (between its markers) replaced by
+    /// <paramref name="document"/> with the section <paramref name="name"/> (between its markers) replaced by
     /// <paramref name="section"/>, or appended where it has none: the other sections of the file are left alone.
     /// </summary>
-    public static string ReplaceSection(string document, string section)
+    public static string ReplaceSection(string document, string section, string name = "single-silo")
     {
-        var block = $"{SectionStart}\n{section.TrimEnd()}\n{SectionEnd}";
-        var start = document.IndexOf(SectionStart, StringComparison.Ordinal);
-        var end = document.IndexOf(SectionEnd, StringComparison.Ordinal);
+        var (startMarker, endMarker) = ($"<!-- bench:{name} -->", $"<!-- /bench:{name} -->");
+        var block = $"{startMarker}\n{section.TrimEnd()}\n{endMarker}";
+        var start = document.IndexOf(startMarker, StringComparison.Ordinal);
+        var end = document.IndexOf(endMarker, StringComparison.Ordinal);
         return start >= 0 && end > start
-            ? string.Concat(document.AsSpan(0, start), block, document.AsSpan(end + SectionEnd.Length))
+            ? string.Concat(document.AsSpan(0, start), block, document.AsSpan(end + endMarker.Length))
             : $"{document.TrimEnd()}\n\n{block}\n";
     }
 

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using Argus.Client;
+using Argus.Inference.Imaging;
+using Argus.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Argus.Bench;
+
+/// <summary>
+/// SDK → cluster throughput: for each cluster size, a real redis-server and that many silo processes on this machine,
+/// and closed-loop callers of the SDK's routed calls (ResNet18). Written to its own section of the markdown.
+/// </summary>
+internal static class ClusterBench
+{
+    private const string ModelName = "resnet18";
+
+    public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        var siloDll = options.SiloDll ?? Bench.FindSiloDll();
+        var (inference, model) = Bench.ReadSiloSettings(siloDll);
+        var images = ImageSet.Load(options.ImagesDir, new ImagePreprocessor(model.Preprocess), inference.Images);
+        var concurrency = options.Concurrency.Max();
+        List<Measurement> results = [];
+        foreach (var size in options.ClusterSizes)
+        {
+            results.Add(await MeasureAsync(size, concurrency, siloDll, images, options, cancellationToken));
+            var m = results[^1];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {size} silo(s), c={concurrency}: {m.ImagesPerSecond:F1} images/s, p50 {m.P50Ms:F1} ms, p95 {m.P95Ms:F1} ms, p99 {m.P99Ms:F1} ms, errors {m.ErrorCount}"));
+        }
+
+        if (options.MarkdownPath is { } path)
+        {
+            var existing = File.Exists(path) ? await File.ReadAllTextAsync(path, CancellationToken.None) : "# Benchmarks\n";
+            await File.WriteAllTextAsync(path, Report.ReplaceSection(existing, Markdown(options, concurrency, images, results), "cluster"), CancellationToken.None);
+            Console.WriteLine($"Wrote {path}.");
+        }
+
+        return results.Sum(r => r.ErrorCount) == 0 ? 0 : 3;
+    }
+
+    private static async Task<Measurement> MeasureAsync(
+        int size, int concurrency, string siloDll, ImageSet images, BenchOptions options, CancellationToken cancellationToken)
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string> { ["Argus__Redis"] = redis.ConnectionString };
+        var starts = Enumerable.Range(0, size)
+            .Select(i => SiloProcess.StartAsync($"bench-{i}", settings, TimeSpan.FromMinutes(3), siloDll)).ToArray();
+        try
+        {
+            await Task.WhenAll(starts);
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.AddArgusClient(o => o.Redis = redis.ConnectionString);
+            using var host = builder.Build();
+            await host.StartAsync(cancellationToken);
+            var client = host.Services.GetRequiredService<IArgusClient>();
+            await Eventually.HoldsAsync(async () => (await client.GetDevicesAsync(cancellationToken)).Count == size,
+                TimeSpan.FromSeconds(30), $"the {size} devices to report");
+            var measurement = await ClosedLoop.RunAsync($"SDK → {size} silo(s)", concurrency, concurrency, async ct =>
+            {
+                var item = await client.InferImageAsync(ModelName, images.Next(), cancellationToken: ct);
+                return new StepResult(1, item.QueueMs, item.ComputeMs);
+            }, options.Warmup, options.Window, cancellationToken);
+            await host.StopAsync(CancellationToken.None);
+            return measurement;
+        }
+        finally
+        {
+            await Task.WhenAll(starts.Where(s => s.IsCompletedSuccessfully).Select(s => s.Result.DisposeAsync().AsTask()));
+        }
+    }
+
+    private static string Markdown(BenchOptions options, int concurrency, ImageSet images, IReadOnlyList<Measurement> results)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## SDK → cluster throughput, one and three silos");
+        md.AppendLine();
+        md.AppendLine("Written by `bench/Argus.Bench`; rerun the command below rather than editing by hand.");
+        md.AppendLine();
+        md.AppendLine($"Command: `{options.Command}`");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"""
+            For each cluster size: a real `redis-server` and that many silo processes on this machine, and {concurrency} closed-loop
+            callers of `IArgusClient.InferImageAsync("{ModelName}", jpeg)` (routed: the less loaded of two sampled devices) over the
+            same {images.All.Count} photos; {options.Warmup.TotalSeconds:0.#} s warm-up, {options.Window.TotalSeconds:0.#} s measured.
+            Machine: {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. The silos share the machine's cores,
+            so on a CPU-only machine more silos add no compute: no speed-up is expected, only the cost of routing and of
+            the extra processes shows.
+            """);
+        md.AppendLine();
+        md.AppendLine("| Silos | c | Images | Errors | Images/s | p50 ms | p95 ms | p99 ms |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (m, size) in results.Zip(options.ClusterSizes))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {size} | {m.Concurrency} | {m.Images} | {m.ErrorCount} | {m.ImagesPerSecond:F1} | {m.P50Ms:F1} | {m.P95Ms:F1} | {m.P99Ms:F1} |");
+        }
+
+        return md.ToString();
+    }
+}
