@@ -17,7 +17,7 @@ public sealed class ClientFixture : IAsyncLifetime
     {
         Silo = await SiloProcess.StartAsync("sdk-0");
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.AddArgusClient(o => o.GatewayPorts = [Silo.GatewayPort]);
+        builder.AddArgusClient(o => o.Gateways = [$"127.0.0.1:{Silo.GatewayPort}"]);
         Host = builder.Build();
         await Host.StartAsync();
     }

@@ -1,3 +1,4 @@
+using System.Net;
 using Argus.Devices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,20 +20,25 @@ public static class ArgusClientExtensions
         builder.Services.Configure<ArgusClientOptions>(o =>
         {
             o.Redis = options.Redis;
+            o.Gateways = options.Gateways;
             o.GatewayPorts = options.GatewayPorts;
             o.DefaultTimeout = options.DefaultTimeout;
             o.AttemptTimeout = options.AttemptTimeout;
         });
         builder.UseOrleansClient(client =>
         {
-            if (string.IsNullOrWhiteSpace(options.Redis))
-            {
-                client.UseLocalhostClustering([.. options.GatewayPorts]);
-            }
-            else
+            if (!string.IsNullOrWhiteSpace(options.Redis))
             {
                 var redis = StackExchange.Redis.ConfigurationOptions.Parse(options.Redis);
                 client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+            }
+            else if (options.Gateways.Count > 0)
+            {
+                client.UseStaticClustering([.. options.Gateways.Select(ParseGateway)]);
+            }
+            else
+            {
+                client.UseLocalhostClustering([.. options.GatewayPorts]);
             }
 
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ClusterIdentity.CallTimeout);
@@ -46,4 +52,9 @@ public static class ArgusClientExtensions
         builder.Services.AddSingleton<IArgusClient, ArgusClient>();
         return builder;
     }
+
+    private static IPEndPoint ParseGateway(string gateway) =>
+        IPEndPoint.TryParse(gateway, out var endpoint) && endpoint.Port > 0
+            ? endpoint
+            : throw new ArgumentException($"Gateway '{gateway}' is not address:port (e.g. 10.0.0.7:30000).", nameof(gateway));
 }

@@ -9,7 +9,13 @@ public sealed class ArgusClientOptions
     /// </summary>
     public string? Redis { get; set; }
 
-    /// <summary>Gateway ports of the silos on this machine (localhost clustering), when <see cref="Redis"/> is unset. Default [30000].</summary>
+    /// <summary>
+    /// Gateways as <c>address:port</c> (e.g. <c>10.0.0.7:30000</c>), when <see cref="Redis"/> is unset: a static list
+    /// for silos on other machines. Empty: <see cref="GatewayPorts"/> on localhost.
+    /// </summary>
+    public IList<string> Gateways { get; set; } = [];
+
+    /// <summary>Gateway ports of the silos on this machine, when neither <see cref="Redis"/> nor <see cref="Gateways"/> is set. Default [30000].</summary>
     public IList<int> GatewayPorts { get; set; } = [30000];
 
     /// <summary>
