@@ -1,6 +1,7 @@
 using System.Net;
 using Argus.Devices;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
@@ -48,7 +49,8 @@ public static class ArgusClientExtensions
                 o.ServiceId = ClusterIdentity.ServiceId;
             });
         });
-        builder.Services.AddSingleton(sp => new DeviceTable(sp.GetRequiredService<IClusterClient>(), TimeProvider.System));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<DeviceTable>();
         builder.Services.AddSingleton<IArgusClient, ArgusClient>();
         return builder;
     }

@@ -6,6 +6,7 @@ using Argus.Grains.Hosting;
 using Argus.Silo.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using StackExchange.Redis;
@@ -39,7 +40,8 @@ public static class SiloHostExtensions
             j.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddSingleton<LocalDevices>();
-        builder.Services.AddSingleton(sp => new DeviceTable(sp.GetRequiredService<IGrainFactory>(), TimeProvider.System));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<DeviceTable>();
 
         builder.UseOrleans(silo =>
         {
