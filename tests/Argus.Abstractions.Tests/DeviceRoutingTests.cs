@@ -46,6 +46,21 @@ public sealed class DeviceRoutingTests
     }
 
     [Fact]
+    public void The_callers_own_requests_in_flight_count_against_a_device_whose_report_is_stale()
+    {
+        // a reported a slightly lower wait, but this caller already has 5 requests of 14 ms in flight to it.
+        DeviceLoad a = new("a/cpu0", "a", ["resnet18"], 0, 0.2, new Dictionary<string, double> { ["resnet18"] = 14 });
+        DeviceLoad b = new("b/cpu0", "b", ["resnet18"], 0, 0.4, new Dictionary<string, double> { ["resnet18"] = 14 });
+        var inFlight = new Dictionary<string, int> { ["a/cpu0"] = 5, ["b/cpu0"] = 1 };
+
+        for (var seed = 0; seed < 20; seed++)
+        {
+            Assert.Equal("b/cpu0", DeviceRouting.Choose([a, b], "resnet18", null, TimeSpan.Zero, None, new Random(seed), inFlight)?.Key);
+            Assert.Equal("a/cpu0", DeviceRouting.Choose([a, b], "resnet18", null, TimeSpan.Zero, None, new Random(seed))?.Key);
+        }
+    }
+
+    [Fact]
     public void Only_devices_serving_the_model_and_not_excluded_are_candidates()
     {
         DeviceLoad[] devices = [Device("a", 0, 0, "text-direction"), Device("b", 900), Device("c", 0)];

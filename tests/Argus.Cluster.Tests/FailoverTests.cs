@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Argus.Devices;
 using Argus.Testing;
+using Orleans.Runtime;
 using Xunit.Abstractions;
 
 namespace Argus.Cluster.Tests;
@@ -61,9 +62,13 @@ public sealed class FailoverTests(RedisClusterFixture cluster, ITestOutputHelper
     [Fact]
     public async Task Killing_a_silo_under_load_loses_no_call_and_the_others_keep_serving()
     {
-        var victim = cluster.Silos[^1];
         var load = new SteadyLoad(cluster);
         await load.StartAsync();
+
+        // The hardest silo to lose: the one holding the routing table's grain.
+        var directory = cluster.Orleans.GetGrain<IDeviceDirectoryGrain>(0);
+        var directorySilo = await cluster.Orleans.GetGrain<IManagementGrain>(0).GetActivationAddress(directory);
+        var victim = cluster.Silos.Single(s => s.SiloPort == directorySilo!.Endpoint.Port);
         await load.WaitForCallsAsync(c => c.Device?.StartsWith(victim.Name + "/") == true, 1, $"calls to land on {victim.Name}");
 
         var killedAt = load.Now;
@@ -86,8 +91,10 @@ public sealed class FailoverTests(RedisClusterFixture cluster, ITestOutputHelper
             $"{victim.Name} left the routing table after {leftTableAfter.TotalMilliseconds:F0} ms.");
 
         Assert.All(all, c => Assert.True(c.Error is null, $"a call failed: {c.Error}"));
-        Assert.All(all.Where(c => c.Started > afterTable), c => Assert.DoesNotContain(victim.Name + "/", c.Device));
-        Assert.Equal(RedisClusterFixture.SiloCount - 1, all.Where(c => c.Started > afterTable).Select(c => c.Device).Distinct().Count());
+        var after = all.Where(c => c.Started > afterTable).ToArray();
+        Assert.True(after.Length >= 20);
+        Assert.All(after, c => Assert.DoesNotContain(victim.Name + "/", c.Device));
+        Assert.All(after, c => Assert.Contains(c.Device, cluster.Silos.Where(s => s != victim).Select(s => $"{s.Name}/cpu0")));
     }
 }
 

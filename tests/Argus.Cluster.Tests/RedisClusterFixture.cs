@@ -24,6 +24,8 @@ public sealed class RedisClusterFixture : IAsyncLifetime
 
     public IArgusClient Client => _client!.Services.GetRequiredService<IArgusClient>();
 
+    public IClusterClient Orleans => _client!.Services.GetRequiredService<IClusterClient>();
+
     public async Task InitializeAsync()
     {
         Redis = await RedisServer.StartAsync();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Argus.Devices;
 using Argus.Errors;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,9 @@ namespace Argus.Client;
 
 internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOptions<ArgusClientOptions> options) : IArgusClient
 {
+    /// <summary>This client's calls in flight per device, which routing adds to the devices' (older) reports.</summary>
+    private readonly ConcurrentDictionary<string, int> _inFlight = new();
+
     /// <summary>
     /// Retries a call whose device's silo was lost, on another device, until the caller's deadline; never an error a
     /// device answered deliberately (bad input, unknown model, overload).
@@ -38,7 +42,7 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
         {
             return await SiloLossRetry.ExecuteAsync(async token =>
             {
-                var device = DeviceRouting.Choose(await table.GetAsync(token), model, null, TimeSpan.Zero, failed, Random.Shared);
+                var device = DeviceRouting.Choose(await table.GetAsync(token), model, null, TimeSpan.Zero, failed, Random.Shared, _inFlight);
                 if (device is null)
                 {
                     table.Invalidate();
@@ -51,6 +55,7 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
                 // device's expected wait by AttemptTimeout (a message lost with a dead gateway is never answered).
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
                 attempt.CancelAfter(options.Value.AttemptTimeout + TimeSpan.FromMilliseconds(device.ExpectedWaitMs));
+                _inFlight.AddOrUpdate(device.Key, 1, (_, n) => n + 1);
                 try
                 {
                     var call = cluster.GetGrain<IDeviceGrain>(device.Key).InferAsync(request, attempt.Token);
@@ -75,6 +80,7 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
                 }
                 finally
                 {
+                    _inFlight.AddOrUpdate(device.Key, 0, (_, n) => n - 1);
                     attempt.Cancel(); // the call, when abandoned, and the watcher
                 }
             }, deadline.Token);

@@ -6,10 +6,12 @@ namespace Argus.Devices;
 /// <param name="Models">The models it serves.</param>
 /// <param name="QueueDepth">Items waiting in all its lanes.</param>
 /// <param name="ExpectedWaitMs">How long a new interactive item would wait before it runs, by the device's own estimate.</param>
+/// <param name="ItemCostMs">Compute time per item of each model, by the device's running estimate.</param>
 [GenerateSerializer, Immutable, Alias("Argus.Devices.DeviceLoad")]
 public sealed record DeviceLoad(
     [property: Id(0)] string Key,
     [property: Id(1)] string Silo,
     [property: Id(2)] IReadOnlyList<string> Models,
     [property: Id(3)] int QueueDepth,
-    [property: Id(4)] double ExpectedWaitMs);
+    [property: Id(4)] double ExpectedWaitMs,
+    [property: Id(5)] IReadOnlyDictionary<string, double>? ItemCostMs = null);

@@ -6,12 +6,15 @@ public static class DeviceRouting
     /// <summary>
     /// Picks a device serving <paramref name="model"/> that is not in <paramref name="excluded"/>: a device of
     /// <paramref name="localSilo"/> whose expected wait is at most <paramref name="localWaitLimit"/> (the one that waits
-    /// least), otherwise the less loaded of two devices sampled at random (power of two choices: lower expected wait,
-    /// then shorter queue). Null when no device serves the model.
+    /// least), otherwise the less loaded of two devices sampled at random (power of two choices). Load is the device's
+    /// reported expected wait plus the caller's own requests in flight to it (<paramref name="inFlight"/>) at the model's
+    /// cost per item: reports are up to a second old, and without its own in-flight count every caller would send all
+    /// its requests to whichever device last reported the lowest wait. Ties go to the shorter queue. Null when no device
+    /// serves the model.
     /// </summary>
     public static DeviceLoad? Choose(
         IReadOnlyList<DeviceLoad> devices, string model, string? localSilo, TimeSpan localWaitLimit,
-        IReadOnlySet<string> excluded, Random random)
+        IReadOnlySet<string> excluded, Random random, IReadOnlyDictionary<string, int>? inFlight = null)
     {
         var candidates = devices
             .Where(d => !excluded.Contains(d.Key) && d.Models.Contains(model, StringComparer.OrdinalIgnoreCase))
@@ -36,9 +39,10 @@ public static class DeviceRouting
             second++;
         }
 
-        return Less(candidates[first], candidates[second]);
-    }
+        var (a, b) = (candidates[first], candidates[second]);
+        return (Load(b), b.QueueDepth).CompareTo((Load(a), a.QueueDepth)) < 0 ? b : a;
 
-    private static DeviceLoad Less(DeviceLoad a, DeviceLoad b) =>
-        (b.ExpectedWaitMs, b.QueueDepth).CompareTo((a.ExpectedWaitMs, a.QueueDepth)) < 0 ? b : a;
+        double Load(DeviceLoad d) =>
+            d.ExpectedWaitMs + (inFlight?.GetValueOrDefault(d.Key) ?? 0) * (d.ItemCostMs?.GetValueOrDefault(model) ?? 1);
+    }
 }

@@ -26,8 +26,17 @@ public sealed class DeviceTable(IGrainFactory grains, TimeProvider time)
         {
             if (time.GetUtcNow() - _readAt >= MaxAge)
             {
-                _devices = await grains.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync();
-                _readAt = time.GetUtcNow();
+                try
+                {
+                    _devices = await grains.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync();
+                    _readAt = time.GetUtcNow();
+                }
+                catch (Exception) when (_readAt != DateTimeOffset.MinValue || _devices.Count > 0)
+                {
+                    // The directory's silo may just have died: route on the last table (its dead devices fail fast and
+                    // are excluded) and read again in half a period, once the directory is back on another silo.
+                    _readAt = time.GetUtcNow() - (MaxAge / 2);
+                }
             }
 
             return _devices;
