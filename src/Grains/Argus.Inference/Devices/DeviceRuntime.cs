@@ -45,7 +45,8 @@ public sealed partial class DeviceRuntime(
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Requests decode in parallel on the thread pool already; OpenCV's own pool would only add contention.
+        // Images already decode in parallel (across a batch on a CPU device, on callers' threads otherwise);
+        // OpenCV's own pool would only add contention.
         OpenCvSharp.Cv2.SetNumThreads(1);
         _targets = ExecutionTarget.Discover(options.Value);
         foreach (var target in _targets)

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Inference.Devices;
@@ -36,7 +37,7 @@ internal sealed class LocalDevices(DeviceRuntime runtime, ArgusSiloOptions silo,
 
         var choice = DeviceRouting.Choose(
             await table.GetAsync(cancellationToken), request.Model, silo.Name, TimeSpan.FromMilliseconds(silo.LocalWaitLimitMs),
-            new HashSet<string>(), Random.Shared);
+            FrozenSet<string>.Empty, Random.Shared);
         var device = choice is null ? Grain(runtime.Devices[0].Name) : grains.GetGrain<IDeviceGrain>(choice.Key);
         return await device.InferAsync(request.AsImmutable(), cancellationToken);
     }
