@@ -31,7 +31,7 @@ public sealed class SerializationTests
     [Fact]
     public void A_response_with_results_and_an_error_round_trips()
     {
-        var response = new InferenceResponse("text-direction", "2.0", "silo-0/cpu0",
+        var response = new InferenceResponse("text-direction", "2.0", "silo-0/cpu0", "cpu",
         [
             new ItemResult { Classes = [new ClassScore(0, "0", 0.9f)], QueueMs = 1.5, ComputeMs = 4, BatchSize = 2 },
             ItemResult.Failed(new InferenceError(ErrorKind.Overloaded, "full", 250)),
@@ -39,6 +39,7 @@ public sealed class SerializationTests
 
         var copy = RoundTrip(response);
 
+        Assert.Equal("cpu", copy.DeviceKind);
         Assert.Equal("0", copy.Items[0].Classes![0].Label);
         Assert.Equal(2, copy.Items[0].BatchSize);
         Assert.Equal(new InferenceError(ErrorKind.Overloaded, "full", 250), copy.Items[1].Error);

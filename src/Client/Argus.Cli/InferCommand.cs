@@ -30,7 +30,7 @@ internal static class InferCommand
                 parse.GetValue(model)!, inputs, parse.GetValue(lane), TimeSpan.FromMilliseconds(parse.GetValue(timeout)), cancellationToken);
 
             var table = new Table().AddColumns("Image", "Result", "Queue ms", "Compute ms", "Batch");
-            table.Title = new TableTitle($"{response.Model} v{response.Version} on {response.Device}");
+            table.Title = new TableTitle($"{response.Model} v{response.Version} on {response.Device} ({response.DeviceKind})");
             for (var i = 0; i < files.Length; i++)
             {
                 var item = response.Items[i];

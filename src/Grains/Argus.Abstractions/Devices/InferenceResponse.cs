@@ -39,9 +39,15 @@ public sealed record ItemResult
 }
 
 /// <summary>The answer to an <see cref="InferenceRequest"/>: one <see cref="ItemResult"/> per input, in input order.</summary>
+/// <param name="Model">The model that answered.</param>
+/// <param name="Version">Its version.</param>
+/// <param name="Device">The device's key, <c>{silo}/{device}</c>.</param>
+/// <param name="DeviceKind"><c>cpu</c>, <c>cuda</c>, or <c>sim</c> where a simulated device answered (no model ran).</param>
+/// <param name="Items">One result per input.</param>
 [GenerateSerializer, Immutable, Alias("Argus.Devices.InferenceResponse")]
 public sealed record InferenceResponse(
     [property: Id(0)] string Model,
     [property: Id(1)] string Version,
     [property: Id(2)] string Device,
+    [property: Id(4)] string DeviceKind,
     [property: Id(3)] IReadOnlyList<ItemResult> Items);

@@ -43,7 +43,7 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
             items[i] = Task.Run(() => RunItemAsync(device, model, input, r, cancellationToken), CancellationToken.None);
         }
 
-        return new InferenceResponse(model.Name, model.Version, _key.ToString(), await Task.WhenAll(items));
+        return new InferenceResponse(model.Name, model.Version, _key.ToString(), device.Target.Kind, await Task.WhenAll(items));
     }
 
     public Task<DeviceStatus> GetStatusAsync()

@@ -2,9 +2,11 @@ using System.Diagnostics;
 using Argus.Inference.Batching;
 using Argus.Inference.Models;
 using Argus.Inference.Sessions;
+using Argus.Inference.Simulation;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Argus.Inference.Devices;
 
@@ -77,9 +79,10 @@ public sealed partial class DeviceRuntime(
         try
         {
             List<InferenceDevice> devices = [];
+            Dictionary<string, (TensorDescription Input, TensorDescription Output)> shapes = [];
             foreach (var target in _targets)
             {
-                devices.Add(LoadDevice(target));
+                devices.Add(LoadDevice(target, shapes));
             }
 
             _devices = devices;
@@ -94,7 +97,9 @@ public sealed partial class DeviceRuntime(
         }
     }
 
-    private InferenceDevice LoadDevice(ExecutionTarget target)
+    /// <param name="target">The device.</param>
+    /// <param name="shapes">The models' tensors, read once for every simulated device.</param>
+    private InferenceDevice LoadDevice(ExecutionTarget target, Dictionary<string, (TensorDescription Input, TensorDescription Output)> shapes)
     {
         var o = options.Value;
         var batcher = new MicroBatcher(target.Device, time, loggers.CreateLogger<MicroBatcher>());
@@ -104,10 +109,21 @@ public sealed partial class DeviceRuntime(
             foreach (var m in o.Models)
             {
                 var started = Stopwatch.GetTimestamp();
-                var session = OnnxModel.Load(
-                    Resolve(m.Path), m.PreprocessPath is null ? null : Resolve(m.PreprocessPath),
-                    [3, m.Preprocess.Height, m.Preprocess.Width],
-                    () => target.CreateSessionOptions(o.IntraOpThreads));
+                IModelSession session;
+                if (target.Profile is { } profile)
+                {
+                    if (!shapes.TryGetValue(m.Name, out var shape))
+                    {
+                        shapes[m.Name] = shape = ReadShapes(m);
+                    }
+
+                    session = new SimulatedModel(profile, shape.Input, shape.Output);
+                }
+                else
+                {
+                    session = Open(m, () => target.CreateSessionOptions(o.IntraOpThreads));
+                }
+
                 var itemCost = WarmUp(session, m.Batching.MaxBatchSize);
                 var labels = m.LabelsPath is null ? [] : File.ReadAllLines(Resolve(m.LabelsPath)).Where(l => l.Length > 0).ToArray();
                 var queue = batcher.Register(m.Name, m.Batching, session, itemCost);
@@ -127,8 +143,22 @@ public sealed partial class DeviceRuntime(
         return new InferenceDevice(target, batcher, models);
     }
 
+    private static OnnxModel Open(ModelOptions m, Func<SessionOptions> createOptions) => OnnxModel.Load(
+        Resolve(m.Path), m.PreprocessPath is null ? null : Resolve(m.PreprocessPath), [3, m.Preprocess.Height, m.Preprocess.Width], createOptions);
+
+    /// <summary>
+    /// The tensors of the real model, which a simulated device's outputs copy: the model is loaded on the CPU and run
+    /// once (dimensions the graph leaves open are known only after a run), then freed.
+    /// </summary>
+    private static (TensorDescription Input, TensorDescription Output) ReadShapes(ModelOptions m)
+    {
+        using var model = Open(m, () => ExecutionTarget.Cpu("").CreateSessionOptions(intraOpThreads: 1));
+        model.Run([new float[model.Input.ItemLength]]);
+        return (model.Input, model.Output);
+    }
+
     /// <summary>Runs a batch of 1 and a full batch so the first request is not a cold one; returns the cost per item.</summary>
-    private static TimeSpan WarmUp(OnnxModel session, int maxBatchSize)
+    private static TimeSpan WarmUp(IModelSession session, int maxBatchSize)
     {
         var zero = new float[session.Input.ItemLength];
         session.Run([zero]);

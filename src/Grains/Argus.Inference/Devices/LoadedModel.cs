@@ -15,7 +15,7 @@ public sealed record ModelOutput(float[]? Embedding, IReadOnlyList<ClassPredicti
 /// <summary>A model loaded and warm on one device, with its preprocessing, postprocessing and queues.</summary>
 public sealed class LoadedModel : IDisposable
 {
-    internal LoadedModel(ModelOptions options, OnnxModel session, IReadOnlyList<string> labels, BatchQueue queue)
+    internal LoadedModel(ModelOptions options, IModelSession session, IReadOnlyList<string> labels, BatchQueue queue)
     {
         Options = options;
         Session = session;
@@ -45,7 +45,7 @@ public sealed class LoadedModel : IDisposable
     /// <summary>The model's queues on its device's batcher.</summary>
     public BatchQueue Queue { get; }
 
-    internal OnnxModel Session { get; }
+    internal IModelSession Session { get; }
 
     internal ImagePreprocessor Preprocessor { get; }
 

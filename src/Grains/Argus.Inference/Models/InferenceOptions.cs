@@ -33,6 +33,24 @@ public sealed class InferenceOptions
 
     /// <summary>What images the decoder accepts.</summary>
     public ImageLimits Images { get; set; } = new();
+
+    /// <summary>Simulated devices, served instead of the real ones when configured.</summary>
+    public SimulationOptions Sim { get; set; } = new();
+}
+
+/// <summary>
+/// Simulated accelerators (<c>Argus:Inference:Sim</c>): devices of kind <c>sim</c> whose batches take the time a
+/// latency profile gives instead of running the model, so batching and scheduling can be measured on machines without
+/// a GPU. They go through the same grain, batcher, lanes, deadlines and routing as real devices, and every status,
+/// response and report names them <c>sim</c>.
+/// </summary>
+public sealed class SimulationOptions
+{
+    /// <summary>Simulated devices this silo serves (<c>sim0</c>, <c>sim1</c>, …) instead of its real ones. Default 0: none.</summary>
+    public int Devices { get; set; }
+
+    /// <summary>The latency profile: <c>textbook</c>, a profile shipped in <c>profiles/</c>, or a profile file. Default <c>textbook</c>.</summary>
+    public string Profile { get; set; } = Simulation.LatencyProfile.TextbookName;
 }
 
 /// <summary>Lists every configuration error at start-up.</summary>
@@ -54,6 +72,22 @@ public sealed class InferenceOptionsValidator : IValidateOptions<InferenceOption
         if (options.IntraOpThreads < 0)
         {
             failures.Add($"Argus:Inference:IntraOpThreads must not be negative (is {options.IntraOpThreads}).");
+        }
+
+        if (options.Sim.Devices is < 0 or > 64)
+        {
+            failures.Add($"Argus:Inference:Sim:Devices must be between 0 and 64 (is {options.Sim.Devices}).");
+        }
+        else if (options.Sim.Devices > 0)
+        {
+            try
+            {
+                Simulation.LatencyProfile.Resolve(options.Sim.Profile);
+            }
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+            {
+                failures.Add($"Argus:Inference:Sim:Profile: {e.Message}");
+            }
         }
 
         if (options.Images.MaxPixels < 1 || options.Images.MaxSide < 1)

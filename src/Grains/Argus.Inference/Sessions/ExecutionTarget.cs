@@ -1,22 +1,38 @@
 using Argus.Inference.Models;
+using Argus.Inference.Simulation;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Argus.Inference.Sessions;
 
 /// <summary>A device a silo serves on, and how to make ONNX Runtime sessions for it.</summary>
 /// <param name="Device">The device's name on its silo, e.g. <c>cpu0</c> or <c>cuda0</c>.</param>
-/// <param name="Kind"><c>cpu</c> or <c>cuda</c>.</param>
+/// <param name="Kind"><c>cpu</c>, <c>cuda</c> or <c>sim</c>.</param>
 /// <param name="Provider">The ONNX Runtime execution provider.</param>
 /// <param name="Note">Why this provider: e.g. the reason CUDA could not be used.</param>
 /// <param name="CudaDeviceId">The CUDA device, for <c>cuda</c>.</param>
 public sealed record ExecutionTarget(string Device, string Kind, string Provider, string Note, int? CudaDeviceId)
 {
+    /// <summary>The latency profile a simulated device replays; null for a real device.</summary>
+    public LatencyProfile? Profile { get; init; }
+
     /// <summary>
-    /// Finds the devices to serve: one per CUDA device whose provider loads, else one CPU device. The CUDA provider is
-    /// tried for real: <c>GetAvailableProviders()</c> lists CUDA even where its libraries are missing.
+    /// Finds the devices to serve: the simulated ones when configured, else one per CUDA device whose provider loads,
+    /// else one CPU device. The CUDA provider is tried for real: <c>GetAvailableProviders()</c> lists CUDA even where its
+    /// libraries are missing.
     /// </summary>
     public static IReadOnlyList<ExecutionTarget> Discover(InferenceOptions options)
     {
+        if (options.Sim.Devices > 0)
+        {
+            var profile = LatencyProfile.Resolve(options.Sim.Profile);
+            return [.. Enumerable.Range(0, options.Sim.Devices).Select(i => new ExecutionTarget(
+                $"sim{i}", "sim", $"sim:{profile.Name}",
+                $"Simulated device, no model runs: batches take the latency of profile '{profile.Name}' ({profile.Source}).", null)
+            {
+                Profile = profile,
+            })];
+        }
+
         if (options.Cuda == CudaMode.Off)
         {
             return [Cpu("CUDA is off by configuration (Argus:Inference:Cuda=Off).")];

@@ -16,7 +16,7 @@ public sealed record TensorDescription(string Name, IReadOnlyList<long> Shape)
 /// A warm ONNX Runtime session (optionally behind a preprocessing graph) that runs whole batches. Models exported with
 /// a fixed batch size of 1 get a symbolic batch dimension when loaded, or batching could not work.
 /// </summary>
-public sealed class OnnxModel : IBatchRunner, IDisposable
+public sealed class OnnxModel : IModelSession
 {
     private readonly InferenceSession? _preprocess;
     private readonly InferenceSession _session;

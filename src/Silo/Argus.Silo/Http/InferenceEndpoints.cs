@@ -55,7 +55,7 @@ internal static class InferenceEndpoints
         var results = response.Items.Select((item, i) => new V1Item(
             i, images[i].Name, item.Embedding, item.Classes, item.QueueMs, item.PreprocessMs, item.ComputeMs, item.BatchSize,
             item.Error is null ? null : new V1Error(Code(item.Error.Kind), item.Error.Message))).ToArray();
-        var body = new V1InferResponse(response.Model, response.Version, response.Device, results);
+        var body = new V1InferResponse(response.Model, response.Version, response.Device, response.DeviceKind, results);
 
         // The request fails as a whole only when every item failed the same way (one image: its own error).
         var errors = response.Items.Select(i => i.Error).ToArray();
@@ -140,5 +140,5 @@ internal static class InferenceEndpoints
         int Index, string? Name, float[]? Embedding, IReadOnlyList<ClassScore>? Classes,
         double QueueMs, double PreprocessMs, double ComputeMs, int BatchSize, V1Error? Error);
 
-    internal sealed record V1InferResponse(string Model, string Version, string Device, IReadOnlyList<V1Item> Results);
+    internal sealed record V1InferResponse(string Model, string Version, string Device, string DeviceKind, IReadOnlyList<V1Item> Results);
 }

@@ -388,6 +388,11 @@ internal static class OpenInferenceEndpoints
                     writer.WriteString("id", request.Id);
                 }
 
+                // Which device answered, and whether it was a simulated one (kind "sim": no model ran).
+                writer.WriteStartObject("parameters");
+                writer.WriteString("device", response.Device);
+                writer.WriteString("device_kind", response.DeviceKind);
+                writer.WriteEndObject();
                 writer.WriteStartArray("outputs");
                 writer.WriteStartObject();
                 writer.WriteString("name", model.Output.Name);
