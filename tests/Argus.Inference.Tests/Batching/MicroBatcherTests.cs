@@ -132,6 +132,25 @@ public sealed class MicroBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task The_pre_check_refuses_what_submitting_would_refuse_and_queues_nothing()
+    {
+        var runner = new Runner();
+        var q = Register(runner, capacity: 1);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        _batcher.ThrowIfWouldReject(q, BatchLane.Interactive, Far); // room for one
+        var queued = Submit(q, 1);
+
+        var error = Assert.Throws<InferenceRejectedException>(() => _batcher.ThrowIfWouldReject(q, BatchLane.Interactive, Far));
+        Assert.Equal(RejectReason.QueueFull, error.Reason);
+        _batcher.ThrowIfWouldReject(q, BatchLane.Realtime, Far);
+        Assert.Equal(1, _batcher.GetStats().QueueDepth[(int)BatchLane.Interactive]);
+
+        runner.Gate.Set();
+        await Task.WhenAll(queued, held);
+    }
+
+    [Fact]
     public async Task An_item_that_cannot_meet_its_deadline_is_rejected_before_it_costs_compute()
     {
         var runner = new Runner();

@@ -75,6 +75,12 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
     {
         try
         {
+            if (input.Image is not null && !device.PreprocessesOnDevice)
+            {
+                // Here images are decoded before they queue: decode none that the queue would refuse.
+                device.Batcher.ThrowIfWouldReject(model.Queue, (BatchLane)request.Lane, request.Deadline);
+            }
+
             var prepared = (input.Image, input.Tensor) switch
             {
                 ({ } image, null) => model.PrepareImage(image, runtime.ImageLimits, device.PreprocessesOnDevice),

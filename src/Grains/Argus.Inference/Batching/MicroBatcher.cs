@@ -73,21 +73,39 @@ public sealed partial class MicroBatcher : IDisposable
                 return Task.FromException<BatchItemResult>(Rejected(RejectReason.ShuttingDown, TimeSpan.FromSeconds(1)));
             }
 
-            var lanes = queue.Lanes;
-            var admission = Admission.Decide(
-                lanes[(int)lane].Count, queue.Options.QueueCapacity, WorkAheadLocked(lane, now), queue.Cost.PerItem, now, deadline);
+            var admission = DecideLocked(queue, lane, now, deadline);
             if (!admission.Admitted)
             {
                 return Task.FromException<BatchItemResult>(Rejected(admission.Reason, admission.RetryAfter));
             }
 
             item = new BatchItem(input, lane, now, deadline);
-            item.Node = lanes[(int)lane].AddLast(item);
+            item.Node = queue.Lanes[(int)lane].AddLast(item);
             Monitor.Pulse(_gate);
         }
 
         WatchDeadline(item, deadline - now, queue.Cost.PerItem, cancellationToken);
         return item.Completion;
+    }
+
+    /// <summary>
+    /// Throws the <see cref="InferenceRejectedException"/> that <see cref="SubmitAsync"/> would throw now, so a caller
+    /// can skip work (decoding an image) that a full queue or a deadline out of reach would throw away.
+    /// </summary>
+    public void ThrowIfWouldReject(BatchQueue queue, BatchLane lane, DateTime deadline)
+    {
+        AdmissionDecision admission;
+        lock (_gate)
+        {
+            admission = _stopping
+                ? AdmissionDecision.Reject(RejectReason.ShuttingDown, TimeSpan.FromSeconds(1))
+                : DecideLocked(queue, lane, Now(), deadline);
+        }
+
+        if (!admission.Admitted)
+        {
+            throw Rejected(admission.Reason, admission.RetryAfter);
+        }
     }
 
     /// <summary>How long a new item of <paramref name="lane"/> would wait before it runs: what runs now and what waits ahead.</summary>
@@ -158,6 +176,9 @@ public sealed partial class MicroBatcher : IDisposable
     }
 
     private DateTime Now() => _time.GetUtcNow().UtcDateTime;
+
+    private AdmissionDecision DecideLocked(BatchQueue queue, BatchLane lane, DateTime now, DateTime deadline) => Admission.Decide(
+        queue.Lanes[(int)lane].Count, queue.Options.QueueCapacity, WorkAheadLocked(lane, now), queue.Cost.PerItem, now, deadline);
 
     private TimeSpan WorkAheadLocked(BatchLane lane, DateTime now)
     {
