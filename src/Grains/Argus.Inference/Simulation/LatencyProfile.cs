@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -13,6 +14,13 @@ public sealed class LatencyProfile
 {
     /// <summary>The built-in profile of the textbook capacity-planning GPU: 20 ms for one image, 25 ms for a batch of 8.</summary>
     public const string TextbookName = "textbook";
+
+    // Profiles are read and edited by people: indented, and '+' or quotes in the source text left as they are.
+    private static readonly ProfileJson Json = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 
     private readonly (int Batch, double Ms)[] _points;
 
@@ -121,7 +129,7 @@ public sealed class LatencyProfile
     {
         try
         {
-            var file = JsonSerializer.Deserialize(File.ReadAllText(path), ProfileJson.Default.ProfileFile)
+            var file = JsonSerializer.Deserialize(File.ReadAllText(path), Json.ProfileFile)
                 ?? throw new InvalidDataException("empty");
             return new LatencyProfile(
                 file.Name ?? Path.GetFileNameWithoutExtension(path),
@@ -139,7 +147,7 @@ public sealed class LatencyProfile
     {
         var file = new ProfileFile(
             Name, Source, Jitter, _points.ToDictionary(p => p.Batch.ToString(CultureInfo.InvariantCulture), p => Math.Round(p.Ms, 3)));
-        File.WriteAllText(path, JsonSerializer.Serialize(file, ProfileJson.Default.ProfileFile));
+        File.WriteAllText(path, JsonSerializer.Serialize(file, Json.ProfileFile));
     }
 
     private double Interpolate(int batchSize)
@@ -159,6 +167,5 @@ public sealed class LatencyProfile
         string? Name, string? Source, double Jitter, Dictionary<string, double>? LatencyMs);
 }
 
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(LatencyProfile.ProfileFile))]
 internal sealed partial class ProfileJson : JsonSerializerContext;
