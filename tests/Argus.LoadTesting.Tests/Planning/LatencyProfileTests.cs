@@ -68,6 +68,15 @@ public sealed class LatencyProfileTests : IDisposable
         Assert.Throws<FileNotFoundException>(() => LatencyProfile.Resolve(Path.Combine(_dir.FullName, "absent.json")));
     }
 
+    [Fact]
+    public void A_profile_recorded_on_a_real_device_ships_by_name()
+    {
+        var cpu = LatencyProfile.Resolve("cpu-resnet18");
+
+        Assert.Equal([1, 2, 4, 8], cpu.Points.Select(p => p.Batch));
+        Assert.Contains("CPUExecutionProvider", cpu.Source);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("""{ "name": "x", "latencyMs": { "2": 5 } }""")]
