@@ -10,7 +10,8 @@ namespace Argus.LoadTesting.Targets;
 /// <summary>
 /// The model's ONNX Runtime session in this process, loaded as a silo loads it, with nothing of Argus around it: the
 /// baseline the cluster path is measured against. The session runs one batch at a time; requests that arrive while it
-/// runs go together into the next batch. Each batch's images are decoded and preprocessed in parallel before it runs.
+/// runs go together into the next batch, up to the model's <c>MaxBatchSize</c> (a request larger than that runs whole,
+/// alone). Each batch's images are decoded and preprocessed in parallel before it runs.
 /// </summary>
 public sealed class RawTarget : ILoadTarget
 {
@@ -18,12 +19,14 @@ public sealed class RawTarget : ILoadTarget
     private readonly ImagePreprocessor _preprocessor;
     private readonly ImageLimits _limits;
     private readonly string _name;
+    private readonly int _maxBatchSize;
     private readonly object _gate = new();
-    private List<Pending> _waiting = [];
+    private readonly List<Pending> _waiting = [];
     private bool _running;
 
-    private RawTarget(OnnxModel model, ExecutionTarget target, ImagePreprocessor preprocessor, ImageLimits limits, string name)
+    private RawTarget(OnnxModel model, ExecutionTarget target, ImagePreprocessor preprocessor, ImageLimits limits, string name, int maxBatchSize)
     {
+        _maxBatchSize = maxBatchSize;
         _model = model;
         Target = target;
         _preprocessor = preprocessor;
@@ -59,7 +62,7 @@ public sealed class RawTarget : ILoadTarget
             Resolve(model.Path), model.PreprocessPath is null ? null : Resolve(model.PreprocessPath),
             [3, model.Preprocess.Height, model.Preprocess.Width],
             () => target.CreateSessionOptions(inference.IntraOpThreads));
-        return new RawTarget(session, target, new ImagePreprocessor(model.Preprocess), inference.Images, model.Name);
+        return new RawTarget(session, target, new ImagePreprocessor(model.Preprocess), inference.Images, model.Name, model.Batching.MaxBatchSize);
     }
 
     /// <summary>Decodes and preprocesses one image as the session's input; throws <see cref="InvalidInputException"/> for an unusable one.</summary>
@@ -98,7 +101,7 @@ public sealed class RawTarget : ILoadTarget
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Runs what waits as one batch, again and again, until nothing waits.</summary>
+    /// <summary>Runs what waits, oldest first, in batches of at most the model's size, until nothing waits.</summary>
     private void RunWaiting()
     {
         while (true)
@@ -112,7 +115,14 @@ public sealed class RawTarget : ILoadTarget
                     return;
                 }
 
-                (batch, _waiting) = (_waiting, []);
+                var (taken, images) = (1, _waiting[0].Images.Count);
+                while (taken < _waiting.Count && images + _waiting[taken].Images.Count <= _maxBatchSize)
+                {
+                    images += _waiting[taken++].Images.Count;
+                }
+
+                batch = _waiting[..taken];
+                _waiting.RemoveRange(0, taken);
             }
 
             try
