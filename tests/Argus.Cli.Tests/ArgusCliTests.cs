@@ -3,7 +3,7 @@ using Spectre.Console;
 
 namespace Argus.Cli.Tests;
 
-/// <summary>One real silo process for the CLI tests.</summary>
+/// <summary>One real silo process for all the CLI tests.</summary>
 public sealed class CliSiloFixture : IAsyncLifetime
 {
     public SiloProcess? Silo { get; private set; }
@@ -17,12 +17,9 @@ public sealed class CliSiloFixture : IAsyncLifetime
             await Silo.DisposeAsync();
         }
     }
-}
 
-/// <summary>The argus command against a real silo, its output captured.</summary>
-public sealed class ArgusCliTests(CliSiloFixture fixture) : IClassFixture<CliSiloFixture>
-{
-    private async Task<(int Code, string Output)> RunAsync(params string[] args)
+    /// <summary>Runs the argus command against the silo's gateway and captures what it writes.</summary>
+    public async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -32,9 +29,23 @@ public sealed class ArgusCliTests(CliSiloFixture fixture) : IClassFixture<CliSil
             ColorSystem = ColorSystemSupport.NoColors,
         });
         console.Profile.Width = 240;
-        var code = await ArgusCli.RunAsync(["--gateway", fixture.Silo!.GatewayPort.ToString(), .. args], console);
+        var code = await ArgusCli.RunAsync(["--gateway", Silo!.GatewayPort.ToString(), .. args], console);
         return (code, output.ToString());
     }
+}
+
+/// <summary>The test classes that share the one silo (and so never run at once).</summary>
+[CollectionDefinition(Name)]
+public sealed class CliSiloCollection : ICollectionFixture<CliSiloFixture>
+{
+    public const string Name = "cli silo";
+}
+
+/// <summary>The argus command against a real silo, its output captured.</summary>
+[Collection(CliSiloCollection.Name)]
+public sealed class ArgusCliTests(CliSiloFixture fixture)
+{
+    private Task<(int Code, string Output)> RunAsync(params string[] args) => fixture.RunAsync(args);
 
     [Fact]
     public async Task Infer_prints_a_row_per_image_and_fails_only_on_the_bad_one()

@@ -27,6 +27,16 @@ public sealed class LoadRangeTests
     }
 
     [Theory]
+    [InlineData("1:32:x2", "1:32:x2")]
+    [InlineData("2:6:2", "2:6:+2")]
+    [InlineData("8", "8")]
+    public void A_range_prints_as_it_would_be_written(string text, string printed)
+    {
+        Assert.True(LoadRange.TryParse(text, integers: true, out var range, out _));
+        Assert.Equal(printed, range!.ToString());
+    }
+
+    [Theory]
     [InlineData("0:4", "positive")]
     [InlineData("4:2", "below the start")]
     [InlineData("1:8:x1", "above 1")]

@@ -28,8 +28,9 @@ public sealed record LoadRange(double Start, double End, double Step, bool Multi
     }
 
     /// <summary>The range as it would be written on a command line.</summary>
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Start:G6}:{End:G6}:{(Multiplies ? "x" : "+")}{Step:G6}");
+    public override string ToString() => Start == End
+        ? Start.ToString("G6", CultureInfo.InvariantCulture)
+        : string.Create(CultureInfo.InvariantCulture, $"{Start:G6}:{End:G6}:{(Multiplies ? "x" : "+")}{Step:G6}");
 
     /// <summary>
     /// Parses <paramref name="text"/>; with <paramref name="integers"/> (concurrency) every level must be a whole number.

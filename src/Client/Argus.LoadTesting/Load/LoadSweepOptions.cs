@@ -49,6 +49,11 @@ public sealed class LoadSweepOptions
             failures.Add($"Concurrency goes up to {Range.End:G6}; at most 4096 callers are allowed.");
         }
 
+        if (Mode == LoadMode.RequestRate && Range.End > 100_000)
+        {
+            failures.Add($"The request rate goes up to {Range.End:G6}/s; at most 100000/s is allowed.");
+        }
+
         if (MeasurementInterval < TimeSpan.FromMilliseconds(50) || MeasurementInterval > TimeSpan.FromHours(1))
         {
             failures.Add($"The measurement interval must be from 50 ms to an hour (is {MeasurementInterval.TotalMilliseconds:G6} ms).");

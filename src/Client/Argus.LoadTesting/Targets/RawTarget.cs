@@ -44,7 +44,7 @@ public sealed class RawTarget : ILoadTarget
     public int OutputLength => _model.Output.ItemLength;
 
     /// <inheritdoc />
-    public string Description => $"raw {_name} (ONNX Runtime in process, {Target.Provider})";
+    public string Description => $"raw {_name} in process ({Target.Provider})";
 
     /// <inheritdoc />
     public bool RunsInProcess => true;

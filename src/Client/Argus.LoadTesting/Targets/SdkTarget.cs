@@ -11,7 +11,7 @@ namespace Argus.LoadTesting.Targets;
 public sealed class SdkTarget(IArgusClient client, string model, Lane lane = Lane.Interactive, DeviceKey? device = null) : ILoadTarget
 {
     /// <inheritdoc />
-    public string Description => device is null ? $"sdk {model}, routed" : $"sdk {model} on {device}";
+    public string Description => device is null ? $"sdk {model} (routed)" : $"sdk {model} on {device}";
 
     /// <inheritdoc />
     public bool RunsInProcess => false;
