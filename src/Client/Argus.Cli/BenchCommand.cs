@@ -100,10 +100,10 @@ internal static class BenchCommand
             var name = parse.GetValue(model)!;
             return kind switch
             {
-                "http" => await run.RunAsync(() => new HttpTarget(baseAddress!, name, chosenLane), check: false, cancellationToken),
+                "http" => await run.RunAsync(() => new HttpTarget(baseAddress!, name, chosenLane), cancellationToken),
                 "sdk" => await ArgusCli.WithClientAsync(
-                    parse, console, client => run.RunAsync(() => new SdkTarget(client, name, chosenLane), check: false, cancellationToken), cancellationToken),
-                _ => await run.RunAsync(() => LoadRaw(parse.GetValue(settings)!, name), check: true, cancellationToken),
+                    parse, console, client => run.RunAsync(() => new SdkTarget(client, name, chosenLane), cancellationToken), cancellationToken),
+                _ => await run.RunAsync(() => LoadRaw(parse.GetValue(settings)!, name), cancellationToken),
             };
         });
         return command;
@@ -151,7 +151,7 @@ internal static class BenchCommand
     /// <summary>One run of the command once its arguments are sound: load the photos, check the target answers, sweep, report.</summary>
     private sealed class BenchRun(IAnsiConsole console, string imagesDir, LoadSweepOptions sweep, string? csvPath, string? plotDir)
     {
-        public async Task<int> RunAsync(Func<ILoadTarget> create, bool check, CancellationToken cancellationToken)
+        public async Task<int> RunAsync(Func<ILoadTarget> create, CancellationToken cancellationToken)
         {
             ILoadTarget target;
             ImageSet images;
@@ -169,7 +169,8 @@ internal static class BenchCommand
             {
                 try
                 {
-                    images = ImageSet.Load(imagesDir, check && target is RawTarget raw ? raw.Check : null);
+                    // This process decodes for the raw session, so photos it cannot use are left out; a silo judges its own.
+                    images = ImageSet.Load(imagesDir, target is RawTarget raw ? raw.Check : null);
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException)
                 {

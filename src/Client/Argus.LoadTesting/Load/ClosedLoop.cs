@@ -19,11 +19,11 @@ public sealed class ClosedLoop : LoadGenerator
 
     /// <summary>Starts <paramref name="concurrency"/> callers of <paramref name="imagesPerRequest"/> images per request.</summary>
     public static ClosedLoop Start(
-        ILoadTarget target, ImageSet images, int concurrency, int imagesPerRequest = 1, TimeProvider? time = null, CancellationToken cancellationToken = default)
+        ILoadTarget target, ImageSet images, int concurrency, int imagesPerRequest = 1, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(imagesPerRequest, 1);
-        return new ClosedLoop(target, images, concurrency, imagesPerRequest, time ?? TimeProvider.System, cancellationToken);
+        return new ClosedLoop(target, images, concurrency, imagesPerRequest, TimeProvider.System, cancellationToken);
     }
 
     /// <inheritdoc />

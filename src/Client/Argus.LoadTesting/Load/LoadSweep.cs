@@ -12,7 +12,7 @@ public static class LoadSweep
     /// <exception cref="ArgumentException">The options are invalid (<see cref="LoadSweepOptions.Validate"/>).</exception>
     public static async Task<IReadOnlyList<StepResult>> RunAsync(
         ILoadTarget target, ImageSet images, LoadSweepOptions options, Action<StepResult>? measured = null,
-        TimeProvider? time = null, CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         if (options.Validate() is { Count: > 0 } failures)
         {
@@ -25,7 +25,7 @@ public static class LoadSweep
         {
             List<WindowStats> windows = [];
             var stable = false;
-            await using (var load = Start(target, images, options, level, random, time, cancellationToken))
+            await using (var load = Start(target, images, options, level, random, cancellationToken))
             {
                 while (!stable && windows.Count < options.MaxTrials)
                 {
@@ -46,10 +46,10 @@ public static class LoadSweep
     }
 
     private static LoadGenerator Start(
-        ILoadTarget target, ImageSet images, LoadSweepOptions options, double level, Random random, TimeProvider? time, CancellationToken cancellationToken) =>
+        ILoadTarget target, ImageSet images, LoadSweepOptions options, double level, Random random, CancellationToken cancellationToken) =>
         options.Mode == LoadMode.Concurrency
-            ? ClosedLoop.Start(target, images, (int)level, options.ImagesPerRequest, time, cancellationToken)
-            : OpenLoop.Start(target, images, level, options.MaxOutstanding, random, options.ImagesPerRequest, time, cancellationToken);
+            ? ClosedLoop.Start(target, images, (int)level, options.ImagesPerRequest, cancellationToken)
+            : OpenLoop.Start(target, images, level, options.MaxOutstanding, random, options.ImagesPerRequest, cancellationToken: cancellationToken);
 
     /// <summary>
     /// The devices that answered, with their kinds as the target lists them. A device it does not list (an HTTP silo lists

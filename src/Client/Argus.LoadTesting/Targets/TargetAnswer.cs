@@ -9,8 +9,8 @@ namespace Argus.LoadTesting.Targets;
 public sealed record TargetAnswer(string Device, IReadOnlyList<ItemResult> Items)
 {
     /// <summary>A request refused as a whole for load: every image answered <see cref="ErrorKind.Overloaded"/>.</summary>
-    public static TargetAnswer Rejected(int images, string reason, string device = "") =>
-        new(device, [.. Enumerable.Repeat(ItemResult.Failed(new InferenceError(ErrorKind.Overloaded, reason)), images)]);
+    public static TargetAnswer Rejected(int images, string reason) =>
+        new("", [.. Enumerable.Repeat(ItemResult.Failed(new InferenceError(ErrorKind.Overloaded, reason)), images)]);
 }
 
 /// <summary>A device as reports name it.</summary>
