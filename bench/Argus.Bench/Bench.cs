@@ -1,10 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Argus.Devices;
-using Argus.Inference.Imaging;
 using Argus.Inference.Models;
+using Argus.LoadTesting.Targets;
 using Argus.Testing;
-using Microsoft.Extensions.Configuration;
 
 namespace Argus.Bench;
 
@@ -37,27 +36,29 @@ internal static class Bench
 
         var (inference, model) = ReadSiloSettings(siloDll);
         var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-        var images = ImageSet.Load(options.ImagesDir, new ImagePreprocessor(model.Preprocess), inference.Images);
+        await using var rawTarget = RawTarget.Load(inference, model);
+        var images = LoadImages(options.ImagesDir, rawTarget.Check);
         var p = model.Preprocess;
         Console.WriteLine($"{images.All.Count} photos ({images.TotalBytes / 1024} KiB) from {options.ImagesDir}; {model.Name} at {p.Width}×{p.Height} {p.Resize} {p.Channels}; "
             + $"warm-up {options.Warmup.TotalSeconds:0.#} s, window {options.Window.TotalSeconds:0.#} s, concurrency {string.Join(',', options.Concurrency)}.");
 
-        using var raw = RawScenario.Load(inference, model, images);
+        var raw = new Scenario(ScenarioName.Raw, rawTarget);
         var probe = images.All[0];
         var reference = await raw.EmbedAsync(probe.Data, cancellationToken);
 
         await using var silo = await SiloProcess.StartAsync(SiloName, timeout: ReadyTimeout, dll: siloDll);
         Console.WriteLine($"Silo {silo.Name} ready: PID {silo.Pid}, {silo.BaseAddress}, gateway {silo.GatewayPort}.");
-        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { Timeout = TimeSpan.FromSeconds(60) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var device = await GetDeviceAsync(http, silo, cancellationToken);
         Console.WriteLine($"Silo ready: device {device.Key} on {device.ExecutionProvider} ({device.ProviderNote}).");
 
-        await using var orleans = await OrleansScenario.StartAsync(
-            silo.GatewayPort, DeviceKey.Parse(device.Key), ModelName, images, raw.EmbeddingLength, cancellationToken);
-        var overHttp = new HttpScenario(http, new Uri(silo.BaseAddress, $"v1/models/{ModelName}/infer"), images, raw.EmbeddingLength);
+        await using var client = await ClientHost.StartAsync(o => o.GatewayPorts = [silo.GatewayPort], cancellationToken);
+        var orleans = new Scenario(ScenarioName.Orleans, new SdkTarget(client.Client, ModelName, device: DeviceKey.Parse(device.Key)));
+        await using var httpTarget = new HttpTarget(silo.BaseAddress, ModelName);
+        var overHttp = new Scenario(ScenarioName.Http, httpTarget);
 
         List<EmbeddingCheck> checks = [];
-        foreach (var scenario in new IScenario[] { orleans, overHttp })
+        foreach (var scenario in new[] { orleans, overHttp })
         {
             var embedding = await scenario.EmbedAsync(probe.Data, cancellationToken);
             checks.Add(new EmbeddingCheck(scenario.Name, probe.Name, reference.Zip(embedding, (a, b) => (double)Math.Abs(a - b)).Max()));
@@ -68,10 +69,10 @@ internal static class Bench
         List<Measurement> results = [];
         foreach (var c in options.Concurrency)
         {
-            foreach (var scenario in new IScenario[] { raw, orleans, overHttp })
+            foreach (var scenario in new[] { raw, orleans, overHttp })
             {
                 var before = await GetDeviceAsync(http, silo, cancellationToken);
-                var measured = await scenario.MeasureAsync(c, options.Warmup, options.Window, cancellationToken);
+                var measured = await scenario.MeasureAsync(images, c, options.Warmup, options.Window, cancellationToken);
                 var after = await GetDeviceAsync(http, silo, cancellationToken);
                 var batches = after.BatchesRun - before.BatchesRun;
                 double? batchSize = scenario == raw ? c : batches == 0 ? null : (double)(after.ItemsRun - before.ItemsRun) / batches;
@@ -79,7 +80,7 @@ internal static class Bench
             }
         }
 
-        var run = new BenchRun(options, images, model, raw.Target.Provider, device, results, checks, load);
+        var run = new BenchRun(options, images, model, rawTarget.Target.Provider, device, results, checks, load);
         Console.WriteLine();
         Console.WriteLine(Report.Table(run));
         if (options.MarkdownPath is { } path)
@@ -126,15 +127,19 @@ internal static class Bench
     }
 
     /// <summary>The silo's own inference settings, so (a) preprocesses and loads exactly as the silo does.</summary>
-    internal static (InferenceOptions Inference, ModelOptions Model) ReadSiloSettings(string siloDll)
+    internal static (InferenceOptions Inference, ModelOptions Model) ReadSiloSettings(string siloDll) =>
+        SiloSettings.Read(Path.Combine(Path.GetDirectoryName(siloDll)!, "appsettings.json"), ModelName);
+
+    /// <summary>The photos, without those <paramref name="check"/> refuses (reported).</summary>
+    internal static ImageSet LoadImages(string folder, Action<byte[]> check)
     {
-        var settings = Path.Combine(Path.GetDirectoryName(siloDll)!, "appsettings.json");
-        var configuration = new ConfigurationBuilder().AddJsonFile(settings, optional: false).Build();
-        var inference = configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>()
-            ?? throw new InvalidOperationException($"{settings} has no {InferenceOptions.Section} section.");
-        var model = inference.Models.FirstOrDefault(m => m.Name == ModelName)
-            ?? throw new InvalidOperationException($"{settings} declares no model '{ModelName}'.");
-        return (inference, model);
+        var images = ImageSet.Load(folder, check);
+        foreach (var leftOut in images.LeftOut)
+        {
+            Console.Error.WriteLine($"bench: left out {leftOut}");
+        }
+
+        return images;
     }
 
     /// <summary>The silo's Release build next to this one: the artifacts layout (--artifacts-path) or the classic bin/ layout.</summary>

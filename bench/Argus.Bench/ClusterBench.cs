@@ -1,11 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Argus.Client;
 using Argus.Inference.Imaging;
+using Argus.LoadTesting.Targets;
 using Argus.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Argus.Bench;
 
@@ -21,7 +18,8 @@ internal static class ClusterBench
     {
         var siloDll = options.SiloDll ?? Bench.FindSiloDll();
         var (inference, model) = Bench.ReadSiloSettings(siloDll);
-        var images = ImageSet.Load(options.ImagesDir, new ImagePreprocessor(model.Preprocess), inference.Images);
+        var preprocessor = new ImagePreprocessor(model.Preprocess);
+        var images = Bench.LoadImages(options.ImagesDir, image => preprocessor.Process(image, inference.Images));
         var concurrency = options.Concurrency.Max();
         List<Measurement> results = [];
         foreach (var size in options.ClusterSizes)
@@ -52,21 +50,11 @@ internal static class ClusterBench
         try
         {
             await Task.WhenAll(starts);
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.AddArgusClient(o => o.Redis = redis.ConnectionString);
-            using var host = builder.Build();
-            await host.StartAsync(cancellationToken);
-            var client = host.Services.GetRequiredService<IArgusClient>();
-            await Eventually.HoldsAsync(async () => (await client.GetDevicesAsync(cancellationToken)).Count == size,
+            await using var client = await ClientHost.StartAsync(o => o.Redis = redis.ConnectionString, cancellationToken);
+            await Eventually.HoldsAsync(async () => (await client.Client.GetDevicesAsync(cancellationToken)).Count == size,
                 TimeSpan.FromSeconds(30), $"the {size} devices to report");
-            var measurement = await ClosedLoop.RunAsync($"SDK → {size} silo(s)", concurrency, concurrency, async ct =>
-            {
-                var item = await client.InferImageAsync(ModelName, images.Next(), cancellationToken: ct);
-                return new StepResult(1, item.QueueMs, item.ComputeMs);
-            }, options.Warmup, options.Window, cancellationToken);
-            await host.StopAsync(CancellationToken.None);
-            return measurement;
+            return await new Scenario($"SDK → {size} silo(s)", new SdkTarget(client.Client, ModelName))
+                .MeasureAsync(images, concurrency, options.Warmup, options.Window, cancellationToken);
         }
         finally
         {
@@ -85,7 +73,7 @@ internal static class ClusterBench
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"""
             For each cluster size: a real `redis-server` and that many silo processes on this machine, and {concurrency} closed-loop
-            callers of `IArgusClient.InferImageAsync("{ModelName}", jpeg)` (routed: the less loaded of two sampled devices) over the
+            callers of `IArgusClient.InferAsync("{ModelName}", [jpeg])` (routed: the less loaded of two sampled devices) over the
             same {images.All.Count} photos; {options.Warmup.TotalSeconds:0.#} s warm-up, {options.Window.TotalSeconds:0.#} s measured.
             Machine: {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. The silos share the machine's cores,
             so on a CPU-only machine more silos add no compute: no speed-up is expected, only the cost of routing and of

@@ -33,6 +33,11 @@ internal static class Program
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
         try
         {
+            if (options.Serving)
+            {
+                return await ServingBench.RunAsync(options, stop.Token);
+            }
+
             return options.ClusterSizes.Count > 0
                 ? await ClusterBench.RunAsync(options, stop.Token)
                 : await Bench.RunAsync(options, stop.Token);
@@ -64,6 +69,8 @@ internal sealed record BenchOptions
           --command TEXT     the command shown in the markdown (default scripts/bench.sh)
           --cluster-sizes L  instead: SDK → cluster throughput with Redis and L silos each (e.g. 1,3), at the
                              highest --concurrency
+          --serving          instead: the serving scenarios (micro-batching on the simulated textbook GPU and the
+                             CPU, twice capacity for a minute, 4 silos x 2 sim devices); --seconds is the window
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -82,6 +89,8 @@ internal sealed record BenchOptions
 
     public IReadOnlyList<int> ClusterSizes { get; init; } = [];
 
+    public bool Serving { get; init; }
+
     public bool Help { get; init; }
 
     public static bool TryParse(string[] args, out BenchOptions options, out string? problem)
@@ -94,6 +103,12 @@ internal sealed record BenchOptions
             if (name is "-h" or "--help")
             {
                 options = options with { Help = true };
+                continue;
+            }
+
+            if (name == "--serving")
+            {
+                options = options with { Serving = true };
                 continue;
             }
 

@@ -66,13 +66,14 @@ internal static class Report
             The same {run.Images.All.Count} encoded JPEG photos ({run.Images.TotalBytes / 1024} KiB in all, from `{o.ImagesDir}`, held in
             memory) go through ResNet18 ({p.Width}×{p.Height}, {p.Resize}, {p.Channels}, then `ResNetPreprocess.onnx`) three ways in
             one run, each closed loop at every concurrency c: a {o.Warmup.TotalSeconds:0.#} s warm-up (discarded), then
-            {o.Window.TotalSeconds:0.#} s measured. Throughput counts the images answered inside the window.
+            {o.Window.TotalSeconds:0.#} s measured. Throughput counts the answered images of the calls sent inside the window
+            (`argus bench`'s closed loop and targets, `src/Client/Argus.LoadTesting`).
 
             - **(a) raw ONNX Runtime**, in the bench process: each cycle decodes and preprocesses c photos in parallel
               (`ImagePreprocessor`) and runs them as one batch (`OnnxModel`, the silo's session options); each image's latency
               is its cycle's.
             - **(b) Orleans client**: the silo runs as a child process; c callers each await
-              `IArgusClient.InferImageAsync(new DeviceKey("{run.Device.Key.Split('/')[0]}", "{run.Device.Key.Split('/')[^1]}"), "resnet18", jpeg)`.
+              `IArgusClient.InferAsync(new DeviceKey("{run.Device.Key.Split('/')[0]}", "{run.Device.Key.Split('/')[^1]}"), "resnet18", [jpeg])`.
             - **(c) HTTP**: c callers each `POST /v1/models/resnet18/infer` with `Content-Type: image/jpeg` to the same silo.
 
             The three run interleaved at each c: (a), (b), (c), then the next c. The silo stays up, idle, while (a) runs; the
@@ -94,7 +95,7 @@ internal static class Report
         md.AppendLine("""
             `× (a)`: images/s over (a)'s at the same c. `p50 added`: p50 minus (a)'s p50 at the same c. `Queue` and `Compute`:
             per image, the time it waited for its batch and the time its batch took in `OnnxModel.Run`, as the silo reports them
-            (`queue_ms`, `compute_ms`); for (a), `Run` timed in process. `Avg batch`: items per batch the model ran (for (b)
+            (`queue_ms`, `compute_ms`); for (a), timed in process (its queue: the wait for the session, none with one caller). `Avg batch`: items per batch the model ran (for (b)
             and (c) from the silo's counters, over warm-up and window).
             """);
         md.AppendLine();
@@ -192,7 +193,7 @@ internal static class Report
     private static IEnumerable<(string Name, string Value)> Machine(BenchRun run)
     {
         yield return ("Cores (`nproc`)", Num(Environment.ProcessorCount));
-        yield return ("CPU", ProcField("/proc/cpuinfo", "model name") ?? "unknown");
+        yield return ("CPU", CpuModel());
         yield return ("Memory", ProcField("/proc/meminfo", "MemTotal") is { } kb && long.TryParse(kb.Split(' ')[0], Invariant, out var k)
             ? $"{F(k / 1024.0 / 1024.0, 1)} GiB"
             : "unknown");
@@ -211,7 +212,10 @@ internal static class Report
 
     private static string ErrorNote(Measurement m) => m.ErrorCount == 0 ? "" : $", {m.ErrorCount} errors";
 
-    private static string Verdict(bool? met) => met switch { true => "met", false => "**missed**", null => "not measured" };
+    /// <summary>This machine's CPU model, from /proc/cpuinfo.</summary>
+    internal static string CpuModel() => ProcField("/proc/cpuinfo", "model name") ?? "unknown";
+
+    internal static string Verdict(bool? met) => met switch { true => "met", false => "**missed**", null => "not measured" };
 
     private static string? ProcField(string file, string field) =>
         File.Exists(file)

@@ -1,9 +1,8 @@
 using Argus.Testing;
-using Spectre.Console;
 
 namespace Argus.Cli.Tests;
 
-/// <summary>One real silo process for the CLI tests.</summary>
+/// <summary>One real silo process for all the CLI tests.</summary>
 public sealed class CliSiloFixture : IAsyncLifetime
 {
     public SiloProcess? Silo { get; private set; }
@@ -17,24 +16,24 @@ public sealed class CliSiloFixture : IAsyncLifetime
             await Silo.DisposeAsync();
         }
     }
+
+    /// <summary>Runs the argus command against the silo's gateway and captures what it writes.</summary>
+    public Task<(int Code, string Output)> RunAsync(params string[] args) =>
+        CapturedConsole.RunAsync(["--gateway", Silo!.GatewayPort.ToString(), .. args]);
+}
+
+/// <summary>The test classes that share the one silo (and so never run at once).</summary>
+[CollectionDefinition(Name)]
+public sealed class CliSiloCollection : ICollectionFixture<CliSiloFixture>
+{
+    public const string Name = "cli silo";
 }
 
 /// <summary>The argus command against a real silo, its output captured.</summary>
-public sealed class ArgusCliTests(CliSiloFixture fixture) : IClassFixture<CliSiloFixture>
+[Collection(CliSiloCollection.Name)]
+public sealed class ArgusCliTests(CliSiloFixture fixture)
 {
-    private async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-        });
-        console.Profile.Width = 240;
-        var code = await ArgusCli.RunAsync(["--gateway", fixture.Silo!.GatewayPort.ToString(), .. args], console);
-        return (code, output.ToString());
-    }
+    private Task<(int Code, string Output)> RunAsync(params string[] args) => fixture.RunAsync(args);
 
     [Fact]
     public async Task Infer_prints_a_row_per_image_and_fails_only_on_the_bad_one()

@@ -1,5 +1,4 @@
 using Argus.Inference.Simulation;
-using Spectre.Console;
 
 namespace Argus.Cli.Tests;
 
@@ -10,21 +9,8 @@ public sealed class PlanCommandTests : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-        });
-
-        // Wide enough that no advice line wraps.
-        console.Profile.Width = 1000;
-        var code = await ArgusCli.RunAsync(args, console);
-        return (code, output.ToString());
-    }
+    // Wide enough that no advice line wraps.
+    private static Task<(int Code, string Output)> RunAsync(params string[] args) => CapturedConsole.RunAsync(args, width: 1000);
 
     [Fact]
     public async Task The_textbook_gpu_at_120_ms_gets_batch_8_320_images_a_second_and_the_burst_controls()

@@ -1,0 +1,51 @@
+using Argus.LoadTesting.Load;
+
+namespace Argus.LoadTesting.Tests.Load;
+
+public sealed class PercentilesTests
+{
+    private static readonly double[] OneToTen = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+    [Theory]
+    [InlineData(50, 5)]
+    [InlineData(90, 9)]
+    [InlineData(95, 10)]
+    [InlineData(99, 10)]
+    [InlineData(100, 10)]
+    [InlineData(10, 1)]
+    [InlineData(0, 1)]
+    public void Nearest_rank_is_the_smallest_value_with_that_share_at_or_below_it(double percent, double expected) =>
+        Assert.Equal(expected, Percentiles.NearestRank(OneToTen, percent));
+
+    [Fact]
+    public void No_values_have_no_percentile_and_one_value_is_every_percentile()
+    {
+        Assert.True(double.IsNaN(Percentiles.NearestRank([], 50)));
+        Assert.Equal(7, Percentiles.NearestRank([7], 1));
+        Assert.Equal(7, Percentiles.NearestRank([7], 99));
+    }
+
+    [Fact]
+    public void Merged_windows_add_up_and_keep_their_values_in_order()
+    {
+        var a = Window(1, [30, 10], batches: 2, rejected: 1);
+        var b = Window(2, [20], batches: 0.25, failed: 2, dropped: 3);
+
+        var merged = WindowStats.Merge([a, b]);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), merged.Duration);
+        Assert.Equal([10, 20, 30], merged.LatenciesMs);
+        Assert.Equal(3 + 1 + 2 + 3, merged.Sent);
+        Assert.Equal(1.0, merged.Throughput);
+        Assert.Equal(2, merged.AnsweredWithin(20));
+        Assert.Equal(3 / 2.25, merged.AverageBatchSize, 6);
+        Assert.Equal(2, merged.Errors["boom"]);
+        Assert.Equal(3, merged.Devices["d/x0"]);
+    }
+
+    internal static WindowStats Window(
+        double seconds, double[] latencies, double batches = 1, long rejected = 0, long failed = 0, long dropped = 0) =>
+        new(TimeSpan.FromSeconds(seconds), WindowStats.Sorted(latencies), [.. latencies.Select(_ => 1.0)], [.. latencies.Select(_ => 5.0)],
+            batches, rejected, failed, dropped, failed > 0 ? new Dictionary<string, long> { ["boom"] = failed } : [],
+            new Dictionary<string, long> { ["d/x0"] = latencies.Length });
+}

@@ -1,0 +1,145 @@
+using Argus.Errors;
+using Argus.LoadTesting.Load;
+using Argus.LoadTesting.Targets;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Argus.LoadTesting.Tests.Load;
+
+public sealed class PoissonArrivalsTests
+{
+    [Theory]
+    [InlineData(10)]
+    [InlineData(250)]
+    public void Gaps_average_one_over_the_rate_and_spread_like_an_exponential(double rate)
+    {
+        var arrivals = new PoissonArrivals(rate, new Random(42));
+        var gaps = Enumerable.Range(0, 100_000).Select(_ => arrivals.NextGap().TotalSeconds).ToArray();
+
+        var mean = gaps.Average();
+        var sd = Math.Sqrt(gaps.Average(g => (g - mean) * (g - mean)));
+        Assert.InRange(1 / mean, rate * 0.98, rate * 1.02);
+        Assert.InRange(sd / mean, 0.97, 1.03); // an exponential's standard deviation equals its mean
+        Assert.InRange(gaps.Count(g => g < mean) / (double)gaps.Length, 0.61, 0.65); // 1 - 1/e below the mean
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_schedule()
+    {
+        var a = new PoissonArrivals(50, new Random(7));
+        var b = new PoissonArrivals(50, new Random(7));
+        Assert.Equal(Enumerable.Range(0, 10).Select(_ => a.NextGap()), Enumerable.Range(0, 10).Select(_ => b.NextGap()));
+    }
+
+    [Fact]
+    public async Task An_open_loop_sends_on_its_schedule()
+    {
+        var time = new FakeTimeProvider();
+        var target = FakeTarget.Answering();
+        await using var load = OpenLoop.Start(target, FakeImages.Create(), 400, maxOutstanding: 1000, new Random(1), time: time);
+
+        var schedule = new PoissonArrivals(400, new Random(1));
+        var dueTimes = Enumerable.Range(0, 1000).Select(_ => schedule.NextGap()).ToArray();
+        for (var i = 1; i < dueTimes.Length; i++)
+        {
+            dueTimes[i] += dueTimes[i - 1];
+        }
+
+        var expected = dueTimes.Count(t => t <= TimeSpan.FromSeconds(1));
+        var beforeLastStep = dueTimes.Count(t => t <= TimeSpan.FromMilliseconds(999));
+
+        var measuring = load.MeasureAsync(TimeSpan.FromSeconds(1));
+        await AdvanceAsync(time, TimeSpan.FromMilliseconds(999));
+        await Argus.Testing.Eventually.HoldsAsync(() => Task.FromResult(target.Calls == beforeLastStep), TimeSpan.FromSeconds(10), "the schedule to be sent");
+        await AdvanceAsync(time, TimeSpan.FromMilliseconds(1));
+        var window = await measuring;
+
+        Assert.InRange(expected, 360, 440);
+        // Timers count whole milliseconds: an arrival due within the first may go out before the window opens.
+        Assert.InRange(window.Sent, beforeLastStep - dueTimes.Count(t => t < TimeSpan.FromMilliseconds(1)), expected);
+        Assert.Equal(window.Sent, window.Answered);
+        Assert.Equal(TimeSpan.FromSeconds(1), window.Duration);
+    }
+
+    [Fact]
+    public async Task Outstanding_requests_stay_bounded_and_the_excess_is_dropped_and_counted()
+    {
+        // A device that holds every request until released, offered 2000 requests a second.
+        var time = new FakeTimeProvider();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var target = new FakeTarget(async images =>
+        {
+            await release.Task;
+            return TargetAnswer.Rejected(images.Count, "full");
+        });
+        await using var load = OpenLoop.Start(target, FakeImages.Create(), 2000, maxOutstanding: 8, new Random(3), time: time);
+
+        var measuring = load.MeasureAsync(TimeSpan.FromMilliseconds(300));
+        await AdvanceAsync(time, TimeSpan.FromMilliseconds(300));
+        await Argus.Testing.Eventually.HoldsAsync(() => Task.FromResult(target.MaxInFlight == 8), TimeSpan.FromSeconds(10), "eight requests in flight");
+        release.SetResult();
+        var window = await measuring;
+
+        Assert.Equal(8, target.MaxInFlight);
+        Assert.Equal(8, window.Rejected);
+        Assert.InRange(window.Dropped, 1, 700); // up to 2000/s for 0.3 s, less the eight, as far as sent before the window closed
+        Assert.Equal(window.Sent, window.Rejected + window.Dropped);
+        Assert.Equal(0, window.Answered);
+    }
+
+    /// <summary>Moves fake time on a millisecond at a time, so each arrival falls due in its own step.</summary>
+    private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by)
+    {
+        for (var t = TimeSpan.Zero; t < by; t += TimeSpan.FromMilliseconds(1))
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            await Task.Yield();
+        }
+    }
+
+    [Fact]
+    public async Task A_closed_loop_holds_its_concurrency_and_an_in_process_target_gets_it_as_one_batch()
+    {
+        var remote = FakeTarget.Answering();
+        await using (var load = ClosedLoop.Start(remote, FakeImages.Create(), 4))
+        {
+            var window = await load.MeasureAsync(TimeSpan.FromMilliseconds(100));
+            Assert.True(window.Answered > 0);
+        }
+
+        Assert.Equal(4, remote.MaxInFlight);
+        Assert.Equal(1, remote.MaxImagesPerRequest);
+
+        var local = FakeTarget.Answering(batchSize: 8, runsInProcess: true);
+        await using (var load = ClosedLoop.Start(local, FakeImages.Create(), 4, imagesPerRequest: 2))
+        {
+            var window = await load.MeasureAsync(TimeSpan.FromMilliseconds(100));
+            Assert.Equal(8, window.AverageBatchSize);
+        }
+
+        Assert.Equal(1, local.MaxInFlight);
+        Assert.Equal(8, local.MaxImagesPerRequest);
+    }
+
+    [Fact]
+    public async Task Answers_refusals_and_failures_are_told_apart()
+    {
+        var calls = 0;
+        var target = new FakeTarget(images => (Interlocked.Increment(ref calls) % 4) switch
+        {
+            0 => Task.FromResult(TargetAnswer.Rejected(images.Count, "busy")),
+            1 => throw new HttpRequestException("HTTP 500: oops"),
+            2 => Task.FromResult(new TargetAnswer(FakeTarget.Device, [Argus.Devices.ItemResult.Failed(new InferenceError(ErrorKind.BadInput, "bad"))])),
+            _ => Task.FromResult(FakeTarget.Ok(images.Count)),
+        });
+        await using var load = ClosedLoop.Start(target, FakeImages.Create(), 1);
+
+        var window = await load.MeasureAsync(TimeSpan.FromMilliseconds(100));
+
+        Assert.True(window.Sent >= 4);
+        Assert.InRange(window.Answered, window.Sent / 4 - 1, window.Sent / 4 + 1);
+        Assert.InRange(window.Rejected, window.Sent / 4 - 1, window.Sent / 4 + 1);
+        Assert.Equal(window.Sent - window.Answered - window.Rejected, window.Failed);
+        Assert.Contains(window.Errors, e => e.Key == "HttpRequestException: HTTP 500: oops");
+        Assert.Contains(window.Errors, e => e.Key == "BadInput: bad");
+    }
+}
