@@ -364,11 +364,16 @@ internal static class ServingBench
 
         var top = scale.Steps.MaxBy(s => s.InferPerSecond)!;
         var topCpu = scale.CpuBusy[scale.Steps.ToList().IndexOf(top)];
+        var withinSlo = scale.Steps.Where(s => s.P95Ms <= SloMs).MaxBy(s => s.InferPerSecond);
+
+        // Core time per image, every process together: what bounds the images/s these cores can carry.
+        var coreMsPerImage = topCpu * Environment.ProcessorCount * 1000 / top.InferPerSecond;
         md.AppendLine();
-        md.AppendLine(Invariant, $"Best: {top.InferPerSecond:F0} images/s = {top.InferPerSecond / scale.CapacityPerSecond:F2} of capacity at c={top.Load:G}, p95 {top.P95Ms:F1} ms, with the CPU {topCpu:P0} busy.");
-        md.AppendLine(top.InferPerSecond >= 0.9 * scale.CapacityPerSecond
-            ? "The target (0.9 of the devices' capacity within the SLO) is met."
-            : "The target of 0.9 of the devices' capacity is not reached on this machine: the CPU, not the simulated devices, is the limit — every request is decoded, resized and routed through a silo and the SDK on two cores shared by five processes and Redis, while the sim devices only sleep. The table shows where: throughput stops growing with concurrency once the CPU is busy, and only latency grows.");
+        md.AppendLine(Invariant, $"Best: {top.InferPerSecond:F0} images/s = {top.InferPerSecond / scale.CapacityPerSecond:F2} of capacity at c={top.Load:G}, p95 {top.P95Ms:F1} ms, with the CPU {topCpu:P0} busy;");
+        md.AppendLine(Invariant, $"within the SLO: {(withinSlo is null ? "no step" : $"{withinSlo.InferPerSecond:F0} images/s = {withinSlo.InferPerSecond / scale.CapacityPerSecond:F2} of capacity at c={withinSlo.Load:G}")}.");
+        md.AppendLine(withinSlo is not null && withinSlo.InferPerSecond >= 0.9 * scale.CapacityPerSecond
+            ? "The target (0.9 of the devices' capacity, p95 within the SLO) is met."
+            : string.Create(Invariant, $"The target of 0.9 of the devices' capacity is not reached on this machine, and the table shows why: the CPU, not the simulated devices, is the limit. Each image costs about {coreMsPerImage:F2} ms of core time across the processes (the SDK client routing and serialising, the silo's gateway and grain, decoding and resizing the JPEG, Redis), so {Environment.ProcessorCount} cores carry at most about {Environment.ProcessorCount * 1000 / coreMsPerImage:F0} images/s while the sim devices only sleep. Once the CPU is busy, more concurrency adds only queueing: p95 leaves the SLO and throughput flattens. The devices' {scale.CapacityPerSecond:F0} images/s would need about {scale.CapacityPerSecond * coreMsPerImage / 1000:F1} such cores."));
         md.AppendLine().AppendLine("![scale by simulation](plots/serving-scale.png)");
         return md.ToString();
     }
