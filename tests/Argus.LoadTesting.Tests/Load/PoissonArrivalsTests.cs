@@ -80,7 +80,9 @@ public sealed class PoissonArrivalsTests
         var window = await measuring;
 
         Assert.Equal(8, target.MaxInFlight);
-        Assert.Equal(8, window.Rejected);
+
+        // Timers count whole milliseconds: the first arrival may go out before the window opens, and is not in it.
+        Assert.InRange(window.Rejected, 7, 8);
         Assert.InRange(window.Dropped, 1, 700); // up to 2000/s for 0.3 s, less the eight, as far as sent before the window closed
         Assert.Equal(window.Sent, window.Rejected + window.Dropped);
         Assert.Equal(0, window.Answered);
