@@ -48,6 +48,26 @@ public sealed class ImagePreprocessorTests
         Assert.Equal(0f, t[(10 * 192) + 96]);
     }
 
+    [Theory]
+    [InlineData(16, 8, 8, 4)] // wide: full width, padded below
+    [InlineData(4, 16, 2, 8)] // tall: full height, padded on the right
+    [InlineData(2, 1, 8, 4)] // small: scaled up
+    public void Fit_keeps_the_aspect_ratio_inside_the_input_and_pads_right_and_bottom(int width, int height, int fittedWidth, int fittedHeight)
+    {
+        var p = new ImagePreprocessor(new PreprocessOptions { Width = 8, Height = 8, Resize = ResizeMode.Fit, Channels = ChannelOrder.Bgr });
+        using var image = Solid(width, height, 100, 100, 100);
+
+        var prepared = p.Prepare(image);
+
+        Assert.Equal(new ImageFit(width, height, 0, 0, fittedWidth, fittedHeight), prepared.Fit);
+        var plane = prepared.Tensor[..64];
+        for (var i = 0; i < 64; i++)
+        {
+            var inside = i % 8 < fittedWidth && i / 8 < fittedHeight;
+            Assert.Equal(inside ? 100f : 0f, plane[i]);
+        }
+    }
+
     [Fact]
     public void Center_crop_fills_the_input_from_the_middle()
     {
@@ -56,5 +76,17 @@ public sealed class ImagePreprocessorTests
         image[new Rect(4, 0, 4, 4)].SetTo(new Scalar(200, 200, 200)); // only the middle third is bright
 
         Assert.All(p.Process(image), v => Assert.Equal(200f, v));
+        Assert.Equal(new ImageFit(12, 4, -4, 0, 12, 4), p.FitOf(12, 4)); // input column 0 is image column 4
+    }
+
+    [Fact]
+    public void Center_crop_of_a_resized_image_one_pixel_wider_than_the_input_still_fills_it_exactly()
+    {
+        var p = new ImagePreprocessor(new PreprocessOptions { Width = 4, Height = 4, Resize = ResizeMode.CenterCrop, Channels = ChannelOrder.Bgr });
+        using var image = Solid(5, 4, 0, 0, 0);
+        image[new Rect(4, 0, 1, 4)].SetTo(new Scalar(200, 200, 200)); // only the rightmost column, which the crop drops
+
+        Assert.Equal(new ImageFit(5, 4, 0, 0, 5, 4), p.FitOf(5, 4));
+        Assert.All(p.Process(image), v => Assert.Equal(0f, v));
     }
 }
