@@ -57,9 +57,13 @@ public sealed class LoadedModel : IDisposable
     public BatchInput PrepareImage(byte[] image, ImageLimits limits, bool onDevice)
     {
         ImageDecoder.Check(image, limits);
-        return onDevice
-            ? BatchInput.Deferred(() => Preprocessor.Process(image, limits))
-            : BatchInput.Ready(Preprocessor.Process(image, limits));
+        if (onDevice)
+        {
+            return BatchInput.Deferred(() => Preprocessor.Prepare(image, limits));
+        }
+
+        var prepared = Preprocessor.Prepare(image, limits);
+        return BatchInput.Ready(prepared.Tensor, prepared.Fit);
     }
 
     /// <summary>Checks a caller's tensor against the model's input.</summary>
