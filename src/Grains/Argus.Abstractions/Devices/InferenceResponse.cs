@@ -10,7 +10,10 @@ public sealed record ClassScore([property: Id(0)] int Index, [property: Id(1)] s
 [GenerateSerializer, Immutable, Alias("Argus.Devices.ImagePoint")]
 public readonly record struct ImagePoint([property: Id(0)] float X, [property: Id(1)] float Y);
 
-/// <summary>One region a detector found (task <c>detection</c>), in the pixels of the image as decoded.</summary>
+/// <summary>
+/// One region a detector found (task <c>detection</c>), in the pixels of the image as decoded (EXIF orientation
+/// applied), or of the input tensor where the caller sent a tensor.
+/// </summary>
 /// <param name="Score">The detector's confidence, 0 to 1.</param>
 /// <param name="X">The axis-aligned box's left edge.</param>
 /// <param name="Y">The box's top edge.</param>
