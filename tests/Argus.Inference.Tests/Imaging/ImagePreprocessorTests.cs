@@ -1,4 +1,5 @@
 using Argus.Inference.Imaging;
+using Argus.Testing;
 using OpenCvSharp;
 
 namespace Argus.Inference.Tests.Imaging;
@@ -66,6 +67,26 @@ public sealed class ImagePreprocessorTests
             var inside = i % 8 < fittedWidth && i / 8 < fittedHeight;
             Assert.Equal(inside ? 100f : 0f, plane[i]);
         }
+    }
+
+    [Fact]
+    public void The_fit_is_the_decoded_image_s_so_an_exif_rotated_photo_s_header_does_not_mislead_it()
+    {
+        // board.jpg (640×480) with an EXIF segment saying "rotate 90° clockwise to display" (orientation 6).
+        var jpeg = TestData.Image("board.jpg");
+        byte[] exif =
+        [
+            0xFF, 0xE1, 0, 34, (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
+            (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, first IFD at 8
+            0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, // one entry: Orientation (SHORT) = 6; no next IFD
+        ];
+        byte[] rotated = [.. jpeg[..2], .. exif, .. jpeg[2..]];
+        var p = new ImagePreprocessor(new PreprocessOptions { Width = 64, Height = 64, Resize = ResizeMode.Fit });
+
+        var prepared = p.Prepare(rotated, new ImageLimits());
+
+        Assert.Equal(new ImageHeader(ImageFormat.Jpeg, 640, 480), ImageHeader.Read(rotated));
+        Assert.Equal(new ImageFit(480, 640, 0, 0, 48, 64), prepared.Fit);
     }
 
     [Fact]
