@@ -47,6 +47,22 @@ public sealed class SerializationTests
     }
 
     [Fact]
+    public void Detections_round_trip_and_none_stays_an_empty_list()
+    {
+        var detection = new Detection(0.93f, 10.5f, 20, 120, 18.25f,
+            [new ImagePoint(10.5f, 20), new ImagePoint(130.5f, 20), new ImagePoint(130.5f, 38.25f), new ImagePoint(10.5f, 38.25f)]);
+        var response = new InferenceResponse("text-detection", "4", "silo-0/cpu0", "cpu",
+            [new ItemResult { Detections = [detection], ComputeMs = 80 }, new ItemResult { Detections = [] }]);
+
+        var copy = RoundTrip(response);
+
+        var d = Assert.Single(copy.Items[0].Detections!);
+        Assert.Equal(detection with { Polygon = d.Polygon }, d);
+        Assert.Equal(detection.Polygon, d.Polygon);
+        Assert.Empty(copy.Items[1].Detections!);
+    }
+
+    [Fact]
     public void Typed_exceptions_keep_their_type_and_data()
     {
         var overloaded = RoundTrip<Exception>(new OverloadedException("busy", TimeSpan.FromSeconds(2)));

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Argus.Testing;
 
 namespace Argus.Cli.Tests;
@@ -60,6 +61,18 @@ public sealed class ArgusCliTests(CliSiloFixture fixture)
     }
 
     [Fact]
+    public async Task Infer_with_the_text_detector_prints_the_count_and_a_row_per_box()
+    {
+        var (code, output) = await RunAsync("infer", "--model", "text-detection", Path.Combine(TestData.ImagesDir, "board.jpg"));
+
+        Assert.Equal(0, code);
+        Assert.Contains("text-detection v4 on cli-0/cpu0", output);
+        var count = int.Parse(Regex.Match(output, @"board\.jpg\s+│\s+(\d+) detections").Groups[1].Value);
+        Assert.True(count >= 5, output);
+        Assert.Equal(count, Regex.Matches(output, @"│\s+0\.\d{3} \d+,\d+ \d+×\d+\s+│").Count);
+    }
+
+    [Fact]
     public async Task Status_lists_the_silos_devices_and_models()
     {
         await Eventually.HoldsAsync(async () => (await RunAsync("status")).Code == 0, TimeSpan.FromSeconds(30), "the device to report");
@@ -67,7 +80,7 @@ public sealed class ArgusCliTests(CliSiloFixture fixture)
         var (_, output) = await RunAsync("status");
 
         Assert.Contains("cli-0/cpu0", output);
-        Assert.Contains("resnet18 v1, text-direction v2.0", output);
+        Assert.Contains("resnet18 v1, text-direction v2.0, text-detection v4", output);
         Assert.Contains("1 silo(s), 1 device(s).", output);
     }
 

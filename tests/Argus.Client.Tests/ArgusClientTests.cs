@@ -80,6 +80,6 @@ public sealed class ArgusClientTests(ClientFixture fixture) : IClassFixture<Clie
     {
         var status = await Client.GetDeviceStatusAsync(Device);
         Assert.True(status.Ready);
-        Assert.Equal(["resnet18", "text-direction"], status.Models.Select(m => m.Name).Order());
+        Assert.Equal(["resnet18", "text-detection", "text-direction"], status.Models.Select(m => m.Name).Order());
     }
 }

@@ -14,7 +14,7 @@ internal static class InferCommand
         var model = new Option<string>("--model", "-m") { Description = "The model.", Required = true };
         var lane = new Option<Lane>("--lane") { Description = "Priority lane.", DefaultValueFactory = _ => Lane.Interactive };
         var timeout = new Option<int>("--timeout-ms") { Description = "Time budget in milliseconds.", DefaultValueFactory = _ => 10_000 };
-        var command = new Command("infer", "Runs images through a model and prints one row per image.") { images, model, lane, timeout };
+        var command = new Command("infer", "Runs images through a model and prints one row per image (and per detection).") { images, model, lane, timeout };
         command.SetAction((parse, cancellationToken) => ArgusCli.WithClientAsync(parse, console, async client =>
         {
             var files = parse.GetValue(images)!;
@@ -39,6 +39,11 @@ internal static class InferCommand
                     new Text(item.QueueMs.ToString("F1", CultureInfo.InvariantCulture)),
                     new Text(item.ComputeMs.ToString("F1", CultureInfo.InvariantCulture)),
                     new Text(item.BatchSize.ToString(CultureInfo.InvariantCulture)));
+                foreach (var d in item.Detections ?? [])
+                {
+                    table.AddRow(Text.Empty, new Text(string.Create(CultureInfo.InvariantCulture,
+                        $"  {d.Score:F3} {d.X:F0},{d.Y:F0} {d.Width:F0}×{d.Height:F0}")), Text.Empty, Text.Empty, Text.Empty);
+                }
             }
 
             console.Write(table);
@@ -52,6 +57,16 @@ internal static class InferCommand
         if (item.Error is { } error)
         {
             return new Markup($"[red]{error.Kind}[/]: {Markup.Escape(error.Message)}");
+        }
+
+        if (item.Detections is { } detections)
+        {
+            return new Markup(detections.Count switch
+            {
+                0 => "no detections",
+                1 => "1 detection (score x,y w×h):",
+                var n => string.Create(CultureInfo.InvariantCulture, $"{n} detections (score x,y w×h):"),
+            });
         }
 
         if (item.Classes is { Count: > 0 } classes)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Argus.Inference.Batching;
+using Argus.Inference.Imaging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Argus.Inference.Tests.Batching;
@@ -225,24 +226,28 @@ public sealed class MicroBatcherTests : IDisposable
         _batcher.Start();
         var held = await runner.HoldAsync(_batcher, q);
         var preparedOn = new ConcurrentBag<int>();
-        Task<BatchItemResult> Deferred(float id) => _batcher.SubmitAsync(q, BatchInput.Deferred(() =>
+        BatchInput Image(float id) => BatchInput.Deferred(() =>
         {
             preparedOn.Add(Environment.CurrentManagedThreadId);
-            return id < 0 ? throw new InvalidOperationException("corrupt image") : [id];
-        }), BatchLane.Interactive, Far);
-        var good1 = Deferred(1);
-        var bad = Deferred(-1);
-        var good2 = Deferred(2);
+            return id < 0 ? throw new InvalidOperationException("corrupt image") : new PreparedImage([id], ImageFit.Identity((int)id * 10, 5));
+        });
+        BatchInput[] inputs = [Image(1), Image(-1), Image(2)];
+        var (good1, bad, good2) = (SubmitInput(inputs[0]), SubmitInput(inputs[1]), SubmitInput(inputs[2]));
         Assert.Empty(preparedOn); // nothing is decoded while it waits
+        Assert.Null(inputs[0].Fit);
         runner.Gate.Set();
 
         Assert.Equal(2f, (await good1).Output[0]);
         Assert.Equal(4f, (await good2).Output[0]);
+        Assert.Equal(ImageFit.Identity(10, 5), inputs[0].Fit); // what decoding found travels with the input
+        Assert.Equal(ImageFit.Identity(20, 5), inputs[2].Fit);
         Assert.Equal("corrupt image", (await Assert.ThrowsAsync<InvalidOperationException>(() => bad)).Message);
         Assert.Equal(2, (await good1).BatchSize);
         Assert.True((await good1).PrepareTime > TimeSpan.Zero);
         Assert.Equal([0f, 1, 2], runner.Batches.SelectMany(b => b).Order());
         await held;
+
+        Task<BatchItemResult> SubmitInput(BatchInput input) => _batcher.SubmitAsync(q, input, BatchLane.Interactive, Far);
     }
 
     [Fact]

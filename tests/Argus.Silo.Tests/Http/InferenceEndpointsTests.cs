@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Argus.Testing;
+using OpenCvSharp;
 
 namespace Argus.Silo.Tests.Http;
 
@@ -59,6 +60,37 @@ public sealed class InferenceEndpointsTests(SiloFixture fixture) : IClassFixture
         var classes = json.GetProperty("results")[0].GetProperty("classes").EnumerateArray().ToArray();
         Assert.Equal(["0", "180"], classes.Select(c => c.GetProperty("label").GetString()).Order());
         Assert.Equal(1.0, classes.Sum(c => c.GetProperty("score").GetDouble()), 3);
+    }
+
+    [Fact]
+    public async Task The_text_detector_returns_boxes_in_the_photo_s_pixels_and_an_empty_list_for_a_blank_image()
+    {
+        using var white = new Mat(480, 640, MatType.CV_8UC3, Scalar.All(255));
+        using var form = new MultipartFormDataContent
+        {
+            { Body(TestData.Image("board.jpg")), "images", "board.jpg" },
+            { Body(white.ImEncode(".png"), "image/png"), "images", "blank.png" },
+        };
+
+        var (status, json, _) = await PostAsync("v1/models/text-detection/infer", form);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("4", json.GetProperty("version").GetString());
+        var results = json.GetProperty("results");
+        var boxes = results[0].GetProperty("detections").EnumerateArray().ToArray();
+        Assert.True(boxes.Length >= 5, results[0].ToString());
+        Assert.All(boxes, b =>
+        {
+            var (x, y, w, h) = (b.GetProperty("x").GetSingle(), b.GetProperty("y").GetSingle(), b.GetProperty("width").GetSingle(), b.GetProperty("height").GetSingle());
+            Assert.True(x >= 0 && y >= 0 && x + w <= 640 && y + h <= 480 && w > 0 && h > 0, b.ToString());
+            Assert.InRange(b.GetProperty("score").GetSingle(), 0.6f, 1f);
+            var polygon = b.GetProperty("polygon").EnumerateArray().ToArray();
+            Assert.Equal(4, polygon.Length);
+            Assert.All(polygon, p => Assert.InRange(p.GetProperty("x").GetSingle(), x, x + w));
+        });
+        // The "CREATIVE" logo on the board's big chip, around (420, 362).
+        Assert.Contains(boxes, b => b.GetProperty("x").GetSingle() is > 370 and < 420 && b.GetProperty("y").GetSingle() is > 340 and < 362);
+        Assert.Empty(results[1].GetProperty("detections").EnumerateArray());
     }
 
     [Fact]
@@ -136,7 +168,7 @@ public sealed class InferenceEndpointsTests(SiloFixture fixture) : IClassFixture
     public async Task Models_devices_health_and_the_dashboard_answer()
     {
         var models = await Http.GetFromJsonAsync<JsonElement>("v1/models");
-        Assert.Equal(["resnet18", "text-direction"], models.EnumerateArray().Select(m => m.GetProperty("name").GetString()).Order());
+        Assert.Equal(["resnet18", "text-detection", "text-direction"], models.EnumerateArray().Select(m => m.GetProperty("name").GetString()).Order());
 
         var device = (await Http.GetFromJsonAsync<JsonElement>("v1/devices"))[0];
         Assert.Equal("http-0/cpu0", device.GetProperty("key").GetString());

@@ -106,6 +106,29 @@ public sealed class OpenInferenceEndpointsTests(SiloFixture fixture) : IClassFix
         Assert.Contains(first, v => v > 0);
     }
 
+    [Fact]
+    public async Task The_text_detector_answers_with_its_raw_probability_map()
+    {
+        var metadata = await Http.GetFromJsonAsync<JsonElement>("v2/models/text-detection");
+        var (input, output) = (metadata.GetProperty("inputs")[0].GetProperty("name").GetString(), metadata.GetProperty("outputs")[0]);
+        Assert.Equal([-1L, 1, 480, 640], output.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
+
+        var response = await Http.PostAsJsonAsync("v2/models/text-detection/infer", new
+        {
+            inputs = new[] { new { name = input, shape = new[] { 1 }, datatype = "BYTES", data = new[] { Convert.ToBase64String(TestData.Image("board.jpg")) } } },
+            outputs = new[] { new { name = output.GetProperty("name").GetString(), parameters = new { binary_data = true } } },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var jsonLength = int.Parse(response.Headers.GetValues("Inference-Header-Content-Length").Single());
+        var shape = JsonDocument.Parse(body.AsMemory(0, jsonLength)).RootElement.GetProperty("outputs")[0].GetProperty("shape");
+        Assert.Equal([1L, 1, 480, 640], shape.EnumerateArray().Select(d => d.GetInt64()));
+        var map = Enumerable.Range(0, 480 * 640).Select(i => BinaryPrimitives.ReadSingleLittleEndian(body.AsSpan(jsonLength + (i * 4)))).ToArray();
+        Assert.All(map, p => Assert.InRange(p, 0f, 1f));
+        Assert.Contains(map, p => p > 0.9f); // the board's printing
+    }
+
     public static TheoryData<string, string> BadRequests => new()
     {
         { """{"inputs":[{"name":"x","shape":[1,3,48,100],"datatype":"FP32","data":[0]}]}""", "does not fit" },

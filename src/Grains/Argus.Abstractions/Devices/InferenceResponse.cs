@@ -6,6 +6,29 @@ namespace Argus.Devices;
 [GenerateSerializer, Immutable, Alias("Argus.Devices.ClassScore")]
 public sealed record ClassScore([property: Id(0)] int Index, [property: Id(1)] string Label, [property: Id(2)] float Score);
 
+/// <summary>A point of an image, in pixels from its top-left corner.</summary>
+[GenerateSerializer, Immutable, Alias("Argus.Devices.ImagePoint")]
+public readonly record struct ImagePoint([property: Id(0)] float X, [property: Id(1)] float Y);
+
+/// <summary>
+/// One region a detector found (task <c>detection</c>), in the pixels of the image as decoded (EXIF orientation
+/// applied), or of the input tensor where the caller sent a tensor.
+/// </summary>
+/// <param name="Score">The detector's confidence, 0 to 1.</param>
+/// <param name="X">The axis-aligned box's left edge.</param>
+/// <param name="Y">The box's top edge.</param>
+/// <param name="Width">The box's width.</param>
+/// <param name="Height">The box's height.</param>
+/// <param name="Polygon">The region's outline: for text, the four corners of its rotated rectangle, clockwise from the top-left.</param>
+[GenerateSerializer, Immutable, Alias("Argus.Devices.Detection")]
+public sealed record Detection(
+    [property: Id(0)] float Score,
+    [property: Id(1)] float X,
+    [property: Id(2)] float Y,
+    [property: Id(3)] float Width,
+    [property: Id(4)] float Height,
+    [property: Id(5)] IReadOnlyList<ImagePoint> Polygon);
+
 /// <summary>The answer for one item of a request: a result or an error, never both.</summary>
 [GenerateSerializer, Immutable, Alias("Argus.Devices.ItemResult")]
 public sealed record ItemResult
@@ -33,6 +56,9 @@ public sealed record ItemResult
 
     /// <summary>Time the device spent decoding and preprocessing that batch's images before running it (zero when they were preprocessed before queueing).</summary>
     [Id(7)] public double PreprocessMs { get; init; }
+
+    /// <summary>The regions found, top to bottom (task <c>detection</c>); empty when there are none.</summary>
+    [Id(8)] public IReadOnlyList<Detection>? Detections { get; init; }
 
     /// <summary>A failed item.</summary>
     public static ItemResult Failed(InferenceError error) => new() { Error = error };

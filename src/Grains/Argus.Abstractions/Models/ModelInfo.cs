@@ -7,7 +7,7 @@ public sealed record TensorInfo([property: Id(0)] string Name, [property: Id(1)]
 /// <summary>A model as loaded on a device.</summary>
 /// <param name="Name">The model's name in the API.</param>
 /// <param name="Version">Its version.</param>
-/// <param name="Task"><c>embedding</c> or <c>classification</c>.</param>
+/// <param name="Task"><c>embedding</c>, <c>classification</c> or <c>detection</c>.</param>
 /// <param name="Input">The input tensor (FP32, NCHW).</param>
 /// <param name="Output">The output tensor (FP32).</param>
 /// <param name="Labels">Class labels, for classification.</param>

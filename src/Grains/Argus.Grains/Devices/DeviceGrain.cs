@@ -3,6 +3,7 @@ using Argus.Errors;
 using Argus.Inference.Batching;
 using Argus.Inference.Devices;
 using Argus.Inference.Imaging;
+using Argus.Inference.Postprocessing;
 using Argus.Models;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -100,11 +101,12 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
                 return item with { Raw = result.Output };
             }
 
-            var output = model.Postprocess(result.Output);
+            var output = model.Postprocess(result.Output, prepared.Fit);
             return item with
             {
                 Embedding = output.Embedding,
                 Classes = output.Classes?.Select(c => new ClassScore(c.Index, c.Label, c.Score)).ToArray(),
+                Detections = output.Detections?.Select(ToDetection).ToArray(),
             };
         }
         catch (InvalidInputException e)
@@ -124,4 +126,7 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
             return ItemResult.Failed(new InferenceError(ErrorKind.Internal, e.Message));
         }
     }
+
+    private static Detection ToDetection(TextRegion r) => new(
+        r.Score, r.Box.X, r.Box.Y, r.Box.Width, r.Box.Height, [.. r.Corners.Select(c => new ImagePoint(c.X, c.Y))]);
 }

@@ -9,8 +9,8 @@ namespace Argus.Inference.Devices;
 /// <summary>One class of a classification result.</summary>
 public readonly record struct ClassPrediction(int Index, string Label, float Score);
 
-/// <summary>An item's result after its task's postprocessing: an embedding or classes.</summary>
-public sealed record ModelOutput(float[]? Embedding, IReadOnlyList<ClassPrediction>? Classes);
+/// <summary>An item's result after its task's postprocessing: an embedding, classes or text regions.</summary>
+public sealed record ModelOutput(float[]? Embedding, IReadOnlyList<ClassPrediction>? Classes, IReadOnlyList<TextRegion>? Detections = null);
 
 /// <summary>A model loaded and warm on one device, with its preprocessing, postprocessing and queues.</summary>
 public sealed class LoadedModel : IDisposable
@@ -22,6 +22,12 @@ public sealed class LoadedModel : IDisposable
         Labels = labels;
         Queue = queue;
         Preprocessor = new ImagePreprocessor(options.Preprocess);
+        long[] map = [-1, 1, options.Preprocess.Height, options.Preprocess.Width];
+        if (options.Task == ModelTask.Detection && !session.Output.Shape.SequenceEqual(map))
+        {
+            throw new InvalidOperationException(
+                $"Model '{options.Name}' is declared a detection model, whose output is a probability map [N,1,{map[2]},{map[3]}]; it gives [{string.Join(',', session.Output.Shape)}].");
+        }
     }
 
     /// <summary>The model's declaration.</summary>
@@ -57,9 +63,13 @@ public sealed class LoadedModel : IDisposable
     public BatchInput PrepareImage(byte[] image, ImageLimits limits, bool onDevice)
     {
         ImageDecoder.Check(image, limits);
-        return onDevice
-            ? BatchInput.Deferred(() => Preprocessor.Process(image, limits))
-            : BatchInput.Ready(Preprocessor.Process(image, limits));
+        if (onDevice)
+        {
+            return BatchInput.Deferred(() => Preprocessor.Prepare(image, limits));
+        }
+
+        var prepared = Preprocessor.Prepare(image, limits);
+        return BatchInput.Ready(prepared.Tensor, prepared.Fit);
     }
 
     /// <summary>Checks a caller's tensor against the model's input.</summary>
@@ -81,20 +91,33 @@ public sealed class LoadedModel : IDisposable
     }
 
     /// <summary>Applies the model's task to one raw output row.</summary>
-    public ModelOutput Postprocess(float[] raw)
+    /// <param name="raw">The model's output for the item.</param>
+    /// <param name="fit">
+    /// Where the item's image lay in the input (<see cref="BatchInput.Fit"/>); null for a caller's tensor, whose
+    /// detections are then in input coordinates.
+    /// </param>
+    public ModelOutput Postprocess(float[] raw, ImageFit? fit) => Options.Task switch
     {
-        if (Options.Task == ModelTask.Embedding)
-        {
-            return new ModelOutput(Postprocessing.Postprocess.L2Normalize(raw), null);
-        }
-
-        var scores = Options.Softmax ? Postprocessing.Postprocess.Softmax(raw) : raw;
-        var top = Postprocessing.Postprocess.TopK(scores, Math.Min(Options.TopK, scores.Length));
-        return new ModelOutput(null, [.. top.Select(t => new ClassPrediction(t.Index, LabelOf(t.Index), t.Score))]);
-    }
+        ModelTask.Embedding => new ModelOutput(Postprocessing.Postprocess.L2Normalize(raw), null),
+        ModelTask.Detection => new ModelOutput(null, null, Detect(raw, fit)),
+        _ => new ModelOutput(null, Classify(raw)),
+    };
 
     /// <inheritdoc />
     public void Dispose() => Session.Dispose();
+
+    private IReadOnlyList<ClassPrediction> Classify(float[] raw)
+    {
+        var scores = Options.Softmax ? Postprocessing.Postprocess.Softmax(raw) : raw;
+        var top = Postprocessing.Postprocess.TopK(scores, Math.Min(Options.TopK, scores.Length));
+        return [.. top.Select(t => new ClassPrediction(t.Index, LabelOf(t.Index), t.Score))];
+    }
+
+    private IReadOnlyList<TextRegion> Detect(float[] raw, ImageFit? fit)
+    {
+        var (width, height) = (Options.Preprocess.Width, Options.Preprocess.Height);
+        return TextDetection.Find(raw, width, height, fit ?? ImageFit.Identity(width, height), Options.Detection);
+    }
 
     private string LabelOf(int index) => index < Labels.Count ? Labels[index] : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

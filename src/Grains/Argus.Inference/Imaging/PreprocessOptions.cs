@@ -11,6 +11,12 @@ public enum ResizeMode
 
     /// <summary>Fit the height, keep the aspect ratio, and pad on the right with zeros (PP-OCR's text classifiers).</summary>
     PadRight,
+
+    /// <summary>
+    /// Keep the aspect ratio, scale to fit inside the input size (up or down), and pad right and bottom with zeros
+    /// (detectors: the input size stays fixed, so images of any shape batch together).
+    /// </summary>
+    Fit,
 }
 
 /// <summary>The order of the three colour channels the model expects.</summary>

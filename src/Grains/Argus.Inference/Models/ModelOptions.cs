@@ -1,5 +1,6 @@
 using Argus.Inference.Batching;
 using Argus.Inference.Imaging;
+using Argus.Inference.Postprocessing;
 
 namespace Argus.Inference.Models;
 
@@ -36,6 +37,9 @@ public sealed class ModelOptions
     /// <summary>Apply softmax to the output; turn off when the model already ends in one. Default true.</summary>
     public bool Softmax { get; set; } = true;
 
+    /// <summary>How a probability map becomes boxes, for <see cref="ModelTask.Detection"/>.</summary>
+    public DetectionOptions Detection { get; set; } = new();
+
     /// <summary>How requests to this model are batched.</summary>
     public BatchingOptions Batching { get; set; } = new();
 
@@ -46,6 +50,17 @@ public sealed class ModelOptions
         if (string.IsNullOrWhiteSpace(Path)) yield return $"{owner}: Path is required.";
         if (Task == ModelTask.Classification && TopK < 1) yield return $"{owner}: TopK must be at least 1.";
         foreach (var e in Preprocess.Validate(owner)) yield return e;
+        if (Task == ModelTask.Detection)
+        {
+            // DB detectors halve the input five times and add the levels back up: other sizes fail inside the model.
+            if (Preprocess.Width % 32 != 0 || Preprocess.Height % 32 != 0)
+            {
+                yield return $"{owner}: a detection model's Width and Height must be multiples of 32 (are {Preprocess.Width}×{Preprocess.Height}).";
+            }
+
+            foreach (var e in Detection.Validate(owner)) yield return e;
+        }
+
         foreach (var e in Batching.Validate(owner)) yield return e;
     }
 }

@@ -8,4 +8,10 @@ public enum ModelTask
 
     /// <summary>Class scores, returned as the top-k classes with labels.</summary>
     Classification,
+
+    /// <summary>
+    /// A text probability map the size of the input ([N,1,H,W], a DB text detector's), returned as scored boxes in the
+    /// original image's coordinates.
+    /// </summary>
+    Detection,
 }

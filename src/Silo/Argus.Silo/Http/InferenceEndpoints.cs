@@ -53,7 +53,8 @@ internal static class InferenceEndpoints
         }
 
         var results = response.Items.Select((item, i) => new V1Item(
-            i, images[i].Name, item.Embedding, item.Classes, item.QueueMs, item.PreprocessMs, item.ComputeMs, item.BatchSize,
+            i, images[i].Name, item.Embedding, item.Classes, item.Detections,
+            item.QueueMs, item.PreprocessMs, item.ComputeMs, item.BatchSize,
             item.Error is null ? null : new V1Error(Code(item.Error.Kind), item.Error.Message))).ToArray();
         var body = new V1InferResponse(response.Model, response.Version, response.Device, response.DeviceKind, results);
 
@@ -137,7 +138,7 @@ internal static class InferenceEndpoints
     internal sealed record V1ErrorBody(V1Error Error);
 
     internal sealed record V1Item(
-        int Index, string? Name, float[]? Embedding, IReadOnlyList<ClassScore>? Classes,
+        int Index, string? Name, float[]? Embedding, IReadOnlyList<ClassScore>? Classes, IReadOnlyList<Detection>? Detections,
         double QueueMs, double PreprocessMs, double ComputeMs, int BatchSize, V1Error? Error);
 
     internal sealed record V1InferResponse(string Model, string Version, string Device, string DeviceKind, IReadOnlyList<V1Item> Results);
