@@ -296,7 +296,7 @@ internal static class ServingBench
     {
         var md = new StringBuilder();
         md.AppendLine("## Serving: micro-batching, overload and scale (simulated GPU and real CPU)").AppendLine();
-        md.AppendLine(Invariant, $"Regenerate with `scripts/bench-serving.sh` (about 15 minutes). Taken {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Report.CpuModel()}).");
+        md.AppendLine(Invariant, $"Regenerate with `{options.Command}` (`scripts/bench-serving.sh`, about 15 minutes). Taken {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Report.CpuModel()}).");
         md.AppendLine("Every load generator, silo and Redis ran on this one machine. Rows marked **sim** were answered by simulated");
         md.AppendLine("devices (`Argus:Inference:Sim`): the batcher, lanes, deadlines, grains, HTTP and routing are real, the model run is");
         md.AppendLine("replaced by the `textbook` latency profile (20 ms for one image, 25 ms for a batch of 8, 2% jitter). Rows marked");
