@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Argus needs beyond the .NET SDK (idempotent):
 #   - libgtk-3-0: OpenCV's official Linux runtime links against it;
+#   - ffmpeg: network cameras (rtsp://, http(s)://) are read by an ffmpeg process each, since the FFmpeg inside
+#     OpenCV's official runtime is built without network protocols;
 #   - fonts-dejavu-core: the labels of argus bench's plots (SkiaSharp draws no text without a font);
 #   - with --test-data, Debian's opencv-doc (the real photos the tests and benchmarks use) and redis-server
 #     (the cluster tests start their own);
@@ -8,7 +10,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-packages=(libgtk-3-0 fonts-dejavu-core)
+packages=(libgtk-3-0 ffmpeg fonts-dejavu-core)
 [ "${1:-}" = "--test-data" ] && packages+=(opencv-doc redis-server)
 
 missing=()
