@@ -1,7 +1,7 @@
 namespace Argus.Inference.Video;
 
-/// <summary>A checked video source: what OpenCV opens, whether it is a network stream, and how logs and errors name it.</summary>
-/// <param name="Location">The path or URL handed to OpenCV.</param>
+/// <summary>A checked video source: what is opened, whether it is a network stream, and how logs and errors name it.</summary>
+/// <param name="Location">The path handed to OpenCV, or the URL handed to ffmpeg.</param>
 /// <param name="IsNetwork">A stream that reconnects, rather than a file that ends.</param>
 /// <param name="DisplayName">The path, or the URL without credentials and query (cameras carry passwords in both).</param>
 internal sealed record VideoSource(string Location, bool IsNetwork, string DisplayName)
@@ -46,6 +46,22 @@ internal sealed record VideoSource(string Location, bool IsNetwork, string Displ
         }
 
         return new VideoSource(source, IsNetwork: true, uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped));
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> (ffmpeg's error output, which quotes the URL it was given) with this network source's URL
+    /// shown as <see cref="DisplayName"/>, and its credentials and query taken out wherever else a URL carries them.
+    /// </summary>
+    public string Redact(string text)
+    {
+        var uri = new Uri(Location);
+        text = text.Replace(Location, DisplayName, StringComparison.Ordinal);
+        if (uri.UserInfo.Length > 0)
+        {
+            text = text.Replace(uri.UserInfo + "@", "", StringComparison.Ordinal);
+        }
+
+        return uri.Query.Length > 1 ? text.Replace(uri.Query, "", StringComparison.Ordinal) : text;
     }
 
     private static VideoSource FromFile(string path)

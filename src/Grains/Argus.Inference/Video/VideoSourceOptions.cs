@@ -3,22 +3,31 @@ namespace Argus.Inference.Video;
 /// <summary>What <see cref="VideoFrameSource.ReadAsync"/> reads and how.</summary>
 public sealed class VideoSourceOptions
 {
-    /// <summary>A file path, a file:// URL, or an rtsp://, rtsps://, http:// or https:// URL. Required.</summary>
+    /// <summary>
+    /// A file path, a file:// URL, or an rtsp://, rtsps://, http:// or https:// URL (read through Debian's ffmpeg, which
+    /// must be on PATH; rtsp over TCP). Required.
+    /// </summary>
     public string Source { get; set; } = "";
 
     /// <summary>Files only: start again at the end instead of ending. Default false.</summary>
     public bool Loop { get; set; }
 
     /// <summary>
-    /// Frames closer than 1/<see cref="MaxFps"/> to the last one yielded are dropped before they are encoded.
-    /// Default null: every frame.
+    /// Frames closer than 1/<see cref="MaxFps"/> to the last one yielded are dropped before they are encoded: by the
+    /// file's frame times, or for a network source inside ffmpeg, by the stream's timestamps. Default null: every frame.
     /// </summary>
     public double? MaxFps { get; set; }
 
-    /// <summary>JPEG quality, 0 to 100. Default 85.</summary>
+    /// <summary>
+    /// JPEG quality, 0 to 100. Default 85. ffmpeg encodes network sources, at the quantiser (-q:v) that is libjpeg's table
+    /// scale for this quality over ten: 85 → 3, 75 → 5, 50 → 10, and 90 and above → 2, ffmpeg's best.
+    /// </summary>
     public int JpegQuality { get; set; } = 85;
 
-    /// <summary>Network sources: the first wait before reconnecting, doubled after each failure. Default 500 ms.</summary>
+    /// <summary>
+    /// Network sources: the first wait before starting ffmpeg again once it exited, doubled after each failure and back
+    /// to this once frames flow again. Default 500 ms.
+    /// </summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Network sources: the longest wait between reconnections. Default 30 s.</summary>
