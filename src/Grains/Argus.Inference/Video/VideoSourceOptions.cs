@@ -1,0 +1,37 @@
+namespace Argus.Inference.Video;
+
+/// <summary>What <see cref="VideoFrameSource.ReadAsync"/> reads and how.</summary>
+public sealed class VideoSourceOptions
+{
+    /// <summary>A file path, a file:// URL, or an rtsp://, rtsps://, http:// or https:// URL. Required.</summary>
+    public string Source { get; set; } = "";
+
+    /// <summary>Files only: start again at the end instead of ending. Default false.</summary>
+    public bool Loop { get; set; }
+
+    /// <summary>
+    /// Frames closer than 1/<see cref="MaxFps"/> to the last one yielded are dropped before they are encoded.
+    /// Default null: every frame.
+    /// </summary>
+    public double? MaxFps { get; set; }
+
+    /// <summary>JPEG quality, 0 to 100. Default 85.</summary>
+    public int JpegQuality { get; set; } = 85;
+
+    /// <summary>Network sources: the first wait before reconnecting, doubled after each failure. Default 500 ms.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Network sources: the longest wait between reconnections. Default 30 s.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    internal IEnumerable<string> Validate()
+    {
+        if (JpegQuality is < 0 or > 100) yield return $"JpegQuality must be between 0 and 100 (is {JpegQuality}).";
+        if (MaxFps is { } maxFps && !(maxFps > 0 && double.IsFinite(maxFps))) yield return $"MaxFps must be positive (is {maxFps}).";
+        if (ReconnectDelay <= TimeSpan.Zero) yield return $"ReconnectDelay must be positive (is {ReconnectDelay}).";
+        if (MaxReconnectDelay < ReconnectDelay)
+        {
+            yield return $"MaxReconnectDelay must be at least ReconnectDelay (is {MaxReconnectDelay}, ReconnectDelay {ReconnectDelay}).";
+        }
+    }
+}
