@@ -81,6 +81,17 @@ public sealed class CameraConfigValidationTests
     }
 
     [Fact]
+    public void A_video_source_must_be_a_file_that_exists_or_a_stream_url()
+    {
+        Assert.Empty(Problems(Good with { Source = Path.Combine(Argus.Testing.TestData.ImagesDir, "vtest.avi") }));
+        Assert.Empty(Problems(Good with { Source = "rtsp://camera.local/stream1" }));
+
+        var missing = Assert.Single(Problems(Good with { Source = "/no/such/video.avi" }));
+        Assert.Equal("source: The video file '/no/such/video.avi' does not exist. Or 'push' for frames sent to the camera.", missing);
+        Assert.Contains("scheme 'ftp'", Assert.Single(Problems(Good with { Source = "ftp://camera.local/x" })));
+    }
+
+    [Fact]
     public void Missing_lists_are_problems_not_crashes()
     {
         var problems = Problems(new CameraConfig { Models = null!, Rules = null! });

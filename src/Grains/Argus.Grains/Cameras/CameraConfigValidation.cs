@@ -2,6 +2,7 @@ using System.Globalization;
 using Argus.Cameras;
 using Argus.Devices;
 using Argus.Inference.Models;
+using Argus.Inference.Video;
 
 namespace Argus.Grains.Cameras;
 
@@ -25,7 +26,7 @@ internal static class CameraConfigValidation
 
     /// <summary>
     /// The problems of <paramref name="config"/> for camera <paramref name="camera"/>, given the models the cluster
-    /// serves and their tasks; empty when it is valid.
+    /// serves and their tasks; empty when it is valid. A video file must exist on this silo (silos share their files).
     /// </summary>
     public static IReadOnlyList<string> Validate(string camera, CameraConfig config, IReadOnlyDictionary<string, ModelTask> models)
     {
@@ -37,7 +38,15 @@ internal static class CameraConfigValidation
 
         if (config.Source != CameraConfig.PushSource)
         {
-            failures.Add($"source: '{config.Source}' is not supported yet: use '{CameraConfig.PushSource}'.");
+            try
+            {
+                VideoFrameSource.Validate(config.Source ?? "");
+            }
+            catch (ArgumentException e)
+            {
+                var reason = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+                failures.Add($"source: {reason} Or '{CameraConfig.PushSource}' for frames sent to the camera.");
+            }
         }
 
         if (config.Models is not { Count: > 0 and <= MaxModels })

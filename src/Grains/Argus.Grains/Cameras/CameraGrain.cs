@@ -12,7 +12,8 @@ using Orleans.Streams;
 namespace Argus.Grains.Cameras;
 
 /// <summary>
-/// One camera. Frames are admitted latest-wins (<see cref="FrameGate"/>); each admitted frame runs through every
+/// One camera. Frames come from its connector (<see cref="CameraConnectors"/>, for a file or stream source) or are
+/// pushed to it, and are admitted latest-wins (<see cref="FrameGate"/>); each admitted frame runs through every
 /// configured model on a routed device, with the capture time plus the latency target as its deadline; the results feed
 /// the alert rules (<see cref="AlertRules"/>), and alerts go out on the camera's stream. Reentrant, so frames arrive
 /// while others are analysed. The configuration, rule state and recent alerts are persisted on every change of
@@ -22,6 +23,7 @@ namespace Argus.Grains.Cameras;
 internal sealed partial class CameraGrain(
     [PersistentState("camera")] IPersistentState<CameraState> state,
     DeviceTable table,
+    CameraConnectors connectors,
     IOptions<InferenceOptions> inference,
     ILocalSiloDetails silo,
     TimeProvider time,
@@ -57,11 +59,17 @@ internal sealed partial class CameraGrain(
         _stats = new CameraStatistics(Now);
         _alerts = this.GetStreamProvider(AlertStreams.Provider).GetStream<Alert>(StreamId.Create(AlertStreams.Namespace, Id));
         this.RegisterGrainTimer(SaveChangesAsync, new GrainTimerCreationOptions(SaveInterval, SaveInterval) { Interleave = true });
+        if (state.State.Config is { } config)
+        {
+            connectors.Start(Id, config); // back after a deactivation, or on another silo after this one's was lost
+        }
+
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        connectors.Stop(Id);
         await SaveChangesAsync(cancellationToken);
     }
 
@@ -77,10 +85,16 @@ internal sealed partial class CameraGrain(
         // Listed first: a camera listed but not yet saved is harmless, one saved but not listed would not be kept running.
         await GrainFactory.GetGrain<ICameraRegistryGrain>(0).AddAsync(Id);
         var rules = state.State.Rules;
+        var previous = state.State.Config;
         state.State.Config = config;
         state.State.Rules = config.Rules.ToDictionary(
             r => r.Name, r => rules.TryGetValue(r.Name, out var kept) && kept.Rule == r ? kept : RuleState.Start(r));
         await SaveAsync();
+        if (previous is null || previous.Source != config.Source || previous.Loop != config.Loop || !connectors.IsRunning(Id))
+        {
+            connectors.Start(Id, config); // a file that ended is read again
+        }
+
         LogConfigured(logger, Id, config.Source, string.Join(",", config.Models), config.Rules.Count);
     }
 
@@ -91,6 +105,7 @@ internal sealed partial class CameraGrain(
             return;
         }
 
+        connectors.Stop(Id);
         _gate = new FrameGate();
         _stats = new CameraStatistics(Now);
         await _saving.WaitAsync();

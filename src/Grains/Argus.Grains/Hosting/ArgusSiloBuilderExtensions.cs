@@ -14,7 +14,7 @@ public static class ArgusSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the device runtime (models loaded and warmed at start), device placement, the device load reports that
-    /// feed routing, Argus' grains, the cameras' keeper and their alert stream provider (<see cref="AlertStreams.Provider"/>,
+    /// feed routing, Argus' grains, the cameras' connectors and keeper and their alert stream provider (<see cref="AlertStreams.Provider"/>,
     /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need).
     /// Calling it twice is harmless.
     /// </summary>
@@ -29,6 +29,7 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddArgusInference();
         silo.Services.AddHostedService<DeviceLoadReporter>();
         silo.Services.TryAddSingleton<DeviceTable>();
+        silo.Services.AddSingleton<CameraConnectors>();
         silo.Services.AddHostedService<CameraKeeper>();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
         silo.AddMemoryStreams(AlertStreams.Provider);
