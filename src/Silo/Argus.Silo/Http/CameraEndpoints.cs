@@ -148,13 +148,14 @@ internal static class CameraEndpoints
 
     private static async Task<IResult> WatchAlertsAsync(string id, IGrainFactory grains, IClusterClient client, IOptions<JsonOptions> json)
     {
-        if (await grains.GetGrain<ICameraGrain>(id).GetConfigAsync() is null)
+        var camera = grains.GetGrain<ICameraGrain>(id);
+        if (await camera.GetConfigAsync() is null)
         {
             return UnknownCamera(id);
         }
 
         var stream = client.GetStreamProvider(AlertStreams.Provider).GetStream<Alert>(StreamId.Create(AlertStreams.Namespace, id));
-        return new AlertEventStream(stream, json.Value.SerializerOptions);
+        return new AlertEventStream(camera, stream, json.Value.SerializerOptions);
     }
 
     private static async Task<CameraView?> ViewAsync(ICameraGrain camera, string id) =>
