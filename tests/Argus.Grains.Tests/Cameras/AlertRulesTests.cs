@@ -33,7 +33,7 @@ public sealed class AlertRulesTests
     [Fact]
     public void The_window_keeps_the_last_n_hits_oldest_first()
     {
-        IReadOnlyList<bool> window = [];
+        bool[] window = [];
         foreach (var hit in new[] { true, false, true, true })
         {
             window = AlertRules.Slide(window, hit, n: 3);

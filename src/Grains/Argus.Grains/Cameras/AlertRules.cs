@@ -6,13 +6,16 @@ namespace Argus.Grains.Cameras;
 
 /// <summary>A rule's state between frames, persisted with its camera.</summary>
 /// <param name="Rule">The rule's definition; state is kept across a reconfiguration only while it is unchanged.</param>
-/// <param name="Window">Whether each of the last (at most N) analysed frames was a hit, oldest first.</param>
+/// <param name="Window">
+/// Whether each of the last (at most N) analysed frames was a hit, oldest first. An array: JSON grain storage records
+/// the runtime type of an interface-typed list, and the compiler's types for collection expressions do not load back.
+/// </param>
 /// <param name="Raised">True while the K-of-N condition holds and has been alerted on; it clears (re-arms) when the condition does.</param>
 /// <param name="Baseline">The running scene baseline (scene-change rules), unit length; null until the first frame.</param>
 [GenerateSerializer, Immutable, Alias("Argus.Grains.Cameras.RuleState")]
 internal sealed record RuleState(
     [property: Id(0)] AlertRule Rule,
-    [property: Id(1)] IReadOnlyList<bool> Window,
+    [property: Id(1)] bool[] Window,
     [property: Id(2)] bool Raised,
     [property: Id(3)] float[]? Baseline)
 {
@@ -53,11 +56,10 @@ internal static class AlertRules
     }
 
     /// <summary>The last <paramref name="n"/> hits after <paramref name="hit"/> joins them, oldest first.</summary>
-    public static IReadOnlyList<bool> Slide(IReadOnlyList<bool> window, bool hit, int n) =>
-        [.. window.Skip(Math.Max(0, window.Count + 1 - n)), hit];
+    public static bool[] Slide(bool[] window, bool hit, int n) => [.. window.Skip(Math.Max(0, window.Length + 1 - n)), hit];
 
     /// <summary>True when at least <paramref name="k"/> of the window are hits.</summary>
-    public static bool KOfN(IReadOnlyList<bool> window, int k) => window.Count(h => h) >= k;
+    public static bool KOfN(bool[] window, int k) => window.Count(h => h) >= k;
 
     /// <summary>What people read of an alert.</summary>
     public static string Describe(AlertRule rule, RuleEvidence evidence, string camera) => rule.Kind switch
