@@ -30,7 +30,19 @@ internal static class CameraEndpoints
         {
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         };
-        var cameras = app.MapGroup("/v1/cameras");
+        var cameras = app.MapGroup("/v1/cameras").AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                // The camera's (or the registry's) silo was lost: it comes back on another silo within seconds.
+                return HttpErrors.V1(StatusCodes.Status503ServiceUnavailable, ErrorKind.NotReady,
+                    $"The camera is moving to another silo; retry shortly. ({e.Message})", context.HttpContext.Response, 2000);
+            }
+        });
         cameras.MapGet("", ListAsync);
         cameras.MapGet("/{id}", GetAsync);
         cameras.MapPut("/{id}", (string id, HttpRequest request, IGrainFactory grains) => ConfigureAsync(id, request, grains, configJson));
