@@ -1,4 +1,5 @@
 using Argus.Cameras;
+using Argus.Devices;
 using Argus.Errors;
 using Argus.Testing;
 using Orleans.Concurrency;
@@ -13,23 +14,32 @@ public sealed class CameraGrainTests(ClusterFixture fixture) : IClassFixture<Clu
 
     private IGrainFactory Grains => fixture.Cluster.GrainFactory;
 
-    private static Immutable<Frame> Frame(byte[] image) => new Frame(image, DateTime.UtcNow).AsImmutable();
+    private static readonly DateTime T0 = DateTime.UtcNow.AddSeconds(-10);
+
+    /// <summary>A frame captured <paramref name="second"/> s after <see cref="T0"/>: far enough apart never to be skipped.</summary>
+    private static Immutable<Frame> Frame(byte[] image, int second = 0) => new Frame(image, T0.AddSeconds(second)).AsImmutable();
 
     private static Task Until(ICameraGrain camera, Func<CameraStats, bool> condition, string what) =>
         Eventually.HoldsAsync(async () => condition(await camera.GetStatsAsync()), TimeSpan.FromSeconds(60), what);
 
+    /// <summary>Waits until every silo's device serves: a frame analysed before would fail for want of a device.</summary>
+    private async Task DevicesReadyAsync() => await Eventually.HoldsAsync(
+        async () => (await Grains.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync()).Count == fixture.Cluster.Silos.Count,
+        TimeSpan.FromSeconds(60), "every silo's device to report");
+
     [Fact]
     public async Task A_configured_camera_is_listed_and_analyses_its_frames_and_a_bad_frame_fails_alone()
     {
+        await DevicesReadyAsync();
         var camera = Grains.GetGrain<ICameraGrain>("grain-a");
         await camera.ConfigureAsync(Config);
 
         Assert.Contains("grain-a", await Grains.GetGrain<ICameraRegistryGrain>(0).ListAsync());
         Assert.Equal(FrameOutcome.Accepted, await camera.PushFrameAsync(Frame(TestData.Image("imageTextN.png"))));
         await Until(camera, s => s.Analysed == 1, "the first frame to be analysed");
-        Assert.Equal(FrameOutcome.Accepted, await camera.PushFrameAsync(Frame(TestData.CorruptPng())));
+        Assert.Equal(FrameOutcome.Accepted, await camera.PushFrameAsync(Frame(TestData.CorruptPng(), 1)));
         await Until(camera, s => s.Failed == 1, "the corrupt frame to fail");
-        Assert.Equal(FrameOutcome.Accepted, await camera.PushFrameAsync(Frame(TestData.Image("imageTextR.png"))));
+        Assert.Equal(FrameOutcome.Accepted, await camera.PushFrameAsync(Frame(TestData.Image("imageTextR.png"), 2)));
         await Until(camera, s => s.Analysed == 2, "the next frame to be analysed");
 
         var stats = await camera.GetStatsAsync();

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
+using Argus.Inference.Devices;
 using Argus.Inference.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ namespace Argus.Grains.Cameras;
 internal sealed partial class CameraGrain(
     [PersistentState("camera")] IPersistentState<CameraState> state,
     DeviceTable table,
+    DeviceRuntime runtime,
     CameraConnectors connectors,
     IOptions<InferenceOptions> inference,
     ILocalSiloDetails silo,
@@ -206,12 +208,26 @@ internal sealed partial class CameraGrain(
 
     private async Task<(string Model, ItemResult Result)> InferAsync(string model, Frame frame, Lane lane, DateTime deadline)
     {
-        var device = DeviceRouting.Choose(
-            await table.GetAsync(), model, silo.Name, LocalWaitLimit, FrozenSet<string>.Empty, Random.Shared)
-            ?? throw new NoDeviceException($"No device in the cluster serves model '{model}'.");
+        // Routed as the HTTP API routes; until the table knows the cluster's devices, to a device of this silo.
+        var device = DeviceRouting.Choose(await table.GetAsync(), model, silo.Name, LocalWaitLimit, FrozenSet<string>.Empty, Random.Shared)?.Key
+            ?? runtime.Devices.Where(d => d.FindModel(model) is not null).Select(d => new DeviceKey(silo.Name, d.Name).ToString()).FirstOrDefault();
+        if (device is null)
+        {
+            table.Invalidate(); // the table's grain may be moving: read it afresh for the next frame
+            throw new NoDeviceException($"No device in the cluster serves model '{model}'.");
+        }
+
         var request = new InferenceRequest(model, [InferenceInput.FromImage(frame.Image)], lane, deadline);
-        var response = await GrainFactory.GetGrain<IDeviceGrain>(device.Key).InferAsync(request.AsImmutable());
-        return (model, response.Items[0]);
+        try
+        {
+            var response = await GrainFactory.GetGrain<IDeviceGrain>(device).InferAsync(request.AsImmutable());
+            return (model, response.Items[0]);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            table.Invalidate(); // the device's silo may be gone
+            throw;
+        }
     }
 
     /// <summary>Feeds one analysed frame to every rule; returns the alerts raised. No awaits: rule state changes atomically.</summary>
