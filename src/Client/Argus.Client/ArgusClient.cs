@@ -7,8 +7,8 @@ using Argus.Errors;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
-using Polly;
 using Orleans.Streams;
+using Polly;
 using Polly.Retry;
 
 namespace Argus.Client;
