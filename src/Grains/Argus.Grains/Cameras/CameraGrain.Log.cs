@@ -16,6 +16,9 @@ internal sealed partial class CameraGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Camera}: rule {Rule} raised alert {Sequence} (score {Score:F3})")]
     private static partial void LogAlert(ILogger logger, string camera, string rule, long sequence, double score);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Camera}: publishing alerts failed: {Error}")]
-    private static partial void LogPublishFailed(ILogger logger, string camera, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Camera}: publishing alert {Sequence} failed: {Error}")]
+    private static partial void LogPublishFailed(ILogger logger, string camera, long sequence, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Camera}: saving its state failed: {Error}")]
+    private static partial void LogSaveFailed(ILogger logger, string camera, string error);
 }

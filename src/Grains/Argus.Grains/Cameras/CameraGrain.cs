@@ -263,20 +263,29 @@ internal sealed partial class CameraGrain(
         return raised;
     }
 
+    /// <summary>Saves the state the alerts changed, then publishes them; a failure of either is logged, not the other's.</summary>
     private async Task PublishAsync(List<Alert> alerts)
     {
         try
         {
             await SaveAsync();
-            foreach (var alert in alerts)
-            {
-                LogAlert(logger, Id, alert.Rule, alert.Sequence, alert.Score);
-                await _alerts.OnNextAsync(alert);
-            }
         }
         catch (Exception e)
         {
-            LogPublishFailed(logger, Id, e.Message);
+            LogSaveFailed(logger, Id, e.Message); // the timer tries again
+        }
+
+        foreach (var alert in alerts)
+        {
+            LogAlert(logger, Id, alert.Rule, alert.Sequence, alert.Score);
+            try
+            {
+                await _alerts.OnNextAsync(alert);
+            }
+            catch (Exception e)
+            {
+                LogPublishFailed(logger, Id, alert.Sequence, e.Message);
+            }
         }
     }
 
