@@ -1,3 +1,4 @@
+using Argus.Inference.Statistics;
 using Argus.LoadTesting.Load;
 
 namespace Argus.Bench;

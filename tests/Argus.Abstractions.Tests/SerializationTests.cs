@@ -1,3 +1,4 @@
+using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,5 +72,33 @@ public sealed class SerializationTests
         Assert.Equal(TimeSpan.FromSeconds(2), Assert.IsType<OverloadedException>(overloaded).RetryAfter);
         Assert.Equal("busy", overloaded.Message);
         Assert.Equal("nope", Assert.IsType<UnknownModelException>(unknown).Model);
+    }
+
+    [Fact]
+    public void The_camera_contracts_round_trip()
+    {
+        var at = new DateTime(2026, 11, 28, 12, 0, 0, DateTimeKind.Utc);
+        var config = new CameraConfig
+        {
+            Source = "/data/gate.avi",
+            Models = ["resnet18", "text-detection"],
+            TargetFps = 2.5,
+            Loop = true,
+            Lane = Lane.Interactive,
+            Rules = [new AlertRule("text", AlertRuleKind.Detection, "text-detection", 0.7, 3, 5)],
+        };
+        var stats = new CameraStats("gate", 10, 4, 3, 2, 1, 40, 80, 90, 2.4, 2.5, 1, "silo-0", at);
+        var alert = new Alert("gate", "text", AlertRuleKind.Detection, at, at.AddMilliseconds(60), "found", 0.9,
+            [new Detection(0.9f, 1, 2, 3, 4, [new ImagePoint(1, 2)])], 7);
+
+        var configCopy = RoundTrip(config);
+        Assert.Equal((config.Source, config.TargetFps, config.Loop, config.Lane), (configCopy.Source, configCopy.TargetFps, configCopy.Loop, configCopy.Lane));
+        Assert.Equal(config.Models, configCopy.Models);
+        Assert.Equal(config.Rules, configCopy.Rules);
+        Assert.Equal(stats, RoundTrip(stats));
+        var alertCopy = RoundTrip(alert);
+        Assert.Equal((alert.Sequence, alert.CapturedAt, alert.Kind, alert.Score), (alertCopy.Sequence, alertCopy.CapturedAt, alertCopy.Kind, alertCopy.Score));
+        Assert.Equal(new ImagePoint(1, 2), alertCopy.Detections.Single().Polygon.Single());
+        Assert.Equal([9, 8], RoundTrip(new Frame([9, 8], at)).Image);
     }
 }

@@ -1,3 +1,4 @@
+using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Testing;
@@ -81,5 +82,47 @@ public sealed class ArgusClientTests(ClientFixture fixture) : IClassFixture<Clie
         var status = await Client.GetDeviceStatusAsync(Device);
         Assert.True(status.Ready);
         Assert.Equal(["resnet18", "text-detection", "text-direction"], status.Models.Select(m => m.Name).Order());
+    }
+
+    [Fact]
+    public async Task Cameras_are_managed_through_the_sdk_and_their_alerts_arrive_as_an_async_stream()
+    {
+        // Apple then baboon: their ResNet18 embeddings lie 0.65 apart, so with the apple as baseline every baboon frame
+        // is a scene change, and every apple frame clears the rule for the next.
+        var config = new CameraConfig
+        {
+            Models = ["resnet18"],
+            TargetFps = 100,
+            LatencyTargetMs = 10_000,
+            Rules = [new AlertRule("change", AlertRuleKind.SceneChange, "resnet18", 0.3, K: 1, N: 1)],
+        };
+        await Client.ConfigureCameraAsync("sdk-cam", config);
+        Assert.Contains("sdk-cam", await Client.ListCamerasAsync());
+        Assert.Equal(config.Rules, (await Client.GetCameraAsync("sdk-cam"))!.Rules);
+
+        using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var alerts = Client.WatchAlertsAsync("sdk-cam", watching.Token).GetAsyncEnumerator(watching.Token);
+        var next = alerts.MoveNextAsync().AsTask(); // subscribes
+        byte[][] images = [TestData.Image("apple.jpg"), TestData.Image("baboon.jpg")];
+        var pushed = 0;
+        await Eventually.HoldsAsync(async () =>
+        {
+            await Client.PushFrameAsync("sdk-cam", images[pushed++ % 2]);
+            return next.IsCompleted;
+        }, TimeSpan.FromSeconds(60), "an alert through WatchAlertsAsync");
+
+        Assert.True(await next);
+        var alert = alerts.Current;
+        Assert.Equal(("sdk-cam", "change", AlertRuleKind.SceneChange), (alert.Camera, alert.Rule, alert.Kind));
+        Assert.InRange(alert.Score, 0.3, 2);
+        Assert.Contains(alert.Sequence, (await Client.GetRecentAlertsAsync("sdk-cam")).Select(a => a.Sequence));
+        var stats = await Client.GetCameraStatsAsync("sdk-cam");
+        Assert.True(stats.Analysed >= 2 && stats.Alerts >= 1, stats.ToString());
+
+        await Client.RemoveCameraAsync("sdk-cam");
+        Assert.Null(await Client.GetCameraAsync("sdk-cam"));
+        Assert.DoesNotContain("sdk-cam", await Client.ListCamerasAsync());
+        Assert.Equal(FrameOutcome.UnknownCamera, await Client.PushFrameAsync("sdk-cam", images[0]));
+        await Assert.ThrowsAsync<BadInputException>(() => Client.ConfigureCameraAsync("sdk-cam", config with { Models = [] }));
     }
 }

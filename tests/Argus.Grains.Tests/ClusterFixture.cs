@@ -2,11 +2,15 @@ using Argus.Grains.Hosting;
 using Argus.Inference.Imaging;
 using Argus.Inference.Models;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
 using Orleans.TestingHost;
 
 namespace Argus.Grains.Tests;
 
-/// <summary>An in-process test cluster of two silos, each serving the (small, real) text-direction classifier.</summary>
+/// <summary>
+/// An in-process test cluster of two silos, each serving the (small, real) text-direction classifier, with in-memory
+/// grain storage (cameras, and the alert streams' subscriptions).
+/// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public TestCluster Cluster { get; private set; } = null!;
@@ -26,6 +30,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             silo.AddArgus();
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
             silo.Services.PostConfigure<InferenceOptions>(o =>
             {
                 o.IntraOpThreads = 1;

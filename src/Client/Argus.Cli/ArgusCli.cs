@@ -33,6 +33,7 @@ internal static class ArgusCli
             Gateway,
             InferCommand.Create(console),
             StatusCommand.Create(console),
+            CameraCommand.Create(console),
             BenchCommand.Create(console),
             PlanCommand.Create(console),
         };

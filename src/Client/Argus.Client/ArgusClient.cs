@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
+using Orleans.Streams;
 using Polly;
 using Polly.Retry;
 
@@ -11,6 +15,9 @@ namespace Argus.Client;
 
 internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOptions<ArgusClientOptions> options) : IArgusClient
 {
+    /// <summary>Alerts a watcher may fall behind by before the oldest are dropped.</summary>
+    private const int WatchBuffer = 1024;
+
     /// <summary>This client's calls in flight per device, which routing adds to the devices' (older) reports.</summary>
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
 
@@ -110,6 +117,48 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
 
     public Task<DeviceStatus> GetDeviceStatusAsync(DeviceKey device) => Grain(device).GetStatusAsync();
 
+    public Task ConfigureCameraAsync(string camera, CameraConfig config) => Camera(camera).ConfigureAsync(config);
+
+    public Task RemoveCameraAsync(string camera) => Camera(camera).RemoveAsync();
+
+    public Task<IReadOnlyList<string>> ListCamerasAsync() => cluster.GetGrain<ICameraRegistryGrain>(0).ListAsync();
+
+    public Task<CameraConfig?> GetCameraAsync(string camera) => Camera(camera).GetConfigAsync();
+
+    public Task<CameraStats> GetCameraStatsAsync(string camera) => Camera(camera).GetStatsAsync();
+
+    public Task<IReadOnlyList<Alert>> GetRecentAlertsAsync(string camera) => Camera(camera).GetRecentAlertsAsync();
+
+    public Task<FrameOutcome> PushFrameAsync(string camera, byte[] image, DateTime? capturedAt) =>
+        Camera(camera).PushFrameAsync(new Frame(image, capturedAt ?? DateTime.UtcNow).AsImmutable());
+
+    public async IAsyncEnumerable<Alert> WatchAlertsAsync(string camera, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var alerts = Channel.CreateBounded<Alert>(new BoundedChannelOptions(WatchBuffer)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+        var subscription = await cluster.GetStreamProvider(AlertStreams.Provider)
+            .GetStream<Alert>(StreamId.Create(AlertStreams.Namespace, camera))
+            .SubscribeAsync((alert, _) =>
+            {
+                alerts.Writer.TryWrite(alert);
+                return Task.CompletedTask;
+            });
+        try
+        {
+            await foreach (var alert in alerts.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return alert;
+            }
+        }
+        finally
+        {
+            await subscription.UnsubscribeAsync();
+        }
+    }
+
     /// <summary>The typed exception for an item's error.</summary>
     internal static ArgusException ToException(InferenceError error) => error.Kind switch
     {
@@ -135,4 +184,6 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
     }
 
     private IDeviceGrain Grain(DeviceKey device) => cluster.GetGrain<IDeviceGrain>(device.ToString());
+
+    private ICameraGrain Camera(string camera) => cluster.GetGrain<ICameraGrain>(camera);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Argus.Cameras;
 using Argus.Devices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,8 +12,8 @@ namespace Argus.Client;
 public static class ArgusClientExtensions
 {
     /// <summary>
-    /// Adds an Orleans client connected to the Argus cluster and <see cref="IArgusClient"/>. The client connects when
-    /// the host starts.
+    /// Adds an Orleans client connected to the Argus cluster (with the cameras' alert stream provider) and
+    /// <see cref="IArgusClient"/>. The client connects when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddArgusClient(this IHostApplicationBuilder builder, Action<ArgusClientOptions>? configure = null)
     {
@@ -42,6 +43,7 @@ public static class ArgusClientExtensions
                 client.UseLocalhostClustering([.. options.GatewayPorts]);
             }
 
+            client.AddMemoryStreams(AlertStreams.Provider);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ClusterIdentity.CallTimeout);
             client.Configure<ClusterOptions>(o =>
             {

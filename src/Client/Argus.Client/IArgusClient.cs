@@ -1,8 +1,9 @@
+using Argus.Cameras;
 using Argus.Devices;
 
 namespace Argus.Client;
 
-/// <summary>Runs images and tensors through the models of an Argus cluster.</summary>
+/// <summary>Runs images and tensors through the models of an Argus cluster, and manages and watches its cameras.</summary>
 public interface IArgusClient
 {
     /// <summary>
@@ -43,4 +44,41 @@ public interface IArgusClient
 
     /// <summary>What a device is, what it has loaded and how busy it is.</summary>
     Task<DeviceStatus> GetDeviceStatusAsync(DeviceKey device);
+
+    /// <summary>
+    /// Adds camera <paramref name="camera"/>, or changes its configuration, at run time without disturbing other cameras.
+    /// A file or RTSP source is read by a connector on the camera's silo; a <c>push</c> camera gets its frames from
+    /// <see cref="PushFrameAsync"/>.
+    /// </summary>
+    /// <exception cref="Argus.Errors.BadInputException">The id or configuration is invalid; the message lists every problem.</exception>
+    Task ConfigureCameraAsync(string camera, CameraConfig config);
+
+    /// <summary>Removes a camera: its connector stops and its state is cleared. Removing an unknown camera does nothing.</summary>
+    Task RemoveCameraAsync(string camera);
+
+    /// <summary>Every configured camera's id, sorted.</summary>
+    Task<IReadOnlyList<string>> ListCamerasAsync();
+
+    /// <summary>A camera's configuration, or null when it is not configured.</summary>
+    Task<CameraConfig?> GetCameraAsync(string camera);
+
+    /// <summary>A camera's statistics: frames received, analysed, dropped and skipped, latency percentiles, achieved fps.</summary>
+    Task<CameraStats> GetCameraStatsAsync(string camera);
+
+    /// <summary>A camera's most recent alerts, oldest first (at most 100).</summary>
+    Task<IReadOnlyList<Alert>> GetRecentAlertsAsync(string camera);
+
+    /// <summary>
+    /// Offers a camera one encoded frame captured at <paramref name="capturedAt"/> (UTC; default now). Returns at once with
+    /// what became of it; the analysis runs in the cluster.
+    /// </summary>
+    /// <exception cref="Argus.Errors.BadInputException">The capture time lies more than a minute ahead of the silo's clock.</exception>
+    Task<FrameOutcome> PushFrameAsync(string camera, byte[] image, DateTime? capturedAt = null);
+
+    /// <summary>
+    /// The camera's alerts as they are raised, from the moment the enumeration starts until it is cancelled (which ends
+    /// it with an <see cref="OperationCanceledException"/>). A caller that falls behind by more than
+    /// 1024 alerts loses the oldest of them.
+    /// </summary>
+    IAsyncEnumerable<Alert> WatchAlertsAsync(string camera, CancellationToken cancellationToken = default);
 }

@@ -14,7 +14,7 @@ public sealed class ReportTests
         var device = new DeviceUse(new DeviceInfo("s/dev0", kind, "P"), 3);
         var options = new LoadSweepOptions { Mode = LoadMode.RequestRate, SloMs = 25 };
         StepResult Step(double load, double[] latencies, long rejected) => new(
-            LoadMode.RequestRate, load, PercentilesTests.Window(2, latencies, batches: 1.5, rejected: rejected, failed: 1),
+            LoadMode.RequestRate, load, WindowStatsTests.Window(2, latencies, batches: 1.5, rejected: rejected, failed: 1),
             Stable: load < 20, Trials: load < 20 ? 3 : 10, [device], options.SloMs, ImagesPerRequest: 1);
         return new LoadReport("http http://x/, \"quoted\"", options, [Step(10.5, [10, 20, 30], 0), Step(20, [40, 50, 60], 2)]);
     }

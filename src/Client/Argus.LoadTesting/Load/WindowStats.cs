@@ -1,3 +1,5 @@
+using Argus.Inference.Statistics;
+
 namespace Argus.LoadTesting.Load;
 
 /// <summary>

@@ -36,6 +36,7 @@ public enum FrameOutcome
 /// <param name="TargetFps">The configured target.</param>
 /// <param name="Alerts">Alerts raised.</param>
 /// <param name="Silo">The silo the camera is active on.</param>
+/// <param name="NewestAnalysed">The capture time (UTC) of the newest frame analysed so far; null before the first.</param>
 [GenerateSerializer, Immutable, Alias("Argus.Cameras.CameraStats")]
 public sealed record CameraStats(
     [property: Id(0)] string Camera,
@@ -50,4 +51,5 @@ public sealed record CameraStats(
     [property: Id(9)] double AchievedFps,
     [property: Id(10)] double TargetFps,
     [property: Id(11)] long Alerts,
-    [property: Id(12)] string Silo);
+    [property: Id(12)] string Silo,
+    [property: Id(13)] DateTime? NewestAnalysed = null);

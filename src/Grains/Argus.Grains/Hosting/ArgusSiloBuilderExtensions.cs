@@ -1,6 +1,10 @@
+using Argus.Cameras;
+using Argus.Devices;
+using Argus.Grains.Cameras;
 using Argus.Grains.Devices;
 using Argus.Inference;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Hosting;
 
 namespace Argus.Grains.Hosting;
@@ -10,7 +14,8 @@ public static class ArgusSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the device runtime (models loaded and warmed at start), device placement, the device load reports that
-    /// feed routing, and Argus' grains.
+    /// feed routing, Argus' grains, the cameras' connectors and keeper and their alert stream provider (<see cref="AlertStreams.Provider"/>,
+    /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need).
     /// Calling it twice is harmless.
     /// </summary>
     public static ISiloBuilder AddArgus(this ISiloBuilder silo)
@@ -23,7 +28,11 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddSingleton<Marker>();
         silo.Services.AddArgusInference();
         silo.Services.AddHostedService<DeviceLoadReporter>();
+        silo.Services.TryAddSingleton<DeviceTable>();
+        silo.Services.AddSingleton<CameraConnectors>();
+        silo.Services.AddHostedService<CameraKeeper>();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
+        silo.AddMemoryStreams(AlertStreams.Provider);
         return silo;
     }
 

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Providers;
 using StackExchange.Redis;
 
 namespace Argus.Silo.Hosting;
@@ -18,7 +19,8 @@ public static class SiloHostExtensions
 {
     /// <summary>
     /// Configures Orleans and the web server from <c>Argus:Silo</c> and <c>Argus:Redis</c>. With no configuration: one
-    /// silo on localhost clustering with in-memory grain storage; with Redis, any number of silos form one cluster.
+    /// silo on localhost clustering with in-memory grain storage; with Redis, any number of silos form one cluster, with
+    /// grain storage (and the alert streams' subscriptions, <c>PubSubStore</c>) in Redis.
     /// </summary>
     public static WebApplicationBuilder AddArgusSilo(this WebApplicationBuilder builder)
     {
@@ -38,6 +40,7 @@ public static class SiloHostExtensions
             j.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             j.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
             j.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            j.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
         builder.Services.AddSingleton<LocalDevices>();
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -61,6 +64,7 @@ public static class SiloHostExtensions
             {
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
                 silo.AddMemoryGrainStorageAsDefault();
+                silo.AddMemoryGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
             }
             else
             {
@@ -68,6 +72,7 @@ public static class SiloHostExtensions
                 silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
                 silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis);
+                silo.AddRedisGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.ConfigurationOptions = redis);
             }
 
             silo.AddDashboard();
@@ -76,12 +81,13 @@ public static class SiloHostExtensions
         return builder;
     }
 
-    /// <summary>Maps the HTTP API, the Open Inference Protocol, health and the dashboard.</summary>
+    /// <summary>Maps the HTTP API (inference and cameras), the Open Inference Protocol, health and the dashboard.</summary>
     public static WebApplication MapArgus(this WebApplication app)
     {
         app.MapHealthEndpoints();
         app.MapInferenceEndpoints();
         app.MapOpenInferenceEndpoints();
+        app.MapCameraEndpoints();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Argus.Errors;
 
 namespace Argus.Silo.Http;
@@ -56,4 +57,29 @@ internal static class HttpErrors
             return (null, error(e.StatusCode, e.Message));
         }
     }
+
+    /// <summary>A v1 error response, <c>{"error":{"code","message"}}</c>, with <c>Retry-After</c> where it applies.</summary>
+    public static IResult V1(int status, ErrorKind kind, string message, HttpResponse? response = null, double? retryAfterMs = null)
+    {
+        if (response is not null)
+        {
+            SetRetryAfter(response, status, retryAfterMs);
+        }
+
+        return V1(status, Code(kind), message);
+    }
+
+    /// <summary>A v1 error response with a code of its own (e.g. <c>unknown_camera</c>).</summary>
+    public static IResult V1(int status, string code, string message) =>
+        Results.Json(new V1ErrorBody(new V1Error(code, message)), statusCode: status);
+
+    /// <summary>An error kind as v1 names it, e.g. <c>bad_input</c>.</summary>
+    public static string Code(ErrorKind kind) => JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());
+
+    internal sealed record V1Error(string Code, string Message)
+    {
+        public static V1Error Of(InferenceError error) => new(HttpErrors.Code(error.Kind), error.Message);
+    }
+
+    internal sealed record V1ErrorBody(V1Error Error);
 }

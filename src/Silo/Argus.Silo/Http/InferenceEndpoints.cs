@@ -8,7 +8,8 @@ namespace Argus.Silo.Http;
 /// <summary>Argus' own HTTP API: <c>POST /v1/models/{model}/infer</c> with one image as the body or several as multipart.</summary>
 internal static class InferenceEndpoints
 {
-    private static readonly string[] ImageTypes = ["image/jpeg", "image/png", "image/bmp", "image/webp", "application/octet-stream"];
+    /// <summary>The content types of a body that is one encoded image.</summary>
+    internal static readonly string[] ImageTypes = ["image/jpeg", "image/png", "image/bmp", "image/webp", "application/octet-stream"];
 
     public static void MapInferenceEndpoints(this IEndpointRouteBuilder app)
     {
@@ -22,17 +23,17 @@ internal static class InferenceEndpoints
     {
         if (!RequestOptions.TryParse(request, Lane.Interactive, out var options, out var invalid))
         {
-            return Error(StatusCodes.Status400BadRequest, ErrorKind.BadInput, invalid!);
+            return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, invalid!);
         }
 
         if (!devices.IsReady)
         {
-            return Error(StatusCodes.Status503ServiceUnavailable, ErrorKind.NotReady, "The silo is still loading its models.", request.HttpContext.Response);
+            return HttpErrors.V1(StatusCodes.Status503ServiceUnavailable, ErrorKind.NotReady, "The silo is still loading its models.", request.HttpContext.Response);
         }
 
         if (devices.FindModel(model) is null)
         {
-            return Error(StatusCodes.Status404NotFound, ErrorKind.UnknownModel, $"Unknown model '{model}'.");
+            return HttpErrors.V1(StatusCodes.Status404NotFound, ErrorKind.UnknownModel, $"Unknown model '{model}'.");
         }
 
         var (images, readError) = await ReadImagesAsync(request, silo.MaxRequestBytes);
@@ -49,13 +50,13 @@ internal static class InferenceEndpoints
         }
         catch (Exception e) when (HttpErrors.FromException(e) is { } error)
         {
-            return Error(HttpErrors.StatusOf(error.Kind), error.Kind, error.Message, request.HttpContext.Response, error.RetryAfterMs);
+            return HttpErrors.V1(HttpErrors.StatusOf(error.Kind), error.Kind, error.Message, request.HttpContext.Response, error.RetryAfterMs);
         }
 
         var results = response.Items.Select((item, i) => new V1Item(
             i, images[i].Name, item.Embedding, item.Classes, item.Detections,
             item.QueueMs, item.PreprocessMs, item.ComputeMs, item.BatchSize,
-            item.Error is null ? null : new V1Error(Code(item.Error.Kind), item.Error.Message))).ToArray();
+            item.Error is null ? null : HttpErrors.V1Error.Of(item.Error))).ToArray();
         var body = new V1InferResponse(response.Model, response.Version, response.Device, response.DeviceKind, results);
 
         // The request fails as a whole only when every item failed the same way (one image: its own error).
@@ -91,55 +92,42 @@ internal static class InferenceEndpoints
                 }
 
                 return files.Count == 0
-                    ? ([], Error(StatusCodes.Status400BadRequest, ErrorKind.BadInput, "The multipart body holds no file."))
+                    ? ([], HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, "The multipart body holds no file."))
                     : (files, null);
             }
             catch (BadHttpRequestException e)
             {
-                return ([], Error(e.StatusCode, ErrorKind.BadInput, e.Message));
+                return ([], HttpErrors.V1(e.StatusCode, ErrorKind.BadInput, e.Message));
             }
             catch (InvalidDataException e)
             {
                 var status = e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
                     ? StatusCodes.Status413PayloadTooLarge
                     : StatusCodes.Status400BadRequest;
-                return ([], Error(status, ErrorKind.BadInput, e.Message));
+                return ([], HttpErrors.V1(status, ErrorKind.BadInput, e.Message));
             }
         }
 
-        var type = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var type = MediaType(request);
         if (type is null || !ImageTypes.Contains(type))
         {
-            return ([], Error(StatusCodes.Status415UnsupportedMediaType, ErrorKind.BadInput,
+            return ([], HttpErrors.V1(StatusCodes.Status415UnsupportedMediaType, ErrorKind.BadInput,
                 $"Send an image ({string.Join(", ", ImageTypes)}) or multipart/form-data with image files; got '{type ?? "no content type"}'."));
         }
 
-        var (body, error) = await HttpErrors.ReadBodyAsync(request, limit, (s, m) => Error(s, ErrorKind.BadInput, m));
+        var (body, error) = await HttpErrors.ReadBodyAsync(request, limit, (s, m) => HttpErrors.V1(s, ErrorKind.BadInput, m));
         return error is null ? ([(null, body!)], null) : ([], error);
     }
 
+    /// <summary>The request's media type without parameters, lower case; null when it has none.</summary>
+    internal static string? MediaType(HttpRequest request) => request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+
     private static IResult TooLarge(long size, long limit) =>
-        Error(StatusCodes.Status413PayloadTooLarge, ErrorKind.BadInput, $"The body has {size} bytes; the limit is {limit}.");
-
-    private static IResult Error(int status, ErrorKind kind, string message, HttpResponse? response = null, double? retryAfterMs = null)
-    {
-        if (response is not null)
-        {
-            HttpErrors.SetRetryAfter(response, status, retryAfterMs);
-        }
-
-        return Results.Json(new V1ErrorBody(new V1Error(Code(kind), message)), statusCode: status);
-    }
-
-    private static string Code(ErrorKind kind) => JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());
-
-    internal sealed record V1Error(string Code, string Message);
-
-    internal sealed record V1ErrorBody(V1Error Error);
+        HttpErrors.V1(StatusCodes.Status413PayloadTooLarge, ErrorKind.BadInput, $"The body has {size} bytes; the limit is {limit}.");
 
     internal sealed record V1Item(
         int Index, string? Name, float[]? Embedding, IReadOnlyList<ClassScore>? Classes, IReadOnlyList<Detection>? Detections,
-        double QueueMs, double PreprocessMs, double ComputeMs, int BatchSize, V1Error? Error);
+        double QueueMs, double PreprocessMs, double ComputeMs, int BatchSize, HttpErrors.V1Error? Error);
 
     internal sealed record V1InferResponse(string Model, string Version, string Device, string DeviceKind, IReadOnlyList<V1Item> Results);
 }

@@ -1,6 +1,6 @@
-namespace Argus.LoadTesting.Load;
+namespace Argus.Inference.Statistics;
 
-/// <summary>Percentiles of measured values.</summary>
+/// <summary>Percentiles of measured values (load reports, camera latencies).</summary>
 public static class Percentiles
 {
     /// <summary>

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Argus.Cameras;
+using Argus.Inference.Video;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Argus.Grains.Cameras;
+
+/// <summary>
+/// The connectors of the cameras active on this silo: for a camera whose source is a video file or a network stream, a
+/// loop on the thread pool (never the Orleans scheduler) reads frames with <see cref="VideoFrameSource"/> — files paced
+/// at their real frame rate, streams reconnected with back-off — and pushes each to the camera's grain. A camera starts
+/// its connector when it is activated or reconfigured and stops it when it is deactivated or removed, so after a silo
+/// is lost the connector resumes wherever the camera comes back.
+/// </summary>
+internal sealed partial class CameraConnectors(IGrainFactory grains, TimeProvider time, ILogger<CameraConnectors> logger) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new();
+
+    /// <summary>True while a connector reads for <paramref name="camera"/> on this silo.</summary>
+    public bool IsRunning(string camera) => _running.ContainsKey(camera);
+
+    /// <summary>(Re)starts the connector of <paramref name="camera"/>; a <c>push</c> camera has none.</summary>
+    public void Start(string camera, CameraConfig config)
+    {
+        Stop(camera);
+        if (config.Source == CameraConfig.PushSource)
+        {
+            return;
+        }
+
+        var stop = new CancellationTokenSource();
+        _running[camera] = stop;
+        _ = Task.Run(() => RunAsync(camera, config, stop), CancellationToken.None);
+    }
+
+    /// <summary>Stops the connector of <paramref name="camera"/>, if one runs here.</summary>
+    public void Stop(string camera)
+    {
+        if (_running.TryRemove(camera, out var stop))
+        {
+            stop.Cancel();
+        }
+    }
+
+    /// <summary>Stops every connector (the silo is stopping).</summary>
+    public void Dispose()
+    {
+        foreach (var camera in _running.Keys)
+        {
+            Stop(camera);
+        }
+    }
+
+    private async Task RunAsync(string camera, CameraConfig config, CancellationTokenSource stop)
+    {
+        var grain = grains.GetGrain<ICameraGrain>(camera);
+        var options = new VideoSourceOptions { Source = config.Source, Loop = config.Loop };
+        LogStarted(logger, camera, config.Source);
+        try
+        {
+            await foreach (var frame in VideoFrameSource.ReadAsync(options, time, logger, stop.Token))
+            {
+                try
+                {
+                    if (await grain.PushFrameAsync(new Frame(frame.Jpeg, frame.CapturedAt).AsImmutable()) == FrameOutcome.UnknownCamera)
+                    {
+                        return; // removed
+                    }
+                }
+                catch (Exception e) when (!stop.IsCancellationRequested)
+                {
+                    // The camera may be moving to another silo: this frame is lost, the next one is pushed.
+                    LogPushFailed(logger, camera, e.Message);
+                }
+            }
+
+            LogEnded(logger, camera, config.Source);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped: deactivated, removed or reconfigured.
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException)
+        {
+            LogFailed(logger, camera, e.Message);
+        }
+        finally
+        {
+            // Not disposed: a Stop racing with this end may still cancel it (it holds no timer or handle to free).
+            _running.TryRemove(new KeyValuePair<string, CancellationTokenSource>(camera, stop));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Camera}: connector reading {Source}")]
+    private static partial void LogStarted(ILogger logger, string camera, string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Camera}: {Source} ended")]
+    private static partial void LogEnded(ILogger logger, string camera, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Camera}: connector stopped: {Error}")]
+    private static partial void LogFailed(ILogger logger, string camera, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Camera {Camera}: pushing a frame failed: {Error}")]
+    private static partial void LogPushFailed(ILogger logger, string camera, string error);
+}

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Argus.Cameras;
+using Argus.Errors;
+using Argus.Inference.Imaging;
+using Argus.Inference.Models;
+using Argus.Silo.Hosting;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace Argus.Silo.Http;
+
+/// <summary>
+/// Cameras: <c>PUT|GET|DELETE /v1/cameras/{id}</c>, <c>GET /v1/cameras</c>, <c>POST /v1/cameras/{id}/frames</c> (one
+/// encoded frame) and <c>GET /v1/cameras/{id}/alerts</c> (server-sent events).
+/// </summary>
+internal static class CameraEndpoints
+{
+    /// <summary>The header carrying a pushed frame's capture time (ISO 8601); without it, the time it arrived.</summary>
+    public const string CapturedAtHeader = "X-Argus-Captured-At";
+
+    public static void MapCameraEndpoints(this IEndpointRouteBuilder app)
+    {
+        // A misspelt field of a configuration is an error, not a silently applied default.
+        var configJson = new JsonSerializerOptions(app.ServiceProvider.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions)
+        {
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        };
+        var cameras = app.MapGroup("/v1/cameras").AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                // The camera's (or the registry's) silo was lost: it comes back on another silo within seconds.
+                return HttpErrors.V1(StatusCodes.Status503ServiceUnavailable, ErrorKind.NotReady,
+                    $"The camera is moving to another silo; retry shortly. ({e.Message})", context.HttpContext.Response, 2000);
+            }
+        });
+        cameras.MapGet("", ListAsync);
+        cameras.MapGet("/{id}", GetAsync);
+        cameras.MapPut("/{id}", (string id, HttpRequest request, IGrainFactory grains) => ConfigureAsync(id, request, grains, configJson));
+        cameras.MapDelete("/{id}", RemoveAsync);
+        cameras.MapPost("/{id}/frames", PushFrameAsync).DisableAntiforgery();
+        cameras.MapGet("/{id}/alerts", WatchAlertsAsync);
+    }
+
+    private static async Task<IResult> ListAsync(IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<ICameraRegistryGrain>(0).ListAsync();
+        var views = await Task.WhenAll(ids.Select(id => ViewAsync(grains.GetGrain<ICameraGrain>(id), id)));
+        return Results.Json(views.Where(v => v is not null));
+    }
+
+    private static async Task<IResult> GetAsync(string id, IGrainFactory grains) =>
+        await ViewAsync(grains.GetGrain<ICameraGrain>(id), id) is { } view ? Results.Json(view) : UnknownCamera(id);
+
+    private static async Task<IResult> ConfigureAsync(string id, HttpRequest request, IGrainFactory grains, JsonSerializerOptions json)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return HttpErrors.V1(StatusCodes.Status415UnsupportedMediaType, ErrorKind.BadInput,
+                $"Send the camera's configuration as application/json; got '{request.ContentType ?? "no content type"}'.");
+        }
+
+        CameraConfig? config;
+        try
+        {
+            config = await request.ReadFromJsonAsync<CameraConfig>(json, request.HttpContext.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, $"The configuration is not valid JSON for a camera: {e.Message}");
+        }
+
+        if (config is null)
+        {
+            return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, "The configuration is empty.");
+        }
+
+        var camera = grains.GetGrain<ICameraGrain>(id);
+        var added = await camera.GetConfigAsync() is null;
+        try
+        {
+            await camera.ConfigureAsync(config);
+        }
+        catch (BadInputException e)
+        {
+            return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, e.Message);
+        }
+
+        var view = await ViewAsync(camera, id);
+        return added ? Results.Created($"/v1/cameras/{id}", view) : Results.Json(view);
+    }
+
+    private static async Task<IResult> RemoveAsync(string id, IGrainFactory grains)
+    {
+        var camera = grains.GetGrain<ICameraGrain>(id);
+        if (await camera.GetConfigAsync() is null)
+        {
+            return UnknownCamera(id);
+        }
+
+        await camera.RemoveAsync();
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> PushFrameAsync(
+        string id, HttpRequest request, IGrainFactory grains, ArgusSiloOptions silo, IOptions<InferenceOptions> inference)
+    {
+        var camera = grains.GetGrain<ICameraGrain>(id);
+        if (await camera.GetConfigAsync() is null)
+        {
+            return UnknownCamera(id);
+        }
+
+        var capturedAt = DateTime.UtcNow;
+        if (request.Headers[CapturedAtHeader].FirstOrDefault() is { Length: > 0 } header)
+        {
+            if (!DateTimeOffset.TryParse(header, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput,
+                    $"{CapturedAtHeader} must be an ISO 8601 time, e.g. 2026-05-01T12:00:00.250Z (is '{header}').");
+            }
+
+            capturedAt = parsed.UtcDateTime;
+        }
+
+        var type = InferenceEndpoints.MediaType(request);
+        if (type is null || !InferenceEndpoints.ImageTypes.Contains(type))
+        {
+            return HttpErrors.V1(StatusCodes.Status415UnsupportedMediaType, ErrorKind.BadInput,
+                $"Send one encoded frame ({string.Join(", ", InferenceEndpoints.ImageTypes)}); got '{type ?? "no content type"}'.");
+        }
+
+        var (body, error) = await HttpErrors.ReadBodyAsync(request, silo.MaxRequestBytes, (s, m) => HttpErrors.V1(s, ErrorKind.BadInput, m));
+        if (error is not null)
+        {
+            return error;
+        }
+
+        try
+        {
+            // Refused here, before it is admitted: a frame that cannot be decoded would only fail later, unseen.
+            ImageDecoder.Check(body!, inference.Value.Images);
+            var outcome = await camera.PushFrameAsync(new Frame(body!, capturedAt).AsImmutable());
+            return outcome == FrameOutcome.UnknownCamera ? UnknownCamera(id) : Results.Json(new FrameAnswer(outcome));
+        }
+        catch (Exception e) when (e is InvalidInputException or BadInputException)
+        {
+            return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, e.Message);
+        }
+    }
+
+    private static async Task<IResult> WatchAlertsAsync(string id, IGrainFactory grains, IClusterClient client, IOptions<JsonOptions> json)
+    {
+        var camera = grains.GetGrain<ICameraGrain>(id);
+        if (await camera.GetConfigAsync() is null)
+        {
+            return UnknownCamera(id);
+        }
+
+        var stream = client.GetStreamProvider(AlertStreams.Provider).GetStream<Alert>(StreamId.Create(AlertStreams.Namespace, id));
+        return new AlertEventStream(camera, stream, json.Value.SerializerOptions);
+    }
+
+    private static async Task<CameraView?> ViewAsync(ICameraGrain camera, string id) =>
+        await camera.GetConfigAsync() is { } config ? new CameraView(id, config, await camera.GetStatsAsync()) : null;
+
+    private static IResult UnknownCamera(string id) =>
+        HttpErrors.V1(StatusCodes.Status404NotFound, "unknown_camera", $"Unknown camera '{id}'.");
+
+    internal sealed record CameraView(string Id, CameraConfig Config, CameraStats Stats);
+
+    internal sealed record FrameAnswer(FrameOutcome Outcome);
+}

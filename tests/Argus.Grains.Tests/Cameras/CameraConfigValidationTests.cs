@@ -1,0 +1,102 @@
+using Argus.Cameras;
+using Argus.Devices;
+using Argus.Grains.Cameras;
+using Argus.Inference.Models;
+
+namespace Argus.Grains.Tests.Cameras;
+
+public sealed class CameraConfigValidationTests
+{
+    private static readonly Dictionary<string, ModelTask> Served = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["resnet18"] = ModelTask.Embedding,
+        ["text-detection"] = ModelTask.Detection,
+    };
+
+    private static readonly CameraConfig Good = new()
+    {
+        Models = ["resnet18", "text-detection"],
+        Rules =
+        [
+            new AlertRule("change", AlertRuleKind.SceneChange, "resnet18", 0.3, 2, 3),
+            new AlertRule("text", AlertRuleKind.Detection, "text-detection", 0.7, 1, 1),
+        ],
+    };
+
+    private static IReadOnlyList<string> Problems(CameraConfig config, string camera = "gate-1") =>
+        CameraConfigValidation.Validate(camera, config, Served);
+
+    [Fact]
+    public void A_good_configuration_has_no_problems()
+    {
+        Assert.Empty(Problems(Good));
+        Assert.Empty(Problems(Good with { Models = ["RESNET18"], Rules = [] }));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a/b")]
+    [InlineData("gate 1")]
+    [InlineData("ünïcode")]
+    public void Ids_are_short_and_plain(string camera) =>
+        Assert.Contains(Problems(Good, camera), p => p.Contains("camera id"));
+
+    [Fact]
+    public void Every_problem_is_listed_at_once()
+    {
+        var bad = new CameraConfig
+        {
+            Source = "ftp://nowhere",
+            Models = ["resnet18", "text-detection", "nope", "resnet18"],
+            TargetFps = 0,
+            MaxInFlight = 0,
+            LatencyTargetMs = -1,
+            Lane = (Lane)7,
+            Rules =
+            [
+                new AlertRule("a", AlertRuleKind.Detection, "resnet18", 0.5, 1, 1),
+                new AlertRule("a", AlertRuleKind.SceneChange, "text-detection", 3, 4, 2),
+                new AlertRule("", AlertRuleKind.SceneChange, "elsewhere", 0.2, 0, 101),
+            ],
+        };
+
+        var problems = Problems(bad);
+
+        Assert.Collection(problems,
+            p => Assert.StartsWith("source:", p),
+            p => Assert.Contains("unknown model 'nope'", p),
+            p => Assert.Contains("named twice", p),
+            p => Assert.StartsWith("target_fps", p),
+            p => Assert.StartsWith("max_in_flight", p),
+            p => Assert.StartsWith("latency_target_ms", p),
+            p => Assert.StartsWith("lane", p),
+            p => Assert.Contains("'a' is used twice", p),
+            p => Assert.Contains("the task of 'resnet18' is embedding", p),
+            p => Assert.Contains("the task of 'text-detection' is detection", p),
+            p => Assert.Contains("at most 2 for a scene_change rule", p),
+            p => Assert.Contains("K 4, N 2", p),
+            p => Assert.Equal("rules: every rule needs a name.", p),
+            p => Assert.Contains("'elsewhere' is not among the camera's models", p),
+            p => Assert.Contains("K 0, N 101", p));
+    }
+
+    [Fact]
+    public void A_video_source_must_be_a_file_that_exists_or_a_stream_url()
+    {
+        Assert.Empty(Problems(Good with { Source = Path.Combine(Argus.Testing.TestData.ImagesDir, "vtest.avi") }));
+        Assert.Empty(Problems(Good with { Source = "rtsp://camera.local/stream1" }));
+
+        var missing = Assert.Single(Problems(Good with { Source = "/no/such/video.avi" }));
+        Assert.Equal("source: The video file '/no/such/video.avi' does not exist. Or 'push' for frames sent to the camera.", missing);
+        Assert.Contains("scheme 'ftp'", Assert.Single(Problems(Good with { Source = "ftp://camera.local/x" })));
+    }
+
+    [Fact]
+    public void Missing_lists_are_problems_not_crashes()
+    {
+        var problems = Problems(new CameraConfig { Models = null!, Rules = null! });
+
+        Assert.Contains(problems, p => p.StartsWith("models:"));
+        Assert.Contains(problems, p => p.StartsWith("rules:"));
+    }
+}

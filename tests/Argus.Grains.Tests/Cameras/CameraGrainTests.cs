@@ -1,0 +1,105 @@
+using Argus.Cameras;
+using Argus.Devices;
+using Argus.Errors;
+using Argus.Testing;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace Argus.Grains.Tests.Cameras;
+
+/// <summary>Camera grains on the two-silo test cluster, analysing with the text-direction classifier.</summary>
+public sealed class CameraGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private static readonly CameraConfig Config = new() { Models = ["text-direction"], TargetFps = 100, LatencyTargetMs = 30_000 };
+
+    private IGrainFactory Grains => fixture.Cluster.GrainFactory;
+
+    private static readonly DateTime T0 = DateTime.UtcNow.AddSeconds(-10);
+
+    /// <summary>A frame captured <paramref name="second"/> s after <see cref="T0"/>: far enough apart never to be skipped.</summary>
+    private static Immutable<Frame> Frame(byte[] image, int second = 0) => new Frame(image, T0.AddSeconds(second)).AsImmutable();
+
+    private static Task Until(ICameraGrain camera, Func<CameraStats, bool> condition, string what) =>
+        Eventually.HoldsAsync(async () => condition(await camera.GetStatsAsync()), TimeSpan.FromSeconds(60), what);
+
+    /// <summary>Waits until every silo's device serves: a frame analysed before would fail for want of a device.</summary>
+    private async Task DevicesReadyAsync() => await Eventually.HoldsAsync(
+        async () => (await Grains.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync()).Count == fixture.Cluster.Silos.Count,
+        TimeSpan.FromSeconds(60), "every silo's device to report");
+
+    [Fact]
+    public async Task A_configured_camera_is_listed_and_analyses_its_frames_and_a_bad_frame_fails_alone()
+    {
+        await DevicesReadyAsync();
+        var camera = Grains.GetGrain<ICameraGrain>("grain-a");
+        await camera.ConfigureAsync(Config);
+
+        Assert.Contains("grain-a", await Grains.GetGrain<ICameraRegistryGrain>(0).ListAsync());
+        Assert.Equal(FrameOutcome.Accepted, await camera.PushFrameAsync(Frame(TestData.Image("imageTextN.png"))));
+        await Until(camera, s => s.Analysed == 1, "the first frame to be analysed");
+        Assert.Equal(FrameOutcome.Accepted, await camera.PushFrameAsync(Frame(TestData.CorruptPng(), 1)));
+        await Until(camera, s => s.Failed == 1, "the corrupt frame to fail");
+        Assert.Equal(FrameOutcome.Accepted, await camera.PushFrameAsync(Frame(TestData.Image("imageTextR.png"), 2)));
+        await Until(camera, s => s.Analysed == 2, "the next frame to be analysed");
+
+        var stats = await camera.GetStatsAsync();
+        Assert.Equal((3L, 0L, 0L), (stats.Received, stats.Dropped, stats.Skipped));
+        Assert.Contains(stats.Silo, fixture.Cluster.Silos.Select(s => s.Name));
+        Assert.True(stats.P50Ms > 0 && stats.P99Ms >= stats.P50Ms, $"p50 {stats.P50Ms}, p99 {stats.P99Ms}");
+    }
+
+    [Fact]
+    public async Task An_invalid_configuration_is_refused_with_every_problem_and_changes_nothing()
+    {
+        var camera = Grains.GetGrain<ICameraGrain>("grain-bad");
+
+        var error = await Assert.ThrowsAsync<BadInputException>(() => camera.ConfigureAsync(Config with
+        {
+            Models = ["resnet18"],
+            MaxInFlight = 0,
+        }));
+
+        Assert.Contains("unknown model 'resnet18' (served: text-direction)", error.Message);
+        Assert.Contains("max_in_flight", error.Message);
+        Assert.Null(await camera.GetConfigAsync());
+        Assert.DoesNotContain("grain-bad", await Grains.GetGrain<ICameraRegistryGrain>(0).ListAsync());
+        Assert.Equal(FrameOutcome.UnknownCamera, await camera.PushFrameAsync(Frame(TestData.Image("imageTextN.png"))));
+    }
+
+    [Fact]
+    public async Task A_removed_camera_forgets_its_configuration_and_refuses_frames()
+    {
+        var camera = Grains.GetGrain<ICameraGrain>("grain-removed");
+        await camera.ConfigureAsync(Config);
+
+        await camera.RemoveAsync();
+        await camera.RemoveAsync(); // removing twice does nothing
+
+        Assert.Null(await camera.GetConfigAsync());
+        Assert.DoesNotContain("grain-removed", await Grains.GetGrain<ICameraRegistryGrain>(0).ListAsync());
+        Assert.Equal(FrameOutcome.UnknownCamera, await camera.PushFrameAsync(Frame(TestData.Image("imageTextN.png"))));
+        Assert.Equal(0, (await camera.GetStatsAsync()).Received);
+    }
+
+    [Fact]
+    public async Task The_configuration_outlives_the_activation()
+    {
+        var camera = Grains.GetGrain<ICameraGrain>("grain-kept");
+        var config = Config with { TargetFps = 7, Rules = [] };
+        await camera.ConfigureAsync(config);
+        await camera.PushFrameAsync(Frame(TestData.Image("imageTextN.png")));
+        var management = Grains.GetGrain<IManagementGrain>(0);
+
+        // Statistics live in the activation only: a new activation (the keeper brings it back at once) counts from 0.
+        await Eventually.HoldsAsync(async () =>
+        {
+            await management.ForceActivationCollection(TimeSpan.Zero);
+            return (await camera.GetStatsAsync()).Received == 0;
+        }, TimeSpan.FromSeconds(30), "the camera to be deactivated and activated again");
+
+        var kept = await camera.GetConfigAsync();
+        Assert.Equal(7, kept!.TargetFps);
+        Assert.Equal(config.Models, kept.Models);
+        Assert.Contains("grain-kept", await Grains.GetGrain<ICameraRegistryGrain>(0).ListAsync());
+    }
+}
