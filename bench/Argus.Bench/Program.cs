@@ -38,6 +38,11 @@ internal static class Program
                 return await ServingBench.RunAsync(options, stop.Token);
             }
 
+            if (options.Cameras)
+            {
+                return await CameraBench.RunAsync(options, stop.Token);
+            }
+
             return options.ClusterSizes.Count > 0
                 ? await ClusterBench.RunAsync(options, stop.Token)
                 : await Bench.RunAsync(options, stop.Token);
@@ -71,6 +76,7 @@ internal sealed record BenchOptions
                              highest --concurrency
           --serving          instead: the serving scenarios (micro-batching on the simulated textbook GPU and the
                              CPU, twice capacity for a minute, 4 silos x 2 sim devices); --seconds is the window
+          --cameras          instead: N cameras at 5 fps (vtest.avi) against one silo, N rising; --seconds per N
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -91,6 +97,8 @@ internal sealed record BenchOptions
 
     public bool Serving { get; init; }
 
+    public bool Cameras { get; init; }
+
     public bool Help { get; init; }
 
     public static bool TryParse(string[] args, out BenchOptions options, out string? problem)
@@ -109,6 +117,12 @@ internal sealed record BenchOptions
             if (name == "--serving")
             {
                 options = options with { Serving = true };
+                continue;
+            }
+
+            if (name == "--cameras")
+            {
+                options = options with { Cameras = true };
                 continue;
             }
 
