@@ -20,12 +20,12 @@ public static class SiloHostExtensions
     /// <summary>
     /// Configures Orleans and the web server from <c>Argus:Silo</c> and <c>Argus:Redis</c>. With no configuration: one
     /// silo on localhost clustering with in-memory grain storage; with Redis, any number of silos form one cluster, with
-    /// grain storage (and the alert streams' subscriptions, <c>PubSubStore</c>) in Redis.
+    /// grain storage (and the alert streams' subscriptions, <c>PubSubStore</c>) in Redis. In a Kubernetes pod
+    /// (<see cref="ArgusSiloOptions.Kubernetes"/>), Orleans' Kubernetes hosting names the silo and its address after the pod.
     /// </summary>
     public static WebApplicationBuilder AddArgusSilo(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(ArgusSiloOptions.Section).Get<ArgusSiloOptions>() ?? new();
-        options.Redis ??= builder.Configuration["Argus:Redis"];
+        var options = ArgusSiloOptions.From(builder.Configuration);
         var failures = options.Validate().ToList();
         if (failures.Count > 0)
         {
@@ -69,7 +69,21 @@ public static class SiloHostExtensions
             else
             {
                 var redis = ConfigurationOptions.Parse(options.Redis);
-                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+                if (options.Kubernetes == true)
+                {
+                    // The hosting advertises the pod's address and listens on every address of the pod.
+                    silo.Configure<EndpointOptions>(o =>
+                    {
+                        o.SiloPort = options.SiloPort;
+                        o.GatewayPort = options.GatewayPort;
+                    });
+                    silo.UseKubernetesHosting();
+                }
+                else
+                {
+                    silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+                }
+
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
                 silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis);
                 silo.AddRedisGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.ConfigurationOptions = redis);

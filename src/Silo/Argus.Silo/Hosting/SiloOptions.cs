@@ -21,8 +21,19 @@ public sealed class ArgusSiloOptions
     /// </summary>
     public string? Redis { get; set; }
 
-    /// <summary>The address other silos and clients reach this silo on, with Redis clustering. Default 127.0.0.1.</summary>
+    /// <summary>
+    /// The address other silos and clients reach this silo on, with Redis clustering. Default 127.0.0.1. Not used in a
+    /// Kubernetes pod, where the silo advertises the pod's address.
+    /// </summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Whether the silo runs in a Kubernetes pod (Orleans' Kubernetes hosting): it takes its <see cref="Name"/> and
+    /// address from the pod (<c>POD_NAME</c>, <c>POD_IP</c> from the downward API), listens on every address, and labels
+    /// and watches the cluster's pods. Needs <see cref="Redis"/>, which still holds the membership. Default: unset, on
+    /// when <c>POD_NAME</c> and <c>POD_NAMESPACE</c> are both set; <c>false</c> turns it off in a pod.
+    /// </summary>
+    public bool? Kubernetes { get; set; }
 
     /// <summary>
     /// How long a membership probe may go unanswered, in milliseconds. Default 1000 (Orleans' 5 s took 6–13 s to declare
@@ -42,6 +53,18 @@ public sealed class ArgusSiloOptions
     /// <summary>The largest HTTP request body, in bytes. Default 32 MiB.</summary>
     public long MaxRequestBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>
+    /// The options as the silo starts with them: <c>Argus:Silo</c>, <c>Argus:Redis</c>, and in a Kubernetes pod its name
+    /// (<see cref="KubernetesPod"/>).
+    /// </summary>
+    internal static ArgusSiloOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<ArgusSiloOptions>() ?? new();
+        options.Redis ??= configuration["Argus:Redis"];
+        KubernetesPod.Apply(options, configuration);
+        return options;
+    }
+
     internal IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(Name) || Name.Contains('/'))
@@ -49,6 +72,8 @@ public sealed class ArgusSiloOptions
         if (SiloPort is < 1 or > 65535) yield return $"{Section}:SiloPort must be a port number (is {SiloPort}).";
         if (GatewayPort is < 1 or > 65535) yield return $"{Section}:GatewayPort must be a port number (is {GatewayPort}).";
         if (SiloPort == GatewayPort) yield return $"{Section}: SiloPort and GatewayPort must differ (both {SiloPort}).";
+        if (Kubernetes == true && string.IsNullOrWhiteSpace(Redis))
+            yield return $"{Section}:Kubernetes needs Argus:Redis: Kubernetes hosting names the silo and its address, Redis holds the cluster's membership.";
         if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
             yield return $"{Section}:AdvertisedAddress must be an IP address (is '{AdvertisedAddress}').";
         if (ProbeTimeoutMs < 100) yield return $"{Section}:ProbeTimeoutMs must be at least 100 (is {ProbeTimeoutMs}).";
