@@ -79,7 +79,7 @@ internal sealed class Rendered(IReadOnlyList<IKubernetesObject> objects)
 
     /// <summary>The one object of that type and name (generated ConfigMaps and Secrets carry a hash after it).</summary>
     public T Named<T>(string name) where T : IKubernetesObject<V1ObjectMeta> =>
-        Assert.Single(All<T>(), o => o.Metadata.Name == name || o.Metadata.Name.StartsWith(name + "-", StringComparison.Ordinal) && IsGenerated(o));
+        Assert.Single(All<T>(), o => o.Metadata.Name == name || (IsGenerated(o) && o.Metadata.Name.StartsWith(name + "-", StringComparison.Ordinal)));
 
     public T? Find<T>(string name) where T : IKubernetesObject<V1ObjectMeta> =>
         All<T>().SingleOrDefault(o => o.Metadata.Name == name);
