@@ -155,6 +155,20 @@ public sealed class AuthTests(SecuredSiloFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("v1/models")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_short_key_and_a_bad_otlp_endpoint_are_both_refused_at_start()
+    {
+        var start = SiloProcess.StartAsync("bad-config-0", new Dictionary<string, string>
+        {
+            ["Argus__Auth__ApiKeys__0"] = "short",
+            ["Argus__Telemetry__OtlpEndpoint"] = "collector:4317",
+        });
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => start);
+        Assert.Contains("Argus:Auth:ApiKeys:0 must be at least 16 characters", refused.Message);
+        Assert.Contains("Argus:Telemetry:OtlpEndpoint must be an http(s) address (is 'collector:4317')", refused.Message);
+    }
+
     private static FormUrlEncodedContent Form(string key, string returnUrl) =>
         new([new("key", key), new("return_url", returnUrl)]);
 }

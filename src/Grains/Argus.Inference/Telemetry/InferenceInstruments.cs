@@ -21,7 +21,7 @@ public sealed class InferenceInstruments
     private static readonly int[] BatchSizeBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
     /// <summary>The span a device's utilization gauge is measured over, at least.</summary>
-    public static readonly TimeSpan UtilizationWindow = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan UtilizationSpan = TimeSpan.FromSeconds(10);
 
     private readonly Counter<long> _items;
     private readonly Histogram<double> _duration;
@@ -56,7 +56,7 @@ public sealed class InferenceInstruments
             "Time a device spent preparing and running batches, the running batch included.");
         meter.CreateObservableGauge(
             "argus.device.utilization", ObserveUtilization, "1",
-            $"A device's busy share over the last {UtilizationWindow.TotalSeconds:F0} s at least (since the previous reading when readings are further apart).");
+            $"A device's busy share over the last {UtilizationSpan.TotalSeconds:F0} s at least (since the previous reading when readings are further apart).");
     }
 
     /// <summary>Reads <paramref name="device"/>'s queues and busy time from now on.</summary>
@@ -64,7 +64,7 @@ public sealed class InferenceInstruments
     {
         lock (_gate)
         {
-            _devices.Add((device, new UtilizationWindow(UtilizationWindow)));
+            _devices.Add((device, new UtilizationWindow(UtilizationSpan)));
         }
     }
 

@@ -29,9 +29,10 @@ public sealed class ArgusAuthOptions
         for (var i = 0; i < ApiKeys.Count; i++)
         {
             var key = ApiKeys[i] ?? "";
-            if (key.Length < MinKeyLength || key.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is ';' or ','))
+            // Whitespace would not survive a header (a bearer token is trimmed).
+            if (key.Length < MinKeyLength || key.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             {
-                yield return $"{Section}:ApiKeys:{i} must be at least {MinKeyLength} characters without spaces, control characters, ';' or ',' (has {key.Length}).";
+                yield return $"{Section}:ApiKeys:{i} must be at least {MinKeyLength} characters without spaces or control characters (has {key.Length}).";
             }
         }
     }
