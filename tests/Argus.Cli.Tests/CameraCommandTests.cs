@@ -25,6 +25,7 @@ public sealed class CameraCommandTests(CliSiloFixture fixture)
         using (var http = new HttpClient { BaseAddress = fixture.Silo!.BaseAddress })
         using (var frame = new ByteArrayContent(TestData.Image("apple.jpg")))
         {
+            http.DefaultRequestHeaders.Add("X-Api-Key", CliSiloFixture.ApiKey);
             frame.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
             (await http.PostAsync("v1/cameras/door/frames", frame)).EnsureSuccessStatusCode();
         }

@@ -21,6 +21,11 @@ internal static class BenchCommand
         // Numbers are read as text and checked here, so every bad argument is listed at once and exits with 2.
         var target = new Option<string?>("--target") { Description = "What to load: http (a silo's HTTP API), sdk (the cluster through the SDK) or raw (the model's ONNX Runtime session in this process)." };
         var url = new Option<string>("--url") { Description = "The silo's HTTP address, for --target http.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+        var apiKey = new Option<string?>("--api-key")
+        {
+            Description = "For --target http: the silo's API key (Argus:Auth:ApiKeys), sent as X-Api-Key. Default: $ARGUS_API_KEY.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_API_KEY"),
+        };
         var model = new Option<string>("--model", "-m") { Description = "The model.", DefaultValueFactory = _ => "resnet18" };
         var images = new Option<string>("--images") { Description = "A folder of *.jpg photos, sent round robin.", DefaultValueFactory = _ => DefaultImages };
         var concurrency = new Option<string?>("--concurrency-range") { Description = "Closed loop: callers start:end[:step], step xK (multiply) or +K / K (add), e.g. 1:32:x2." };
@@ -38,7 +43,7 @@ internal static class BenchCommand
         var plots = new Option<string?>("--plot-dir") { Description = "Also draw PNG plots (latency vs load, throughput vs batch size) into this folder." };
         var command = new Command("bench", "Load-tests a target level by level, each measured until stable; reports throughput, latency percentiles, goodput, rejections, batch sizes and the devices that answered.")
         {
-            target, url, model, images, concurrency, rate, interval, stability, trials, slo, batch, outstanding, seed, lane, settings, csv, plots,
+            target, url, apiKey, model, images, concurrency, rate, interval, stability, trials, slo, batch, outstanding, seed, lane, settings, csv, plots,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -100,7 +105,7 @@ internal static class BenchCommand
             var name = parse.GetValue(model)!;
             return kind switch
             {
-                "http" => await run.RunAsync(() => new HttpTarget(baseAddress!, name, chosenLane), cancellationToken),
+                "http" => await run.RunAsync(() => new HttpTarget(baseAddress!, name, chosenLane, parse.GetValue(apiKey)), cancellationToken),
                 "sdk" => await ArgusCli.WithClientAsync(
                     parse, console, client => run.RunAsync(() => new SdkTarget(client, name, chosenLane), cancellationToken), cancellationToken),
                 _ => await run.RunAsync(() => LoadRaw(parse.GetValue(settings)!, name), cancellationToken),

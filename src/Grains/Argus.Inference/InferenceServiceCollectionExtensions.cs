@@ -1,5 +1,6 @@
 using Argus.Inference.Devices;
 using Argus.Inference.Models;
+using Argus.Inference.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +13,7 @@ public static class InferenceServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the silo-wide <see cref="DeviceRuntime"/> with <see cref="InferenceOptions"/> bound to
-    /// <c>Argus:Inference</c> and validated at start. Calling it twice is harmless.
+    /// <c>Argus:Inference</c> and validated at start, and its <see cref="InferenceInstruments"/>. Calling it twice is harmless.
     /// </summary>
     public static IServiceCollection AddArgusInference(this IServiceCollection services)
     {
@@ -24,6 +25,8 @@ public static class InferenceServiceCollectionExtensions
         services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<InferenceInstruments>();
         services.AddSingleton<DeviceRuntime>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceRuntime>());
         return services;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Argus.Inference.Batching;
 using Argus.Inference.Imaging;
+using Argus.Inference.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Argus.Inference.Tests.Batching;
@@ -45,7 +46,7 @@ public sealed class MicroBatcherTests : IDisposable
     private static DateTime Far => DateTime.UtcNow.AddMinutes(5);
 
     private BatchQueue Register(Runner runner, int maxBatch = 8, double maxDelayMs = 0, int capacity = 64, double itemCostMs = 0.001, string model = "m") =>
-        _batcher.Register(model, new BatchingOptions { MaxBatchSize = maxBatch, MaxDelayMs = maxDelayMs, QueueCapacity = capacity },
+        _batcher.Register(new InferenceLabels(model, "1", "test", "cpu"), new BatchingOptions { MaxBatchSize = maxBatch, MaxDelayMs = maxDelayMs, QueueCapacity = capacity },
             runner, TimeSpan.FromMilliseconds(itemCostMs));
 
     private Task<BatchItemResult> Submit(BatchQueue q, float id, BatchLane lane = BatchLane.Interactive, DateTime? deadline = null,

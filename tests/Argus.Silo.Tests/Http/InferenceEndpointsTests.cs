@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Argus.Silo.Tests.Telemetry;
 using Argus.Testing;
 using OpenCvSharp;
 
@@ -180,5 +181,19 @@ public sealed class InferenceEndpointsTests(SiloFixture fixture) : IClassFixture
         var dashboard = await Http.GetAsync("dashboard/");
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         Assert.Contains("html", (await dashboard.Content.ReadAsStringAsync()).ToLowerInvariant());
+    }
+
+    [Fact]
+    public async Task Without_api_keys_metrics_are_open_and_label_the_cpu_device_and_its_models()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("v1/models/text-direction/infer", Body(TestData.Image("apple.jpg")))).Status);
+
+        var samples = PrometheusText.Parse(await Http.GetStringAsync("metrics"));
+
+        Assert.Contains(samples, s => s.Name == "argus_inference_items_total" && s.Value >= 1 && s.Has(
+            ("model", "text-direction"), ("version", "2.0"), ("device", "cpu0"), ("device_kind", "cpu"), ("lane", "interactive"), ("outcome", "success")));
+        Assert.Contains(samples, s => s.Name == "argus_device_busy_time_seconds_total" && s.Has(("device", "cpu0"), ("device_kind", "cpu")));
+        Assert.Contains(samples, s => s.Name == "http_server_request_duration_seconds_count"); // ASP.NET Core's own
+        Assert.Contains(samples, s => s.Name.StartsWith("orleans_", StringComparison.Ordinal)); // Orleans' own
     }
 }

@@ -21,9 +21,18 @@ public sealed class HttpTarget : ILoadTarget
     private readonly string _model;
 
     /// <summary>Creates the target with a client of its own: pooled connections that live as long as it does.</summary>
-    public HttpTarget(Uri baseAddress, string model, Lane lane = Lane.Interactive)
+    /// <param name="baseAddress">The silo's HTTP address.</param>
+    /// <param name="model">The model to load.</param>
+    /// <param name="lane">The lane every request asks for.</param>
+    /// <param name="apiKey">The key sent as <c>X-Api-Key</c> with every request, for a silo with <c>Argus:Auth:ApiKeys</c>.</param>
+    public HttpTarget(Uri baseAddress, string model, Lane lane = Lane.Interactive, string? apiKey = null)
     {
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { Timeout = TimeSpan.FromSeconds(60) };
+        if (apiKey is { Length: > 0 })
+        {
+            _http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
         _baseAddress = baseAddress;
         _model = model;
         _infer = new Uri(baseAddress, $"v1/models/{Uri.EscapeDataString(model)}/infer?lane={lane.ToString().ToLowerInvariant()}");

@@ -26,6 +26,7 @@ internal sealed partial class CameraGrain(
     DeviceTable table,
     DeviceRuntime runtime,
     CameraConnectors connectors,
+    CameraInstruments instruments,
     IOptions<InferenceOptions> inference,
     ILocalSiloDetails silo,
     TimeProvider time,
@@ -143,6 +144,7 @@ internal sealed partial class CameraGrain(
 
         var admission = _gate.Offer(frame.Value, config.MaxInFlight, config.TargetFps);
         _stats.Offered(admission);
+        instruments.Offered(Id, admission);
         if (admission.Start is { } start)
         {
             _ = AnalyseAsync(start, _gate);
@@ -191,10 +193,13 @@ internal sealed partial class CameraGrain(
             if (results is null)
             {
                 _stats.Failed();
+                instruments.Failed(Id);
             }
             else
             {
-                _stats.Analysed(frame.CapturedAt, Now);
+                var now = Now;
+                _stats.Analysed(frame.CapturedAt, now);
+                instruments.Analysed(Id, now - frame.CapturedAt);
                 var raised = Evaluate(frame, results);
                 if (raised.Count > 0)
                 {

@@ -1,9 +1,12 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Inference.Batching;
 using Argus.Inference.Devices;
 using Argus.Inference.Imaging;
 using Argus.Inference.Postprocessing;
+using Argus.Inference.Telemetry;
 using Argus.Models;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -17,7 +20,7 @@ namespace Argus.Grains.Devices;
 /// </summary>
 [Reentrant]
 [DevicePlacement]
-internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo) : Grain, IDeviceGrain
+internal sealed class DeviceGrain(DeviceRuntime runtime, InferenceInstruments instruments, ILocalSiloDetails silo) : Grain, IDeviceGrain
 {
     private DeviceKey _key;
 
@@ -71,7 +74,28 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
             ?? throw new InvalidOperationException($"Silo '{silo.Name}' has no device '{_key.Device}'.");
     }
 
+    /// <summary>Runs one item and records its outcome and timings (<see cref="InferenceInstruments"/>).</summary>
     private async Task<ItemResult> RunItemAsync(
+        InferenceDevice device, LoadedModel model, InferenceInput input, InferenceRequest request, CancellationToken cancellationToken)
+    {
+        var arrived = Stopwatch.GetTimestamp();
+        var lane = (BatchLane)request.Lane;
+        var (item, ran, failure) = await RunItemCoreAsync(device, model, input, request, cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(arrived);
+        if (ran is not null)
+        {
+            instruments.ItemSucceeded(model.Queue.Labels, lane, elapsed, ran);
+        }
+        else
+        {
+            instruments.ItemFailed(model.Queue.Labels, lane, failure!, elapsed);
+        }
+
+        return item;
+    }
+
+    /// <summary>The item's result, and either what its batch cost or why it failed, in metrics' words.</summary>
+    private async Task<(ItemResult Item, BatchItemResult? Ran, string? Failure)> RunItemCoreAsync(
         InferenceDevice device, LoadedModel model, InferenceInput input, InferenceRequest request, CancellationToken cancellationToken)
     {
         try
@@ -98,32 +122,34 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
             };
             if (request.Output == OutputKind.Raw)
             {
-                return item with { Raw = result.Output };
+                return (item with { Raw = result.Output }, result, null);
             }
 
             var output = model.Postprocess(result.Output, prepared.Fit);
-            return item with
+            return (item with
             {
                 Embedding = output.Embedding,
                 Classes = output.Classes?.Select(c => new ClassScore(c.Index, c.Label, c.Score)).ToArray(),
                 Detections = output.Detections?.Select(ToDetection).ToArray(),
-            };
+            }, result, null);
         }
         catch (InvalidInputException e)
         {
-            return ItemResult.Failed(new InferenceError(ErrorKind.BadInput, e.Message));
+            return (ItemResult.Failed(new InferenceError(ErrorKind.BadInput, e.Message)), null, "bad_input");
         }
         catch (InferenceRejectedException e)
         {
-            return ItemResult.Failed(new InferenceError(ErrorKind.Overloaded, e.Message, e.RetryAfter.TotalMilliseconds));
+            // The reason (queue_full, deadline_unreachable, deadline_expired, shutting_down) says which control refused it.
+            return (ItemResult.Failed(new InferenceError(ErrorKind.Overloaded, e.Message, e.RetryAfter.TotalMilliseconds)), null,
+                JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Reason.ToString()));
         }
         catch (OperationCanceledException)
         {
-            return ItemResult.Failed(new InferenceError(ErrorKind.Cancelled, "The caller cancelled the request."));
+            return (ItemResult.Failed(new InferenceError(ErrorKind.Cancelled, "The caller cancelled the request.")), null, "cancelled");
         }
         catch (ItemFailedException e)
         {
-            return ItemResult.Failed(new InferenceError(ErrorKind.Internal, e.Message));
+            return (ItemResult.Failed(new InferenceError(ErrorKind.Internal, e.Message)), null, "model_error");
         }
     }
 

@@ -30,6 +30,7 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddHostedService<DeviceLoadReporter>();
         silo.Services.TryAddSingleton<DeviceTable>();
         silo.Services.AddSingleton<CameraConnectors>();
+        silo.Services.AddSingleton<CameraInstruments>();
         silo.Services.AddHostedService<CameraKeeper>();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
         silo.AddMemoryStreams(AlertStreams.Provider);

@@ -1,7 +1,9 @@
+using System.Diagnostics;
+
 namespace Argus.Inference.Batching;
 
-/// <summary>The unit of work: one item, its lane and deadline, and its own completion.</summary>
-internal sealed class BatchItem(BatchInput input, BatchLane lane, DateTime enqueuedAt, DateTime deadline)
+/// <summary>The unit of work: one item, its lane and deadline, its caller's span, and its own completion.</summary>
+internal sealed class BatchItem(BatchInput input, BatchLane lane, DateTime enqueuedAt, DateTime deadline, ActivityContext caller)
 {
     private readonly TaskCompletionSource<BatchItemResult> _completion =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -13,6 +15,9 @@ internal sealed class BatchItem(BatchInput input, BatchLane lane, DateTime enque
     public DateTime EnqueuedAt { get; } = enqueuedAt;
 
     public DateTime Deadline { get; } = deadline;
+
+    /// <summary>The span that queued the item (none when nobody traces), which its batch's span continues.</summary>
+    public ActivityContext Caller { get; } = caller;
 
     /// <summary>Its place in its queue while it waits; null once taken or removed.</summary>
     public LinkedListNode<BatchItem>? Node { get; set; }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Argus.Inference.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Argus.Inference.Batching;
@@ -11,15 +13,18 @@ public sealed partial class MicroBatcher : IDisposable
     private static readonly int LaneCount = Enum.GetValues<BatchLane>().Length;
 
     private readonly object _gate = new();
+    private readonly string _name;
     private readonly List<BatchQueue> _queues = [];
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly InferenceInstruments? _instruments;
     private readonly Thread _thread;
     private readonly DateTime _startedAt;
     private QueueView[] _views = [];
     private bool _stopping;
 
-    // What runs now, for the admission estimate of the work ahead.
+    // What runs now, for the admission estimate of the work ahead and the busy time.
+    private bool _running;
     private DateTime _runningSince;
     private TimeSpan _runningEstimate;
 
@@ -28,18 +33,27 @@ public sealed partial class MicroBatcher : IDisposable
     private TimeSpan _busy;
 
     /// <summary>Creates a stopped batcher; <see cref="Start"/> starts its thread.</summary>
-    public MicroBatcher(string name, TimeProvider time, ILogger logger)
+    /// <param name="name">The device's name.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">Where batch failures are logged.</param>
+    /// <param name="instruments">Where batch sizes are recorded; none when null.</param>
+    public MicroBatcher(string name, TimeProvider time, ILogger logger, InferenceInstruments? instruments = null)
     {
+        _name = name;
         _time = time;
         _logger = logger;
+        _instruments = instruments;
         _startedAt = Now();
         _thread = new Thread(Loop) { Name = $"argus-batcher-{name}", IsBackground = true };
     }
 
-    /// <summary>Adds a model's queues. <paramref name="initialItemCost"/> seeds the cost estimate (e.g. from warm-up).</summary>
-    public BatchQueue Register(string model, BatchingOptions options, IBatchRunner runner, TimeSpan initialItemCost)
+    /// <summary>
+    /// Adds a model's queues, labelled <paramref name="labels"/> in metrics and traces. <paramref name="initialItemCost"/>
+    /// seeds the cost estimate (e.g. from warm-up).
+    /// </summary>
+    public BatchQueue Register(InferenceLabels labels, BatchingOptions options, IBatchRunner runner, TimeSpan initialItemCost)
     {
-        var queue = new BatchQueue(model, options, runner, new ItemCostEstimate(initialItemCost), LaneCount);
+        var queue = new BatchQueue(labels, options, runner, new ItemCostEstimate(initialItemCost), LaneCount);
         lock (_gate)
         {
             _queues.Add(queue);
@@ -79,7 +93,7 @@ public sealed partial class MicroBatcher : IDisposable
                 return Task.FromException<BatchItemResult>(Rejected(admission.Reason, admission.RetryAfter));
             }
 
-            item = new BatchItem(input, lane, now, deadline);
+            item = new BatchItem(input, lane, now, deadline, Activity.Current?.Context ?? default);
             item.Node = queue.Lanes[(int)lane].AddLast(item);
             Monitor.Pulse(_gate);
         }
@@ -117,7 +131,7 @@ public sealed partial class MicroBatcher : IDisposable
         }
     }
 
-    /// <summary>Counters since start and what waits now.</summary>
+    /// <summary>Counters since start and what waits now. Busy time includes the running batch so far.</summary>
     public BatcherStats GetStats()
     {
         lock (_gate)
@@ -131,7 +145,18 @@ public sealed partial class MicroBatcher : IDisposable
                 }
             }
 
-            return new BatcherStats(_batches, _items, _busy, Now() - _startedAt, depth);
+            var now = Now();
+            var busy = _running ? _busy + (now - _runningSince) : _busy;
+            return new BatcherStats(_batches, _items, busy, now - _startedAt, depth);
+        }
+    }
+
+    /// <summary>Items waiting in <paramref name="queue"/>, indexed by <see cref="BatchLane"/>, counted now.</summary>
+    public int[] QueueDepths(BatchQueue queue)
+    {
+        lock (_gate)
+        {
+            return [.. queue.Lanes.Select(l => l.Count)];
         }
     }
 
@@ -296,6 +321,7 @@ public sealed partial class MicroBatcher : IDisposable
                 batch.Add(item);
             }
 
+            _running = true;
             _runningSince = now;
             _runningEstimate = queue.Cost.PerItem * batch.Count;
             return true;
@@ -332,7 +358,14 @@ public sealed partial class MicroBatcher : IDisposable
 
     private void Execute(BatchQueue queue, List<BatchItem> batch)
     {
-        var started = Now();
+        DateTime started;
+        long sequence;
+        lock (_gate)
+        {
+            started = _runningSince;
+            sequence = _batches;
+        }
+
         var timestamp = _time.GetTimestamp();
         var inputs = Prepare(batch);
         var prepareTime = _time.GetElapsedTime(timestamp);
@@ -347,9 +380,29 @@ public sealed partial class MicroBatcher : IDisposable
             }
         }
 
+        List<(BatchItem Item, BatchItemResult? Result, Exception? Error)> outcomes = new(ready.Count);
         if (ready.Count > 0)
         {
-            Run(queue, ready, readyInputs, started, prepareTime);
+            _instruments?.BatchRan(queue.Labels, batch[0].Lane, ready.Count);
+            Run(queue, ready, readyInputs, started, prepareTime, outcomes);
+        }
+
+        // The device is free before any caller hears back, so whoever reads the stats after an answer sees it idle.
+        var ended = Now();
+        lock (_gate)
+        {
+            _busy += ended - started;
+            _running = false;
+        }
+
+        foreach (var (item, result, error) in outcomes)
+        {
+            _ = error is null ? item.Complete(result!) : item.Fail(error);
+        }
+
+        if (InferenceTracing.IsEnabled)
+        {
+            InferenceTracing.RecordBatch(queue, batch, $"{_name}/{sequence}", started, ended);
         }
     }
 
@@ -384,7 +437,10 @@ public sealed partial class MicroBatcher : IDisposable
         return inputs;
     }
 
-    private void Run(BatchQueue queue, List<BatchItem> batch, List<float[]> inputs, DateTime started, TimeSpan prepareTime)
+    /// <summary>Runs a batch and adds each item's result or failure to <paramref name="outcomes"/>.</summary>
+    private void Run(
+        BatchQueue queue, List<BatchItem> batch, List<float[]> inputs, DateTime started, TimeSpan prepareTime,
+        List<(BatchItem Item, BatchItemResult? Result, Exception? Error)> outcomes)
     {
         var timestamp = _time.GetTimestamp();
         float[][]? outputs = null;
@@ -408,7 +464,6 @@ public sealed partial class MicroBatcher : IDisposable
         {
             _batches++;
             _items += batch.Count;
-            _busy += elapsed + prepareTime;
             _runningEstimate = TimeSpan.Zero;
             if (error is null)
             {
@@ -420,13 +475,13 @@ public sealed partial class MicroBatcher : IDisposable
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Complete(new BatchItemResult(outputs![i], started - batch[i].EnqueuedAt, elapsed, batch.Count, prepareTime));
+                outcomes.Add((batch[i], new BatchItemResult(outputs![i], started - batch[i].EnqueuedAt, elapsed, batch.Count, prepareTime), null));
             }
         }
         else if (batch.Count == 1)
         {
             LogItemFailed(_logger, queue.Model, error.Message);
-            batch[0].Fail(new ItemFailedException($"Model '{queue.Model}' failed on this item: {error.Message}", error));
+            outcomes.Add((batch[0], null, new ItemFailedException($"Model '{queue.Model}' failed on this item: {error.Message}", error)));
         }
         else
         {
@@ -434,7 +489,7 @@ public sealed partial class MicroBatcher : IDisposable
             LogBatchSplit(_logger, queue.Model, batch.Count, error.Message);
             for (var i = 0; i < batch.Count; i++)
             {
-                Run(queue, [batch[i]], [inputs[i]], started, TimeSpan.Zero);
+                Run(queue, [batch[i]], [inputs[i]], started, TimeSpan.Zero, outcomes);
             }
         }
     }
@@ -458,9 +513,9 @@ public sealed partial class MicroBatcher : IDisposable
 /// <summary>One model's queues on a batcher, one per lane. Obtained from <see cref="MicroBatcher.Register"/>.</summary>
 public sealed class BatchQueue
 {
-    internal BatchQueue(string model, BatchingOptions options, IBatchRunner runner, ItemCostEstimate cost, int lanes)
+    internal BatchQueue(InferenceLabels labels, BatchingOptions options, IBatchRunner runner, ItemCostEstimate cost, int lanes)
     {
-        Model = model;
+        Labels = labels;
         Options = options;
         Runner = runner;
         Cost = cost;
@@ -472,7 +527,10 @@ public sealed class BatchQueue
     }
 
     /// <summary>The model these queues feed.</summary>
-    public string Model { get; }
+    public string Model => Labels.Model;
+
+    /// <summary>The model, its version and the device, as metrics and traces label them.</summary>
+    public InferenceLabels Labels { get; }
 
     /// <summary>The current estimate of compute time per item.</summary>
     public TimeSpan ItemCost => Cost.PerItem;
@@ -489,7 +547,7 @@ public sealed class BatchQueue
 /// <summary>A batcher's counters.</summary>
 /// <param name="Batches">Batches run.</param>
 /// <param name="Items">Items run.</param>
-/// <param name="Busy">Time spent running batches.</param>
+/// <param name="Busy">Time spent preparing and running batches.</param>
 /// <param name="Uptime">Time since the batcher was created.</param>
 /// <param name="QueueDepth">Items waiting, indexed by <see cref="BatchLane"/>.</param>
 public sealed record BatcherStats(long Batches, long Items, TimeSpan Busy, TimeSpan Uptime, IReadOnlyList<int> QueueDepth);

@@ -3,6 +3,7 @@ using Argus.Inference.Batching;
 using Argus.Inference.Models;
 using Argus.Inference.Sessions;
 using Argus.Inference.Simulation;
+using Argus.Inference.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public sealed partial class DeviceRuntime(
     IOptions<InferenceOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    InferenceInstruments instruments,
     ILoggerFactory loggers) : IHostedService, IDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<DeviceRuntime>();
@@ -102,7 +104,7 @@ public sealed partial class DeviceRuntime(
     private InferenceDevice LoadDevice(ExecutionTarget target, Dictionary<string, (TensorDescription Input, TensorDescription Output)> shapes)
     {
         var o = options.Value;
-        var batcher = new MicroBatcher(target.Device, time, loggers.CreateLogger<MicroBatcher>());
+        var batcher = new MicroBatcher(target.Device, time, loggers.CreateLogger<MicroBatcher>(), instruments);
         List<LoadedModel> models = [];
         try
         {
@@ -126,7 +128,7 @@ public sealed partial class DeviceRuntime(
 
                 var itemCost = WarmUp(session, m.Batching.MaxBatchSize);
                 var labels = m.LabelsPath is null ? [] : File.ReadAllLines(Resolve(m.LabelsPath)).Where(l => l.Length > 0).ToArray();
-                var queue = batcher.Register(m.Name, m.Batching, session, itemCost);
+                var queue = batcher.Register(new InferenceLabels(m.Name, m.Version, target.Device, target.Kind), m.Batching, session, itemCost);
                 models.Add(new LoadedModel(m, session, labels, queue));
                 LogModelLoaded(_logger, m.Name, m.Version, target.Device, target.Provider,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds, itemCost.TotalMilliseconds);
@@ -140,7 +142,9 @@ public sealed partial class DeviceRuntime(
         }
 
         batcher.Start();
-        return new InferenceDevice(target, batcher, models);
+        var device = new InferenceDevice(target, batcher, models);
+        instruments.Track(device);
+        return device;
     }
 
     private static OnnxModel Open(ModelOptions m, Func<SessionOptions> createOptions) => OnnxModel.Load(

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Argus.Devices;
 using Argus.Grains.Hosting;
+using Argus.Silo.Auth;
 using Argus.Silo.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -18,21 +19,26 @@ namespace Argus.Silo.Hosting;
 public static class SiloHostExtensions
 {
     /// <summary>
-    /// Configures Orleans and the web server from <c>Argus:Silo</c> and <c>Argus:Redis</c>. With no configuration: one
-    /// silo on localhost clustering with in-memory grain storage; with Redis, any number of silos form one cluster, with
-    /// grain storage (and the alert streams' subscriptions, <c>PubSubStore</c>) in Redis. In a Kubernetes pod
+    /// Configures Orleans and the web server from <c>Argus:Silo</c> and <c>Argus:Redis</c>, API keys from
+    /// <c>Argus:Auth</c> and telemetry from <c>Argus:Telemetry</c>. With no configuration: one silo on localhost
+    /// clustering with in-memory grain storage, every endpoint open; with Redis, any number of silos form one cluster,
+    /// with grain storage (and the alert streams' subscriptions, <c>PubSubStore</c>) in Redis. In a Kubernetes pod
     /// (<see cref="ArgusSiloOptions.Kubernetes"/>), Orleans' Kubernetes hosting names the silo and its address after the pod.
     /// </summary>
     public static WebApplicationBuilder AddArgusSilo(this WebApplicationBuilder builder)
     {
         var options = ArgusSiloOptions.From(builder.Configuration);
-        var failures = options.Validate().ToList();
+        var auth = builder.Configuration.GetSection(ArgusAuthOptions.Section).Get<ArgusAuthOptions>() ?? new();
+        var telemetry = builder.Configuration.GetSection(ArgusTelemetryOptions.Section).Get<ArgusTelemetryOptions>() ?? new();
+        var failures = options.Validate().Concat(auth.Validate()).Concat(telemetry.Validate()).ToList();
         if (failures.Count > 0)
         {
             throw new InvalidOperationException("Invalid configuration:\n" + string.Join('\n', failures));
         }
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddArgusAuth(auth);
+        builder.AddArgusTelemetry(telemetry, options.Name);
         builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxRequestBytes);
         builder.Services.ConfigureHttpJsonOptions(j =>
@@ -90,15 +96,28 @@ public static class SiloHostExtensions
             }
 
             silo.AddDashboard();
+            silo.AddActivityPropagation(); // a grain call continues its caller's trace (spans only while someone traces)
             silo.AddArgus();
         });
         return builder;
     }
 
-    /// <summary>Maps the HTTP API (inference and cameras), the Open Inference Protocol, health and the dashboard.</summary>
+    /// <summary>
+    /// Maps the HTTP API (inference and cameras), the Open Inference Protocol, health, <c>/metrics</c>, the dashboard
+    /// and, with API keys, the login page; every endpoint but health and login needs a key when keys are set.
+    /// </summary>
     public static WebApplication MapArgus(this WebApplication app)
     {
+        var auth = app.Services.GetRequiredService<ArgusAuthOptions>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        if (auth.Enabled)
+        {
+            app.MapLoginEndpoints();
+        }
+
         app.MapHealthEndpoints();
+        app.MapArgusMetrics(auth);
         app.MapInferenceEndpoints();
         app.MapOpenInferenceEndpoints();
         app.MapCameraEndpoints();

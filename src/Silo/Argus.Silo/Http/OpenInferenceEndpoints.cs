@@ -25,8 +25,8 @@ internal static class OpenInferenceEndpoints
             version = typeof(OpenInferenceEndpoints).Assembly.GetName().Version?.ToString(),
             extensions = new[] { "binary_tensor_data" },
         }));
-        app.MapGet("/v2/health/live", () => Results.Ok());
-        app.MapGet("/v2/health/ready", (LocalDevices d) => d.IsReady ? Results.Ok() : Error(StatusCodes.Status503ServiceUnavailable, "Models are loading."));
+        app.MapGet("/v2/health/live", () => Results.Ok()).AllowAnonymous();
+        app.MapGet("/v2/health/ready", (LocalDevices d) => d.IsReady ? Results.Ok() : Error(StatusCodes.Status503ServiceUnavailable, "Models are loading.")).AllowAnonymous();
         app.MapGet("/v2/models/{model}", (string model, LocalDevices d) => Metadata(d, model, null));
         app.MapGet("/v2/models/{model}/versions/{version}", (string model, string version, LocalDevices d) => Metadata(d, model, version));
         app.MapGet("/v2/models/{model}/ready", (string model, LocalDevices d) => Ready(d, model, null));

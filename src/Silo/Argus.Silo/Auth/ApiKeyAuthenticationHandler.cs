@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Argus.Silo.Http;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Silo.Auth;
+
+/// <summary>
+/// Authenticates a request by the API key it presents (<see cref="ApiKeys.Read"/>). A request without a valid key that
+/// needs one gets 401 with a v1 error body and <c>WWW-Authenticate</c>; a browser asking for a page is sent to
+/// <c>/login</c> instead.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggers, UrlEncoder encoder, ApiKeys keys)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
+{
+    /// <summary>The scheme's name.</summary>
+    public const string SchemeName = "ApiKey";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (ApiKeys.Read(Request) is not { } presented)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (!keys.Matches(presented))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+        }
+
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key")], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (HttpMethods.IsGet(Request.Method) && Request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true))
+        {
+            Response.Redirect(LoginEndpoints.LoginPath(Request.PathBase + Request.Path + Request.QueryString));
+            return;
+        }
+
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var message = result.Failure is { } failure
+            ? failure.Message
+            : $"This endpoint needs an API key: send it in {ApiKeys.Header} or as Authorization: Bearer, or sign in at {LoginEndpoints.Path}.";
+        Response.Headers.WWWAuthenticate = result.Failure is null ? "Bearer realm=\"argus\"" : "Bearer realm=\"argus\", error=\"invalid_token\"";
+        await HttpErrors.V1(StatusCodes.Status401Unauthorized, "unauthorized", message).ExecuteAsync(Context);
+    }
+}

@@ -1,0 +1,60 @@
+using Argus.Inference.Telemetry;
+using Argus.Silo.Auth;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Orleans.Diagnostics;
+
+namespace Argus.Silo.Hosting;
+
+/// <summary>OpenTelemetry for the silo: metrics at <c>/metrics</c>, and traces and metrics over OTLP when configured.</summary>
+public static class TelemetryExtensions
+{
+    /// <summary>The meters <c>/metrics</c> shows: Argus' own, Orleans' and ASP.NET Core's HTTP server metrics.</summary>
+    private static readonly string[] Meters = [ArgusTelemetry.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting"];
+
+    /// <summary>Paths polled by machines or browsers, whose requests would bury the traces worth reading.</summary>
+    private static readonly string[] UntracedPaths = ["/metrics", "/healthz", "/readyz", "/v2/health", "/dashboard", LoginEndpoints.Path];
+
+    /// <summary>
+    /// Adds the Prometheus exporter for <see cref="Meters"/> (subscribed by name, so any instrument on the Argus meter
+    /// shows up) and, when an OTLP endpoint is configured, tracing (ASP.NET Core's request span, Orleans' grain-call
+    /// spans, Argus' batch spans) and the OTLP exporter for traces and metrics.
+    /// </summary>
+    public static WebApplicationBuilder AddArgusTelemetry(this WebApplicationBuilder builder, ArgusTelemetryOptions options, string siloName)
+    {
+        if (options.OtlpEndpoint is { Length: > 0 } endpoint)
+        {
+            builder.Configuration.AddInMemoryCollection([new(ArgusTelemetryOptions.OtlpEndpointVariable, endpoint)]);
+        }
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(options.ServiceName, serviceInstanceId: siloName))
+            // No response cache (300 ms by default): every scrape reads the queues as they are at that moment.
+            .WithMetrics(m => m.AddMeter(Meters).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        if (string.IsNullOrWhiteSpace(builder.Configuration[ArgusTelemetryOptions.OtlpEndpointVariable]))
+        {
+            return builder;
+        }
+
+        otel.WithMetrics(m => m.AddOtlpExporter())
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = c => !UntracedPaths.Any(p => c.Request.Path.StartsWithSegments(p)))
+                .AddSource(ArgusTelemetry.ActivitySourceName, ActivitySources.ApplicationGrainActivitySourceName, ActivitySources.RuntimeActivitySourceName)
+                .AddOtlpExporter());
+        return builder;
+    }
+
+    /// <summary>Maps <c>/metrics</c>: it needs an API key like the rest unless <see cref="ArgusAuthOptions.OpenMetrics"/>.</summary>
+    public static WebApplication MapArgusMetrics(this WebApplication app, ArgusAuthOptions auth)
+    {
+        var metrics = app.MapPrometheusScrapingEndpoint();
+        if (auth.OpenMetrics)
+        {
+            metrics.AllowAnonymous();
+        }
+
+        return app;
+    }
+}
