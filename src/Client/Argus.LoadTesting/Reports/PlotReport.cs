@@ -22,13 +22,16 @@ public static class PlotReport
         Directory.CreateDirectory(directory);
         var latency = Path.Combine(directory, LatencyFile);
         var throughput = Path.Combine(directory, ThroughputFile);
-        foreach (var (plot, path) in new[] { (LatencyPlot(report), latency), (ThroughputPlot(report), throughput) })
-        {
-            plot.Font.Set(FontName); // titles, axes and legend; the point labels are set where they are made
-            plot.SavePng(path, 900, 560);
-        }
-
+        Save(LatencyPlot(report), latency);
+        Save(ThroughputPlot(report), throughput);
         return [latency, throughput];
+    }
+
+    /// <summary>Writes <paramref name="plot"/> to <paramref name="path"/> as a 900×560 PNG in these plots' font.</summary>
+    public static void Save(Plot plot, string path)
+    {
+        plot.Font.Set(FontName); // titles, axes and legend; point labels set their own where they are made
+        plot.SavePng(path, 900, 560);
     }
 
     private static Plot LatencyPlot(LoadReport report)

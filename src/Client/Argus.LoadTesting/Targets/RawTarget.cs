@@ -127,7 +127,7 @@ public sealed class RawTarget : ILoadTarget
 
             try
             {
-                Run(batch);
+                RunBatch(batch);
             }
             catch (Exception e)
             {
@@ -136,13 +136,16 @@ public sealed class RawTarget : ILoadTarget
         }
     }
 
-    private void Run(List<Pending> batch)
+    /// <summary>
+    /// Decodes and preprocesses <paramref name="images"/> in parallel on the thread pool, as the session's inputs; an
+    /// unusable image gets its error instead of an input.
+    /// </summary>
+    public PreparedBatch Prepare(IReadOnlyList<byte[]> images)
     {
         var started = Stopwatch.GetTimestamp();
-        var images = batch.SelectMany(p => p.Images).ToArray();
-        var inputs = new float[images.Length][];
-        var errors = new InferenceError?[images.Length];
-        Parallel.For(0, images.Length, new ParallelOptions { MaxDegreeOfParallelism = images.Length }, i =>
+        var inputs = new float[]?[images.Count];
+        var errors = new InferenceError?[images.Count];
+        Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, images.Count) }, i =>
         {
             try
             {
@@ -154,16 +157,32 @@ public sealed class RawTarget : ILoadTarget
             }
         });
 
-        var ready = Enumerable.Range(0, images.Length).Where(i => errors[i] is null).ToArray();
-        var preprocessed = Stopwatch.GetTimestamp();
-        var outputs = ready.Length == 0 ? [] : _model.Run([.. ready.Select(i => inputs[i])]);
-        var compute = Stopwatch.GetElapsedTime(preprocessed).TotalMilliseconds;
+        return new PreparedBatch(inputs, errors, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Runs the usable images of <paramref name="batch"/> as one batch on the session (none: nothing runs) and returns
+    /// their output rows in order; throws when the model answers the wrong count, size or a value that is not finite.
+    /// </summary>
+    public float[][] Run(PreparedBatch batch)
+    {
+        float[][] ready = [.. batch.Inputs.OfType<float[]>()];
+        var outputs = ready.Length == 0 ? [] : _model.Run(ready);
         if (outputs.Length != ready.Length || outputs.Any(o => o.Length != OutputLength || !o.All(float.IsFinite)))
         {
             throw new InvalidOperationException($"The model returned {outputs.Length} outputs for {ready.Length} inputs, or outputs of the wrong size or not finite.");
         }
 
-        var preprocess = Stopwatch.GetElapsedTime(started, preprocessed).TotalMilliseconds;
+        return outputs;
+    }
+
+    private void RunBatch(List<Pending> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var prepared = Prepare([.. batch.SelectMany(p => p.Images)]);
+        var preprocessed = Stopwatch.GetTimestamp();
+        var outputs = Run(prepared);
+        var compute = Stopwatch.GetElapsedTime(preprocessed).TotalMilliseconds;
         var (item, output) = (0, 0);
         foreach (var pending in batch)
         {
@@ -171,9 +190,9 @@ public sealed class RawTarget : ILoadTarget
             var items = new ItemResult[pending.Images.Count];
             for (var j = 0; j < items.Length; j++, item++)
             {
-                items[j] = errors[item] is { } error ? ItemResult.Failed(error) : new ItemResult
+                items[j] = prepared.Errors[item] is { } error ? ItemResult.Failed(error) : new ItemResult
                 {
-                    Raw = outputs[output++], QueueMs = queue, PreprocessMs = preprocess, ComputeMs = compute, BatchSize = ready.Length,
+                    Raw = outputs[output++], QueueMs = queue, PreprocessMs = prepared.PreprocessMs, ComputeMs = compute, BatchSize = outputs.Length,
                 };
             }
 
