@@ -35,7 +35,7 @@ internal static class Bench
         }
 
         var (inference, model) = ReadSiloSettings(siloDll);
-        var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+        var load = LoadAverage();
         await using var rawTarget = RawTarget.Load(inference, model);
         var images = LoadImages(options.ImagesDir, rawTarget.Check);
         var p = model.Preprocess;
@@ -115,7 +115,12 @@ internal static class Bench
         return m;
     }
 
-    private static async Task<SiloDevice> GetDeviceAsync(HttpClient http, SiloProcess silo, CancellationToken cancellationToken)
+    /// <summary>This machine's load average over 1, 5 and 15 minutes, from /proc/loadavg.</summary>
+    internal static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    /// <summary>The silo's first device as its <c>GET /v1/devices</c> reports it; throws when the silo has exited.</summary>
+    internal static async Task<SiloDevice> GetDeviceAsync(HttpClient http, SiloProcess silo, CancellationToken cancellationToken)
     {
         if (silo.ExitCode is { } exit)
         {

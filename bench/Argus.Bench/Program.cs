@@ -43,6 +43,11 @@ internal static class Program
                 return await CameraBench.RunAsync(options, stop.Token);
             }
 
+            if (options.Jobs)
+            {
+                return await JobBench.RunAsync(options, stop.Token);
+            }
+
             return options.ClusterSizes.Count > 0
                 ? await ClusterBench.RunAsync(options, stop.Token)
                 : await Bench.RunAsync(options, stop.Token);
@@ -68,7 +73,8 @@ internal sealed record BenchOptions
           --seconds N        measured window per scenario and concurrency (default 20)
           --warmup N         discarded warm-up before each window, seconds (default 3)
           --concurrency LIST comma-separated concurrency levels (default 1,8)
-          --images DIR       folder of *.jpg photos (default /usr/share/doc/opencv-doc/examples/data)
+          --images DIR|N     folder of *.jpg photos (default /usr/share/doc/opencv-doc/examples/data); with --jobs, a
+                             count: the images made from opencv-doc's photos (default 10000; 500 for a quick check)
           --silo PATH        Argus.Silo.dll of a Release build (default: found next to this build)
           --markdown PATH    also write the report as markdown to PATH
           --command TEXT     the command shown in the markdown (default scripts/bench.sh)
@@ -77,6 +83,9 @@ internal sealed record BenchOptions
           --serving          instead: the serving scenarios (micro-batching on the simulated textbook GPU and the
                              CPU, twice capacity for a minute, 4 silos x 2 sim devices); --seconds is the window
           --cameras          instead: N cameras at 5 fps (vtest.avi) against one silo, N rising; --seconds per N
+          --jobs             instead: the batch image warehouse, a batch job over --images N files against the raw
+                             ONNX Runtime pipeline on the same files, at each of --batch-sizes
+          --batch-sizes L    with --jobs: comma-separated batch sizes (default 8,16,32,64)
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -98,6 +107,13 @@ internal sealed record BenchOptions
     public bool Serving { get; init; }
 
     public bool Cameras { get; init; }
+
+    public bool Jobs { get; init; }
+
+    /// <summary>With <see cref="Jobs"/>: how many images the warehouse holds.</summary>
+    public int ImageCount { get; init; } = 10_000;
+
+    public IReadOnlyList<int> BatchSizes { get; init; } = [8, 16, 32, 64];
 
     public bool Help { get; init; }
 
@@ -126,6 +142,12 @@ internal sealed record BenchOptions
                 continue;
             }
 
+            if (name == "--jobs")
+            {
+                options = options with { Jobs = true };
+                continue;
+            }
+
             if (i + 1 >= args.Length)
             {
                 problem = $"{name}: unknown option or missing value.";
@@ -144,6 +166,15 @@ internal sealed record BenchOptions
                 case "--concurrency" when Levels(value) is { } levels:
                     options = options with { Concurrency = levels };
                     break;
+                case "--images" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count):
+                    if (count is < 1 or > 1_000_000)
+                    {
+                        problem = $"--images {value}: a count must be 1 to 1000000.";
+                        return false;
+                    }
+
+                    options = options with { ImageCount = count };
+                    break;
                 case "--images":
                     options = options with { ImagesDir = value };
                     break;
@@ -158,6 +189,9 @@ internal sealed record BenchOptions
                     break;
                 case "--cluster-sizes" when Levels(value) is { } sizes:
                     options = options with { ClusterSizes = sizes };
+                    break;
+                case "--batch-sizes" when Levels(value) is { } batchSizes:
+                    options = options with { BatchSizes = batchSizes };
                     break;
                 default:
                     problem = $"{name} {value}: unknown option or invalid value.";

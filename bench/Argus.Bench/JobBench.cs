@@ -1,0 +1,293 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Argus.Jobs;
+using Argus.LoadTesting.Reports;
+using Argus.LoadTesting.Targets;
+using Argus.Testing;
+using ScottPlot;
+
+namespace Argus.Bench;
+
+/// <summary>
+/// The batch image warehouse (issue 5): N distinct real images on disk (<see cref="ImageWarehouse"/>) through ResNet18,
+/// by a batch job on one silo process and by the raw ONNX Runtime pipeline in this process (<see cref="RawPipeline"/>),
+/// alternately at each batch size; images/s, wall time and CPU seconds per 1000 images of each, the job's share of the
+/// raw pipeline's images/s, and a plot of throughput against batch size. Written to the <c>jobs</c> section.
+/// </summary>
+internal static class JobBench
+{
+    private const string ModelName = "resnet18";
+    private const double Target = 0.9;
+    private const string PlotFile = "jobs-throughput-vs-batch-size.png";
+    private const string RawPath = "raw ONNX Runtime pipeline";
+    private const string JobPath = "batch job (one silo)";
+
+    /// <summary>The property of an output line that names its input file.</summary>
+    private const string ItemField = "path";
+
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>One path at one batch size, as measured.</summary>
+    /// <param name="Cpu">CPU time of every process of the path: this one for the raw pipeline, the silo and this one for the job.</param>
+    /// <param name="BenchCpu">This process's share of <paramref name="Cpu"/>.</param>
+    /// <param name="Load">The 1-minute load average when it started.</param>
+    /// <param name="DeviceBatch">Items per batch the silo's device ran (the job), or the batch size (raw).</param>
+    private sealed record Run(
+        string Path, int BatchSize, long Succeeded, long Failed, TimeSpan Wall, TimeSpan Cpu, TimeSpan BenchCpu, string Load, double? DeviceBatch)
+    {
+        public double ImagesPerSecond => Succeeded / Wall.TotalSeconds;
+
+        public double CpuSecondsPer1000 => Cpu.TotalSeconds * 1000 / Math.Max(1, Succeeded + Failed);
+
+        public double BenchCpuSecondsPer1000 => BenchCpu.TotalSeconds * 1000 / Math.Max(1, Succeeded + Failed);
+    }
+
+    /// <summary>The image set as made for the run.</summary>
+    private sealed record Warehouse(string Folder, IReadOnlyList<string> Files, long Bytes, TimeSpan Made);
+
+    public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        var siloDll = options.SiloDll ?? Bench.FindSiloDll();
+        var loadAtStart = Bench.LoadAverage();
+        var warehouse = MakeWarehouse(options.ImageCount);
+        Console.WriteLine($"{warehouse.Files.Count} images ({warehouse.Bytes / 1024 / 1024} MiB) in {warehouse.Folder}, made or found in {warehouse.Made.TotalSeconds:F1} s.");
+
+        var (inference, model) = Bench.ReadSiloSettings(siloDll);
+        await using var raw = RawTarget.Load(inference, model);
+        var scratch = Path.Combine(Path.GetDirectoryName(warehouse.Folder)!, "jobs-output");
+        var warmupFiles = warehouse.Files.Take(options.BatchSizes.Max()).ToArray();
+        await RawPipeline.RunAsync(raw, warmupFiles, options.BatchSizes.Max(), cancellationToken: cancellationToken);
+
+        await using var silo = await SiloProcess.StartAsync("jobs-0", timeout: TimeSpan.FromMinutes(3), dll: siloDll);
+        Console.WriteLine($"Silo {silo.Name} ready: PID {silo.Pid}, gateway {silo.GatewayPort}.");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var device = await Bench.GetDeviceAsync(http, silo, cancellationToken);
+        await using var client = await ClientHost.StartAsync(o => o.GatewayPorts = [silo.GatewayPort], cancellationToken);
+        var jobs = new JobRunner(client.Grains, silo, http, scratch, DateTime.UtcNow.ToString("yyyyMMddTHHmmss", Invariant));
+
+        // A first job over a manifest of a few files warms the job path (grain activations, the worker's code) as the
+        // raw pipeline's first batches warmed its own.
+        var manifest = Path.Combine(scratch, "warm-up.txt");
+        Directory.CreateDirectory(scratch);
+        await File.WriteAllLinesAsync(manifest, warmupFiles, cancellationToken);
+        await jobs.RunAsync("warm-up", manifest, options.BatchSizes.Max(), warmupFiles, cancellationToken);
+
+        // Raw and job alternate at each batch size, and which goes first alternates too, so drifts in the machine's load
+        // hit both paths alike. The silo stays up, idle, while the raw pipeline runs.
+        List<Run> runs = [];
+        foreach (var (batchSize, i) in options.BatchSizes.Select((b, i) => (b, i)))
+        {
+            Func<Task<Run>>[] order =
+            [
+                () => MeasureRawAsync(raw, warehouse.Files, batchSize, cancellationToken),
+                () => jobs.RunAsync($"b{batchSize}", warehouse.Folder, batchSize, warehouse.Files, cancellationToken),
+            ];
+            foreach (var measure in i % 2 == 0 ? order : order.Reverse())
+            {
+                runs.Add(Print(await measure()));
+            }
+        }
+
+        var plots = options.MarkdownPath is { } md ? Path.Combine(Path.GetDirectoryName(md)!, "plots") : scratch;
+        Directory.CreateDirectory(plots);
+        WritePlot(runs, model.Name, Path.Combine(plots, PlotFile));
+        var markdown = Markdown(options, warehouse, device, raw.Target.Provider, runs, loadAtStart, Bench.LoadAverage());
+        Console.WriteLine(markdown);
+        if (options.MarkdownPath is { } path)
+        {
+            var existing = File.Exists(path) ? await File.ReadAllTextAsync(path, CancellationToken.None) : "# Benchmarks\n";
+            await File.WriteAllTextAsync(path, Report.ReplaceSection(existing, markdown, "jobs"), CancellationToken.None);
+            Console.WriteLine($"Wrote {path} and {Path.Combine(plots, PlotFile)}.");
+        }
+
+        return runs.Any(r => r.Failed > 0) ? 3 : 0;
+    }
+
+    /// <summary>The images under .cache/ (reruns find them there), one folder per count so a job over it takes exactly those.</summary>
+    private static Warehouse MakeWarehouse(int count)
+    {
+        var folder = Path.GetFullPath(Path.Combine(".cache", "image-warehouse", count.ToString(Invariant)));
+        var started = Stopwatch.GetTimestamp();
+        var files = ImageWarehouse.Create(folder, count);
+        return new Warehouse(folder, files, files.Sum(f => new FileInfo(f).Length), Stopwatch.GetElapsedTime(started));
+    }
+
+    private static async Task<Run> MeasureRawAsync(RawTarget raw, IReadOnlyList<string> files, int batchSize, CancellationToken cancellationToken)
+    {
+        var load = Bench.LoadAverage().Split(' ')[0];
+        var cpu = ProcessCpu(Environment.ProcessId);
+        var result = await RawPipeline.RunAsync(raw, files, batchSize, cancellationToken: cancellationToken);
+        var used = ProcessCpu(Environment.ProcessId) - cpu;
+        Console.WriteLine(string.Create(Invariant,
+            $"    raw: {result.Batches} batches, preprocessing {result.PreprocessMs / 1000:F1} s (overlapped), session runs {result.ComputeMs / 1000:F1} s"));
+        return new Run(RawPath, batchSize, result.Succeeded, result.Failed, result.Wall, used, used, load, batchSize);
+    }
+
+    /// <summary>CPU time (user and system) a process has used so far.</summary>
+    private static TimeSpan ProcessCpu(int pid)
+    {
+        using var process = Process.GetProcessById(pid);
+        return process.TotalProcessorTime;
+    }
+
+    private static Run Print(Run r)
+    {
+        Console.WriteLine(string.Create(Invariant,
+            $"  batch {r.BatchSize,3}  {r.Path,-26} {r.Succeeded,6} images ({r.Failed} failed) in {r.Wall.TotalSeconds,7:F1} s  {r.ImagesPerSecond,6:F1}/s  "
+            + $"CPU {r.CpuSecondsPer1000:F1} s per 1000 (this process {r.BenchCpuSecondsPer1000:F1})  device batch {r.DeviceBatch:F2}  load {r.Load}"));
+        return r;
+    }
+
+    /// <summary>Submits jobs to the silo and measures them from submit to completed.</summary>
+    private sealed class JobRunner(IGrainFactory grains, SiloProcess silo, HttpClient http, string outputRoot, string runId)
+    {
+        public async Task<Run> RunAsync(string name, string input, int batchSize, IReadOnlyList<string> expected, CancellationToken cancellationToken)
+        {
+            var job = grains.GetGrain<IBatchJobGrain>($"warehouse-{runId}-{name}");
+            var spec = new JobSpec { Input = input, Model = ModelName, Output = outputRoot, BatchSize = batchSize };
+            var load = Bench.LoadAverage().Split(' ')[0];
+            var before = await Bench.GetDeviceAsync(http, silo, cancellationToken);
+            var (siloCpu, benchCpu) = (ProcessCpu(silo.Pid), ProcessCpu(Environment.ProcessId));
+            var started = Stopwatch.GetTimestamp();
+            var status = await job.SubmitAsync(spec);
+            try
+            {
+                while (!status.IsFinished)
+                {
+                    await Task.Delay(Poll, cancellationToken);
+                    status = await job.GetStatusAsync();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                await job.CancelAsync();
+                throw;
+            }
+
+            var wall = Stopwatch.GetElapsedTime(started);
+            var (siloUsed, benchUsed) = (ProcessCpu(silo.Pid) - siloCpu, ProcessCpu(Environment.ProcessId) - benchCpu);
+            var after = await Bench.GetDeviceAsync(http, silo, cancellationToken);
+            if (status.State != JobState.Completed)
+            {
+                throw new InvalidOperationException($"Job {status.Id} ended {status.State}: {status.Error}");
+            }
+
+            var check = OutputCheck.Read(status.OutputFolder, expected);
+            Console.WriteLine($"    job {status.Id}: {check}; silo-side {(status.FinishedAt - status.SubmittedAt)?.TotalSeconds:F1} s");
+            if (!check.ExactlyOnce || check.Lines != status.ItemsSucceeded)
+            {
+                throw new InvalidOperationException($"Job {status.Id} wrote {check}, reported {status.ItemsSucceeded} succeeded and {status.ItemsFailed} failed.");
+            }
+
+            Directory.Delete(status.OutputFolder, recursive: true);
+            var batches = after.BatchesRun - before.BatchesRun;
+            double? deviceBatch = batches == 0 ? null : (double)(after.ItemsRun - before.ItemsRun) / batches;
+            return new Run(JobPath, batchSize, status.ItemsSucceeded, status.ItemsFailed, wall, siloUsed + benchUsed, benchUsed, load, deviceBatch);
+        }
+    }
+
+    /// <summary>What a job wrote: its part files' lines, each naming its input file, and its error lines.</summary>
+    private sealed record OutputCheck(long Lines, long Distinct, long Missing, long Unexpected, long ErrorLines)
+    {
+        /// <summary>Every expected file has exactly one line, and nothing else has one.</summary>
+        public bool ExactlyOnce => Lines == Distinct && Missing == 0 && Unexpected == 0;
+
+        public static OutputCheck Read(string folder, IReadOnlyList<string> expected)
+        {
+            var wanted = expected.ToHashSet(StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            long lines = 0;
+            foreach (var part in Directory.EnumerateFiles(folder, "part-*.jsonl"))
+            {
+                foreach (var line in File.ReadLines(part).Where(l => l.Length > 0))
+                {
+                    lines++;
+                    using var json = JsonDocument.Parse(line);
+                    seen.Add(json.RootElement.GetProperty(ItemField).GetString() ?? "");
+                }
+            }
+
+            var errors = Path.Combine(folder, "errors.jsonl");
+            var errorLines = File.Exists(errors) ? File.ReadLines(errors).LongCount(l => l.Length > 0) : 0;
+            return new OutputCheck(lines, seen.Count, wanted.Count(w => !seen.Contains(w)), seen.Count(s => !wanted.Contains(s)), errorLines);
+        }
+
+        public override string ToString() =>
+            $"{Lines} output lines, {Distinct} distinct files, {Missing} missing, {Unexpected} unexpected, {ErrorLines} error lines";
+    }
+
+    private static void WritePlot(IReadOnlyList<Run> runs, string model, string path)
+    {
+        var plot = new Plot();
+        var sizes = runs.Select(r => r.BatchSize).Distinct().Order().ToArray();
+        foreach (var series in new[] { RawPath, JobPath })
+        {
+            var points = runs.Where(r => r.Path == series).OrderBy(r => r.BatchSize).ToArray();
+            var line = plot.Add.Scatter(points.Select(r => Math.Log2(r.BatchSize)).ToArray(), points.Select(r => r.ImagesPerSecond).ToArray());
+            line.LegendText = series;
+        }
+
+        plot.Axes.Bottom.SetTicks([.. sizes.Select(s => Math.Log2(s))], [.. sizes.Select(s => s.ToString(Invariant))]);
+        plot.Title($"Batch image warehouse: {runs.Where(r => r.Path == RawPath).Max(r => r.Succeeded + r.Failed)} files through {model}, "
+            + $"{Environment.ProcessorCount} CPU cores");
+        plot.XLabel("Batch size");
+        plot.YLabel("images/s");
+        plot.Axes.SetLimitsY(0, runs.Max(r => r.ImagesPerSecond) * 1.15);
+        plot.ShowLegend(Alignment.LowerRight);
+        PlotReport.Save(plot, path);
+    }
+
+    private static string Markdown(
+        BenchOptions options, Warehouse warehouse, SiloDevice device, string rawProvider, IReadOnlyList<Run> runs, string loadAtStart, string loadAtEnd)
+    {
+        var md = new StringBuilder();
+        var n = warehouse.Files.Count;
+        md.AppendLine("## Batch jobs: the image warehouse against the raw ONNX Runtime pipeline").AppendLine();
+        md.AppendLine("Written by `bench/Argus.Bench`; rerun the command below rather than editing by hand.").AppendLine();
+        md.AppendLine(Invariant, $"Command: `{options.Command}` (a quick check: `scripts/bench.sh --jobs --images 500`).");
+        md.AppendLine(Invariant, $"Taken {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores ({Report.CpuModel()}), no GPU: the silo's device");
+        md.AppendLine(Invariant, $"`{device.Key}` ran {device.ExecutionProvider}, the raw pipeline {rawProvider}. Load average (1, 5, 15 min) at start {loadAtStart},");
+        md.AppendLine(Invariant, $"at the end {loadAtEnd}; each row's 1-minute load at its start is in the table.").AppendLine();
+        md.AppendLine(Invariant, $"The images: {n} distinct files ({warehouse.Bytes / 1024.0 / 1024.0:F0} MiB; JPEG, every tenth PNG) made by");
+        md.AppendLine("`Argus.Testing.ImageWarehouse.Create` from the photos of Debian's opencv-doc (crops of 40–100 % of each side, flips,");
+        md.AppendLine(Invariant, $"rotations, rescales of 0.5–1.5), kept under `.cache/image-warehouse/{n}` for reruns. At each batch size, alternately:").AppendLine();
+        md.AppendLine("- **raw ONNX Runtime pipeline**, in the bench process (`RawPipeline`): one warm session loaded as the silo loads it");
+        md.AppendLine("  (`RawTarget`, the silo's session options), batches of the batch size; while one batch runs, the next two are read,");
+        md.AppendLine("  decoded and preprocessed in parallel on the thread pool. Outputs are checked and dropped, not written.");
+        md.AppendLine("- **batch job**: one silo process (default configuration) runs `IBatchJobGrain.SubmitAsync` of a job over the folder");
+        md.AppendLine("  with that `BatchSize` (other settings default) and a fresh output folder, submitted by an Orleans client in the bench");
+        md.AppendLine("  process, which polls `GetStatusAsync` every 50 ms; timed from submit to `Completed`. Its part files are then read:");
+        md.AppendLine("  every file has exactly one output line.").AppendLine();
+        md.AppendLine("CPU s per 1000 images: CPU time (user and system) of the processes of the path over the run, per 1000 files: the bench");
+        md.AppendLine("process for the raw pipeline; the silo plus the bench process (its client and polling, in brackets) for the job.");
+        md.AppendLine("Device batch: items per batch the silo's device ran, from its counters.").AppendLine();
+        md.AppendLine("| Batch size | Path | Images | Failed | Wall s | Images/s | × raw | CPU s per 1000 images | Device batch | Load (1 min) |");
+        md.AppendLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in runs)
+        {
+            var share = Share(runs, r);
+            var cpu = r.Path == JobPath ? $"{r.CpuSecondsPer1000:F1} ({r.BenchCpuSecondsPer1000:F1})" : $"{r.CpuSecondsPer1000:F1}";
+            md.AppendLine(Invariant,
+                $"| {r.BatchSize} | {r.Path} | {r.Succeeded} | {r.Failed} | {r.Wall.TotalSeconds:F1} | {r.ImagesPerSecond:F1} | {share:F3} | {cpu} | {r.DeviceBatch:F2} | {r.Load} |");
+        }
+
+        md.AppendLine().AppendLine(Invariant, $"Target: the job reaches at least {Target:G} of the raw pipeline's images/s at every batch size.").AppendLine();
+        md.AppendLine("| Batch size | Job ÷ raw images/s | |");
+        md.AppendLine("| ---: | ---: | --- |");
+        foreach (var job in runs.Where(r => r.Path == JobPath))
+        {
+            var share = Share(runs, job);
+            md.AppendLine(Invariant, $"| {job.BatchSize} | {share:F3} | {Report.Verdict(share >= Target)} |");
+        }
+
+        md.AppendLine().AppendLine(Invariant, $"![throughput against batch size](plots/{PlotFile})");
+        return md.ToString();
+    }
+
+    /// <summary>A run's images/s over the raw pipeline's at the same batch size.</summary>
+    private static double Share(IReadOnlyList<Run> runs, Run run) =>
+        run.ImagesPerSecond / runs.First(r => r.Path == RawPath && r.BatchSize == run.BatchSize).ImagesPerSecond;
+}
