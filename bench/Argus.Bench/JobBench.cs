@@ -25,7 +25,7 @@ internal static class JobBench
     private const string JobPath = "batch job (one silo)";
 
     /// <summary>The property of an output line that names its input file.</summary>
-    private const string ItemField = "path";
+    private const string ItemField = "item";
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
