@@ -35,9 +35,15 @@ internal static class JobBench
     /// <param name="BenchCpu">This process's share of <paramref name="Cpu"/>.</param>
     /// <param name="Load">The 1-minute load average when it started.</param>
     /// <param name="DeviceBatch">Items per batch the silo's device ran (the job), or the batch size (raw).</param>
+    /// <param name="ModelSeconds">Time the session spent running batches.</param>
+    /// <param name="DecodeSeconds">Time spent decoding and preprocessing: on the device's path for the job, beside it for raw.</param>
+    /// <param name="BusySeconds">Time the model's path was busy: the device's busy time (decoding included) for the job, the session's runs for raw.</param>
     private sealed record Run(
-        string Path, int BatchSize, long Succeeded, long Failed, TimeSpan Wall, TimeSpan Cpu, TimeSpan BenchCpu, string Load, double? DeviceBatch)
+        string Path, int BatchSize, long Succeeded, long Failed, TimeSpan Wall, TimeSpan Cpu, TimeSpan BenchCpu, string Load, double? DeviceBatch,
+        double ModelSeconds, double DecodeSeconds, double BusySeconds)
     {
+        public double IdleSeconds => Wall.TotalSeconds - BusySeconds;
+
         public double ImagesPerSecond => Succeeded / Wall.TotalSeconds;
 
         public double CpuSecondsPer1000 => Cpu.TotalSeconds * 1000 / Math.Max(1, Succeeded + Failed);
@@ -123,7 +129,8 @@ internal static class JobBench
         var used = ProcessCpu(Environment.ProcessId) - cpu;
         Console.WriteLine(string.Create(Invariant,
             $"    raw: {result.Batches} batches, preprocessing {result.PreprocessMs / 1000:F1} s (overlapped), session runs {result.ComputeMs / 1000:F1} s"));
-        return new Run(RawPath, batchSize, result.Succeeded, result.Failed, result.Wall, used, used, load, batchSize);
+        return new Run(RawPath, batchSize, result.Succeeded, result.Failed, result.Wall, used, used, load, batchSize,
+            result.ComputeMs / 1000, result.PreprocessMs / 1000, result.ComputeMs / 1000);
     }
 
     /// <summary>CPU time (user and system) a process has used so far.</summary>
@@ -137,7 +144,8 @@ internal static class JobBench
     {
         Console.WriteLine(string.Create(Invariant,
             $"  batch {r.BatchSize,3}  {r.Path,-26} {r.Succeeded,6} images ({r.Failed} failed) in {r.Wall.TotalSeconds,7:F1} s  {r.ImagesPerSecond,6:F1}/s  "
-            + $"CPU {r.CpuSecondsPer1000:F1} s per 1000 (this process {r.BenchCpuSecondsPer1000:F1})  device batch {r.DeviceBatch:F2}  load {r.Load}"));
+            + $"CPU {r.CpuSecondsPer1000:F1} s per 1000 (this process {r.BenchCpuSecondsPer1000:F1})  device batch {r.DeviceBatch:F2}  "
+            + $"model {r.ModelSeconds:F1} s, decode {r.DecodeSeconds:F1} s, idle {r.IdleSeconds:F1} s  load {r.Load}"));
         return r;
     }
 
@@ -150,6 +158,7 @@ internal static class JobBench
             var spec = new JobSpec { Input = input, Model = ModelName, Output = outputRoot, BatchSize = batchSize };
             var load = Bench.LoadAverage().Split(' ')[0];
             var before = await Bench.GetDeviceAsync(http, silo, cancellationToken);
+            var timeBefore = await DeviceTime.ScrapeAsync(http, silo, cancellationToken);
             var (siloCpu, benchCpu) = (ProcessCpu(silo.Pid), ProcessCpu(Environment.ProcessId));
             var started = Stopwatch.GetTimestamp();
             var status = await job.SubmitAsync(spec);
@@ -170,6 +179,7 @@ internal static class JobBench
             var wall = Stopwatch.GetElapsedTime(started);
             var (siloUsed, benchUsed) = (ProcessCpu(silo.Pid) - siloCpu, ProcessCpu(Environment.ProcessId) - benchCpu);
             var after = await Bench.GetDeviceAsync(http, silo, cancellationToken);
+            var time = await DeviceTime.ScrapeAsync(http, silo, cancellationToken) - timeBefore;
             if (status.State != JobState.Completed)
             {
                 throw new InvalidOperationException($"Job {status.Id} ended {status.State}: {status.Error}");
@@ -185,8 +195,34 @@ internal static class JobBench
             Directory.Delete(status.OutputFolder, recursive: true);
             var batches = after.BatchesRun - before.BatchesRun;
             double? deviceBatch = batches == 0 ? null : (double)(after.ItemsRun - before.ItemsRun) / batches;
-            return new Run(JobPath, batchSize, status.ItemsSucceeded, status.ItemsFailed, wall, siloUsed + benchUsed, benchUsed, load, deviceBatch);
+            var decode = time.BusySeconds * time.DecodeShare;
+            return new Run(JobPath, batchSize, status.ItemsSucceeded, status.ItemsFailed, wall, siloUsed + benchUsed, benchUsed, load, deviceBatch,
+                time.BusySeconds - decode, decode, time.BusySeconds);
         }
+    }
+
+    /// <summary>
+    /// The silo's device time from its <c>/metrics</c>: busy time (preparing and running batches), and the sums of the batch
+    /// lane's per-item preprocess and compute durations, which split it (each item records its batch's times, so the split
+    /// is weighted by batch size).
+    /// </summary>
+    private sealed record DeviceTime(double BusySeconds, double PreprocessSum, double ComputeSum)
+    {
+        /// <summary>The share of busy time spent decoding and preprocessing.</summary>
+        public double DecodeShare => PreprocessSum + ComputeSum > 0 ? PreprocessSum / (PreprocessSum + ComputeSum) : 0;
+
+        public static async Task<DeviceTime> ScrapeAsync(HttpClient http, SiloProcess silo, CancellationToken cancellationToken)
+        {
+            var samples = PrometheusText.Parse(await http.GetStringAsync(new Uri(silo.BaseAddress, "metrics"), cancellationToken));
+            double Sum(string name) => samples.Where(s => s.Name == name && (!s.Labels.ContainsKey("lane") || s.Has(("lane", "batch")))).Sum(s => s.Value);
+            return new DeviceTime(
+                Sum("argus_device_busy_time_seconds_total"),
+                Sum("argus_inference_preprocess_duration_seconds_sum"),
+                Sum("argus_inference_compute_duration_seconds_sum"));
+        }
+
+        public static DeviceTime operator -(DeviceTime a, DeviceTime b) =>
+            new(a.BusySeconds - b.BusySeconds, a.PreprocessSum - b.PreprocessSum, a.ComputeSum - b.ComputeSum);
     }
 
     /// <summary>What a job wrote: its part files' lines, each naming its input file, and its error lines.</summary>
@@ -272,6 +308,21 @@ internal static class JobBench
             var cpu = r.Path == JobPath ? $"{r.CpuSecondsPer1000:F1} ({r.BenchCpuSecondsPer1000:F1})" : $"{r.CpuSecondsPer1000:F1}";
             md.AppendLine(Invariant,
                 $"| {r.BatchSize} | {r.Path} | {r.Succeeded} | {r.Failed} | {r.Wall.TotalSeconds:F1} | {r.ImagesPerSecond:F1} | {share:F3} | {cpu} | {r.DeviceBatch:F2} | {r.Load} |");
+        }
+
+        md.AppendLine().AppendLine("Where the time goes. Model runs: the session's batch runs. Decode: decoding and preprocessing the images; for the job");
+        md.AppendLine("the device does it on its own path before each batch runs (CPU devices decode there; the worker reads the files), for the");
+        md.AppendLine("raw pipeline thread-pool workers read, decode and preprocess while the session runs (it overlaps, summed over batches).");
+        md.AppendLine("Idle: wall time when the model's path was not busy");
+        md.AppendLine("(for the job, the device's `argus_device_busy_time_seconds_total` against the wall time; the device's busy time is split");
+        md.AppendLine("by the batch lane's per-item preprocess and compute duration sums from `/metrics`, which weight each batch by its size).").AppendLine();
+        md.AppendLine("| Batch size | Path | Wall s | Model runs s | Decode s | Idle s | CPU s per 1000 images |");
+        md.AppendLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in runs)
+        {
+            var decode = r.Path == JobPath ? $"{r.DecodeSeconds:F1}" : $"{r.DecodeSeconds:F1} (overlapped)";
+            md.AppendLine(Invariant,
+                $"| {r.BatchSize} | {r.Path} | {r.Wall.TotalSeconds:F1} | {r.ModelSeconds:F1} | {decode} | {r.IdleSeconds:F1} | {r.CpuSecondsPer1000:F1} |");
         }
 
         md.AppendLine().AppendLine(Invariant, $"Target: the job reaches at least {Target:G} of the raw pipeline's images/s at every batch size.").AppendLine();

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Argus.Silo.Tests.Telemetry;
+namespace Argus.Testing;
 
 /// <summary>One sample of a Prometheus text exposition: <c>name{label="value",…} number</c>.</summary>
 public sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value)
 {
+    /// <summary>Whether the sample carries every one of <paramref name="labels"/> with that value.</summary>
     public bool Has(params (string Label, string Value)[] labels) =>
         labels.All(l => Labels.TryGetValue(l.Label, out var v) && v == l.Value);
 }
@@ -13,6 +14,7 @@ public sealed record Sample(string Name, IReadOnlyDictionary<string, string> Lab
 /// <summary>Reads the samples of a scrape; comment lines (HELP, TYPE) are skipped.</summary>
 public static partial class PrometheusText
 {
+    /// <summary>The samples of <paramref name="text"/>, in order.</summary>
     public static IReadOnlyList<Sample> Parse(string text) => [.. text.Split('\n')
         .Where(l => l.Length > 0 && l[0] != '#')
         .Select(l => SampleLine().Match(l))
