@@ -78,6 +78,7 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, InferenceInstruments in
     private async Task<ItemResult> RunItemAsync(
         InferenceDevice device, LoadedModel model, InferenceInput input, InferenceRequest request, CancellationToken cancellationToken)
     {
+        using var counted = device.TrackItem();
         var arrived = Stopwatch.GetTimestamp();
         var lane = (BatchLane)request.Lane;
         var (item, ran, failure) = await RunItemCoreAsync(device, model, input, request, cancellationToken);

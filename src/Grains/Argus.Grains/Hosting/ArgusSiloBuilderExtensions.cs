@@ -2,6 +2,7 @@ using Argus.Cameras;
 using Argus.Devices;
 using Argus.Grains.Cameras;
 using Argus.Grains.Devices;
+using Argus.Grains.Scaling;
 using Argus.Inference;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +16,8 @@ public static class ArgusSiloBuilderExtensions
     /// <summary>
     /// Adds the device runtime (models loaded and warmed at start), device placement, the device load reports that
     /// feed routing, Argus' grains, the cameras' connectors and keeper and their alert stream provider (<see cref="AlertStreams.Provider"/>,
-    /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need).
+    /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need), the autoscaler's gauges and the
+    /// silo's drain on stop (<see cref="SiloDrain"/>, with <see cref="AutoscaleOptions"/>).
     /// Calling it twice is harmless.
     /// </summary>
     public static ISiloBuilder AddArgus(this ISiloBuilder silo)
@@ -27,7 +29,12 @@ public static class ArgusSiloBuilderExtensions
 
         silo.Services.AddSingleton<Marker>();
         silo.Services.AddArgusInference();
+        silo.Services.AddOptions<AutoscaleOptions>();
+        silo.Services.AddSingleton<SiloDrain>();
+        silo.Services.AddHostedService(s => s.GetRequiredService<SiloDrain>());
         silo.Services.AddHostedService<DeviceLoadReporter>();
+        silo.Services.AddSingleton<AutoscaleInstruments>();
+        silo.Services.AddHostedService<AutoscaleMonitor>();
         silo.Services.TryAddSingleton<DeviceTable>();
         silo.Services.AddSingleton<CameraConnectors>();
         silo.Services.AddSingleton<CameraInstruments>();

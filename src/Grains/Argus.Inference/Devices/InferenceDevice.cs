@@ -7,6 +7,7 @@ namespace Argus.Inference.Devices;
 public sealed class InferenceDevice : IDisposable
 {
     private readonly Dictionary<string, LoadedModel> _models;
+    private int _inFlight;
 
     internal InferenceDevice(ExecutionTarget target, MicroBatcher batcher, IEnumerable<LoadedModel> models)
     {
@@ -36,10 +37,25 @@ public sealed class InferenceDevice : IDisposable
     /// </summary>
     public bool PreprocessesOnDevice => Target.Kind == "cpu";
 
+    /// <summary>
+    /// Items at this device now, from <see cref="TrackItem"/> to the end of its scope: being checked or prepared, queued
+    /// or running. What the autoscaler scales on, and what a stopping silo waits for.
+    /// </summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Counts an item in <see cref="InFlight"/> until the returned scope is disposed.</summary>
+    public ItemScope TrackItem()
+    {
+        Interlocked.Increment(ref _inFlight);
+        return new ItemScope(this);
+    }
+
     /// <summary>Queues one input on the model's queue of this device.</summary>
     public Task<BatchItemResult> RunAsync(
         LoadedModel model, BatchInput input, BatchLane lane, DateTime deadline, CancellationToken cancellationToken) =>
         Batcher.SubmitAsync(model.Queue, input, lane, deadline, cancellationToken);
+
+    internal void ItemDone() => Interlocked.Decrement(ref _inFlight);
 
     /// <summary>Stops the batcher (queued items are rejected), then frees the sessions.</summary>
     public void Dispose()
@@ -50,4 +66,15 @@ public sealed class InferenceDevice : IDisposable
             model.Dispose();
         }
     }
+}
+
+/// <summary>An item counted in <see cref="InferenceDevice.InFlight"/> until disposed.</summary>
+public readonly struct ItemScope : IDisposable
+{
+    private readonly InferenceDevice? _device;
+
+    internal ItemScope(InferenceDevice device) => _device = device;
+
+    /// <summary>Stops counting the item.</summary>
+    public void Dispose() => _device?.ItemDone();
 }

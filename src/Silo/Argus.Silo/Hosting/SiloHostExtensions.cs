@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Argus.Devices;
 using Argus.Grains.Hosting;
+using Argus.Grains.Scaling;
 using Argus.Silo.Auth;
 using Argus.Silo.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,7 +21,7 @@ public static class SiloHostExtensions
 {
     /// <summary>
     /// Configures Orleans and the web server from <c>Argus:Silo</c> and <c>Argus:Redis</c>, API keys from
-    /// <c>Argus:Auth</c> and telemetry from <c>Argus:Telemetry</c>. With no configuration: one silo on localhost
+    /// <c>Argus:Auth</c>, telemetry from <c>Argus:Telemetry</c>, the autoscaler and the drain from <c>Argus:Autoscale</c>. With no configuration: one silo on localhost
     /// clustering with in-memory grain storage, every endpoint open; with Redis, any number of silos form one cluster,
     /// with grain storage (and the alert streams' subscriptions, <c>PubSubStore</c>) in Redis. In a Kubernetes pod
     /// (<see cref="ArgusSiloOptions.Kubernetes"/>), Orleans' Kubernetes hosting names the silo and its address after the pod.
@@ -30,13 +31,16 @@ public static class SiloHostExtensions
         var options = ArgusSiloOptions.From(builder.Configuration);
         var auth = builder.Configuration.GetSection(ArgusAuthOptions.Section).Get<ArgusAuthOptions>() ?? new();
         var telemetry = builder.Configuration.GetSection(ArgusTelemetryOptions.Section).Get<ArgusTelemetryOptions>() ?? new();
-        var failures = options.Validate().Concat(auth.Validate()).Concat(telemetry.Validate()).ToList();
+        var autoscale = builder.Configuration.GetSection(AutoscaleOptions.Section);
+        var failures = options.Validate().Concat(auth.Validate()).Concat(telemetry.Validate())
+            .Concat((autoscale.Get<AutoscaleOptions>() ?? new()).Validate()).ToList();
         if (failures.Count > 0)
         {
             throw new InvalidOperationException("Invalid configuration:\n" + string.Join('\n', failures));
         }
 
         builder.Services.AddSingleton(options);
+        builder.Services.Configure<AutoscaleOptions>(autoscale);
         builder.Services.AddArgusAuth(auth);
         builder.AddArgusTelemetry(telemetry, options.Name);
         builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
@@ -103,7 +107,7 @@ public static class SiloHostExtensions
     }
 
     /// <summary>
-    /// Maps the HTTP API (inference and cameras), the Open Inference Protocol, health, <c>/metrics</c>, the dashboard
+    /// Maps the HTTP API (inference, cameras and the autoscaler's decision), the Open Inference Protocol, health, <c>/metrics</c>, the dashboard
     /// and, with API keys, the login page; every endpoint but health and login needs a key when keys are set.
     /// </summary>
     public static WebApplication MapArgus(this WebApplication app)
@@ -121,6 +125,7 @@ public static class SiloHostExtensions
         app.MapInferenceEndpoints();
         app.MapOpenInferenceEndpoints();
         app.MapCameraEndpoints();
+        app.MapAutoscaleEndpoints();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
     }
