@@ -9,8 +9,8 @@ namespace Argus.Grains.Scaling;
 /// <summary>
 /// The cluster's autoscaler. Every <see cref="AutoscaleOptions.IntervalMs"/> it reads the routing table (each device
 /// reports its in-flight items there twice a second), averages the cluster's in-flight items over the look-back window
-/// and lets <see cref="AutoscalePolicy"/> decide. In memory only: on another silo it starts again from the silos there
-/// are, so a move never asks for fewer silos than the cluster has at once.
+/// and lets <see cref="AutoscalePolicy"/> decide. In memory only: on another silo it starts again from the silos that
+/// take work, so a move never asks for fewer silos than the cluster serves with, nor brings back one that is draining.
 /// </summary>
 internal sealed partial class AutoscalerGrain(
     IOptions<AutoscaleOptions> options, IClusterMembershipService membership, TimeProvider time, ILogger<AutoscalerGrain> logger)
@@ -46,7 +46,9 @@ internal sealed partial class AutoscalerGrain(
         var servingSilos = serving.Select(d => d.Silo).Distinct().Count();
         var context = new AutoscaleContext(
             now, current, servingSilos == 0 ? 0 : (double)serving.Length / servingSilos, _samples.Average(s => s.InFlight));
-        _state ??= AutoscalePolicy.Initial(o, current);
+        // A new activation (the last one's silo stopped) starts from the silos that take work: draining ones still
+        // count as active in the membership until they leave.
+        _state ??= AutoscalePolicy.Initial(o, servingSilos > 0 ? servingSilos : current);
         var decision = AutoscalePolicy.Decide(o, context, _state);
         if (decision.State.Desired != _state.Desired)
         {
