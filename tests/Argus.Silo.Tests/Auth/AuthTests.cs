@@ -16,6 +16,7 @@ public sealed class AuthTests(SecuredSiloFixture fixture)
     {
         { "GET", "v1/models" },
         { "GET", "v1/devices" },
+        { "GET", "v1/autoscale" },
         { "POST", "v1/models/resnet18/infer" },
         { "GET", "v1/cameras" },
         { "GET", "v2" },
