@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks one silo serving ResNet18 three ways in one run (raw ONNX Runtime in process, the Orleans client, HTTP)
 # and writes docs/BENCHMARKS.md. Extra arguments go to the bench, e.g. `scripts/bench.sh --seconds 5`; `--cluster-sizes 1,3`
-# and `--serving` (scripts/bench-serving.sh) run the other sections instead.
+# and `--serving` (scripts/bench-serving.sh), `--cameras` and `--autoscale` run the other sections instead.
 # Builds into .cache/bench-artifacts, so it never touches the bin/ and obj/ folders other builds use.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -43,6 +43,11 @@ internal static class Program
                 return await CameraBench.RunAsync(options, stop.Token);
             }
 
+            if (options.Autoscale)
+            {
+                return await AutoscaleBench.RunAsync(options, stop.Token);
+            }
+
             return options.ClusterSizes.Count > 0
                 ? await ClusterBench.RunAsync(options, stop.Token)
                 : await Bench.RunAsync(options, stop.Token);
@@ -77,6 +82,8 @@ internal sealed record BenchOptions
           --serving          instead: the serving scenarios (micro-batching on the simulated textbook GPU and the
                              CPU, twice capacity for a minute, 4 silos x 2 sim devices); --seconds is the window
           --cameras          instead: N cameras at 5 fps (vtest.avi) against one silo, N rising; --seconds per N
+          --autoscale        instead: silos started and drained as the autoscaler asks (argus autoscale dev) under
+                             100, 600, 300, 50 images/s on sim devices; a timeline plot
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -98,6 +105,8 @@ internal sealed record BenchOptions
     public bool Serving { get; init; }
 
     public bool Cameras { get; init; }
+
+    public bool Autoscale { get; init; }
 
     public bool Help { get; init; }
 
@@ -123,6 +132,12 @@ internal sealed record BenchOptions
             if (name == "--cameras")
             {
                 options = options with { Cameras = true };
+                continue;
+            }
+
+            if (name == "--autoscale")
+            {
+                options = options with { Autoscale = true };
                 continue;
             }
 

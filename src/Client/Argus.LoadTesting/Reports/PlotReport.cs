@@ -24,11 +24,17 @@ public static class PlotReport
         var throughput = Path.Combine(directory, ThroughputFile);
         foreach (var (plot, path) in new[] { (LatencyPlot(report), latency), (ThroughputPlot(report), throughput) })
         {
-            plot.Font.Set(FontName); // titles, axes and legend; the point labels are set where they are made
-            plot.SavePng(path, 900, 560);
+            Save(plot, path);
         }
 
         return [latency, throughput];
+    }
+
+    /// <summary>Saves <paramref name="plot"/> as a PNG in the style of every Argus plot: its font, 900 × 560 pixels.</summary>
+    public static void Save(Plot plot, string path)
+    {
+        plot.Font.Set(FontName); // titles, axes and legend; point labels are set where they are made
+        plot.SavePng(path, 900, 560);
     }
 
     private static Plot LatencyPlot(LoadReport report)
