@@ -32,9 +32,22 @@ internal sealed partial class AutoscalerGrain(
     private async Task SampleAsync()
     {
         var o = options.Value;
-        var devices = await GrainFactory.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync();
         var now = time.GetUtcNow();
         var current = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+        IReadOnlyList<DeviceLoad> devices;
+        try
+        {
+            devices = await GrainFactory.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // The directory's silo just left; it is back on another within a report period. Decide on the next sample.
+            var desired = _state?.Desired ?? AutoscalePolicy.Bound(o, current);
+            _status = (_status ?? new AutoscaleStatus(desired, current, o.MinSilos, o.MaxSilos, 0, 0, 0, 0, 0, o.TargetInFlightPerDevice, "", now))
+                with { Reason = $"The routing table could not be read ({e.Message}): holding {desired}.", At = now };
+            return;
+        }
+
         var inFlight = devices.Sum(d => d.InFlight);
         _samples.Enqueue((now, inFlight));
         while (now - _samples.Peek().At > TimeSpan.FromSeconds(o.LookBackSeconds))
