@@ -1,7 +1,6 @@
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Jobs;
-using Cronos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +22,9 @@ internal sealed partial class BatchJobGrain(
     : Grain, IBatchJobGrain, IRemindable
 {
     private const string ReminderName = "argus-job";
+
+    /// <summary>The longest id: a schedule's runs add 16 characters, and a job id may have 100.</summary>
+    private const int MaxIdLength = 84;
 
     /// <summary>How far back the items-per-second rate looks.</summary>
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(60);
@@ -73,7 +75,7 @@ internal sealed partial class BatchJobGrain(
         job.State = new BatchJobState { Spec = spec, SubmittedAt = now, State = spec.Schedule is null ? JobState.Planning : JobState.Scheduled };
         if (spec.Schedule is not null)
         {
-            S.NextRunAt = CronExpression.Parse(spec.Schedule).GetNextOccurrence(now);
+            S.NextRunAt = JobSchedule.Next(spec.Schedule, now);
         }
 
         await job.WriteStateAsync();
@@ -406,10 +408,10 @@ internal sealed partial class BatchJobGrain(
             return;
         }
 
-        var run = $"{Id}-{due:yyyyMMdd'T'HHmm}";
+        var run = JobSchedule.RunId(Id, due);
         await GrainFactory.GetGrain<IBatchJobGrain>(run).SubmitAsync(S.Spec! with { Schedule = null });
         S.Runs.Add(run);
-        S.NextRunAt = CronExpression.Parse(S.Spec!.Schedule!).GetNextOccurrence(now);
+        S.NextRunAt = JobSchedule.Next(S.Spec!.Schedule!, now);
         await job.WriteStateAsync();
         LogScheduledRun(logger, Id, run);
     }
@@ -452,9 +454,9 @@ internal sealed partial class BatchJobGrain(
 
     private IEnumerable<string> Problems(JobSpec spec)
     {
-        if (!JobSpec.IsValidId(Id) || Id.Length > 80)
+        if (!JobSpec.IsValidId(Id) || Id.Length > MaxIdLength)
         {
-            yield return $"id '{Id}' must be 1 to 80 letters, digits, '.', '_' or '-', not starting with '.'.";
+            yield return $"id '{Id}' must be 1 to 84 letters, digits, '.', '_' or '-', not starting with '.'.";
         }
 
         foreach (var problem in spec.Validate())
@@ -462,27 +464,14 @@ internal sealed partial class BatchJobGrain(
             yield return problem;
         }
 
-        if (spec.Schedule is not null && !TryParseCron(spec.Schedule))
+        if (spec.Schedule is not null && JobSchedule.TryParse(spec.Schedule) is null)
         {
-            yield return $"schedule '{spec.Schedule}' is not a cron expression of five fields (minute hour day month weekday), e.g. '0 2 * * *'.";
+            yield return $"schedule '{spec.Schedule}' is not a cron expression of five fields (minute hour day month weekday, e.g. '0 2 * * *') or six (seconds first).";
         }
 
         if (spec.Watch && Path.IsPathFullyQualified(spec.Input) && !JobPlanner.CanWatch(spec.Input))
         {
             yield return $"watch needs a folder or a glob as input, not '{spec.Input}'.";
-        }
-    }
-
-    private static bool TryParseCron(string expression)
-    {
-        try
-        {
-            CronExpression.Parse(expression);
-            return true;
-        }
-        catch (CronFormatException)
-        {
-            return false;
         }
     }
 
