@@ -268,7 +268,8 @@ internal sealed partial class BatchJobGrain(
             }
 
             var (spec, folder, first, planned, known) = (S.Spec!, Folder, S.ShardsTotal, S.Planned, _known);
-            _planning = Task.Run(() => Plan(spec, folder, first, planned ? known ?? KnownFiles(folder, first) : null));
+            DateTime? settled = spec.Watch ? Now() - _options.WatchSettle : null;
+            _planning = Task.Run(() => Plan(spec, folder, first, planned ? known ?? KnownFiles(folder, first) : null, settled));
             return;
         }
 
@@ -319,11 +320,15 @@ internal sealed partial class BatchJobGrain(
         LogPlanned(logger, Id, plan.Items, plan.Shards);
     }
 
-    /// <summary>Lists the input, leaving out <paramref name="known"/> files, and writes shard plans from <paramref name="first"/> on.</summary>
-    private static PlanResult Plan(JobSpec spec, string folder, int first, IReadOnlySet<string>? known)
+    /// <summary>
+    /// Lists the input, leaving out <paramref name="known"/> files and files changed after <paramref name="settled"/>, and
+    /// writes shard plans from <paramref name="first"/> on.
+    /// </summary>
+    private static PlanResult Plan(JobSpec spec, string folder, int first, IReadOnlySet<string>? known, DateTime? settled)
     {
-        var listed = JobPlanner.ListFiles(spec.Input);
-        var fresh = known is null ? listed : [.. listed.Where(f => !known.Contains(f))];
+        var fresh = JobPlanner.ListFiles(spec.Input)
+            .Where(f => known?.Contains(f) != true && (settled is not { } cutoff || File.GetLastWriteTimeUtc(f) <= cutoff))
+            .ToList();
         var shard = first;
         long items = 0;
         foreach (var chunk in JobPlanner.Items(fresh, spec.VideoFps).Chunk(spec.ShardSize))
@@ -469,7 +474,11 @@ internal sealed partial class BatchJobGrain(
             yield return $"schedule '{spec.Schedule}' is not a cron expression of five fields (minute hour day month weekday, e.g. '0 2 * * *') or six (seconds first).";
         }
 
-        if (spec.Watch && Path.IsPathFullyQualified(spec.Input) && !JobPlanner.CanWatch(spec.Input))
+        if (Path.IsPathFullyQualified(spec.Input) && !JobPlanner.CanWatch(spec.Input) && !File.Exists(spec.Input))
+        {
+            yield return $"input '{spec.Input}' does not exist (a folder, a glob or a manifest file, as the silos see it).";
+        }
+        else if (spec.Watch && Path.IsPathFullyQualified(spec.Input) && !JobPlanner.CanWatch(spec.Input))
         {
             yield return $"watch needs a folder or a glob as input, not '{spec.Input}'.";
         }
