@@ -50,8 +50,8 @@ public sealed partial record JobSpec
     /// <summary>The largest <see cref="BatchSize"/>.</summary>
     public const int MaxBatchSize = 256;
 
-    /// <summary>The largest <see cref="ShardSize"/>.</summary>
-    public const int MaxShardSize = 100_000;
+    /// <summary>The largest <see cref="ShardSize"/>: a worker holds a shard's results in memory until it writes them.</summary>
+    public const int MaxShardSize = 10_000;
 
     /// <summary>What is wrong with the spec, one line per problem; empty when it is valid. File system checks come later.</summary>
     public IEnumerable<string> Validate()

@@ -49,6 +49,7 @@ internal sealed partial class BatchJobGrain(
     {
         if (S.Spec is not null && !IsFinished(S.State))
         {
+            _rateSince = Now();
             RebuildPending();
             StartTicking();
         }
