@@ -72,4 +72,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// A port the OS reports free on loopback, never one this process handed out before (<see cref="LocalSilo.FreePort"/>).
     /// </summary>
     public static int FreePort() => LocalSilo.FreePort();
+
+    /// <summary>Sends <paramref name="signal"/> to process <paramref name="pid"/> (<see cref="LocalSilo.Signal"/>).</summary>
+    internal static void Signal(int pid, int signal) => LocalSilo.Signal(pid, signal);
 }

@@ -211,8 +211,9 @@ public sealed class LocalSilo : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="signal"/> (15: SIGTERM) to process <paramref name="pid"/>.</summary>
+    public static void Signal(int pid, int signal) => _ = kill(pid, signal);
+
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
-
-    private static void Signal(int pid, int signal) => _ = kill(pid, signal);
 }

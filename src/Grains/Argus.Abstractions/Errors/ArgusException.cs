@@ -47,3 +47,15 @@ public sealed class InferenceTimeoutException(string message) : ArgusException(m
 /// <summary>No device in the cluster serves the model (or none is left after failures).</summary>
 [GenerateSerializer, Alias("Argus.Errors.NoDeviceException")]
 public sealed class NoDeviceException(string message) : ArgusException(message);
+
+/// <summary>No job has the id asked for.</summary>
+[GenerateSerializer, Alias("Argus.Errors.UnknownJobException")]
+public sealed class UnknownJobException(string job) : ArgusException($"Unknown job '{job}'.")
+{
+    /// <summary>The job asked for.</summary>
+    [Id(0)] public string Job { get; } = job;
+}
+
+/// <summary>The job cannot do that in its state, or its id is taken by another spec (HTTP 409).</summary>
+[GenerateSerializer, Alias("Argus.Errors.JobConflictException")]
+public sealed class JobConflictException(string message) : ArgusException(message);

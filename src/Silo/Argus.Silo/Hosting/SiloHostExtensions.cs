@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Argus.Devices;
 using Argus.Grains.Hosting;
+using Argus.Grains.Jobs;
 using Argus.Grains.Scaling;
 using Argus.Silo.Auth;
 using Argus.Silo.Http;
@@ -21,9 +22,10 @@ public static class SiloHostExtensions
 {
     /// <summary>
     /// Configures Orleans and the web server from <c>Argus:Silo</c> and <c>Argus:Redis</c>, API keys from
-    /// <c>Argus:Auth</c>, telemetry from <c>Argus:Telemetry</c>, the autoscaler and the drain from <c>Argus:Autoscale</c>. With no configuration: one silo on localhost
-    /// clustering with in-memory grain storage, every endpoint open; with Redis, any number of silos form one cluster,
-    /// with grain storage (and the alert streams' subscriptions, <c>PubSubStore</c>) in Redis. In a Kubernetes pod
+    /// <c>Argus:Auth</c>, telemetry from <c>Argus:Telemetry</c>, batch jobs from <c>Argus:Jobs</c>, the autoscaler and the
+    /// drain from <c>Argus:Autoscale</c>. With no configuration: one silo on localhost clustering with in-memory grain
+    /// storage and reminders, every endpoint open; with Redis, any number of silos form one cluster, with grain storage
+    /// (and the alert streams' subscriptions, <c>PubSubStore</c>) and the jobs' reminders in Redis. In a Kubernetes pod
     /// (<see cref="ArgusSiloOptions.Kubernetes"/>), Orleans' Kubernetes hosting names the silo and its address after the pod.
     /// </summary>
     public static WebApplicationBuilder AddArgusSilo(this WebApplicationBuilder builder)
@@ -31,8 +33,9 @@ public static class SiloHostExtensions
         var options = ArgusSiloOptions.From(builder.Configuration);
         var auth = builder.Configuration.GetSection(ArgusAuthOptions.Section).Get<ArgusAuthOptions>() ?? new();
         var telemetry = builder.Configuration.GetSection(ArgusTelemetryOptions.Section).Get<ArgusTelemetryOptions>() ?? new();
+        var jobs = builder.Configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new();
         var autoscale = builder.Configuration.GetSection(AutoscaleOptions.Section);
-        var failures = options.Validate().Concat(auth.Validate()).Concat(telemetry.Validate())
+        var failures = options.Validate().Concat(auth.Validate()).Concat(telemetry.Validate()).Concat(jobs.Validate())
             .Concat((autoscale.Get<AutoscaleOptions>() ?? new()).Validate()).ToList();
         if (failures.Count > 0)
         {
@@ -65,6 +68,7 @@ public static class SiloHostExtensions
                 o.ServiceId = ClusterIdentity.ServiceId;
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ClusterIdentity.CallTimeout);
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = jobs.ReminderPeriod);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromMilliseconds(options.ProbeTimeoutMs);
@@ -75,6 +79,7 @@ public static class SiloHostExtensions
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
                 silo.AddMemoryGrainStorageAsDefault();
                 silo.AddMemoryGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
+                silo.UseInMemoryReminderService();
             }
             else
             {
@@ -97,6 +102,7 @@ public static class SiloHostExtensions
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
                 silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis);
                 silo.AddRedisGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.ConfigurationOptions = redis);
+                silo.UseRedisReminderService(o => o.ConfigurationOptions = redis);
             }
 
             silo.AddDashboard();

@@ -1,0 +1,76 @@
+using System.Text.RegularExpressions;
+
+namespace Argus.Jobs;
+
+/// <summary>
+/// What a batch job runs: every item of <see cref="Input"/> through <see cref="Model"/>, in shards of
+/// <see cref="ShardSize"/> items, written under <see cref="Output"/>/{job}. Paths are as the silos see them: every silo
+/// must reach the input and the output folder (one machine, or a shared file system).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Argus.Jobs.JobSpec")]
+public sealed partial record JobSpec
+{
+    /// <summary>
+    /// The items: a folder (its images and videos, recursively), a glob (<c>/data/cam*/**/*.jpg</c>: <c>*</c> within a name, <c>**</c> across folders), or a manifest file
+    /// (<c>.txt</c>, <c>.lst</c>, <c>.csv</c>: one path per line, relative paths resolved against the manifest's folder).
+    /// An absolute path.
+    /// </summary>
+    [Id(0)] public string Input { get; init; } = "";
+
+    /// <summary>The model every item runs through.</summary>
+    [Id(1)] public string Model { get; init; } = "";
+
+    /// <summary>The folder the job writes to: <c>{Output}/{job}/part-{shard:D5}.jsonl</c> and <c>errors.jsonl</c>. An absolute path.</summary>
+    [Id(2)] public string Output { get; init; } = "";
+
+    /// <summary>Items a worker sends to a device at once (the batch lane forms the device's batches from them). Default 32.</summary>
+    [Id(3)] public int BatchSize { get; init; } = 32;
+
+    /// <summary>Items per shard: the unit of leasing, output and checkpoint. Default 256.</summary>
+    [Id(4)] public int ShardSize { get; init; } = 256;
+
+    /// <summary>Frames per second sampled from each video file (through FFmpeg). Default 1.</summary>
+    [Id(5)] public double VideoFps { get; init; } = 1;
+
+    /// <summary>
+    /// A cron expression (UTC; five fields, e.g. <c>0 2 * * *</c> for 02:00 every night, or six with seconds first): the
+    /// job becomes a schedule that starts a run <c>{job}-{yyyyMMddTHHmmss}</c> at each occurrence. Null: the job runs once, now.
+    /// </summary>
+    [Id(6)] public string? Schedule { get; init; }
+
+    /// <summary>
+    /// Keep watching the input folder: files that appear later become new shards, and the job runs until cancelled.
+    /// Only for a folder or glob input.
+    /// </summary>
+    [Id(7)] public bool Watch { get; init; }
+
+    /// <summary>Attempts per item for transient failures (an overloaded or failing device) before it counts as failed. Default 3.</summary>
+    [Id(8)] public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>The largest <see cref="BatchSize"/>.</summary>
+    public const int MaxBatchSize = 256;
+
+    /// <summary>The largest <see cref="ShardSize"/>: a worker holds a shard's results in memory until it writes them.</summary>
+    public const int MaxShardSize = 10_000;
+
+    /// <summary>What is wrong with the spec, one line per problem; empty when it is valid. File system checks come later.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Input)) yield return "input is required (a folder, a glob or a manifest file).";
+        else if (!Path.IsPathFullyQualified(Input)) yield return $"input '{Input}' must be an absolute path (silos resolve paths on their own machines).";
+        if (string.IsNullOrWhiteSpace(Model)) yield return "model is required.";
+        if (string.IsNullOrWhiteSpace(Output)) yield return "output is required (a folder).";
+        else if (!Path.IsPathFullyQualified(Output)) yield return $"output '{Output}' must be an absolute path.";
+        if (BatchSize is < 1 or > MaxBatchSize) yield return $"batch_size must be 1 to {MaxBatchSize} (is {BatchSize}).";
+        if (ShardSize is < 1 or > MaxShardSize) yield return $"shard_size must be 1 to {MaxShardSize} (is {ShardSize}).";
+        if (!(VideoFps > 0 && VideoFps <= 1000)) yield return $"video_fps must be above 0 and at most 1000 (is {VideoFps}).";
+        if (MaxAttempts is < 1 or > 20) yield return $"max_attempts must be 1 to 20 (is {MaxAttempts}).";
+        if (Schedule is not null && Watch) yield return "a job either runs on a schedule or watches a folder, not both.";
+    }
+
+    /// <summary>Whether <paramref name="id"/> can name a job: 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'.</summary>
+    public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
+
+    [GeneratedRegex("^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$")]
+    private static partial Regex IdPattern();
+}
