@@ -50,6 +50,7 @@ internal static class AutoscaleBench
         try
         {
             var images = ServingBench.SmallImages(options.ImagesDir, scratch.FullName);
+            var loadBefore = LoadAverage();
             await using var redis = await RedisServer.StartAsync();
             var clock = Stopwatch.StartNew();
             List<string> events = [];
@@ -141,7 +142,7 @@ internal static class AutoscaleBench
             var plots = options.MarkdownPath is { } md ? Path.Combine(Path.GetDirectoryName(md)!, "plots") : scratch.FullName;
             Directory.CreateDirectory(plots);
             Plot(samples, Path.Combine(plots, "autoscale-timeline.png"));
-            var markdown = Markdown(options, images, results, samples, events);
+            var markdown = Markdown(options, images, results, samples, events, (loadBefore, LoadAverage()));
             Console.WriteLine(markdown);
             if (options.MarkdownPath is { } path)
             {
@@ -197,7 +198,8 @@ internal static class AutoscaleBench
     }
 
     private static string Markdown(
-        BenchOptions options, ImageSet images, IReadOnlyList<PhaseResult> results, IReadOnlyList<Sample> samples, IReadOnlyList<string> events)
+        BenchOptions options, ImageSet images, IReadOnlyList<PhaseResult> results, IReadOnlyList<Sample> samples, IReadOnlyList<string> events,
+        (string Before, string After) load)
     {
         var md = new StringBuilder();
         md.AppendLine("## Autoscaling: the loop closed on one machine (simulated GPUs)").AppendLine();
@@ -206,7 +208,8 @@ internal static class AutoscaleBench
         md.AppendLine(Invariant, $"silo with {DevicesPerSilo} **sim** devices (textbook GPU, batch 8 within 25 ms); one SDK client offered Poisson arrivals of one");
         md.AppendLine(Invariant, $"{ModelName} image each ({images.All.Count} photos made at most 224 px a side) at 100, 600, 300 and 50 images/s. The policy:");
         md.AppendLine(Invariant, $"8 in flight per device over a 5 s look-back, tolerance 0.1, upscale delay 10 s, downscale delay {DownscaleDelaySeconds:G} s (120 s by default;");
-        md.AppendLine(Invariant, $"shortened so the run takes minutes), 1 to {MaxSilos} silos. A scaled-away silo drains (SIGTERM) before it exits.").AppendLine();
+        md.AppendLine(Invariant, $"shortened so the run takes minutes), 1 to {MaxSilos} silos. A scaled-away silo drains (SIGTERM) before it exits.");
+        md.AppendLine(Invariant, $"The machine's load average (1, 5, 15 min) was {load.Before} before the run and {load.After} after it.").AppendLine();
         md.AppendLine("| Phase | Offered images/s | Seconds | Sent | Answered | Answered/s | p50 ms | p95 ms | 429 (overloaded) | Failed | Dropped by client | Desired at end | Running at end |");
         md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var i = 0; i < results.Count; i++)
@@ -231,6 +234,9 @@ internal static class AutoscaleBench
         md.AppendLine("```");
         return md.ToString();
     }
+
+    /// <summary>This machine's load averages over 1, 5 and 15 minutes, from /proc/loadavg.</summary>
+    private static string LoadAverage() => string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     /// <summary>The running silo count each time it changed.</summary>
     private static IEnumerable<int> SiloCounts(IReadOnlyList<Sample> samples)
