@@ -103,7 +103,7 @@ public static class SiloHostExtensions
     }
 
     /// <summary>
-    /// Maps the HTTP API (inference and cameras), the Open Inference Protocol, health, <c>/metrics</c>, the dashboard
+    /// Maps the HTTP API (inference, cameras and batch jobs), the Open Inference Protocol, health, <c>/metrics</c>, the dashboard
     /// and, with API keys, the login page; every endpoint but health and login needs a key when keys are set.
     /// </summary>
     public static WebApplication MapArgus(this WebApplication app)
@@ -121,6 +121,7 @@ public static class SiloHostExtensions
         app.MapInferenceEndpoints();
         app.MapOpenInferenceEndpoints();
         app.MapCameraEndpoints();
+        app.MapJobEndpoints();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
     }
