@@ -41,13 +41,7 @@ public static class SiloHostExtensions
         builder.AddArgusTelemetry(telemetry, options.Name);
         builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxRequestBytes);
-        builder.Services.ConfigureHttpJsonOptions(j =>
-        {
-            j.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            j.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
-            j.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-            j.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        });
+        builder.Services.ConfigureHttpJsonOptions(j => UseArgusJson(j.SerializerOptions));
         builder.Services.AddSingleton<LocalDevices>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<DeviceTable>();
@@ -100,6 +94,16 @@ public static class SiloHostExtensions
             silo.AddArgus();
         });
         return builder;
+    }
+
+    /// <summary>The v1 API's JSON: snake_case names and dictionary keys, enums as snake_case strings, nulls left out.</summary>
+    internal static JsonSerializerOptions UseArgusJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        return json;
     }
 
     /// <summary>

@@ -16,11 +16,7 @@ internal static class JobEndpoints
 {
     public static void MapJobEndpoints(this IEndpointRouteBuilder app)
     {
-        // A misspelt field of a spec is an error, not a silently applied default.
-        var specJson = new JsonSerializerOptions(app.ServiceProvider.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions)
-        {
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        };
+        var specJson = SpecJson(app.ServiceProvider.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         var jobs = app.MapGroup("/v1/jobs").AddEndpointFilter(async (context, next) =>
         {
             try
@@ -51,6 +47,10 @@ internal static class JobEndpoints
         jobs.MapPost("/{id}/resume", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.ResumeAsync()));
         jobs.MapPost("/{id}/cancel", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.CancelAsync()));
     }
+
+    /// <summary>The API's JSON options for reading a spec: a misspelt field is an error, not a silently applied default.</summary>
+    internal static JsonSerializerOptions SpecJson(JsonSerializerOptions apiJson) =>
+        new(apiJson) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     /// <summary>
     /// Reads a submission: a JSON object of the spec's fields in snake_case and an optional <c>id</c>. Every problem found
