@@ -8,29 +8,56 @@ public sealed class RedisServer : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private RedisServer(Process process, int port, string directory)
+    private bool _ownsDirectory = true;
+
+    private RedisServer(Process process, int port, string directory, bool appendOnly)
     {
         _process = process;
         Port = port;
         Directory = directory;
+        AppendOnly = appendOnly;
     }
 
     /// <summary>The port it listens on.</summary>
     public int Port { get; }
 
-    /// <summary>Its working folder (where an append-only file would go).</summary>
+    /// <summary>Its working folder (where the append-only file goes).</summary>
     public string Directory { get; }
+
+    /// <summary>Whether it logs every write to an append-only file, so a restart finds its data.</summary>
+    public bool AppendOnly { get; }
 
     /// <summary>The StackExchange.Redis configuration string for it.</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    /// <summary>Starts a server with no persistence and waits until it accepts connections.</summary>
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>
+    /// Starts a server and waits until it accepts connections: with no persistence, or with <paramref name="appendOnly"/>
+    /// an append-only file written at every write (<c>appendfsync always</c>).
+    /// </summary>
+    public static Task<RedisServer> StartAsync(bool appendOnly = false) =>
+        StartAsync(SiloProcess.FreePort(), System.IO.Directory.CreateTempSubdirectory("argus-redis-").FullName, appendOnly);
+
+    /// <summary>
+    /// Stops this server with SIGTERM (it finishes writing its append-only file) and starts a new one on the same port
+    /// and folder, which then owns the folder.
+    /// </summary>
+    public async Task<RedisServer> RestartAsync()
     {
-        var port = SiloProcess.FreePort();
-        var directory = System.IO.Directory.CreateTempSubdirectory("argus-redis-").FullName;
+        if (!_process.HasExited)
+        {
+            SiloProcess.Signal(_process.Id, 15);
+            await _process.WaitForExitAsync();
+        }
+
+        _ownsDirectory = false;
+        return await StartAsync(Port, Directory, AppendOnly);
+    }
+
+    private static async Task<RedisServer> StartAsync(int port, string directory, bool appendOnly)
+    {
+        string[] persistence = appendOnly ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
         var info = new ProcessStartInfo("redis-server",
-            ["--bind", "127.0.0.1", "--port", port.ToString(), "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", directory])
+            ["--bind", "127.0.0.1", "--port", port.ToString(), "--save", "", .. persistence, "--daemonize", "no", "--dir", directory])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -48,7 +75,7 @@ public sealed class RedisServer : IAsyncDisposable
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, port, directory);
+        var server = new RedisServer(process, port, directory, appendOnly);
         try
         {
             await Eventually.HoldsAsync(async () =>
@@ -78,7 +105,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the server by its PID and removes its folder.</summary>
+    /// <summary>Kills the server by its PID and removes its folder, unless a restarted server owns it now.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -88,6 +115,9 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _process.Dispose();
-        System.IO.Directory.Delete(Directory, recursive: true);
+        if (_ownsDirectory)
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
     }
 }

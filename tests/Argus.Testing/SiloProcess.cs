@@ -196,5 +196,6 @@ public sealed class SiloProcess : IAsyncDisposable
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
-    private static void Signal(int pid, int signal) => _ = kill(pid, signal);
+    /// <summary>Sends <paramref name="signal"/> to process <paramref name="pid"/>.</summary>
+    internal static void Signal(int pid, int signal) => _ = kill(pid, signal);
 }

@@ -11,7 +11,7 @@ namespace Argus.Jobs;
 public sealed partial record JobSpec
 {
     /// <summary>
-    /// The items: a folder (its images and videos, recursively), a glob (<c>/data/cam*/**/*.jpg</c>), or a manifest file
+    /// The items: a folder (its images and videos, recursively), a glob (<c>/data/cam*/**/*.jpg</c>: <c>*</c> within a name, <c>**</c> across folders), or a manifest file
     /// (<c>.txt</c>, <c>.lst</c>, <c>.csv</c>: one path per line, relative paths resolved against the manifest's folder).
     /// An absolute path.
     /// </summary>

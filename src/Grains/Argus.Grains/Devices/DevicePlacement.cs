@@ -5,7 +5,10 @@ using Orleans.Runtime.Placement;
 
 namespace Argus.Grains.Devices;
 
-/// <summary>Places a device grain on the silo its key names, and nowhere else.</summary>
+/// <summary>
+/// Places a grain keyed <c>{silo}/{name}</c> on the silo its key names, and nowhere else: a device grain, and a batch
+/// job's worker on that silo.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Argus.Grains.Devices.DevicePlacement")]
 public sealed class DevicePlacement : PlacementStrategy
 {

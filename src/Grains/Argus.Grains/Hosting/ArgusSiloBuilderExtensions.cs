@@ -2,6 +2,7 @@ using Argus.Cameras;
 using Argus.Devices;
 using Argus.Grains.Cameras;
 using Argus.Grains.Devices;
+using Argus.Grains.Jobs;
 using Argus.Inference;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +16,8 @@ public static class ArgusSiloBuilderExtensions
     /// <summary>
     /// Adds the device runtime (models loaded and warmed at start), device placement, the device load reports that
     /// feed routing, Argus' grains, the cameras' connectors and keeper and their alert stream provider (<see cref="AlertStreams.Provider"/>,
-    /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need).
+    /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need), and batch jobs with
+    /// <see cref="JobOptions"/> from <c>Argus:Jobs</c> (the host adds the reminder service their jobs need).
     /// Calling it twice is harmless.
     /// </summary>
     public static ISiloBuilder AddArgus(this ISiloBuilder silo)
@@ -32,6 +34,9 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddSingleton<CameraConnectors>();
         silo.Services.AddSingleton<CameraInstruments>();
         silo.Services.AddHostedService<CameraKeeper>();
+        silo.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section);
+        silo.Services.AddSingleton<JobInstruments>();
+        silo.Services.AddSingleton<ShardRunner>();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
         silo.AddMemoryStreams(AlertStreams.Provider);
         return silo;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Argus.Devices;
 using Argus.Grains.Hosting;
+using Argus.Grains.Jobs;
 using Argus.Silo.Auth;
 using Argus.Silo.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,9 +21,10 @@ public static class SiloHostExtensions
 {
     /// <summary>
     /// Configures Orleans and the web server from <c>Argus:Silo</c> and <c>Argus:Redis</c>, API keys from
-    /// <c>Argus:Auth</c> and telemetry from <c>Argus:Telemetry</c>. With no configuration: one silo on localhost
-    /// clustering with in-memory grain storage, every endpoint open; with Redis, any number of silos form one cluster,
-    /// with grain storage (and the alert streams' subscriptions, <c>PubSubStore</c>) in Redis. In a Kubernetes pod
+    /// <c>Argus:Auth</c>, telemetry from <c>Argus:Telemetry</c> and batch jobs from <c>Argus:Jobs</c>. With no configuration:
+    /// one silo on localhost clustering with in-memory grain storage and reminders, every endpoint open; with Redis, any
+    /// number of silos form one cluster, with grain storage (and the alert streams' subscriptions, <c>PubSubStore</c>) and
+    /// the jobs' reminders in Redis. In a Kubernetes pod
     /// (<see cref="ArgusSiloOptions.Kubernetes"/>), Orleans' Kubernetes hosting names the silo and its address after the pod.
     /// </summary>
     public static WebApplicationBuilder AddArgusSilo(this WebApplicationBuilder builder)
@@ -30,7 +32,8 @@ public static class SiloHostExtensions
         var options = ArgusSiloOptions.From(builder.Configuration);
         var auth = builder.Configuration.GetSection(ArgusAuthOptions.Section).Get<ArgusAuthOptions>() ?? new();
         var telemetry = builder.Configuration.GetSection(ArgusTelemetryOptions.Section).Get<ArgusTelemetryOptions>() ?? new();
-        var failures = options.Validate().Concat(auth.Validate()).Concat(telemetry.Validate()).ToList();
+        var jobs = builder.Configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new();
+        var failures = options.Validate().Concat(auth.Validate()).Concat(telemetry.Validate()).Concat(jobs.Validate()).ToList();
         if (failures.Count > 0)
         {
             throw new InvalidOperationException("Invalid configuration:\n" + string.Join('\n', failures));
@@ -55,6 +58,7 @@ public static class SiloHostExtensions
                 o.ServiceId = ClusterIdentity.ServiceId;
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ClusterIdentity.CallTimeout);
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = jobs.ReminderPeriod);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromMilliseconds(options.ProbeTimeoutMs);
@@ -65,6 +69,7 @@ public static class SiloHostExtensions
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
                 silo.AddMemoryGrainStorageAsDefault();
                 silo.AddMemoryGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
+                silo.UseInMemoryReminderService();
             }
             else
             {
@@ -87,6 +92,7 @@ public static class SiloHostExtensions
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
                 silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis);
                 silo.AddRedisGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.ConfigurationOptions = redis);
+                silo.UseRedisReminderService(o => o.ConfigurationOptions = redis);
             }
 
             silo.AddDashboard();

@@ -1,0 +1,87 @@
+using Argus.Devices;
+using Argus.Grains.Devices;
+using Argus.Inference.Devices;
+using Argus.Jobs;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace Argus.Grains.Jobs;
+
+/// <summary>
+/// A job's worker on one silo (key <c>{silo}/{job}</c>, placed on that silo like a device): while the job has shards to
+/// hand out, it keeps <see cref="JobOptions.BatchesInFlightPerDevice"/> shards running on each local device that serves
+/// the job's model, each a lease of its own. The work runs off the Orleans scheduler. When the silo stops, every shard
+/// in progress is handed back to the job at once, to run elsewhere.
+/// </summary>
+[Reentrant]
+[DevicePlacement]
+internal sealed partial class BatchWorkerGrain(
+    DeviceRuntime runtime,
+    ShardRunner runner,
+    IOptions<JobOptions> options,
+    ILocalSiloDetails silo,
+    IHostApplicationLifetime lifetime,
+    ILogger<BatchWorkerGrain> logger)
+    : Grain, IBatchWorkerGrain
+{
+    private Task? _running;
+
+    public Task StartAsync()
+    {
+        if (_running is null || _running.IsCompleted)
+        {
+            var job = GrainFactory.GetGrain<IBatchJobGrain>(DeviceKey.Parse(this.GetPrimaryKeyString()).Device);
+            var stop = lifetime.ApplicationStopping;
+            _running = Task.Run(() => RunAsync(job, stop), CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync(IBatchJobGrain job, CancellationToken stop)
+    {
+        try
+        {
+            if (stop.IsCancellationRequested || await job.LeaseShardAsync(silo.Name) is not { } first)
+            {
+                return;
+            }
+
+            var devices = runtime.Devices.Where(d => d.FindModel(first.Spec.Model) is not null).Select(d => d.Name).ToArray();
+            if (devices.Length == 0)
+            {
+                await job.ReleaseShardAsync(first.Shard, first.LeaseId);
+                return;
+            }
+
+            var slots = devices.SelectMany(d => Enumerable.Repeat(d, options.Value.BatchesInFlightPerDevice));
+            await Task.WhenAll(slots.Select((device, i) => RunSlotAsync(job, new DeviceKey(silo.Name, device), i == 0 ? first : null, stop)));
+        }
+        catch (Exception e)
+        {
+            LogWorkerFailed(logger, this.GetPrimaryKeyString(), e.Message); // the job wakes the worker again at its next tick
+        }
+    }
+
+    /// <summary>Leases and runs shards one after another on one device until the job has none left to hand out.</summary>
+    private async Task RunSlotAsync(IBatchJobGrain job, DeviceKey device, ShardLease? lease, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            lease ??= await job.LeaseShardAsync(silo.Name);
+            if (lease is null)
+            {
+                return;
+            }
+
+            await runner.RunLeaseAsync(job, lease, device, stop);
+            lease = null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Worker {Worker} stopped: {Error}")]
+    private static partial void LogWorkerFailed(ILogger logger, string worker, string error);
+}

@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Argus.Grains.Jobs;
+
+/// <summary>
+/// The files of one job under <c>{output}/{job}</c>: the shard plans (<c>.plan/shard-{n:D5}.jsonl</c>), each shard's
+/// results (<c>part-{n:D5}.jsonl</c>) and failures (<c>.errors/part-{n:D5}.jsonl</c>), and the job's merged
+/// <c>errors.jsonl</c>. Every file is written to a temporary name and renamed, so it is there whole or not at all.
+/// </summary>
+internal static class JobFiles
+{
+    /// <summary>The JSON of plan and output lines: snake_case, no nulls, one object a line.</summary>
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>The job's output folder.</summary>
+    public static string Folder(string output, string job) => Path.Combine(output, job);
+
+    /// <summary>The plan of shard <paramref name="shard"/>: its items, one JSON object a line.</summary>
+    public static string Plan(string folder, int shard) => Path.Combine(folder, ".plan", $"shard-{shard:D5}.jsonl");
+
+    /// <summary>The results of shard <paramref name="shard"/>; its presence means the shard is done.</summary>
+    public static string Part(string folder, int shard) => Path.Combine(folder, $"part-{shard:D5}.jsonl");
+
+    /// <summary>The failures of shard <paramref name="shard"/>, written before its part file when it has any.</summary>
+    public static string Errors(string folder, int shard) => Path.Combine(folder, ".errors", $"part-{shard:D5}.jsonl");
+
+    /// <summary>Every failure of the job, by shard, written when all its shards are.</summary>
+    public static string MergedErrors(string folder) => Path.Combine(folder, "errors.jsonl");
+
+    /// <summary>Writes <paramref name="lines"/> to <paramref name="path"/> whole or not at all: a temporary file, flushed to disk, then renamed.</summary>
+    public static void WriteAtomically(string path, IEnumerable<string> lines)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var writer = new StreamWriter(stream, Utf8))
+            {
+                foreach (var line in lines)
+                {
+                    writer.Write(line);
+                    writer.Write('\n');
+                }
+
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Writes a shard's plan.</summary>
+    public static void WritePlan(string folder, int shard, IEnumerable<JobItem> items) =>
+        WriteAtomically(Plan(folder, shard), items.Select(i => JsonSerializer.Serialize(i, Json)));
+
+    /// <summary>Reads a shard's plan.</summary>
+    public static IReadOnlyList<JobItem> ReadPlan(string folder, int shard) =>
+        [.. File.ReadLines(Plan(folder, shard)).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<JobItem>(l, Json)!)];
+
+    /// <summary>Reads the failures a shard recorded (none when it had none).</summary>
+    public static IReadOnlyList<JobFailure> ReadErrors(string folder, int shard)
+    {
+        var path = Errors(folder, shard);
+        return File.Exists(path)
+            ? [.. File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<JobFailure>(l, Json)!)]
+            : [];
+    }
+
+    /// <summary>Counts the result lines of a written shard.</summary>
+    public static int CountResults(string folder, int shard) => File.ReadLines(Part(folder, shard)).Count(l => l.Length > 0);
+
+    /// <summary>Writes <c>errors.jsonl</c>: every shard's failures, in shard order.</summary>
+    public static void MergeErrors(string folder, int shards) =>
+        WriteAtomically(MergedErrors(folder), Enumerable.Range(0, shards)
+            .Select(s => Errors(folder, s)).Where(File.Exists).SelectMany(File.ReadLines).Where(l => l.Length > 0));
+}
+
+/// <summary>One line of <c>errors.jsonl</c>: an item that has no result, and why.</summary>
+/// <param name="Item">The item's id.</param>
+/// <param name="Shard">Its shard.</param>
+/// <param name="Reason">A short code: <c>bad_input</c>, <c>unreadable</c>, <c>overloaded</c>, <c>model_error</c>, …</param>
+/// <param name="Message">What went wrong, in words.</param>
+/// <param name="Attempts">How many times it was tried.</param>
+internal sealed record JobFailure(string Item, int Shard, string Reason, string Message, int Attempts);

@@ -1,0 +1,48 @@
+namespace Argus.Grains.Jobs;
+
+/// <summary>How batch jobs lease, check and run their shards (<c>Argus:Jobs</c>).</summary>
+public sealed class JobOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Argus:Jobs";
+
+    /// <summary>
+    /// How long a shard's lease lasts without a renewal, in seconds: a shard whose silo died is handed out again after
+    /// at most this long. Workers renew every third of it. Default 30.
+    /// </summary>
+    public double LeaseSeconds { get; set; } = 30;
+
+    /// <summary>How often a job checks its leases and wakes its workers, in milliseconds. Default 1000.</summary>
+    public double TickMs { get; set; } = 1000;
+
+    /// <summary>How often a watching job lists its folder for new files, in seconds. Default 10.</summary>
+    public double WatchSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// How often a job's reminder wakes it, in seconds, so it carries on after a restart of the whole cluster. Orleans'
+    /// minimum reminder period is set to this too. Default 60.
+    /// </summary>
+    public double ReminderSeconds { get; set; } = 60;
+
+    /// <summary>Batches a worker keeps in flight per device: one decodes while another runs. Default 2.</summary>
+    public int BatchesInFlightPerDevice { get; set; } = 2;
+
+    internal TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+
+    internal TimeSpan Tick => TimeSpan.FromMilliseconds(TickMs);
+
+    internal TimeSpan WatchPeriod => TimeSpan.FromSeconds(WatchSeconds);
+
+    /// <summary><see cref="ReminderSeconds"/> as a period.</summary>
+    public TimeSpan ReminderPeriod => TimeSpan.FromSeconds(ReminderSeconds);
+
+    /// <summary>What is wrong with the options, one line per problem (the silo host refuses to start with any).</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (!(LeaseSeconds >= 1)) yield return $"{Section}:LeaseSeconds must be at least 1 (is {LeaseSeconds}).";
+        if (!(TickMs >= 10)) yield return $"{Section}:TickMs must be at least 10 (is {TickMs}).";
+        if (!(WatchSeconds >= 0.1)) yield return $"{Section}:WatchSeconds must be at least 0.1 (is {WatchSeconds}).";
+        if (!(ReminderSeconds >= 1)) yield return $"{Section}:ReminderSeconds must be at least 1 (is {ReminderSeconds}).";
+        if (BatchesInFlightPerDevice is < 1 or > 16) yield return $"{Section}:BatchesInFlightPerDevice must be 1 to 16 (is {BatchesInFlightPerDevice}).";
+    }
+}

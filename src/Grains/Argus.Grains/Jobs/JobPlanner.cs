@@ -1,0 +1,121 @@
+using Argus.Errors;
+using Argus.Inference.Video;
+using Microsoft.Extensions.FileSystemGlobbing;
+
+namespace Argus.Grains.Jobs;
+
+/// <summary>
+/// Turns a job's input into its items, in a stable order (paths sorted ordinally, a video's frames in time order), so
+/// that planning the same input twice gives the same shards.
+/// </summary>
+internal static class JobPlanner
+{
+    /// <summary>The file extensions a folder or glob input takes as images.</summary>
+    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff",
+    };
+
+    private static readonly HashSet<string> ManifestExtensions = new(StringComparer.OrdinalIgnoreCase) { ".txt", ".lst", ".csv" };
+
+    /// <summary>
+    /// The files <paramref name="input"/> names: a folder's images and videos (recursively), the files a glob (<c>*</c> within a name, <c>**</c> across folders) matches,
+    /// or the paths a manifest lists (relative ones resolved against its folder; blank lines and lines starting with
+    /// '#' skipped; for a CSV, the first column). Sorted, without duplicates.
+    /// </summary>
+    /// <exception cref="BadInputException">The input does not exist or is not one of those.</exception>
+    public static IReadOnlyList<string> ListFiles(string input)
+    {
+        IEnumerable<string> files;
+        if (Directory.Exists(input))
+        {
+            files = Directory.EnumerateFiles(input, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden })
+                .Where(IsMedia);
+        }
+        else if (input.Contains('*'))
+        {
+            files = Glob(input);
+        }
+        else if (File.Exists(input) && ManifestExtensions.Contains(Path.GetExtension(input)))
+        {
+            var root = Path.GetDirectoryName(input)!;
+            files = File.ReadLines(input)
+                .Select(l => l.Trim())
+                .Where(l => l.Length > 0 && !l.StartsWith('#'))
+                .Select(l => Path.GetExtension(input).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? l.Split(',')[0].Trim().Trim('"') : l)
+                .Select(l => Path.GetFullPath(l, root));
+        }
+        else if (File.Exists(input))
+        {
+            throw new BadInputException($"Input '{input}' is a file but not a manifest (.txt, .lst or .csv, one path per line).");
+        }
+        else
+        {
+            throw new BadInputException($"Input '{input}' does not exist (a folder, a glob or a manifest file, as the silos see it).");
+        }
+
+        return [.. files.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Whether a watched input is a folder or glob (a manifest is read once).</summary>
+    public static bool CanWatch(string input) => Directory.Exists(input) || input.Contains('*');
+
+    /// <summary>
+    /// The items of <paramref name="files"/>: an image file is one item; a video file one item per frame sampled at
+    /// <paramref name="videoFps"/>; a video OpenCV cannot open stays one item, which then fails with the reason.
+    /// </summary>
+    public static IEnumerable<JobItem> Items(IEnumerable<string> files, double videoFps, CancellationToken cancellationToken = default)
+    {
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!VideoSampler.Extensions.Contains(Path.GetExtension(file)))
+            {
+                yield return JobItem.Image(file);
+                continue;
+            }
+
+            IReadOnlyList<(long Frame, double Seconds)> frames;
+            try
+            {
+                frames = VideoSampler.Plan(file, videoFps);
+            }
+            catch (InvalidDataException)
+            {
+                frames = [];
+            }
+
+            if (frames.Count == 0)
+            {
+                yield return new JobItem(file, file, Frame: -1); // the worker reports it unreadable
+            }
+
+            foreach (var (frame, seconds) in frames)
+            {
+                yield return JobItem.VideoFrame(file, frame, seconds);
+            }
+        }
+    }
+
+    private static bool IsMedia(string path)
+    {
+        var extension = Path.GetExtension(path);
+        return ImageExtensions.Contains(extension) || VideoSampler.Extensions.Contains(extension);
+    }
+
+    /// <summary>The files an absolute glob matches: its fixed leading folders are the root, the rest the pattern.</summary>
+    private static IEnumerable<string> Glob(string pattern)
+    {
+        var parts = pattern.Split('/');
+        var fixedCount = parts.TakeWhile(p => !p.Contains('*')).Count();
+        var root = "/" + string.Join('/', parts.Take(fixedCount).Where(p => p.Length > 0));
+        if (!Directory.Exists(root))
+        {
+            throw new BadInputException($"Input '{pattern}': the folder '{root}' does not exist.");
+        }
+
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddInclude(string.Join('/', parts.Skip(fixedCount)));
+        return matcher.GetResultsInFullPath(root);
+    }
+}

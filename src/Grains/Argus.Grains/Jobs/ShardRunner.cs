@@ -1,0 +1,322 @@
+using System.Text.Json;
+using Argus.Devices;
+using Argus.Errors;
+using Argus.Inference.Video;
+using Argus.Jobs;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Argus.Grains.Jobs;
+
+/// <summary>
+/// Runs one leased shard on one device: reads its items, sends them to the device in batches of the job's batch size
+/// in the batch lane, retries transient failures a bounded number of times, and writes the shard's failures and then
+/// its results, each whole or not at all. A shard found written already is not run again.
+/// </summary>
+internal sealed partial class ShardRunner(IGrainFactory grains, ILogger<ShardRunner> logger)
+{
+    /// <summary>The longest wait between attempts.</summary>
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Runs the shard under its lease, renewing it, and reports it to <paramref name="job"/>. When the lease is lost
+    /// (the job paused, or the shard went elsewhere) the shard is dropped; when <paramref name="stop"/> fires (the silo
+    /// is stopping) or the shard fails, it is handed back.
+    /// </summary>
+    public async Task RunLeaseAsync(IBatchJobGrain job, ShardLease lease, DeviceKey device, CancellationToken stop)
+    {
+        using var shard = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var renewing = RenewAsync(job, lease, shard);
+        try
+        {
+            var report = await RunShardAsync(lease, device, shard.Token);
+            await job.CompleteShardAsync(report);
+        }
+        catch (OperationCanceledException) when (shard.IsCancellationRequested && !stop.IsCancellationRequested)
+        {
+            LogLeaseLost(logger, lease.Job, lease.Shard);
+        }
+        catch (Exception e)
+        {
+            if (!stop.IsCancellationRequested)
+            {
+                LogShardFailed(logger, lease.Job, lease.Shard, e.Message);
+            }
+
+            await ReleaseAsync(job, lease);
+            if (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None); // don't spin on a failing shard
+            }
+        }
+        finally
+        {
+            await shard.CancelAsync();
+            await renewing;
+        }
+    }
+
+    /// <summary>Renews the lease every third of its duration until the shard ends; cancels the shard when the job says stop.</summary>
+    private static async Task RenewAsync(IBatchJobGrain job, ShardLease lease, CancellationTokenSource shard)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(lease.Duration / 3, shard.Token);
+                bool keep;
+                try
+                {
+                    keep = await job.RenewLeaseAsync(lease.Shard, lease.LeaseId);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    continue; // the job grain may be moving with a lost silo; the lease outlasts a missed renewal
+                }
+
+                if (!keep)
+                {
+                    await shard.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The shard ended.
+        }
+    }
+
+    private async Task ReleaseAsync(IBatchJobGrain job, ShardLease lease)
+    {
+        try
+        {
+            await job.ReleaseShardAsync(lease.Shard, lease.LeaseId);
+        }
+        catch (Exception e)
+        {
+            LogReleaseFailed(logger, lease.Job, lease.Shard, e.Message); // the lease expires instead
+        }
+    }
+
+    /// <summary>Runs the shard's items and writes its files; or counts them, when the shard was written before.</summary>
+    internal async Task<ShardReport> RunShardAsync(ShardLease lease, DeviceKey device, CancellationToken cancellationToken)
+    {
+        var folder = lease.Folder;
+        if (File.Exists(JobFiles.Part(folder, lease.Shard)))
+        {
+            var written = await Task.Run(() => (JobFiles.CountResults(folder, lease.Shard), JobFiles.ReadErrors(folder, lease.Shard)), cancellationToken);
+            return new ShardReport(lease.Shard, lease.LeaseId, written.Item1, ByReason(written.Item2), Skipped: true);
+        }
+
+        var items = await Task.Run(() => JobFiles.ReadPlan(folder, lease.Shard), cancellationToken);
+        var spec = lease.Spec;
+        var results = new string?[items.Count];
+        var failures = new JobFailure?[items.Count];
+        var pending = Enumerable.Range(0, items.Count).ToList();
+        // The last attempt turns what is still transient into failures, so the loop ends.
+        for (var attempt = 1; pending.Count > 0; attempt++)
+        {
+            var retry = new List<int>();
+            var retryAfter = TimeSpan.Zero;
+            foreach (var batch in pending.Chunk(spec.BatchSize))
+            {
+                var outcome = await RunBatchAsync(lease, device, items, batch, attempt, results, failures, cancellationToken);
+                retry.AddRange(outcome.Retry);
+                retryAfter = outcome.RetryAfter > retryAfter ? outcome.RetryAfter : retryAfter;
+            }
+
+            pending = retry;
+            if (pending.Count > 0)
+            {
+                var backoff = TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1));
+                await Task.Delay(Min(MaxBackoff, retryAfter > backoff ? retryAfter : backoff), cancellationToken);
+            }
+        }
+
+        var errors = failures.OfType<JobFailure>().ToList();
+        var lines = results.OfType<string>().ToList();
+        await Task.Run(() =>
+        {
+            if (errors.Count > 0)
+            {
+                JobFiles.WriteAtomically(JobFiles.Errors(folder, lease.Shard), errors.Select(f => JsonSerializer.Serialize(f, JobFiles.Json)));
+            }
+
+            JobFiles.WriteAtomically(JobFiles.Part(folder, lease.Shard), lines);
+        }, CancellationToken.None);
+        return new ShardReport(lease.Shard, lease.LeaseId, lines.Count, ByReason(errors), Skipped: false);
+    }
+
+    /// <summary>
+    /// Runs one batch of the shard's items: results and permanent failures go into <paramref name="results"/> and
+    /// <paramref name="failures"/>; items that may succeed later come back to retry (on the last attempt they fail).
+    /// </summary>
+    private async Task<(List<int> Retry, TimeSpan RetryAfter)> RunBatchAsync(
+        ShardLease lease, DeviceKey device, IReadOnlyList<JobItem> items, int[] batch, int attempt,
+        string?[] results, JobFailure?[] failures, CancellationToken cancellationToken)
+    {
+        var last = attempt >= lease.Spec.MaxAttempts;
+        var retry = new List<int>();
+        var retryAfter = TimeSpan.Zero;
+        var inputs = await Task.Run(() => Load(items, batch, cancellationToken), cancellationToken);
+        var sent = new List<int>();
+        foreach (var i in batch)
+        {
+            if (inputs[i] is { } input && input.Error is null)
+            {
+                sent.Add(i);
+            }
+            else
+            {
+                Fail(i, "unreadable", inputs[i]?.Error ?? "The item could not be read.");
+            }
+        }
+
+        if (sent.Count == 0)
+        {
+            return (retry, retryAfter);
+        }
+
+        InferenceResponse response;
+        try
+        {
+            var request = new InferenceRequest(
+                lease.Spec.Model, [.. sent.Select(i => InferenceInput.FromImage(inputs[i]!.Bytes!))], Lane.Batch,
+                DateTime.UtcNow + ClusterIdentity.MaxRequestTimeout);
+            response = await grains.GetGrain<IDeviceGrain>(device.ToString()).InferAsync(request.AsImmutable(), cancellationToken);
+        }
+        catch (UnknownModelException e)
+        {
+            sent.ForEach(i => Fail(i, "unknown_model", e.Message));
+            return (retry, retryAfter);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The device's runtime is still loading, or the call failed: every item of the batch may succeed later.
+            sent.ForEach(i => Transient(i, e is NotReadyException ? "not_ready" : "device_unavailable", e.Message, null));
+            return (retry, retryAfter);
+        }
+
+        for (var k = 0; k < sent.Count; k++)
+        {
+            var i = sent[k];
+            var result = response.Items[k];
+            switch (result.Error)
+            {
+                case null:
+                    results[i] = JsonSerializer.Serialize(
+                        new ResultLine(items[i].Id, response.Model, response.Version, new ResultBody(result.Embedding, result.Classes, result.Detections)),
+                        JobFiles.Json);
+                    break;
+                case { Kind: ErrorKind.BadInput } e:
+                    Fail(i, "bad_input", e.Message);
+                    break;
+                case { Kind: ErrorKind.UnknownModel } e:
+                    Fail(i, "unknown_model", e.Message);
+                    break;
+                case { Kind: ErrorKind.Cancelled } when cancellationToken.IsCancellationRequested:
+                    throw new OperationCanceledException(cancellationToken);
+                case { } e:
+                    Transient(i, e.Kind switch
+                    {
+                        ErrorKind.Overloaded => "overloaded",
+                        ErrorKind.NotReady => "not_ready",
+                        ErrorKind.Cancelled => "cancelled",
+                        _ => "model_error",
+                    }, e.Message, e.RetryAfterMs);
+                    break;
+            }
+        }
+
+        return (retry, retryAfter);
+
+        void Fail(int i, string reason, string message) => failures[i] = new JobFailure(items[i].Id, lease.Shard, reason, message, attempt);
+
+        void Transient(int i, string reason, string message, double? afterMs)
+        {
+            if (last)
+            {
+                Fail(i, reason, message);
+                return;
+            }
+
+            retry.Add(i);
+            var after = TimeSpan.FromMilliseconds(afterMs ?? 0);
+            retryAfter = after > retryAfter ? after : retryAfter;
+        }
+    }
+
+    /// <summary>Reads the batch's files: image bytes as they are, a video's sampled frames as JPEG (one pass per video).</summary>
+    private static Dictionary<int, LoadedItem> Load(IReadOnlyList<JobItem> items, int[] batch, CancellationToken cancellationToken)
+    {
+        var loaded = new Dictionary<int, LoadedItem>();
+        foreach (var video in batch.Where(i => items[i].Frame is not null).GroupBy(i => items[i].Path))
+        {
+            var frames = video.Where(i => items[i].Frame >= 0).Select(i => items[i].Frame!.Value).ToArray();
+            IReadOnlyDictionary<long, byte[]?> read;
+            try
+            {
+                read = VideoSampler.Read(video.Key, frames, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                foreach (var i in video)
+                {
+                    loaded[i] = new LoadedItem(null, e.Message);
+                }
+
+                continue;
+            }
+
+            foreach (var i in video)
+            {
+                loaded[i] = items[i].Frame is { } f && f >= 0 && read.GetValueOrDefault(f) is { } jpeg
+                    ? new LoadedItem(jpeg, null)
+                    : new LoadedItem(null, $"'{items[i].Path}' holds no frame {items[i].Frame} (or could not be opened as a video).");
+            }
+        }
+
+        Parallel.ForEach(batch.Where(i => items[i].Frame is null), new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            LoadedItem item;
+            try
+            {
+                item = new LoadedItem(File.ReadAllBytes(items[i].Path), null);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                item = new LoadedItem(null, $"'{items[i].Path}' could not be read: {e.Message}");
+            }
+
+            lock (loaded)
+            {
+                loaded[i] = item;
+            }
+        });
+        return loaded;
+    }
+
+    private static Dictionary<string, int> ByReason(IEnumerable<JobFailure> failures) =>
+        failures.GroupBy(f => f.Reason).ToDictionary(g => g.Key, g => g.Count());
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>An item's bytes, or why they could not be read.</summary>
+    private sealed record LoadedItem(byte[]? Bytes, string? Error);
+
+    /// <summary>One line of a part file.</summary>
+    private sealed record ResultLine(string Item, string Model, string Version, ResultBody Result);
+
+    /// <summary>The model's answer for the item, as in the HTTP API.</summary>
+    private sealed record ResultBody(float[]? Embedding, IReadOnlyList<ClassScore>? Classes, IReadOnlyList<Detection>? Detections);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: shard {Shard} dropped, its lease is gone (paused, or handed to another worker)")]
+    private static partial void LogLeaseLost(ILogger logger, string job, int shard);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: shard {Shard} failed and is handed back: {Error}")]
+    private static partial void LogShardFailed(ILogger logger, string job, int shard, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {Job}: handing back shard {Shard} failed: {Error}")]
+    private static partial void LogReleaseFailed(ILogger logger, string job, int shard, string error);
+}

@@ -1,0 +1,118 @@
+using Argus.Client;
+using Argus.Jobs;
+using Argus.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Argus.Cluster.Tests.Jobs;
+
+/// <summary>
+/// A cluster for one job test: a redis-server with its append-only file on, three silo processes with short job
+/// timings, and an Orleans client. It can be stopped whole and started again on the same Redis data.
+/// </summary>
+internal sealed class JobCluster : IAsyncDisposable
+{
+    private IHost? _client;
+
+    private JobCluster(RedisServer redis) => Redis = redis;
+
+    public RedisServer Redis { get; private set; }
+
+    public List<SiloProcess> Silos { get; } = [];
+
+    public IClusterClient Orleans => _client!.Services.GetRequiredService<IClusterClient>();
+
+    public IBatchJobGrain Job(string id) => Orleans.GetGrain<IBatchJobGrain>(id);
+
+    public static async Task<JobCluster> StartAsync()
+    {
+        var cluster = new JobCluster(await RedisServer.StartAsync(appendOnly: true));
+        try
+        {
+            await cluster.StartSilosAndClientAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops every silo (SIGTERM) and then Redis, and starts them all again.</summary>
+    public async Task RestartAllAsync()
+    {
+        await StopClientAsync();
+        await Task.WhenAll(Silos.Select(s => s.DisposeAsync().AsTask()));
+        Silos.Clear();
+        Redis = await Redis.RestartAsync();
+        await StartSilosAndClientAsync();
+    }
+
+    /// <summary>Waits until the job's status satisfies <paramref name="condition"/>, riding out calls lost with a killed silo.</summary>
+    public async Task<JobStatus> WaitForAsync(string job, Func<JobStatus, bool> condition, TimeSpan timeout, string what)
+    {
+        JobStatus? last = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            try
+            {
+                last = await Job(job).GetStatusAsync();
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                return false; // sent to a silo that just died; the job comes back on another
+            }
+
+            if (last.State == JobState.Failed)
+            {
+                throw new InvalidOperationException($"Job {job} failed: {last.Error}");
+            }
+
+            return condition(last);
+        }, timeout, $"{what} (last status: {last})");
+        return last!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopClientAsync();
+        await Task.WhenAll(Silos.Select(s => s.DisposeAsync().AsTask()));
+        await Redis.DisposeAsync();
+    }
+
+    private async Task StartSilosAndClientAsync()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Argus__Redis"] = Redis.ConnectionString,
+            ["Argus__Jobs__LeaseSeconds"] = "3",
+            ["Argus__Jobs__TickMs"] = "200",
+            ["Argus__Jobs__ReminderSeconds"] = "2",
+        };
+        var starts = Enumerable.Range(0, 3).Select(i => SiloProcess.StartAsync($"silo-{i}", settings, TimeSpan.FromMinutes(2))).ToArray();
+        try
+        {
+            await Task.WhenAll(starts);
+        }
+        finally
+        {
+            Silos.AddRange(starts.Where(s => s.IsCompletedSuccessfully).Select(s => s.Result));
+        }
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.AddArgusClient(o => o.Redis = Redis.ConnectionString);
+        _client = builder.Build();
+        await _client.StartAsync();
+    }
+
+    private async Task StopClientAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.StopAsync();
+            _client.Dispose();
+            _client = null;
+        }
+    }
+}
