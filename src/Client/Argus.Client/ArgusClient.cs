@@ -168,7 +168,7 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
         var problems = JobSubmission.Problems(id, spec).ToList();
         if (problems.Count > 0)
         {
-            throw new BadInputException(JobSubmission.Describe(problems));
+            throw new BadInputException(JobSubmission.Describe(id, problems));
         }
 
         var job = id ?? JobSubmission.NewId(time.GetUtcNow().UtcDateTime);

@@ -32,6 +32,7 @@ public sealed class JobSubmissionTests
         Assert.Contains("id '.hidden' must be 1 to 100 letters", problems[0]);
         Assert.Contains("input 'photos' must be an absolute path", problems[1]);
         Assert.Contains("batch_size must be 1 to 256 (is 0)", problems[2]);
-        Assert.Equal("Invalid job: a. b.", JobSubmission.Describe(["a.", "b."]));
+        Assert.Equal("Job 'j' is invalid:\na.\nb.", JobSubmission.Describe("j", ["a.", "b."]));
+        Assert.Equal("The job is invalid:\na.", JobSubmission.Describe(null, ["a."]));
     }
 }

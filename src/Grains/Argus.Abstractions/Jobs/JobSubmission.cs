@@ -29,6 +29,10 @@ public static class JobSubmission
         }
     }
 
-    /// <summary>One message listing every problem of a submission, as <see cref="Errors.BadInputException"/> and HTTP 400 carry it.</summary>
-    public static string Describe(IEnumerable<string> problems) => "Invalid job: " + string.Join(" ", problems);
+    /// <summary>
+    /// One message listing every problem of a submission, a line each, as <see cref="Errors.BadInputException"/> and HTTP 400
+    /// carry it (in the job grain's words for the problems it finds itself).
+    /// </summary>
+    public static string Describe(string? id, IEnumerable<string> problems) =>
+        (id is null ? "The job is invalid:\n" : $"Job '{id}' is invalid:\n") + string.Join('\n', problems);
 }

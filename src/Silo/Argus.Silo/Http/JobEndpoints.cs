@@ -113,7 +113,7 @@ internal static class JobEndpoints
         var submission = await ReadSubmissionAsync(request.Body, json, request.HttpContext.RequestAborted);
         if (submission.Problems.Count > 0)
         {
-            return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, JobSubmission.Describe(submission.Problems));
+            return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, JobSubmission.Describe(submission.Id, submission.Problems));
         }
 
         var id = submission.Id ?? JobSubmission.NewId(time.GetUtcNow().UtcDateTime);
