@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Argus.Jobs;
 using Argus.Testing;
 using Xunit.Abstractions;
@@ -51,6 +52,9 @@ public sealed class JobClusterTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal((246L, 240L, 6L, 10, 10), (done.ItemsTotal, done.ItemsSucceeded, done.ItemsFailed, done.ShardsTotal, done.ShardsDone));
         Assert.Equal(6L, done.Failures["bad_input"]);
         JobOutputs.Read(done.OutputFolder).AssertExactlyOnce(_good, _bad);
+        var line = JsonDocument.Parse(File.ReadLines(Path.Combine(done.OutputFolder, "part-00000.jsonl")).First()).RootElement;
+        Assert.Equal(("resnet18", "1", 512), (line.GetProperty("model").GetString(), line.GetProperty("version").GetString(),
+            line.GetProperty("result").GetProperty("embedding").GetArrayLength()));
     }
 
     [Fact]

@@ -33,8 +33,8 @@ public sealed partial record JobSpec
     [Id(5)] public double VideoFps { get; init; } = 1;
 
     /// <summary>
-    /// A cron expression (five fields, UTC, e.g. <c>0 2 * * *</c> for 02:00 every night): the job becomes a schedule that
-    /// starts a run <c>{job}-{yyyyMMddTHHmm}</c> at each occurrence. Null: the job runs once, now.
+    /// A cron expression (UTC; five fields, e.g. <c>0 2 * * *</c> for 02:00 every night, or six with seconds first): the
+    /// job becomes a schedule that starts a run <c>{job}-{yyyyMMddTHHmmss}</c> at each occurrence. Null: the job runs once, now.
     /// </summary>
     [Id(6)] public string? Schedule { get; init; }
 
