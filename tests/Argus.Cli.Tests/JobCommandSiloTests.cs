@@ -72,12 +72,12 @@ public sealed class JobCommandSiloTests(CliSiloFixture fixture) : IDisposable
     [Fact]
     public async Task Waiting_on_a_job_that_fails_exits_with_1_and_says_why()
     {
-        var missing = Path.Combine(_dir.FullName, "no-such-folder");
+        var empty = Directory.CreateDirectory(Path.Combine(_dir.FullName, "empty")).FullName;
 
-        var (code, output) = await RunAsync("job", "submit", "-i", missing, "-m", "resnet18", "-o", Output, "--id", "cli-missing", "--wait");
+        var (code, output) = await RunAsync("job", "submit", "-i", empty, "-m", "resnet18", "-o", Output, "--id", "cli-empty", "--wait");
 
         Assert.True(code == 1, output);
-        Assert.Contains("Job cli-missing failed: 0 succeeded, 0 failed.", output);
-        Assert.Contains(missing, output);
+        Assert.Contains("Job cli-empty failed: 0 succeeded, 0 failed.", output);
+        Assert.Contains($"Input '{empty}' holds no images or videos.", output);
     }
 }

@@ -92,7 +92,11 @@ public sealed class JobEndpointsTests(SiloFixture fixture) : IClassFixture<SiloF
     {
         // A job that watches its folder runs until cancelled, so every transition is the test's own.
         var input = Path.Combine(_dir.FullName, "watched");
-        ImageWarehouse.CreateCorrupt(input, 2);
+        foreach (var file in ImageWarehouse.CreateCorrupt(input, 2))
+        {
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-1)); // settled: a watching job lists them at once
+        }
+
 
         using var submit = await Http.PostAsync("v1/jobs", Json(Spec(input, """, "watch": true""")));
         Assert.Equal(HttpStatusCode.Created, submit.StatusCode);
