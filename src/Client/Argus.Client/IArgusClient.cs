@@ -99,7 +99,7 @@ public interface IArgusClient
     /// <exception cref="Argus.Errors.UnknownJobException">No job has this id.</exception>
     Task<JobStatus> GetJobAsync(string id);
 
-    /// <summary>Every job's status, in id order (a schedule's runs are jobs of their own, <c>{job}-{yyyyMMddTHHmm}</c>).</summary>
+    /// <summary>Every job's status, in id order (a schedule's runs are jobs of their own, <c>{job}-{yyyyMMddTHHmmss}</c>).</summary>
     Task<IReadOnlyList<JobStatus>> ListJobsAsync();
 
     /// <summary>Pauses a job: no new shard is handed out, shards in progress run again on resume. Pausing a paused job does nothing.</summary>
