@@ -10,7 +10,7 @@ namespace Argus.Cli;
 /// <summary><c>argus job submit|status|list|pause|resume|cancel</c>: batch jobs through the SDK.</summary>
 internal static class JobCommand
 {
-    /// <summary>How often <c>submit --wait</c> and <c>status --watch</c> ask for the job's status.</summary>
+    /// <summary>How often <c>submit</c> waiting on a job and <c>status</c> watching one ask for its status.</summary>
     private static readonly TimeSpan WatchPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>The exit code when Ctrl-C ends a wait before the job finished (the shell's code for SIGINT).</summary>
