@@ -44,13 +44,7 @@ public static class SiloHostExtensions
         builder.AddArgusTelemetry(telemetry, options.Name);
         builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxRequestBytes);
-        builder.Services.ConfigureHttpJsonOptions(j =>
-        {
-            j.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            j.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
-            j.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-            j.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        });
+        builder.Services.ConfigureHttpJsonOptions(j => UseArgusJson(j.SerializerOptions));
         builder.Services.AddSingleton<LocalDevices>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<DeviceTable>();
@@ -108,8 +102,18 @@ public static class SiloHostExtensions
         return builder;
     }
 
+    /// <summary>The v1 API's JSON: snake_case names and dictionary keys, enums as snake_case strings, nulls left out.</summary>
+    internal static JsonSerializerOptions UseArgusJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        return json;
+    }
+
     /// <summary>
-    /// Maps the HTTP API (inference and cameras), the Open Inference Protocol, health, <c>/metrics</c>, the dashboard
+    /// Maps the HTTP API (inference, cameras and batch jobs), the Open Inference Protocol, health, <c>/metrics</c>, the dashboard
     /// and, with API keys, the login page; every endpoint but health and login needs a key when keys are set.
     /// </summary>
     public static WebApplication MapArgus(this WebApplication app)
@@ -127,6 +131,7 @@ public static class SiloHostExtensions
         app.MapInferenceEndpoints();
         app.MapOpenInferenceEndpoints();
         app.MapCameraEndpoints();
+        app.MapJobEndpoints();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
     }
