@@ -35,6 +35,7 @@ internal static class ArgusCli
             InferCommand.Create(console),
             StatusCommand.Create(console),
             CameraCommand.Create(console),
+            JobCommand.Create(console),
             BenchCommand.Create(console),
             PlanCommand.Create(console),
             AutoscaleCommand.Create(console),

@@ -47,6 +47,9 @@ public sealed partial record JobSpec
     /// <summary>Attempts per item for transient failures (an overloaded or failing device) before it counts as failed. Default 3.</summary>
     [Id(8)] public int MaxAttempts { get; init; } = 3;
 
+    /// <summary>The longest id of a job with a <see cref="Schedule"/>: its runs' ids add 16 characters and may have 100.</summary>
+    public const int MaxScheduleIdLength = 84;
+
     /// <summary>The largest <see cref="BatchSize"/>.</summary>
     public const int MaxBatchSize = 256;
 

@@ -23,9 +23,6 @@ internal sealed partial class BatchJobGrain(
 {
     private const string ReminderName = "argus-job";
 
-    /// <summary>The longest id: a schedule's runs add 16 characters, and a job id may have 100.</summary>
-    private const int MaxIdLength = 84;
-
     /// <summary>How far back the items-per-second rate looks.</summary>
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(60);
 
@@ -69,7 +66,7 @@ internal sealed partial class BatchJobGrain(
         var problems = Problems(spec).ToList();
         if (problems.Count > 0)
         {
-            throw new BadInputException($"Job '{Id}' is invalid:\n" + string.Join('\n', problems));
+            throw new BadInputException(JobSubmission.Describe(Id, problems));
         }
 
         var now = Now();
@@ -460,12 +457,7 @@ internal sealed partial class BatchJobGrain(
 
     private IEnumerable<string> Problems(JobSpec spec)
     {
-        if (!JobSpec.IsValidId(Id) || Id.Length > MaxIdLength)
-        {
-            yield return $"id '{Id}' must be 1 to 84 letters, digits, '.', '_' or '-', not starting with '.'.";
-        }
-
-        foreach (var problem in spec.Validate())
+        foreach (var problem in JobSubmission.Problems(Id, spec))
         {
             yield return problem;
         }
