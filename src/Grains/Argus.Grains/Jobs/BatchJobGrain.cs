@@ -361,13 +361,15 @@ internal sealed partial class BatchJobGrain(
         }
     }
 
-    /// <summary>Starts the workers of every silo with a device that serves the job's model.</summary>
+    /// <summary>Starts the workers of every silo with a device that serves the job's model, but silos that drain.</summary>
     private async Task WakeWorkersAsync()
     {
         try
         {
             var devices = await GrainFactory.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync();
-            var silos = devices.Where(d => d.Models.Contains(S.Spec!.Model, StringComparer.OrdinalIgnoreCase)).Select(d => d.Silo).Distinct();
+            var silos = devices
+                .Where(d => !d.Draining && d.Models.Contains(S.Spec!.Model, StringComparer.OrdinalIgnoreCase))
+                .Select(d => d.Silo).Distinct();
             await Task.WhenAll(silos.Select(async silo =>
             {
                 try
