@@ -29,7 +29,25 @@ public sealed class AutoscaleEndpointTests(SecuredSiloFixture fixture)
     }
 
     [Fact]
-    public async Task Load_shows_as_in_flight_items()
+    public async Task Serving_load_shows_as_in_flight_items() =>
+        await UnderLoadAsync("interactive", () => Eventually.HoldsAsync(async () => (await StatusAsync()).AverageInFlight > 1,
+            TimeSpan.FromSeconds(20), "in-flight items in the autoscaler's average"));
+
+    [Fact]
+    public async Task Batch_lane_items_are_queued_but_never_counted_in_flight() =>
+        await UnderLoadAsync("batch", () => Eventually.HoldsAsync(async () =>
+        {
+            // Depth and in-flight come from the same device report: batch items queued there, none of them in flight.
+            var status = await StatusAsync();
+            Assert.Equal(0, status.InFlight);
+            return status.QueueDepth > 0;
+        }, TimeSpan.FromSeconds(20), "batch-lane items queued at the device"));
+
+    private async Task<AutoscaleStatus> StatusAsync() =>
+        (await fixture.Http!.GetFromJsonAsync<AutoscaleStatus>("v1/autoscale", LocalAutoscaler.Json))!;
+
+    /// <summary>Runs <paramref name="check"/> while twelve callers keep sending images in <paramref name="lane"/>.</summary>
+    private async Task UnderLoadAsync(string lane, Func<Task> check)
     {
         using var content = new ByteArrayContent(TestData.Image("apple.jpg")) { Headers = { ContentType = new("image/jpeg") } };
         using var load = new CancellationTokenSource();
@@ -37,14 +55,12 @@ public sealed class AutoscaleEndpointTests(SecuredSiloFixture fixture)
         {
             while (!load.IsCancellationRequested)
             {
-                using var response = await fixture.Http!.PostAsync("v1/models/resnet18/infer?lane=batch", content);
+                using var response = await fixture.Http!.PostAsync($"v1/models/resnet18/infer?lane={lane}", content);
             }
         })).ToArray();
         try
         {
-            await Eventually.HoldsAsync(async () =>
-                (await fixture.Http!.GetFromJsonAsync<AutoscaleStatus>("v1/autoscale", LocalAutoscaler.Json))!.AverageInFlight > 1,
-                TimeSpan.FromSeconds(20), "in-flight items in the autoscaler's average");
+            await check();
         }
         finally
         {

@@ -7,7 +7,10 @@ namespace Argus.Devices;
 /// <param name="QueueDepth">Items waiting in all its lanes.</param>
 /// <param name="ExpectedWaitMs">How long a new interactive item would wait before it runs, by the device's own estimate.</param>
 /// <param name="ItemCostMs">Compute time per item of each model, by the device's running estimate.</param>
-/// <param name="InFlight">Items at the device now, from their arrival to their result: queued, being prepared or running.</param>
+/// <param name="InFlight">
+/// Realtime and interactive items at the device now, from their arrival to their result: queued, being prepared or
+/// running; what the autoscaler scales on. Batch-lane items (jobs) are left out: they fill what serving leaves free.
+/// </param>
 /// <param name="Draining">Its silo is stopping: routing sends it nothing new while it finishes what it holds.</param>
 [GenerateSerializer, Immutable, Alias("Argus.Devices.DeviceLoad")]
 public sealed record DeviceLoad(

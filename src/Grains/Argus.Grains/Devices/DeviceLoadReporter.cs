@@ -38,7 +38,7 @@ internal sealed partial class DeviceLoadReporter(
                 var load = new DeviceLoad(
                     new DeviceKey(silo.Name, device.Name).ToString(), silo.Name, [.. device.Models.Select(m => m.Name)],
                     device.Batcher.GetStats().QueueDepth.Sum(), device.Batcher.EstimateWait(BatchLane.Interactive).TotalMilliseconds,
-                    device.Models.ToDictionary(m => m.Name, m => m.Queue.ItemCost.TotalMilliseconds), device.InFlight, drain.IsDraining);
+                    device.Models.ToDictionary(m => m.Name, m => m.Queue.ItemCost.TotalMilliseconds), device.ServingInFlight, drain.IsDraining);
                 try
                 {
                     await directory.ReportAsync(load);

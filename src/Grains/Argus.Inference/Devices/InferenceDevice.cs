@@ -8,6 +8,7 @@ public sealed class InferenceDevice : IDisposable
 {
     private readonly Dictionary<string, LoadedModel> _models;
     private int _inFlight;
+    private int _batchInFlight;
 
     internal InferenceDevice(ExecutionTarget target, MicroBatcher batcher, IEnumerable<LoadedModel> models)
     {
@@ -38,16 +39,28 @@ public sealed class InferenceDevice : IDisposable
     public bool PreprocessesOnDevice => Target.Kind == "cpu";
 
     /// <summary>
-    /// Items at this device now, from <see cref="TrackItem"/> to the end of its scope: being checked or prepared, queued
-    /// or running. What the autoscaler scales on, and what a stopping silo waits for.
+    /// Items at this device now, every lane, from <see cref="TrackItem"/> to the end of its scope: being checked or
+    /// prepared, queued or running. What a stopping silo waits for.
     /// </summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    /// <summary>Counts an item in <see cref="InFlight"/> until the returned scope is disposed.</summary>
-    public ItemScope TrackItem()
+    /// <summary>
+    /// The realtime and interactive items of <see cref="InFlight"/>: what the autoscaler scales on. Batch-lane items (batch
+    /// jobs) fill the capacity the others leave and never grow the cluster by themselves.
+    /// </summary>
+    public int ServingInFlight => Volatile.Read(ref _inFlight) - Volatile.Read(ref _batchInFlight);
+
+    /// <summary>Counts an item of <paramref name="lane"/> in <see cref="InFlight"/> until the returned scope is disposed.</summary>
+    public ItemScope TrackItem(BatchLane lane)
     {
+        var batch = lane == BatchLane.Batch;
+        if (batch)
+        {
+            Interlocked.Increment(ref _batchInFlight);
+        }
+
         Interlocked.Increment(ref _inFlight);
-        return new ItemScope(this);
+        return new ItemScope(this, batch);
     }
 
     /// <summary>Queues one input on the model's queue of this device.</summary>
@@ -55,7 +68,14 @@ public sealed class InferenceDevice : IDisposable
         LoadedModel model, BatchInput input, BatchLane lane, DateTime deadline, CancellationToken cancellationToken) =>
         Batcher.SubmitAsync(model.Queue, input, lane, deadline, cancellationToken);
 
-    internal void ItemDone() => Interlocked.Decrement(ref _inFlight);
+    internal void ItemDone(bool batch)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        if (batch)
+        {
+            Interlocked.Decrement(ref _batchInFlight);
+        }
+    }
 
     /// <summary>Stops the batcher (queued items are rejected), then frees the sessions.</summary>
     public void Dispose()
@@ -72,9 +92,10 @@ public sealed class InferenceDevice : IDisposable
 public readonly struct ItemScope : IDisposable
 {
     private readonly InferenceDevice? _device;
+    private readonly bool _batch;
 
-    internal ItemScope(InferenceDevice device) => _device = device;
+    internal ItemScope(InferenceDevice device, bool batch) => (_device, _batch) = (device, batch);
 
     /// <summary>Stops counting the item.</summary>
-    public void Dispose() => _device?.ItemDone();
+    public void Dispose() => _device?.ItemDone(_batch);
 }
