@@ -10,9 +10,6 @@ internal sealed class ClientHost(IHost host) : IAsyncDisposable
 {
     public IArgusClient Client { get; } = host.Services.GetRequiredService<IArgusClient>();
 
-    /// <summary>The Orleans client under the SDK, for grains the SDK does not wrap (batch jobs).</summary>
-    public IGrainFactory Grains { get; } = host.Services.GetRequiredService<IClusterClient>();
-
     /// <summary>Builds and starts the host with <paramref name="configure"/>'s client options.</summary>
     public static async Task<ClientHost> StartAsync(Action<ArgusClientOptions> configure, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Argus.Client;
 using Argus.Jobs;
 using Argus.LoadTesting.Reports;
 using Argus.LoadTesting.Targets;
@@ -72,7 +73,7 @@ internal static class JobBench
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var device = await Bench.GetDeviceAsync(http, silo, cancellationToken);
         await using var client = await ClientHost.StartAsync(o => o.GatewayPorts = [silo.GatewayPort], cancellationToken);
-        var jobs = new JobRunner(client.Grains, silo, http, scratch, DateTime.UtcNow.ToString("yyyyMMddTHHmmss", Invariant));
+        var jobs = new JobRunner(client.Client, silo, http, scratch, DateTime.UtcNow.ToString("yyyyMMddTHHmmss", Invariant));
 
         // A first job over a manifest of a few files warms the job path (grain activations, the worker's code) as the
         // raw pipeline's first batches warmed its own.
@@ -150,29 +151,29 @@ internal static class JobBench
     }
 
     /// <summary>Submits jobs to the silo and measures them from submit to completed.</summary>
-    private sealed class JobRunner(IGrainFactory grains, SiloProcess silo, HttpClient http, string outputRoot, string runId)
+    private sealed class JobRunner(IArgusClient client, SiloProcess silo, HttpClient http, string outputRoot, string runId)
     {
         public async Task<Run> RunAsync(string name, string input, int batchSize, IReadOnlyList<string> expected, CancellationToken cancellationToken)
         {
-            var job = grains.GetGrain<IBatchJobGrain>($"warehouse-{runId}-{name}");
+            var id = $"warehouse-{runId}-{name}";
             var spec = new JobSpec { Input = input, Model = ModelName, Output = outputRoot, BatchSize = batchSize };
             var load = Bench.LoadAverage().Split(' ')[0];
             var before = await Bench.GetDeviceAsync(http, silo, cancellationToken);
             var timeBefore = await DeviceTime.ScrapeAsync(http, silo, cancellationToken);
             var (siloCpu, benchCpu) = (ProcessCpu(silo.Pid), ProcessCpu(Environment.ProcessId));
             var started = Stopwatch.GetTimestamp();
-            var status = await job.SubmitAsync(spec);
+            var status = await client.SubmitJobAsync(id, spec);
             try
             {
                 while (!status.IsFinished)
                 {
                     await Task.Delay(Poll, cancellationToken);
-                    status = await job.GetStatusAsync();
+                    status = await client.GetJobAsync(id);
                 }
             }
             catch (OperationCanceledException)
             {
-                await job.CancelAsync();
+                await client.CancelJobAsync(id);
                 throw;
             }
 
@@ -293,7 +294,7 @@ internal static class JobBench
         md.AppendLine("- **raw ONNX Runtime pipeline**, in the bench process (`RawPipeline`): one warm session loaded as the silo loads it");
         md.AppendLine("  (`RawTarget`, the silo's session options), batches of the batch size; while one batch runs, the next two are read,");
         md.AppendLine("  decoded and preprocessed in parallel on the thread pool. Outputs are checked and dropped, not written.");
-        md.AppendLine("- **batch job**: one silo process (default configuration) runs `IBatchJobGrain.SubmitAsync` of a job over the folder");
+        md.AppendLine("- **batch job**: one silo process (default configuration) runs a job over the folder (`IArgusClient.SubmitJobAsync`)");
         md.AppendLine("  with that `BatchSize` (other settings default) and a fresh output folder, submitted by an Orleans client in the bench");
         md.AppendLine("  process, which polls `GetStatusAsync` every 50 ms; timed from submit to `Completed`. Its part files are then read:");
         md.AppendLine("  every file has exactly one output line.").AppendLine();

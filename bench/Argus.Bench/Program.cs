@@ -43,6 +43,11 @@ internal static class Program
                 return await CameraBench.RunAsync(options, stop.Token);
             }
 
+            if (options.Autoscale)
+            {
+                return await AutoscaleBench.RunAsync(options, stop.Token);
+            }
+
             if (options.Jobs)
             {
                 return await JobBench.RunAsync(options, stop.Token);
@@ -83,6 +88,8 @@ internal sealed record BenchOptions
           --serving          instead: the serving scenarios (micro-batching on the simulated textbook GPU and the
                              CPU, twice capacity for a minute, 4 silos x 2 sim devices); --seconds is the window
           --cameras          instead: N cameras at 5 fps (vtest.avi) against one silo, N rising; --seconds per N
+          --autoscale        instead: silos started and drained as the autoscaler asks (argus autoscale dev) under
+                             100, 600, 300, 50 images/s on sim devices; a timeline plot
           --jobs             instead: the batch image warehouse, a batch job over --images N files against the raw
                              ONNX Runtime pipeline on the same files, at each of --batch-sizes
           --batch-sizes L    with --jobs: comma-separated batch sizes (default 8,16,32,64)
@@ -107,6 +114,8 @@ internal sealed record BenchOptions
     public bool Serving { get; init; }
 
     public bool Cameras { get; init; }
+
+    public bool Autoscale { get; init; }
 
     public bool Jobs { get; init; }
 
@@ -139,6 +148,12 @@ internal sealed record BenchOptions
             if (name == "--cameras")
             {
                 options = options with { Cameras = true };
+                continue;
+            }
+
+            if (name == "--autoscale")
+            {
+                options = options with { Autoscale = true };
                 continue;
             }
 

@@ -112,7 +112,7 @@ internal static class ServingBench
     /// The photos made small (at most 224 px a side, JPEG quality 90), as a camera's thumbnails would be: decoding
     /// full-size photos at hundreds of requests a second would measure this machine's two cores, not the scheduling.
     /// </summary>
-    private static ImageSet SmallImages(string source, string scratch)
+    internal static ImageSet SmallImages(string source, string scratch)
     {
         var folder = Directory.CreateDirectory(Path.Combine(scratch, "images")).FullName;
         foreach (var file in Directory.EnumerateFiles(source, "*.jpg"))

@@ -68,4 +68,16 @@ public sealed class DeviceRoutingTests
         Assert.Null(Choose(devices, excluded: new HashSet<string> { "b/cpu0", "c/cpu0" }));
         Assert.Null(Choose([]));
     }
+
+    [Fact]
+    public void A_draining_device_gets_nothing_new_even_on_the_callers_own_silo()
+    {
+        DeviceLoad[] devices = [Device("a", 0) with { Draining = true }, Device("b", 900), Device("c", 900) with { Draining = true }];
+        for (var seed = 0; seed < 50; seed++)
+        {
+            Assert.Equal("b/cpu0", Choose(devices, local: "a", seed: seed)?.Key);
+        }
+
+        Assert.Null(Choose([Device("a", 0) with { Draining = true }], local: "a"));
+    }
 }

@@ -1,6 +1,7 @@
 using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
+using Argus.Scaling;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
@@ -100,5 +101,16 @@ public sealed class SerializationTests
         Assert.Equal((alert.Sequence, alert.CapturedAt, alert.Kind, alert.Score), (alertCopy.Sequence, alertCopy.CapturedAt, alertCopy.Kind, alertCopy.Score));
         Assert.Equal(new ImagePoint(1, 2), alertCopy.Detections.Single().Polygon.Single());
         Assert.Equal([9, 8], RoundTrip(new Frame([9, 8], at)).Image);
+    }
+
+    [Fact]
+    public void The_autoscalers_decision_and_a_draining_devices_load_survive_the_wire()
+    {
+        var status = new AutoscaleStatus(3, 2, 1, 10, 4, 1, 12, 30, 28.5, 8, "scaling up from 2 to 3", DateTimeOffset.UnixEpoch);
+        var load = new DeviceLoad("a/sim0", "a", ["resnet18"], 5, 12.5, new Dictionary<string, double> { ["resnet18"] = 3.1 }, InFlight: 7, Draining: true);
+
+        Assert.Equal(status, RoundTrip(status));
+        var copy = RoundTrip(load);
+        Assert.Equal((7, true, 5), (copy.InFlight, copy.Draining, copy.QueueDepth));
     }
 }

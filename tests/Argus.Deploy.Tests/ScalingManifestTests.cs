@@ -1,4 +1,6 @@
+using Argus.Grains.Scaling;
 using k8s.Models;
+using Microsoft.Extensions.Configuration;
 
 namespace Argus.Deploy.Tests;
 
@@ -8,6 +10,10 @@ public sealed class ScalingManifestTests
     private const string DesiredReplicasGauge = "argus_autoscale_desired_replicas";
 
     private static Rendered Silos => Kustomize.Render("overlays/cpu");
+
+    /// <summary>The autoscaler's options as the silos of the CPU overlay start with them.</summary>
+    private static AutoscaleOptions Autoscaler =>
+        PodConfiguration.For(Silos).GetSection(AutoscaleOptions.Section).Get<AutoscaleOptions>() ?? new();
 
     public static TheoryData<string> Keda => new() { "scaling/keda", "scaling/keda-prometheus" };
 
@@ -21,6 +27,8 @@ public sealed class ScalingManifestTests
         Assert.Equal(("apps/v1", "StatefulSet", target.Metadata.Name), (scaled.Spec.ScaleTargetRef.ApiVersion, scaled.Spec.ScaleTargetRef.Kind, scaled.Spec.ScaleTargetRef.Name));
         Assert.Equal(target.Metadata.NamespaceProperty, scaled.Metadata.NamespaceProperty);
         Assert.True(scaled.Spec.MinReplicaCount >= 1, "no silo, nothing to take a first request or to publish the count");
+        Assert.True(scaled.Spec.MinReplicaCount <= Autoscaler.MinSilos && scaled.Spec.MaxReplicaCount >= Autoscaler.MaxSilos,
+            $"KEDA's bounds {scaled.Spec.MinReplicaCount}–{scaled.Spec.MaxReplicaCount} cut off the autoscaler's {Autoscaler.MinSilos}–{Autoscaler.MaxSilos}");
         var trigger = Assert.Single(scaled.Spec.Triggers);
         // replicas = ceil(desired / 1).
         Assert.Equal("AverageValue", trigger.MetricType);
@@ -60,6 +68,7 @@ public sealed class ScalingManifestTests
         Assert.Equal(("apps/v1", "StatefulSet", target.Metadata.Name), (hpa.Spec.ScaleTargetRef.ApiVersion, hpa.Spec.ScaleTargetRef.Kind, hpa.Spec.ScaleTargetRef.Name));
         Assert.Equal(target.Metadata.NamespaceProperty, hpa.Metadata.NamespaceProperty);
         Assert.True(hpa.Spec.MinReplicas >= 1);
+        Assert.True(hpa.Spec.MinReplicas <= Autoscaler.MinSilos && hpa.Spec.MaxReplicas >= Autoscaler.MaxSilos);
         var metric = Assert.Single(hpa.Spec.Metrics);
         Assert.Equal(DesiredReplicasGauge, metric.External.Metric.Name);
         Assert.Equal(("AverageValue", new ResourceQuantity("1")), (metric.External.Target.Type, metric.External.Target.AverageValue));

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Argus.Grains.Scaling;
 using Argus.Inference.Models;
 using Argus.Silo.Hosting;
 using Argus.Testing;
@@ -133,6 +134,10 @@ public sealed class SiloManifestTests
         Assert.True(shutdown >= TimeSpan.FromSeconds(60), $"the host stops after {shutdown}, before a batch-lane request's default deadline");
         Assert.True(total < TimeSpan.FromSeconds(rendered.Silos.Spec.Template.Spec.TerminationGracePeriodSeconds!.Value),
             $"pause and shutdown take {total}, the grace period is {rendered.Silos.Spec.Template.Spec.TerminationGracePeriodSeconds} s");
+        // The drain (SiloDrain) runs inside the shutdown, and the silo still has to leave the cluster after it.
+        var drain = TimeSpan.FromSeconds(PodConfiguration.For(rendered).GetSection(AutoscaleOptions.Section).Get<AutoscaleOptions>()?.DrainTimeoutSeconds
+            ?? new AutoscaleOptions().DrainTimeoutSeconds);
+        Assert.True(drain + TimeSpan.FromSeconds(10) <= shutdown, $"the drain may take {drain}, the host stops after {shutdown}");
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Argus.Client;
 using Argus.Errors;
+using Argus.LocalCluster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -10,7 +11,7 @@ namespace Argus.Cli;
 /// <summary>The <c>argus</c> command: talks to a cluster through the SDK.</summary>
 internal static class ArgusCli
 {
-    private static readonly Option<string?> Redis = new("--redis")
+    internal static readonly Option<string?> Redis = new("--redis")
     {
         Description = "The cluster's Redis (e.g. 127.0.0.1:6379); default $ARGUS_REDIS. Without it, the local silo on --gateway.",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_REDIS"),
@@ -34,10 +35,14 @@ internal static class ArgusCli
             InferCommand.Create(console),
             StatusCommand.Create(console),
             CameraCommand.Create(console),
+            JobCommand.Create(console),
             BenchCommand.Create(console),
             PlanCommand.Create(console),
+            AutoscaleCommand.Create(console),
         };
-        return root.Parse(args).InvokeAsync();
+        // Ctrl-C cancels the command's token; `autoscale dev` then drains its silos, which takes longer than the 2 s
+        // System.CommandLine allows by default before it ends the process.
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = LocalAutoscalerOptions.DefaultStopGrace + TimeSpan.FromSeconds(10) });
     }
 
     /// <summary>Connects an SDK client for the command, runs <paramref name="run"/>, and disconnects.</summary>

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
+using Argus.Jobs;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -13,10 +14,13 @@ using Polly.Retry;
 
 namespace Argus.Client;
 
-internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOptions<ArgusClientOptions> options) : IArgusClient
+internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOptions<ArgusClientOptions> options, TimeProvider time) : IArgusClient
 {
     /// <summary>Alerts a watcher may fall behind by before the oldest are dropped.</summary>
     private const int WatchBuffer = 1024;
+
+    /// <summary>How often <see cref="WatchJobAsync"/> asks for a job's status unless told.</summary>
+    private static readonly TimeSpan DefaultWatchPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>This client's calls in flight per device, which routing adds to the devices' (older) reports.</summary>
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
@@ -159,6 +163,45 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
         }
     }
 
+    public Task<JobStatus> SubmitJobAsync(string? id, JobSpec spec)
+    {
+        var problems = JobSubmission.Problems(id, spec).ToList();
+        if (problems.Count > 0)
+        {
+            throw new BadInputException(JobSubmission.Describe(id, problems));
+        }
+
+        var job = id ?? JobSubmission.NewId(time.GetUtcNow().UtcDateTime);
+        return JobCallAsync(() => Job(job).SubmitAsync(spec));
+    }
+
+    public Task<JobStatus> GetJobAsync(string id) => JobCallAsync(() => Job(id).GetStatusAsync());
+
+    public Task<IReadOnlyList<JobStatus>> ListJobsAsync() => JobCallAsync(cluster.ListJobStatusesAsync);
+
+    public Task<JobStatus> PauseJobAsync(string id) => JobCallAsync(() => Job(id).PauseAsync());
+
+    public Task<JobStatus> ResumeJobAsync(string id) => JobCallAsync(() => Job(id).ResumeAsync());
+
+    public Task<JobStatus> CancelJobAsync(string id) => JobCallAsync(() => Job(id).CancelAsync());
+
+    public async IAsyncEnumerable<JobStatus> WatchJobAsync(string id, TimeSpan? period, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var every = period ?? DefaultWatchPeriod;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(every, TimeSpan.Zero, nameof(period));
+        while (true)
+        {
+            var status = await JobCallAsync(() => Job(id).GetStatusAsync(), cancellationToken);
+            yield return status;
+            if (status.IsFinished)
+            {
+                yield break;
+            }
+
+            await Task.Delay(every, time, cancellationToken);
+        }
+    }
+
     /// <summary>The typed exception for an item's error.</summary>
     internal static ArgusException ToException(InferenceError error) => error.Kind switch
     {
@@ -182,6 +225,12 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
             ? budget
             : throw new ArgumentOutOfRangeException(nameof(timeout), budget, $"A timeout must be positive and at most {ClusterIdentity.MaxRequestTimeout}.");
     }
+
+    /// <summary>A job call, retried when a silo is lost: every job call is idempotent (a submit of the same spec included).</summary>
+    private static Task<T> JobCallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken = default) =>
+        SiloLossRetry.ExecuteAsync(_ => new ValueTask<T>(call()), cancellationToken).AsTask();
+
+    private IBatchJobGrain Job(string id) => cluster.GetGrain<IBatchJobGrain>(id);
 
     private IDeviceGrain Grain(DeviceKey device) => cluster.GetGrain<IDeviceGrain>(device.ToString());
 

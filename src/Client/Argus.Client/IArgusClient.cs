@@ -1,9 +1,10 @@
 using Argus.Cameras;
 using Argus.Devices;
+using Argus.Jobs;
 
 namespace Argus.Client;
 
-/// <summary>Runs images and tensors through the models of an Argus cluster, and manages and watches its cameras.</summary>
+/// <summary>Runs images and tensors through the models of an Argus cluster, manages and watches its cameras, and runs batch jobs.</summary>
 public interface IArgusClient
 {
     /// <summary>
@@ -81,4 +82,47 @@ public interface IArgusClient
     /// 1024 alerts loses the oldest of them.
     /// </summary>
     IAsyncEnumerable<Alert> WatchAlertsAsync(string camera, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Submits a batch job: every item of <see cref="JobSpec.Input"/> through <see cref="JobSpec.Model"/>, written under
+    /// <see cref="JobSpec.Output"/>. Submitting the same spec under the same id again returns the job's status, so a retried
+    /// submit is harmless. The job calls of this client are retried when a silo is lost, as each of them is idempotent.
+    /// </summary>
+    /// <param name="id">The job's id (see <see cref="JobSpec.IsValidId"/>); null generates one, e.g. <c>job-20261130-011500-3fa2</c>.</param>
+    /// <param name="spec">What the job runs; its paths must be absolute, as the silos see them.</param>
+    /// <returns>The job's status; its <see cref="JobStatus.Id"/> names it in the other job calls.</returns>
+    /// <exception cref="Argus.Errors.BadInputException">The id or spec is invalid; the message lists every problem.</exception>
+    /// <exception cref="Argus.Errors.JobConflictException">A job with this id exists with another spec.</exception>
+    Task<JobStatus> SubmitJobAsync(string? id, JobSpec spec);
+
+    /// <summary>A job's progress: its state, items and shards done and failed, items per second, ETA, failures by reason.</summary>
+    /// <exception cref="Argus.Errors.UnknownJobException">No job has this id.</exception>
+    Task<JobStatus> GetJobAsync(string id);
+
+    /// <summary>Every job's status, in id order (a schedule's runs are jobs of their own, <c>{job}-{yyyyMMddTHHmmss}</c>).</summary>
+    Task<IReadOnlyList<JobStatus>> ListJobsAsync();
+
+    /// <summary>Pauses a job: no new shard is handed out, shards in progress run again on resume. Pausing a paused job does nothing.</summary>
+    /// <exception cref="Argus.Errors.UnknownJobException">No job has this id.</exception>
+    /// <exception cref="Argus.Errors.JobConflictException">The job has finished, or is a schedule.</exception>
+    Task<JobStatus> PauseJobAsync(string id);
+
+    /// <summary>Resumes a paused job. Resuming a running job does nothing.</summary>
+    /// <exception cref="Argus.Errors.UnknownJobException">No job has this id.</exception>
+    /// <exception cref="Argus.Errors.JobConflictException">The job has finished.</exception>
+    Task<JobStatus> ResumeJobAsync(string id);
+
+    /// <summary>Stops a job for good (a schedule starts no more runs); shards written stay written. Cancelling a finished job does nothing.</summary>
+    /// <exception cref="Argus.Errors.UnknownJobException">No job has this id.</exception>
+    Task<JobStatus> CancelJobAsync(string id);
+
+    /// <summary>
+    /// A job's status now and then every <paramref name="period"/> (default 1 s), ending after the first status that
+    /// <see cref="JobStatus.IsFinished"/> (completed, cancelled or failed). A schedule or a job that watches its folder
+    /// runs until cancelled, and so does its enumeration; cancelling the token ends it with an
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <exception cref="Argus.Errors.UnknownJobException">No job has this id.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
+    IAsyncEnumerable<JobStatus> WatchJobAsync(string id, TimeSpan? period = null, CancellationToken cancellationToken = default);
 }

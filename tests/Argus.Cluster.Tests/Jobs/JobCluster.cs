@@ -39,14 +39,29 @@ internal sealed class JobCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops every silo (SIGTERM) and then Redis, and starts them all again.</summary>
-    public async Task RestartAllAsync()
+    /// <summary>
+    /// Stops every silo (SIGTERM) and then Redis, and starts them all again; returns each stopped silo's exit code and
+    /// what it logged.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Name, int? ExitCode, string Log)>> RestartAllAsync()
     {
         await StopClientAsync();
+        foreach (var silo in Silos)
+        {
+            silo.Terminate();
+        }
+
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            await Task.WhenAll(Silos.Select(s => s.WaitForExitAsync(timeout.Token)));
+        }
+
+        var stopped = Silos.Select(s => (s.Name, s.ExitCode, s.Log)).ToList();
         await Task.WhenAll(Silos.Select(s => s.DisposeAsync().AsTask()));
         Silos.Clear();
         Redis = await Redis.RestartAsync();
         await StartSilosAndClientAsync();
+        return stopped;
     }
 
     /// <summary>Waits until the job's status satisfies <paramref name="condition"/>, riding out calls lost with a killed silo.</summary>
@@ -89,6 +104,7 @@ internal sealed class JobCluster : IAsyncDisposable
             ["Argus__Jobs__LeaseSeconds"] = "3",
             ["Argus__Jobs__TickMs"] = "200",
             ["Argus__Jobs__ReminderSeconds"] = "2",
+            ["Logging__LogLevel__Argus.Grains.Scaling.SiloDrain"] = "Information",
         };
         var starts = Enumerable.Range(0, 3).Select(i => SiloProcess.StartAsync($"silo-{i}", settings, TimeSpan.FromMinutes(2))).ToArray();
         try

@@ -11,13 +11,15 @@ public sealed class AuthTests(SecuredSiloFixture fixture)
 {
     private HttpClient Anonymous => fixture.Anonymous!;
 
-    /// <summary>One request to each protected area: the APIs (v1, cameras, v2), /metrics and the dashboard's page and API.</summary>
+    /// <summary>One request to each protected area: the APIs (v1, cameras, jobs, v2), /metrics and the dashboard's page and API.</summary>
     public static TheoryData<string, string> Protected => new()
     {
         { "GET", "v1/models" },
         { "GET", "v1/devices" },
+        { "GET", "v1/autoscale" },
         { "POST", "v1/models/resnet18/infer" },
         { "GET", "v1/cameras" },
+        { "GET", "v1/jobs" },
         { "GET", "v2" },
         { "GET", "v2/models/resnet18" },
         { "POST", "v2/models/resnet18/infer" },

@@ -22,15 +22,18 @@ public static class PlotReport
         Directory.CreateDirectory(directory);
         var latency = Path.Combine(directory, LatencyFile);
         var throughput = Path.Combine(directory, ThroughputFile);
-        Save(LatencyPlot(report), latency);
-        Save(ThroughputPlot(report), throughput);
+        foreach (var (plot, path) in new[] { (LatencyPlot(report), latency), (ThroughputPlot(report), throughput) })
+        {
+            Save(plot, path);
+        }
+
         return [latency, throughput];
     }
 
-    /// <summary>Writes <paramref name="plot"/> to <paramref name="path"/> as a 900×560 PNG in these plots' font.</summary>
+    /// <summary>Saves <paramref name="plot"/> as a PNG in the style of every Argus plot: its font, 900 × 560 pixels.</summary>
     public static void Save(Plot plot, string path)
     {
-        plot.Font.Set(FontName); // titles, axes and legend; point labels set their own where they are made
+        plot.Font.Set(FontName); // titles, axes and legend; point labels are set where they are made
         plot.SavePng(path, 900, 560);
     }
 

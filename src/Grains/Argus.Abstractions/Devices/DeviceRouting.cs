@@ -4,7 +4,8 @@ namespace Argus.Devices;
 public static class DeviceRouting
 {
     /// <summary>
-    /// Picks a device serving <paramref name="model"/> that is not in <paramref name="excluded"/>: a device of
+    /// Picks a device serving <paramref name="model"/> that is not in <paramref name="excluded"/> and not draining (its
+    /// silo is stopping): a device of
     /// <paramref name="localSilo"/> whose expected wait is at most <paramref name="localWaitLimit"/> (the one that waits
     /// least), otherwise the less loaded of two devices sampled at random (power of two choices). Load is the device's
     /// reported expected wait plus the caller's own requests in flight to it (<paramref name="inFlight"/>) at the model's
@@ -17,7 +18,7 @@ public static class DeviceRouting
         IReadOnlySet<string> excluded, Random random, IReadOnlyDictionary<string, int>? inFlight = null)
     {
         var candidates = devices
-            .Where(d => !excluded.Contains(d.Key) && d.Models.Contains(model, StringComparer.OrdinalIgnoreCase))
+            .Where(d => !d.Draining && !excluded.Contains(d.Key) && d.Models.Contains(model, StringComparer.OrdinalIgnoreCase))
             .ToArray();
         if (candidates.Length == 0)
         {

@@ -33,8 +33,8 @@ public sealed partial record JobSpec
     [Id(5)] public double VideoFps { get; init; } = 1;
 
     /// <summary>
-    /// A cron expression (five fields, UTC, e.g. <c>0 2 * * *</c> for 02:00 every night): the job becomes a schedule that
-    /// starts a run <c>{job}-{yyyyMMddTHHmm}</c> at each occurrence. Null: the job runs once, now.
+    /// A cron expression (UTC; five fields, e.g. <c>0 2 * * *</c> for 02:00 every night, or six with seconds first): the
+    /// job becomes a schedule that starts a run <c>{job}-{yyyyMMddTHHmmss}</c> at each occurrence. Null: the job runs once, now.
     /// </summary>
     [Id(6)] public string? Schedule { get; init; }
 
@@ -47,11 +47,14 @@ public sealed partial record JobSpec
     /// <summary>Attempts per item for transient failures (an overloaded or failing device) before it counts as failed. Default 3.</summary>
     [Id(8)] public int MaxAttempts { get; init; } = 3;
 
+    /// <summary>The longest id of a job with a <see cref="Schedule"/>: its runs' ids add 16 characters and may have 100.</summary>
+    public const int MaxScheduleIdLength = 84;
+
     /// <summary>The largest <see cref="BatchSize"/>.</summary>
     public const int MaxBatchSize = 256;
 
-    /// <summary>The largest <see cref="ShardSize"/>.</summary>
-    public const int MaxShardSize = 100_000;
+    /// <summary>The largest <see cref="ShardSize"/>: a worker holds a shard's results in memory until it writes them.</summary>
+    public const int MaxShardSize = 10_000;
 
     /// <summary>What is wrong with the spec, one line per problem; empty when it is valid. File system checks come later.</summary>
     public IEnumerable<string> Validate()

@@ -78,8 +78,9 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, InferenceInstruments in
     private async Task<ItemResult> RunItemAsync(
         InferenceDevice device, LoadedModel model, InferenceInput input, InferenceRequest request, CancellationToken cancellationToken)
     {
-        var arrived = Stopwatch.GetTimestamp();
         var lane = (BatchLane)request.Lane;
+        using var counted = device.TrackItem(lane);
+        var arrived = Stopwatch.GetTimestamp();
         var (item, ran, failure) = await RunItemCoreAsync(device, model, input, request, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(arrived);
         if (ran is not null)

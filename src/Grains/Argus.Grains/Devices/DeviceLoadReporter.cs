@@ -1,5 +1,6 @@
 using Argus.Devices;
 using Argus.Inference.Batching;
+using Argus.Grains.Scaling;
 using Argus.Inference.Devices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,9 +8,12 @@ using Orleans.Runtime;
 
 namespace Argus.Grains.Devices;
 
-/// <summary>Publishes every local device's load to the <see cref="IDeviceDirectoryGrain"/> twice a second, once models are warm.</summary>
+/// <summary>
+/// Publishes every local device's load to the <see cref="IDeviceDirectoryGrain"/> twice a second, once models are warm,
+/// with its in-flight items (for the autoscaler) and whether the silo is draining (routing then skips it).
+/// </summary>
 internal sealed partial class DeviceLoadReporter(
-    DeviceRuntime runtime, IGrainFactory grains, ILocalSiloDetails silo, TimeProvider time, ILogger<DeviceLoadReporter> logger)
+    DeviceRuntime runtime, SiloDrain drain, IGrainFactory grains, ILocalSiloDetails silo, TimeProvider time, ILogger<DeviceLoadReporter> logger)
     : BackgroundService
 {
     internal static readonly TimeSpan Period = TimeSpan.FromMilliseconds(500);
@@ -34,7 +38,7 @@ internal sealed partial class DeviceLoadReporter(
                 var load = new DeviceLoad(
                     new DeviceKey(silo.Name, device.Name).ToString(), silo.Name, [.. device.Models.Select(m => m.Name)],
                     device.Batcher.GetStats().QueueDepth.Sum(), device.Batcher.EstimateWait(BatchLane.Interactive).TotalMilliseconds,
-                    device.Models.ToDictionary(m => m.Name, m => m.Queue.ItemCost.TotalMilliseconds));
+                    device.Models.ToDictionary(m => m.Name, m => m.Queue.ItemCost.TotalMilliseconds), device.ServingInFlight, drain.IsDraining);
                 try
                 {
                     await directory.ReportAsync(load);

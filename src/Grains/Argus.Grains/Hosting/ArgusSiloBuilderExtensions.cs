@@ -3,6 +3,7 @@ using Argus.Devices;
 using Argus.Grains.Cameras;
 using Argus.Grains.Devices;
 using Argus.Grains.Jobs;
+using Argus.Grains.Scaling;
 using Argus.Inference;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,8 +17,9 @@ public static class ArgusSiloBuilderExtensions
     /// <summary>
     /// Adds the device runtime (models loaded and warmed at start), device placement, the device load reports that
     /// feed routing, Argus' grains, the cameras' connectors and keeper and their alert stream provider (<see cref="AlertStreams.Provider"/>,
-    /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need), and batch jobs with
-    /// <see cref="JobOptions"/> from <c>Argus:Jobs</c> (the host adds the reminder service their jobs need).
+    /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need), batch jobs with
+    /// <see cref="JobOptions"/> from <c>Argus:Jobs</c> (the host adds the reminder service their jobs need), the
+    /// autoscaler's gauges and the silo's drain on stop (<see cref="SiloDrain"/>, with <see cref="AutoscaleOptions"/>).
     /// Calling it twice is harmless.
     /// </summary>
     public static ISiloBuilder AddArgus(this ISiloBuilder silo)
@@ -29,7 +31,12 @@ public static class ArgusSiloBuilderExtensions
 
         silo.Services.AddSingleton<Marker>();
         silo.Services.AddArgusInference();
+        silo.Services.AddOptions<AutoscaleOptions>();
+        silo.Services.AddSingleton<SiloDrain>();
+        silo.Services.AddHostedService(s => s.GetRequiredService<SiloDrain>());
         silo.Services.AddHostedService<DeviceLoadReporter>();
+        silo.Services.AddSingleton<AutoscaleInstruments>();
+        silo.Services.AddHostedService<AutoscaleMonitor>();
         silo.Services.TryAddSingleton<DeviceTable>();
         silo.Services.AddSingleton<CameraConnectors>();
         silo.Services.AddSingleton<CameraInstruments>();

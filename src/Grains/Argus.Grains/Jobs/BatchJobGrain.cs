@@ -1,7 +1,6 @@
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Jobs;
-using Cronos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -47,6 +46,7 @@ internal sealed partial class BatchJobGrain(
     {
         if (S.Spec is not null && !IsFinished(S.State))
         {
+            _rateSince = Now();
             RebuildPending();
             StartTicking();
         }
@@ -66,14 +66,14 @@ internal sealed partial class BatchJobGrain(
         var problems = Problems(spec).ToList();
         if (problems.Count > 0)
         {
-            throw new BadInputException($"Job '{Id}' is invalid:\n" + string.Join('\n', problems));
+            throw new BadInputException(JobSubmission.Describe(Id, problems));
         }
 
         var now = Now();
         job.State = new BatchJobState { Spec = spec, SubmittedAt = now, State = spec.Schedule is null ? JobState.Planning : JobState.Scheduled };
         if (spec.Schedule is not null)
         {
-            S.NextRunAt = CronExpression.Parse(spec.Schedule).GetNextOccurrence(now);
+            S.NextRunAt = JobSchedule.Next(spec.Schedule, now);
         }
 
         await job.WriteStateAsync();
@@ -266,7 +266,8 @@ internal sealed partial class BatchJobGrain(
             }
 
             var (spec, folder, first, planned, known) = (S.Spec!, Folder, S.ShardsTotal, S.Planned, _known);
-            _planning = Task.Run(() => Plan(spec, folder, first, planned ? known ?? KnownFiles(folder, first) : null));
+            DateTime? settled = spec.Watch ? Now() - _options.WatchSettle : null;
+            _planning = Task.Run(() => Plan(spec, folder, first, planned ? known ?? KnownFiles(folder, first) : null, settled));
             return;
         }
 
@@ -317,11 +318,15 @@ internal sealed partial class BatchJobGrain(
         LogPlanned(logger, Id, plan.Items, plan.Shards);
     }
 
-    /// <summary>Lists the input, leaving out <paramref name="known"/> files, and writes shard plans from <paramref name="first"/> on.</summary>
-    private static PlanResult Plan(JobSpec spec, string folder, int first, IReadOnlySet<string>? known)
+    /// <summary>
+    /// Lists the input, leaving out <paramref name="known"/> files and files changed after <paramref name="settled"/>, and
+    /// writes shard plans from <paramref name="first"/> on.
+    /// </summary>
+    private static PlanResult Plan(JobSpec spec, string folder, int first, IReadOnlySet<string>? known, DateTime? settled)
     {
-        var listed = JobPlanner.ListFiles(spec.Input);
-        var fresh = known is null ? listed : [.. listed.Where(f => !known.Contains(f))];
+        var fresh = JobPlanner.ListFiles(spec.Input)
+            .Where(f => known?.Contains(f) != true && (settled is not { } cutoff || File.GetLastWriteTimeUtc(f) <= cutoff))
+            .ToList();
         var shard = first;
         long items = 0;
         foreach (var chunk in JobPlanner.Items(fresh, spec.VideoFps).Chunk(spec.ShardSize))
@@ -356,13 +361,15 @@ internal sealed partial class BatchJobGrain(
         }
     }
 
-    /// <summary>Starts the workers of every silo with a device that serves the job's model.</summary>
+    /// <summary>Starts the workers of every silo with a device that serves the job's model, but silos that drain.</summary>
     private async Task WakeWorkersAsync()
     {
         try
         {
             var devices = await GrainFactory.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync();
-            var silos = devices.Where(d => d.Models.Contains(S.Spec!.Model, StringComparer.OrdinalIgnoreCase)).Select(d => d.Silo).Distinct();
+            var silos = devices
+                .Where(d => !d.Draining && d.Models.Contains(S.Spec!.Model, StringComparer.OrdinalIgnoreCase))
+                .Select(d => d.Silo).Distinct();
             await Task.WhenAll(silos.Select(async silo =>
             {
                 try
@@ -406,10 +413,10 @@ internal sealed partial class BatchJobGrain(
             return;
         }
 
-        var run = $"{Id}-{due:yyyyMMdd'T'HHmm}";
+        var run = JobSchedule.RunId(Id, due);
         await GrainFactory.GetGrain<IBatchJobGrain>(run).SubmitAsync(S.Spec! with { Schedule = null });
         S.Runs.Add(run);
-        S.NextRunAt = CronExpression.Parse(S.Spec!.Schedule!).GetNextOccurrence(now);
+        S.NextRunAt = JobSchedule.Next(S.Spec!.Schedule!, now);
         await job.WriteStateAsync();
         LogScheduledRun(logger, Id, run);
     }
@@ -452,37 +459,23 @@ internal sealed partial class BatchJobGrain(
 
     private IEnumerable<string> Problems(JobSpec spec)
     {
-        if (!JobSpec.IsValidId(Id) || Id.Length > 80)
-        {
-            yield return $"id '{Id}' must be 1 to 80 letters, digits, '.', '_' or '-', not starting with '.'.";
-        }
-
-        foreach (var problem in spec.Validate())
+        foreach (var problem in JobSubmission.Problems(Id, spec))
         {
             yield return problem;
         }
 
-        if (spec.Schedule is not null && !TryParseCron(spec.Schedule))
+        if (spec.Schedule is not null && JobSchedule.TryParse(spec.Schedule) is null)
         {
-            yield return $"schedule '{spec.Schedule}' is not a cron expression of five fields (minute hour day month weekday), e.g. '0 2 * * *'.";
+            yield return $"schedule '{spec.Schedule}' is not a cron expression of five fields (minute hour day month weekday, e.g. '0 2 * * *') or six (seconds first).";
         }
 
-        if (spec.Watch && Path.IsPathFullyQualified(spec.Input) && !JobPlanner.CanWatch(spec.Input))
+        if (Path.IsPathFullyQualified(spec.Input) && !JobPlanner.CanWatch(spec.Input) && !File.Exists(spec.Input))
+        {
+            yield return $"input '{spec.Input}' does not exist (a folder, a glob or a manifest file, as the silos see it).";
+        }
+        else if (spec.Watch && Path.IsPathFullyQualified(spec.Input) && !JobPlanner.CanWatch(spec.Input))
         {
             yield return $"watch needs a folder or a glob as input, not '{spec.Input}'.";
-        }
-    }
-
-    private static bool TryParseCron(string expression)
-    {
-        try
-        {
-            CronExpression.Parse(expression);
-            return true;
-        }
-        catch (CronFormatException)
-        {
-            return false;
         }
     }
 

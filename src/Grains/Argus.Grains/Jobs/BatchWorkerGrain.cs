@@ -1,8 +1,8 @@
 using Argus.Devices;
 using Argus.Grains.Devices;
+using Argus.Grains.Scaling;
 using Argus.Inference.Devices;
 using Argus.Jobs;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -13,8 +13,9 @@ namespace Argus.Grains.Jobs;
 /// <summary>
 /// A job's worker on one silo (key <c>{silo}/{job}</c>, placed on that silo like a device): while the job has shards to
 /// hand out, it keeps <see cref="JobOptions.BatchesInFlightPerDevice"/> shards running on each local device that serves
-/// the job's model, each a lease of its own. The work runs off the Orleans scheduler. When the silo stops, every shard
-/// in progress is handed back to the job at once, to run elsewhere.
+/// the job's model, each a lease of its own. The work runs off the Orleans scheduler. When the silo drains (it was asked
+/// to stop: <see cref="SiloDrain"/>), every shard in progress is cancelled and handed back to the job at once, to run
+/// elsewhere, so the drain does not wait for whole shards.
 /// </summary>
 [Reentrant]
 [DevicePlacement]
@@ -23,7 +24,7 @@ internal sealed partial class BatchWorkerGrain(
     ShardRunner runner,
     IOptions<JobOptions> options,
     ILocalSiloDetails silo,
-    IHostApplicationLifetime lifetime,
+    SiloDrain drain,
     ILogger<BatchWorkerGrain> logger)
     : Grain, IBatchWorkerGrain
 {
@@ -34,7 +35,7 @@ internal sealed partial class BatchWorkerGrain(
         if (_running is null || _running.IsCompleted)
         {
             var job = GrainFactory.GetGrain<IBatchJobGrain>(DeviceKey.Parse(this.GetPrimaryKeyString()).Device);
-            var stop = lifetime.ApplicationStopping;
+            var stop = drain.Draining;
             _running = Task.Run(() => RunAsync(job, stop), CancellationToken.None);
         }
 

@@ -19,6 +19,12 @@ public sealed class JobOptions
     public double WatchSeconds { get; set; } = 10;
 
     /// <summary>
+    /// A watching job leaves files changed within this many seconds for its next listing, so a file still being copied
+    /// in is not read half-written (writers that copy to a hidden <c>.name</c> and rename need no wait). Default 2.
+    /// </summary>
+    public double WatchSettleSeconds { get; set; } = 2;
+
+    /// <summary>
     /// How often a job's reminder wakes it, in seconds, so it carries on after a restart of the whole cluster. Orleans'
     /// minimum reminder period is set to this too. Default 60.
     /// </summary>
@@ -33,6 +39,8 @@ public sealed class JobOptions
 
     internal TimeSpan WatchPeriod => TimeSpan.FromSeconds(WatchSeconds);
 
+    internal TimeSpan WatchSettle => TimeSpan.FromSeconds(WatchSettleSeconds);
+
     /// <summary><see cref="ReminderSeconds"/> as a period.</summary>
     public TimeSpan ReminderPeriod => TimeSpan.FromSeconds(ReminderSeconds);
 
@@ -42,6 +50,7 @@ public sealed class JobOptions
         if (!(LeaseSeconds >= 1)) yield return $"{Section}:LeaseSeconds must be at least 1 (is {LeaseSeconds}).";
         if (!(TickMs >= 10)) yield return $"{Section}:TickMs must be at least 10 (is {TickMs}).";
         if (!(WatchSeconds >= 0.1)) yield return $"{Section}:WatchSeconds must be at least 0.1 (is {WatchSeconds}).";
+        if (!(WatchSettleSeconds >= 0)) yield return $"{Section}:WatchSettleSeconds must not be negative (is {WatchSettleSeconds}).";
         if (!(ReminderSeconds >= 1)) yield return $"{Section}:ReminderSeconds must be at least 1 (is {ReminderSeconds}).";
         if (BatchesInFlightPerDevice is < 1 or > 16) yield return $"{Section}:BatchesInFlightPerDevice must be 1 to 16 (is {BatchesInFlightPerDevice}).";
     }

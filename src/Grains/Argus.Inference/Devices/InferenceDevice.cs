@@ -7,6 +7,8 @@ namespace Argus.Inference.Devices;
 public sealed class InferenceDevice : IDisposable
 {
     private readonly Dictionary<string, LoadedModel> _models;
+    private int _inFlight;
+    private int _batchInFlight;
 
     internal InferenceDevice(ExecutionTarget target, MicroBatcher batcher, IEnumerable<LoadedModel> models)
     {
@@ -36,10 +38,44 @@ public sealed class InferenceDevice : IDisposable
     /// </summary>
     public bool PreprocessesOnDevice => Target.Kind == "cpu";
 
+    /// <summary>
+    /// Items at this device now, every lane, from <see cref="TrackItem"/> to the end of its scope: being checked or
+    /// prepared, queued or running. What a stopping silo waits for.
+    /// </summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>
+    /// The realtime and interactive items of <see cref="InFlight"/>: what the autoscaler scales on. Batch-lane items (batch
+    /// jobs) fill the capacity the others leave and never grow the cluster by themselves.
+    /// </summary>
+    public int ServingInFlight => Volatile.Read(ref _inFlight) - Volatile.Read(ref _batchInFlight);
+
+    /// <summary>Counts an item of <paramref name="lane"/> in <see cref="InFlight"/> until the returned scope is disposed.</summary>
+    public ItemScope TrackItem(BatchLane lane)
+    {
+        var batch = lane == BatchLane.Batch;
+        if (batch)
+        {
+            Interlocked.Increment(ref _batchInFlight);
+        }
+
+        Interlocked.Increment(ref _inFlight);
+        return new ItemScope(this, batch);
+    }
+
     /// <summary>Queues one input on the model's queue of this device.</summary>
     public Task<BatchItemResult> RunAsync(
         LoadedModel model, BatchInput input, BatchLane lane, DateTime deadline, CancellationToken cancellationToken) =>
         Batcher.SubmitAsync(model.Queue, input, lane, deadline, cancellationToken);
+
+    internal void ItemDone(bool batch)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        if (batch)
+        {
+            Interlocked.Decrement(ref _batchInFlight);
+        }
+    }
 
     /// <summary>Stops the batcher (queued items are rejected), then frees the sessions.</summary>
     public void Dispose()
@@ -50,4 +86,16 @@ public sealed class InferenceDevice : IDisposable
             model.Dispose();
         }
     }
+}
+
+/// <summary>An item counted in <see cref="InferenceDevice.InFlight"/> until disposed.</summary>
+public readonly struct ItemScope : IDisposable
+{
+    private readonly InferenceDevice? _device;
+    private readonly bool _batch;
+
+    internal ItemScope(InferenceDevice device, bool batch) => (_device, _batch) = (device, batch);
+
+    /// <summary>Stops counting the item.</summary>
+    public void Dispose() => _device?.ItemDone(_batch);
 }

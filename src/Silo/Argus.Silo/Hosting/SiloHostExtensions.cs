@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Argus.Devices;
 using Argus.Grains.Hosting;
 using Argus.Grains.Jobs;
+using Argus.Grains.Scaling;
 using Argus.Silo.Auth;
 using Argus.Silo.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -21,10 +22,10 @@ public static class SiloHostExtensions
 {
     /// <summary>
     /// Configures Orleans and the web server from <c>Argus:Silo</c> and <c>Argus:Redis</c>, API keys from
-    /// <c>Argus:Auth</c>, telemetry from <c>Argus:Telemetry</c> and batch jobs from <c>Argus:Jobs</c>. With no configuration:
-    /// one silo on localhost clustering with in-memory grain storage and reminders, every endpoint open; with Redis, any
-    /// number of silos form one cluster, with grain storage (and the alert streams' subscriptions, <c>PubSubStore</c>) and
-    /// the jobs' reminders in Redis. In a Kubernetes pod
+    /// <c>Argus:Auth</c>, telemetry from <c>Argus:Telemetry</c>, batch jobs from <c>Argus:Jobs</c>, the autoscaler and the
+    /// drain from <c>Argus:Autoscale</c>. With no configuration: one silo on localhost clustering with in-memory grain
+    /// storage and reminders, every endpoint open; with Redis, any number of silos form one cluster, with grain storage
+    /// (and the alert streams' subscriptions, <c>PubSubStore</c>) and the jobs' reminders in Redis. In a Kubernetes pod
     /// (<see cref="ArgusSiloOptions.Kubernetes"/>), Orleans' Kubernetes hosting names the silo and its address after the pod.
     /// </summary>
     public static WebApplicationBuilder AddArgusSilo(this WebApplicationBuilder builder)
@@ -33,24 +34,21 @@ public static class SiloHostExtensions
         var auth = builder.Configuration.GetSection(ArgusAuthOptions.Section).Get<ArgusAuthOptions>() ?? new();
         var telemetry = builder.Configuration.GetSection(ArgusTelemetryOptions.Section).Get<ArgusTelemetryOptions>() ?? new();
         var jobs = builder.Configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new();
-        var failures = options.Validate().Concat(auth.Validate()).Concat(telemetry.Validate()).Concat(jobs.Validate()).ToList();
+        var autoscale = builder.Configuration.GetSection(AutoscaleOptions.Section);
+        var failures = options.Validate().Concat(auth.Validate()).Concat(telemetry.Validate()).Concat(jobs.Validate())
+            .Concat((autoscale.Get<AutoscaleOptions>() ?? new()).Validate()).ToList();
         if (failures.Count > 0)
         {
             throw new InvalidOperationException("Invalid configuration:\n" + string.Join('\n', failures));
         }
 
         builder.Services.AddSingleton(options);
+        builder.Services.Configure<AutoscaleOptions>(autoscale);
         builder.Services.AddArgusAuth(auth);
         builder.AddArgusTelemetry(telemetry, options.Name);
         builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxRequestBytes);
-        builder.Services.ConfigureHttpJsonOptions(j =>
-        {
-            j.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            j.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
-            j.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-            j.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        });
+        builder.Services.ConfigureHttpJsonOptions(j => UseArgusJson(j.SerializerOptions));
         builder.Services.AddSingleton<LocalDevices>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<DeviceTable>();
@@ -108,8 +106,18 @@ public static class SiloHostExtensions
         return builder;
     }
 
+    /// <summary>The v1 API's JSON: snake_case names and dictionary keys, enums as snake_case strings, nulls left out.</summary>
+    internal static JsonSerializerOptions UseArgusJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        return json;
+    }
+
     /// <summary>
-    /// Maps the HTTP API (inference and cameras), the Open Inference Protocol, health, <c>/metrics</c>, the dashboard
+    /// Maps the HTTP API (inference, cameras, batch jobs and the autoscaler's decision), the Open Inference Protocol, health, <c>/metrics</c>, the dashboard
     /// and, with API keys, the login page; every endpoint but health and login needs a key when keys are set.
     /// </summary>
     public static WebApplication MapArgus(this WebApplication app)
@@ -127,6 +135,8 @@ public static class SiloHostExtensions
         app.MapInferenceEndpoints();
         app.MapOpenInferenceEndpoints();
         app.MapCameraEndpoints();
+        app.MapJobEndpoints();
+        app.MapAutoscaleEndpoints();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
     }

@@ -36,11 +36,10 @@ internal static class CameraEndpoints
             {
                 return await next(context);
             }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
+            catch (Exception e) when (HttpErrors.IsSiloLoss(e))
             {
-                // The camera's (or the registry's) silo was lost: it comes back on another silo within seconds.
-                return HttpErrors.V1(StatusCodes.Status503ServiceUnavailable, ErrorKind.NotReady,
-                    $"The camera is moving to another silo; retry shortly. ({e.Message})", context.HttpContext.Response, 2000);
+                // The camera's (or the registry's) silo was lost.
+                return HttpErrors.SiloLost("The camera", e, context.HttpContext.Response);
             }
         });
         cameras.MapGet("", ListAsync);

@@ -1,13 +1,21 @@
+using Argus.Grains.Scaling;
+
 namespace Argus.Silo.Http;
 
-/// <summary>Liveness and readiness for probes and load balancers; open even when API keys are set.</summary>
+/// <summary>
+/// Liveness and readiness for probes and load balancers; open even when API keys are set. A draining silo (stopping) is
+/// not ready, so Services stop sending it requests.
+/// </summary>
 internal static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
-        app.MapGet("/readyz", (LocalDevices devices) => devices.IsReady
-            ? Results.Text("ready")
-            : Results.Text("loading models", statusCode: StatusCodes.Status503ServiceUnavailable)).AllowAnonymous();
+        app.MapGet("/readyz", (LocalDevices devices, SiloDrain drain) => (devices.IsReady, drain.IsDraining) switch
+        {
+            (_, true) => Results.Text("draining", statusCode: StatusCodes.Status503ServiceUnavailable),
+            (true, _) => Results.Text("ready"),
+            _ => Results.Text("loading models", statusCode: StatusCodes.Status503ServiceUnavailable),
+        }).AllowAnonymous();
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Argus.Errors;
+using Orleans.Runtime;
 
 namespace Argus.Silo.Http;
 
@@ -37,6 +38,13 @@ internal static class HttpErrors
         OperationCanceledException => new InferenceError(ErrorKind.Cancelled, "The request was cancelled."),
         _ => null,
     };
+
+    /// <summary>Whether a grain call failed because its grain's silo was lost (it comes back on another silo within seconds).</summary>
+    public static bool IsSiloLoss(Exception e) => e is TimeoutException or OrleansException;
+
+    /// <summary>503 + <c>Retry-After</c> for a call whose grain's silo was lost: <paramref name="what"/> moves to another silo.</summary>
+    public static IResult SiloLost(string what, Exception e, HttpResponse response) =>
+        V1(StatusCodes.Status503ServiceUnavailable, ErrorKind.NotReady, $"{what} is moving to another silo; retry shortly. ({e.Message})", response, 2000);
 
     /// <summary>Reads the whole body up to the configured limit; 413 when it is larger.</summary>
     public static async Task<(byte[]? Body, IResult? Error)> ReadBodyAsync(HttpRequest request, long limit, Func<int, string, IResult> error)

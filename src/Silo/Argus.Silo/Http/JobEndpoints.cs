@@ -1,0 +1,165 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Argus.Errors;
+using Argus.Jobs;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Silo.Http;
+
+/// <summary>
+/// Batch jobs: <c>POST /v1/jobs</c> (submit), <c>GET /v1/jobs</c> (every job's status), <c>GET /v1/jobs/{id}</c> and
+/// <c>POST /v1/jobs/{id}/pause|resume|cancel</c>. Every answer is a job's status, its ETA in seconds (<c>eta_s</c>).
+/// </summary>
+internal static class JobEndpoints
+{
+    public static void MapJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        var specJson = SpecJson(app.ServiceProvider.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
+        var jobs = app.MapGroup("/v1/jobs").AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (UnknownJobException e)
+            {
+                return UnknownJob(e.Job);
+            }
+            catch (JobConflictException e)
+            {
+                return HttpErrors.V1(StatusCodes.Status409Conflict, "job_conflict", e.Message);
+            }
+            catch (BadInputException e)
+            {
+                return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, e.Message);
+            }
+            catch (Exception e) when (HttpErrors.IsSiloLoss(e))
+            {
+                return HttpErrors.SiloLost("The job", e, context.HttpContext.Response);
+            }
+        });
+        jobs.MapPost("", (HttpRequest request, IGrainFactory grains, TimeProvider time) => SubmitAsync(request, grains, time, specJson));
+        jobs.MapGet("", async (IGrainFactory grains) => Results.Json((await grains.ListJobStatusesAsync()).Select(JobView.Of)));
+        jobs.MapGet("/{id}", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.GetStatusAsync()));
+        jobs.MapPost("/{id}/pause", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.PauseAsync()));
+        jobs.MapPost("/{id}/resume", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.ResumeAsync()));
+        jobs.MapPost("/{id}/cancel", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.CancelAsync()));
+    }
+
+    /// <summary>The API's JSON options for reading a spec: a misspelt field is an error, not a silently applied default.</summary>
+    internal static JsonSerializerOptions SpecJson(JsonSerializerOptions apiJson) =>
+        new(apiJson) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
+    /// <summary>
+    /// Reads a submission: a JSON object of the spec's fields in snake_case and an optional <c>id</c>. Every problem found
+    /// is listed (a body that is not JSON, or a field of the wrong type or name, stops the reading there).
+    /// </summary>
+    internal static async Task<Submission> ReadSubmissionAsync(Stream body, JsonSerializerOptions json, CancellationToken cancellationToken)
+    {
+        JsonNode? node;
+        try
+        {
+            node = await JsonNode.ParseAsync(body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            return Submission.Refused($"The body is not valid JSON: {e.Message}");
+        }
+
+        if (node is not JsonObject fields)
+        {
+            return Submission.Refused("The body must be a JSON object: the job's spec (input, model, output, …) and an optional id.");
+        }
+
+        List<string> problems = [];
+        string? id = null;
+        if (fields.TryGetPropertyValue("id", out var idField))
+        {
+            fields.Remove("id");
+            if (idField?.GetValueKind() is JsonValueKind.String)
+            {
+                id = idField.GetValue<string>();
+            }
+            else if (idField is not null)
+            {
+                problems.Add("id must be a string.");
+            }
+        }
+
+        JobSpec spec;
+        try
+        {
+            spec = fields.Deserialize<JobSpec>(json)!;
+        }
+        catch (JsonException e)
+        {
+            return Submission.Refused([.. problems, $"The spec does not fit a job's fields: {e.Message}"]);
+        }
+
+        problems.AddRange(JobSubmission.Problems(id, spec));
+        return new Submission(id, spec, problems);
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpRequest request, IGrainFactory grains, TimeProvider time, JsonSerializerOptions json)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return HttpErrors.V1(StatusCodes.Status415UnsupportedMediaType, ErrorKind.BadInput,
+                $"Send the job's spec as application/json; got '{request.ContentType ?? "no content type"}'.");
+        }
+
+        var submission = await ReadSubmissionAsync(request.Body, json, request.HttpContext.RequestAborted);
+        if (submission.Problems.Count > 0)
+        {
+            return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, JobSubmission.Describe(submission.Id, submission.Problems));
+        }
+
+        var id = submission.Id ?? JobSubmission.NewId(time.GetUtcNow().UtcDateTime);
+        var job = grains.GetGrain<IBatchJobGrain>(id);
+        var known = await ExistsAsync(job);
+        var view = JobView.Of(await job.SubmitAsync(submission.Spec!));
+        return known ? Results.Json(view) : Results.Created($"/v1/jobs/{id}", view);
+    }
+
+    private static async Task<bool> ExistsAsync(IBatchJobGrain job)
+    {
+        try
+        {
+            await job.GetStatusAsync();
+            return true;
+        }
+        catch (UnknownJobException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Calls the job named in the route; an id no job can have is unknown without asking a grain.</summary>
+    private static async Task<IResult> CallAsync(string id, IGrainFactory grains, Func<IBatchJobGrain, Task<JobStatus>> call) =>
+        JobSpec.IsValidId(id) ? Results.Json(JobView.Of(await call(grains.GetGrain<IBatchJobGrain>(id)))) : UnknownJob(id);
+
+    private static IResult UnknownJob(string id) =>
+        HttpErrors.V1(StatusCodes.Status404NotFound, "unknown_job", $"Unknown job '{id}'.");
+
+    /// <summary>A read submission: its id (null: generate one) and spec, or the problems that refuse it.</summary>
+    internal sealed record Submission(string? Id, JobSpec? Spec, IReadOnlyList<string> Problems)
+    {
+        public static Submission Refused(params IReadOnlyList<string> problems) => new(null, null, problems);
+    }
+
+    /// <summary>A job's status as the HTTP API shows it: <see cref="JobStatus"/> with the ETA in seconds.</summary>
+    internal sealed record JobView(
+        string Id, JobState State, bool IsFinished, JobSpec Spec, string OutputFolder,
+        long ItemsTotal, long ItemsSucceeded, long ItemsFailed, int ShardsTotal, int ShardsDone, int ShardsLeased,
+        double ItemsPerSecond, double? EtaS, IReadOnlyDictionary<string, long> Failures,
+        DateTime SubmittedAt, DateTime? FinishedAt, string? Error, DateTime? NextRunAt, IReadOnlyList<string> Runs)
+    {
+        public static JobView Of(JobStatus s) => new(
+            s.Id, s.State, s.IsFinished, s.Spec, s.OutputFolder,
+            s.ItemsTotal, s.ItemsSucceeded, s.ItemsFailed, s.ShardsTotal, s.ShardsDone, s.ShardsLeased,
+            s.ItemsPerSecond, s.Eta?.TotalSeconds, s.Failures,
+            s.SubmittedAt, s.FinishedAt, s.Error, s.NextRunAt, s.Runs);
+    }
+}

@@ -1,0 +1,34 @@
+using Argus.Jobs;
+
+namespace Argus.Abstractions.Tests;
+
+public sealed class JobSpecTests
+{
+    private static readonly JobSpec Valid = new() { Input = "/data/images", Model = "resnet18", Output = "/data/out" };
+
+    [Fact]
+    public void A_complete_spec_is_valid() => Assert.Empty(Valid.Validate());
+
+    [Fact]
+    public void Every_problem_is_listed_at_once()
+    {
+        var spec = new JobSpec { Input = "images", Output = "", BatchSize = 0, ShardSize = 0, VideoFps = 0, MaxAttempts = 0, Schedule = "0 2 * * *", Watch = true };
+
+        var problems = spec.Validate().ToList();
+
+        Assert.Equal(8, problems.Count);
+        Assert.Contains(problems, p => p.Contains("absolute path", StringComparison.Ordinal) && p.Contains("'images'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("model is required", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("batch_size must be 1 to 256", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("not both", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("nightly-photos", true)]
+    [InlineData("job_1.v2", true)]
+    [InlineData(".hidden", false)]
+    [InlineData("a/b", false)]
+    [InlineData("", false)]
+    [InlineData("with space", false)]
+    public void Ids_are_plain_names(string id, bool valid) => Assert.Equal(valid, JobSpec.IsValidId(id));
+}

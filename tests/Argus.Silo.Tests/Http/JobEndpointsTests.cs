@@ -1,0 +1,183 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Argus.Testing;
+
+namespace Argus.Silo.Tests.Http;
+
+/// <summary>Batch jobs over HTTP against a real silo process with the real models.</summary>
+public sealed class JobEndpointsTests(SiloFixture fixture) : IClassFixture<SiloFixture>, IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("argus-jobs-http-");
+
+    private HttpClient Http => fixture.Http!;
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>A spec's JSON with the given input and an output folder of the test's own; <paramref name="more"/> adds fields.</summary>
+    private string Spec(string input, string more = "") =>
+        JsonSerializer.Serialize(new { input, model = "resnet18", output = Path.Combine(_dir.FullName, "out") })[..^1] + more + "}";
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> ReadAsync(Task<HttpResponseMessage> send)
+    {
+        using var response = await send;
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    private static (string Code, string Message) Error(JsonElement body)
+    {
+        var error = body.GetProperty("error");
+        return (error.GetProperty("code").GetString()!, error.GetProperty("message").GetString()!);
+    }
+
+    private async Task<JsonElement> WaitUntilAsync(string id, Func<JsonElement, bool> condition, string what)
+    {
+        var status = default(JsonElement);
+        await Eventually.HoldsAsync(async () =>
+        {
+            status = JsonDocument.Parse(await Http.GetStringAsync($"v1/jobs/{id}")).RootElement.Clone();
+            return condition(status);
+        }, TimeSpan.FromSeconds(120), what);
+        return status;
+    }
+
+    private static string State(JsonElement status) => status.GetProperty("state").GetString()!;
+
+    [Fact]
+    public async Task A_job_over_a_folder_completes_with_every_good_and_bad_item_counted()
+    {
+        var input = Path.Combine(_dir.FullName, "photos");
+        ImageWarehouse.Create(input, 40);
+        ImageWarehouse.CreateCorrupt(input, 2);
+
+        using var submit = await Http.PostAsync("v1/jobs", Json(Spec(input, """, "id": "photos", "shard_size": 16, "batch_size": 8""")));
+        Assert.Equal(HttpStatusCode.Created, submit.StatusCode);
+        Assert.Equal("/v1/jobs/photos", submit.Headers.Location?.ToString());
+        var submitted = JsonDocument.Parse(await submit.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("photos", submitted.GetProperty("id").GetString());
+        Assert.Contains(State(submitted), new[] { "planning", "running", "completed" });
+        Assert.Equal(16, submitted.GetProperty("spec").GetProperty("shard_size").GetInt32());
+
+        var done = await WaitUntilAsync("photos", s => s.GetProperty("is_finished").GetBoolean(), "the job to finish");
+        Assert.Equal("completed", State(done));
+        Assert.Equal(42, done.GetProperty("items_total").GetInt64());
+        Assert.Equal(40, done.GetProperty("items_succeeded").GetInt64());
+        Assert.Equal(2, done.GetProperty("items_failed").GetInt64());
+        Assert.Equal(2, done.GetProperty("failures").GetProperty("bad_input").GetInt64());
+        Assert.Equal(3, done.GetProperty("shards_done").GetInt32());
+        Assert.Equal(Path.Combine(_dir.FullName, "out", "photos"), done.GetProperty("output_folder").GetString());
+        Assert.True(done.TryGetProperty("finished_at", out _));
+
+        // The same spec again is the same job (200); another spec under its id is a conflict.
+        var (again, same) = await ReadAsync(Http.PostAsync("v1/jobs", Json(Spec(input, """, "id": "photos", "shard_size": 16, "batch_size": 8"""))));
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal("completed", State(same));
+        var (conflict, body) = await ReadAsync(Http.PostAsync("v1/jobs", Json(Spec(input, """, "id": "photos", "shard_size": 17"""))));
+        Assert.Equal(HttpStatusCode.Conflict, conflict);
+        Assert.Equal("job_conflict", Error(body).Code);
+        Assert.Contains("'photos' exists with another spec", Error(body).Message);
+
+        var (pausedFinished, refused) = await ReadAsync(Http.PostAsync("v1/jobs/photos/pause", null));
+        Assert.Equal(HttpStatusCode.Conflict, pausedFinished);
+        Assert.Contains("only a planning or running job can be paused", Error(refused).Message);
+
+        var list = JsonDocument.Parse(await Http.GetStringAsync("v1/jobs")).RootElement;
+        Assert.Contains(list.EnumerateArray(), j => j.GetProperty("id").GetString() == "photos" && State(j) == "completed");
+    }
+
+    [Fact]
+    public async Task A_job_pauses_resumes_and_cancels_and_one_submitted_without_an_id_gets_one()
+    {
+        // A job that watches its folder runs until cancelled, so every transition is the test's own.
+        var input = Path.Combine(_dir.FullName, "watched");
+        foreach (var file in ImageWarehouse.CreateCorrupt(input, 2))
+        {
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-1)); // settled: a watching job lists them at once
+        }
+
+
+        using var submit = await Http.PostAsync("v1/jobs", Json(Spec(input, """, "watch": true""")));
+        Assert.Equal(HttpStatusCode.Created, submit.StatusCode);
+        var id = JsonDocument.Parse(await submit.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        Assert.Matches(@"^job-\d{8}-\d{6}-[0-9a-f]{4}$", id);
+        Assert.Equal($"/v1/jobs/{id}", submit.Headers.Location?.ToString());
+
+        var (paused, pausedBody) = await ReadAsync(Http.PostAsync($"v1/jobs/{id}/pause", null));
+        Assert.Equal(HttpStatusCode.OK, paused);
+        Assert.Equal("paused", State(pausedBody));
+        Assert.Equal("paused", State(await WaitUntilAsync(id, _ => true, "the status")));
+        Assert.Equal("paused", State((await ReadAsync(Http.PostAsync($"v1/jobs/{id}/pause", null))).Body));
+
+        var (resumed, resumedBody) = await ReadAsync(Http.PostAsync($"v1/jobs/{id}/resume", null));
+        Assert.Equal(HttpStatusCode.OK, resumed);
+        Assert.Contains(State(resumedBody), new[] { "planning", "running" });
+        var running = await WaitUntilAsync(id, s => State(s) == "running" && s.GetProperty("items_failed").GetInt64() == 2, "the corrupt files to fail");
+        Assert.Equal(2, running.GetProperty("failures").GetProperty("bad_input").GetInt64());
+
+        var (cancelled, cancelledBody) = await ReadAsync(Http.PostAsync($"v1/jobs/{id}/cancel", null));
+        Assert.Equal(HttpStatusCode.OK, cancelled);
+        Assert.Equal("cancelled", State(cancelledBody));
+        Assert.True(cancelledBody.GetProperty("is_finished").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await ReadAsync(Http.PostAsync($"v1/jobs/{id}/cancel", null))).Status);
+
+        var (resumeCancelled, refused) = await ReadAsync(Http.PostAsync($"v1/jobs/{id}/resume", null));
+        Assert.Equal(HttpStatusCode.Conflict, resumeCancelled);
+        Assert.Equal("job_conflict", Error(refused).Code);
+    }
+
+    [Theory]
+    [InlineData("GET", "v1/jobs/nope")]
+    [InlineData("POST", "v1/jobs/nope/pause")]
+    [InlineData("POST", "v1/jobs/nope/resume")]
+    [InlineData("POST", "v1/jobs/nope/cancel")]
+    [InlineData("GET", "v1/jobs/.hidden")]
+    public async Task An_unknown_job_is_404(string method, string path)
+    {
+        var (status, body) = await ReadAsync(Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)));
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("unknown_job", Error(body).Code);
+        Assert.StartsWith("Unknown job '", Error(body).Message);
+    }
+
+    [Fact]
+    public async Task A_bad_submission_is_400_listing_every_problem_and_nothing_is_submitted()
+    {
+        var (status, body) = await ReadAsync(Http.PostAsync("v1/jobs", Json("""
+            {"id": "bad", "input": "photos/relative", "model": "resnet18", "output": "/tmp/out", "batch_size": 0}
+            """)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var (code, message) = Error(body);
+        Assert.Equal("bad_input", code);
+        Assert.Contains("Job 'bad' is invalid:", message);
+        Assert.Contains("input 'photos/relative' must be an absolute path", message);
+        Assert.Contains("batch_size must be 1 to 256 (is 0)", message);
+        Assert.Equal(HttpStatusCode.NotFound, (await ReadAsync(Http.GetAsync("v1/jobs/bad"))).Status);
+
+        var (badJson, why) = await ReadAsync(Http.PostAsync("v1/jobs", Json("""{"input": "/in", """)));
+        Assert.Equal(HttpStatusCode.BadRequest, badJson);
+        Assert.Contains("not valid JSON", Error(why).Message);
+
+        var (misspelt, unknownField) = await ReadAsync(Http.PostAsync("v1/jobs", Json(Spec("/in", """, "batchsize": 8"""))));
+        Assert.Equal(HttpStatusCode.BadRequest, misspelt);
+        Assert.Contains("'batchsize'", Error(unknownField).Message);
+
+        var (notJson, type) = await ReadAsync(Http.PostAsync("v1/jobs", new StringContent("input=/in", Encoding.UTF8, "text/plain")));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, notJson);
+        Assert.Contains("application/json", Error(type).Message);
+    }
+
+    [Fact]
+    public async Task A_problem_only_the_job_finds_is_400_too()
+    {
+        var (status, body) = await ReadAsync(Http.PostAsync("v1/jobs", Json(Spec("/in", """, "id": "cron", "schedule": "every night" """))));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("bad_input", Error(body).Code);
+        Assert.Contains("Job 'cron' is invalid:", Error(body).Message);
+        Assert.Contains("schedule 'every night' is not a cron expression", Error(body).Message);
+    }
+}
