@@ -2,8 +2,6 @@ using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Argus.Client.Tests;
 
@@ -12,23 +10,19 @@ public sealed class ClientFixture : IAsyncLifetime
 {
     public SiloProcess? Silo { get; private set; }
 
-    public IHost? Host { get; private set; }
+    public ClientHost? Host { get; private set; }
 
     public async Task InitializeAsync()
     {
         Silo = await SiloProcess.StartAsync("sdk-0");
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.AddArgusClient(o => o.Gateways = [$"127.0.0.1:{Silo.GatewayPort}"]);
-        Host = builder.Build();
-        await Host.StartAsync();
+        Host = await ClientHost.StartAsync(o => o.Gateways = [$"127.0.0.1:{Silo.GatewayPort}"]);
     }
 
     public async Task DisposeAsync()
     {
         if (Host is not null)
         {
-            await Host.StopAsync();
-            Host.Dispose();
+            await Host.DisposeAsync();
         }
 
         if (Silo is not null)
@@ -41,7 +35,7 @@ public sealed class ClientFixture : IAsyncLifetime
 /// <summary>The SDK against a real silo process.</summary>
 public sealed class ArgusClientTests(ClientFixture fixture) : IClassFixture<ClientFixture>
 {
-    private IArgusClient Client => fixture.Host!.Services.GetRequiredService<IArgusClient>();
+    private IArgusClient Client => fixture.Host!.Client;
 
     private DeviceKey Device => new(fixture.Silo!.Name, "cpu0");
 

@@ -1,7 +1,6 @@
 using Argus.Errors;
 using Argus.Jobs;
 using Argus.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Argus.Client.Tests;
 
@@ -10,7 +9,7 @@ public sealed class JobTests(ClientFixture fixture) : IClassFixture<ClientFixtur
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("argus-jobs-sdk-");
 
-    private IArgusClient Client => fixture.Host!.Services.GetRequiredService<IArgusClient>();
+    private IArgusClient Client => fixture.Host!.Client;
 
     public void Dispose() => _dir.Delete(recursive: true);
 

@@ -1,7 +1,5 @@
 using Argus.Client;
 using Argus.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Argus.Cluster.Tests;
 
@@ -16,15 +14,15 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     /// </summary>
     public const string Collection = "redis-clusters";
 
-    private IHost? _client;
+    private ClientHost? _client;
 
     public RedisServer? Redis { get; private set; }
 
     public List<SiloProcess> Silos { get; } = [];
 
-    public IArgusClient Client => _client!.Services.GetRequiredService<IArgusClient>();
+    public IArgusClient Client => _client!.Client;
 
-    public IClusterClient Orleans => _client!.Services.GetRequiredService<IClusterClient>();
+    public IClusterClient Orleans => _client!.Orleans;
 
     public async Task InitializeAsync()
     {
@@ -44,18 +42,14 @@ public sealed class RedisClusterFixture : IAsyncLifetime
             }
         }
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.AddArgusClient(o => o.Redis = Redis.ConnectionString);
-        _client = builder.Build();
-        await _client.StartAsync();
+        _client = await ClientHost.StartAsync(o => o.Redis = Redis.ConnectionString);
     }
 
     public async Task DisposeAsync()
     {
         if (_client is not null)
         {
-            await _client.StopAsync();
-            _client.Dispose();
+            await _client.DisposeAsync();
         }
 
         await Task.WhenAll(Silos.Select(s => s.DisposeAsync().AsTask()));

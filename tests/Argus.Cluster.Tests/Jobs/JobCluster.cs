@@ -1,8 +1,5 @@
-using Argus.Client;
 using Argus.Jobs;
 using Argus.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Argus.Cluster.Tests.Jobs;
 
@@ -12,7 +9,7 @@ namespace Argus.Cluster.Tests.Jobs;
 /// </summary>
 internal sealed class JobCluster : IAsyncDisposable
 {
-    private IHost? _client;
+    private ClientHost? _client;
 
     private JobCluster(RedisServer redis) => Redis = redis;
 
@@ -20,7 +17,7 @@ internal sealed class JobCluster : IAsyncDisposable
 
     public List<SiloProcess> Silos { get; } = [];
 
-    public IClusterClient Orleans => _client!.Services.GetRequiredService<IClusterClient>();
+    public IClusterClient Orleans => _client!.Orleans;
 
     public IBatchJobGrain Job(string id) => Orleans.GetGrain<IBatchJobGrain>(id);
 
@@ -116,18 +113,14 @@ internal sealed class JobCluster : IAsyncDisposable
             Silos.AddRange(starts.Where(s => s.IsCompletedSuccessfully).Select(s => s.Result));
         }
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.AddArgusClient(o => o.Redis = Redis.ConnectionString);
-        _client = builder.Build();
-        await _client.StartAsync();
+        _client = await ClientHost.StartAsync(o => o.Redis = Redis.ConnectionString);
     }
 
     private async Task StopClientAsync()
     {
         if (_client is not null)
         {
-            await _client.StopAsync();
-            _client.Dispose();
+            await _client.DisposeAsync();
             _client = null;
         }
     }

@@ -1,8 +1,5 @@
-using Argus.Client;
 using Argus.Jobs;
 using Argus.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Argus.Cluster.Tests.Jobs;
 
@@ -16,9 +13,9 @@ public sealed class JobRetryTests : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("argus-retries-").FullName;
     private SiloProcess? _silo;
-    private IHost? _client;
+    private ClientHost? _client;
 
-    private IClusterClient Orleans => _client!.Services.GetRequiredService<IClusterClient>();
+    private IClusterClient Orleans => _client!.Orleans;
 
     public async Task InitializeAsync()
     {
@@ -29,18 +26,14 @@ public sealed class JobRetryTests : IAsyncLifetime
             ["Argus__Inference__Models__0__Batching__QueueCapacity"] = "4",
             ["Argus__Jobs__TickMs"] = "100",
         });
-        var builder = Host.CreateApplicationBuilder();
-        builder.AddArgusClient(o => o.Gateways = [$"127.0.0.1:{_silo.GatewayPort}"]);
-        _client = builder.Build();
-        await _client.StartAsync();
+        _client = await ClientHost.StartAsync(o => o.Gateways = [$"127.0.0.1:{_silo.GatewayPort}"]);
     }
 
     public async Task DisposeAsync()
     {
         if (_client is not null)
         {
-            await _client.StopAsync();
-            _client.Dispose();
+            await _client.DisposeAsync();
         }
 
         if (_silo is not null)

@@ -1,10 +1,7 @@
 using System.Text.Json;
-using Argus.Client;
 using Argus.Errors;
 using Argus.Jobs;
 using Argus.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Xunit.Abstractions;
 
 namespace Argus.Cluster.Tests.Jobs;
@@ -30,9 +27,9 @@ public sealed class JobTriggerTests(JobTriggerTests.JobSilo silo, ITestOutputHel
     public sealed class JobSilo : IAsyncLifetime
     {
         private SiloProcess? _silo;
-        private IHost? _client;
+        private ClientHost? _client;
 
-        public IClusterClient Orleans => _client!.Services.GetRequiredService<IClusterClient>();
+        public IClusterClient Orleans => _client!.Orleans;
 
         public async Task InitializeAsync()
         {
@@ -42,18 +39,14 @@ public sealed class JobTriggerTests(JobTriggerTests.JobSilo silo, ITestOutputHel
                 ["Argus__Jobs__WatchSeconds"] = "0.3",
                 ["Argus__Jobs__WatchSettleSeconds"] = "0.5",
             });
-            var builder = Host.CreateApplicationBuilder();
-            builder.AddArgusClient(o => o.Gateways = [$"127.0.0.1:{_silo.GatewayPort}"]);
-            _client = builder.Build();
-            await _client.StartAsync();
+            _client = await ClientHost.StartAsync(o => o.Gateways = [$"127.0.0.1:{_silo.GatewayPort}"]);
         }
 
         public async Task DisposeAsync()
         {
             if (_client is not null)
             {
-                await _client.StopAsync();
-                _client.Dispose();
+                await _client.DisposeAsync();
             }
 
             if (_silo is not null)

@@ -5,8 +5,6 @@ using Argus.Devices;
 using Argus.Errors;
 using Argus.LocalCluster;
 using Argus.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Xunit.Abstractions;
 
 namespace Argus.Cluster.Tests.Scaling;
@@ -62,11 +60,8 @@ public sealed class AutoscaleLoopTests(ITestOutputHelper output)
         try
         {
             await Eventually.HoldsAsync(() => Task.FromResult(autoscaler.Running.Count == 1), TimeSpan.FromSeconds(60), "the first silo");
-            var builder = Host.CreateApplicationBuilder();
-            builder.AddArgusClient(o => o.Redis = redis.ConnectionString);
-            using var client = builder.Build();
-            await client.StartAsync();
-            var sdk = client.Services.GetRequiredService<IArgusClient>();
+            await using var client = await ClientHost.StartAsync(o => o.Redis = redis.ConnectionString);
+            var sdk = client.Client;
             var image = TestData.Image("imageTextN.png");
 
             // Eight callers hold up to eight items in flight: four silos' worth at two per device, so three (the maximum).
@@ -87,8 +82,6 @@ public sealed class AutoscaleLoopTests(ITestOutputHelper output)
                 var before = calls.Count;
                 await Eventually.HoldsAsync(() => Task.FromResult(calls.Count > before + 20), TimeSpan.FromSeconds(20), "calls on one silo");
             }
-
-            await client.StopAsync();
         }
         finally
         {
