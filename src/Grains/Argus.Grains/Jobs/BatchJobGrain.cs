@@ -189,6 +189,10 @@ internal sealed partial class BatchJobGrain(
         _finished.Enqueue((Now(), report.Succeeded + failed));
         instruments.ShardDone(Id, S.Spec.Model, report.Succeeded, report.Failures, report.Skipped);
         await job.WriteStateAsync();
+        if (S.DoneShards.Count == S.ShardsTotal && _planning is null && S.State == JobState.Running)
+        {
+            await AllShardsDoneAsync(); // the last shard: complete now, not a tick later
+        }
     }
 
     public Task ReleaseShardAsync(int shard, string leaseId)
@@ -225,6 +229,11 @@ internal sealed partial class BatchJobGrain(
         {
             case JobState.Planning:
                 await PlanAsync();
+                if (S.State == JobState.Running)
+                {
+                    await WakeWorkersAsync(); // now, not a tick later
+                }
+
                 break;
             case JobState.Running:
                 ExpireLeases();
