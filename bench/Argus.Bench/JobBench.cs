@@ -295,8 +295,8 @@ internal static class JobBench
         md.AppendLine("  (`RawTarget`, the silo's session options), batches of the batch size; while one batch runs, the next two are read,");
         md.AppendLine("  decoded and preprocessed in parallel on the thread pool. Outputs are checked and dropped, not written.");
         md.AppendLine("- **batch job**: one silo process (default configuration) runs a job over the folder (`IArgusClient.SubmitJobAsync`)");
-        md.AppendLine("  with that `BatchSize` (other settings default) and a fresh output folder, submitted by an Orleans client in the bench");
-        md.AppendLine("  process, which polls `GetStatusAsync` every 50 ms; timed from submit to `Completed`. Its part files are then read:");
+        md.AppendLine("  with that `BatchSize` (other settings default) and a fresh output folder, submitted by the SDK in the bench");
+        md.AppendLine("  process, which polls `GetJobAsync` every 50 ms; timed from submit to `Completed`. Its part files are then read:");
         md.AppendLine("  every file has exactly one output line.").AppendLine();
         md.AppendLine("CPU s per 1000 images: CPU time (user and system) of the processes of the path over the run, per 1000 files: the bench");
         md.AppendLine("process for the raw pipeline; the silo plus the bench process (its client and polling, in brackets) for the job.");
