@@ -81,8 +81,9 @@ public sealed class PoissonArrivalsTests
 
         Assert.Equal(8, target.MaxInFlight);
 
-        // Timers count whole milliseconds: the first arrival may go out before the window opens, and is not in it.
-        Assert.InRange(window.Rejected, 7, 8);
+        // Timers count whole milliseconds: the arrivals due in the first one (about two at 2000/s) may go out before the
+        // window opens, depending on which thread runs first, and are not in it.
+        Assert.InRange(window.Rejected, 6, 8);
         Assert.InRange(window.Dropped, 1, 700); // up to 2000/s for 0.3 s, less the eight, as far as sent before the window closed
         Assert.Equal(window.Sent, window.Rejected + window.Dropped);
         Assert.Equal(0, window.Answered);
