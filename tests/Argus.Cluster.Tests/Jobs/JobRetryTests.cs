@@ -9,39 +9,26 @@ namespace Argus.Cluster.Tests.Jobs;
 /// end in errors.jsonl as overloaded.
 /// </summary>
 [Collection(RedisClusterFixture.Collection)]
-public sealed class JobRetryTests : IAsyncLifetime
+public sealed class JobRetryTests(JobRetryTests.SmallQueueSilo silo) : IClassFixture<JobRetryTests.SmallQueueSilo>, IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("argus-retries-").FullName;
-    private SiloProcess? _silo;
-    private ClientHost? _client;
 
-    private IClusterClient Orleans => _client!.Orleans;
+    private IClusterClient Orleans => silo.Orleans;
 
-    public async Task InitializeAsync()
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>One silo whose one simulated device queues at most 4 items per lane.</summary>
+    public sealed class SmallQueueSilo : OneSilo
     {
-        _silo = await SiloProcess.StartAsync("retry-0", new Dictionary<string, string>
+        protected override string Name => "retry-0";
+
+        protected override Dictionary<string, string> Settings => new()
         {
             ["Argus__Inference__Sim__Devices"] = "1",
             ["Argus__Inference__Sim__Profile"] = "textbook",
             ["Argus__Inference__Models__0__Batching__QueueCapacity"] = "4",
             ["Argus__Jobs__TickMs"] = "100",
-        });
-        _client = await ClientHost.StartAsync(o => o.Gateways = [$"127.0.0.1:{_silo.GatewayPort}"]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_client is not null)
-        {
-            await _client.DisposeAsync();
-        }
-
-        if (_silo is not null)
-        {
-            await _silo.DisposeAsync();
-        }
-
-        Directory.Delete(_root, recursive: true);
+        };
     }
 
     [Fact]

@@ -24,36 +24,16 @@ public sealed class JobTriggerTests(JobTriggerTests.JobSilo silo, ITestOutputHel
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     /// <summary>One silo process with quick job timings, and a client of it.</summary>
-    public sealed class JobSilo : IAsyncLifetime
+    public sealed class JobSilo : OneSilo
     {
-        private SiloProcess? _silo;
-        private ClientHost? _client;
+        protected override string Name => "jobs-0";
 
-        public IClusterClient Orleans => _client!.Orleans;
-
-        public async Task InitializeAsync()
+        protected override Dictionary<string, string> Settings => new()
         {
-            _silo = await SiloProcess.StartAsync("jobs-0", new Dictionary<string, string>
-            {
-                ["Argus__Jobs__TickMs"] = "100",
-                ["Argus__Jobs__WatchSeconds"] = "0.3",
-                ["Argus__Jobs__WatchSettleSeconds"] = "0.5",
-            });
-            _client = await ClientHost.StartAsync(o => o.Gateways = [$"127.0.0.1:{_silo.GatewayPort}"]);
-        }
-
-        public async Task DisposeAsync()
-        {
-            if (_client is not null)
-            {
-                await _client.DisposeAsync();
-            }
-
-            if (_silo is not null)
-            {
-                await _silo.DisposeAsync();
-            }
-        }
+            ["Argus__Jobs__TickMs"] = "100",
+            ["Argus__Jobs__WatchSeconds"] = "0.3",
+            ["Argus__Jobs__WatchSettleSeconds"] = "0.5",
+        };
     }
 
     private IBatchJobGrain Job(string id) => Orleans.GetGrain<IBatchJobGrain>(id);
