@@ -39,10 +39,11 @@ internal static class JobPlanner
         else if (File.Exists(input) && ManifestExtensions.Contains(Path.GetExtension(input)))
         {
             var root = Path.GetDirectoryName(input)!;
+            var csv = Path.GetExtension(input).Equals(".csv", StringComparison.OrdinalIgnoreCase);
             files = File.ReadLines(input)
                 .Select(l => l.Trim())
                 .Where(l => l.Length > 0 && !l.StartsWith('#'))
-                .Select(l => Path.GetExtension(input).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? l.Split(',')[0].Trim().Trim('"') : l)
+                .Select(l => csv ? l.Split(',')[0].Trim().Trim('"') : l)
                 .Select(l => Path.GetFullPath(l, root));
         }
         else if (File.Exists(input))

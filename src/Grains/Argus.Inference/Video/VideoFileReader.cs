@@ -99,17 +99,7 @@ internal sealed partial class VideoFileReader
         }
     }
 
-    private VideoCapture? Open()
-    {
-        var capture = new VideoCapture(_source.Location, VideoCaptureAPIs.FFMPEG);
-        if (capture.IsOpened())
-        {
-            return capture;
-        }
-
-        capture.Dispose();
-        return null;
-    }
+    private VideoCapture? Open() => VideoSampler.TryOpen(_source.Location);
 
     /// <summary>Reads until the capture has no more frames, paced at <paramref name="fps"/>, and returns how many it read.</summary>
     private long ReadFrames(VideoCapture capture, double fps)

@@ -70,7 +70,8 @@ public static class VideoSampler
         return result;
     }
 
-    private static VideoCapture Open(string path)
+    /// <summary>Opens a video file with OpenCV's FFmpeg backend; null when it cannot read it.</summary>
+    internal static VideoCapture? TryOpen(string path)
     {
         var capture = new VideoCapture(path, VideoCaptureAPIs.FFMPEG);
         if (capture.IsOpened())
@@ -79,6 +80,9 @@ public static class VideoSampler
         }
 
         capture.Dispose();
-        throw new InvalidDataException($"'{path}' could not be opened as a video: OpenCV's FFmpeg backend does not read it.");
+        return null;
     }
+
+    private static VideoCapture Open(string path) =>
+        TryOpen(path) ?? throw new InvalidDataException($"'{path}' could not be opened as a video: OpenCV's FFmpeg backend does not read it.");
 }
