@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Argus.Cameras;
@@ -22,18 +21,11 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
     /// <summary>How often <see cref="WatchJobAsync"/> asks for a job's status unless told.</summary>
     private static readonly TimeSpan DefaultWatchPeriod = TimeSpan.FromSeconds(1);
 
-    /// <summary>This client's calls in flight per device, which routing adds to the devices' (older) reports.</summary>
-    private readonly ConcurrentDictionary<string, int> _inFlight = new();
-
-    /// <summary>
-    /// Retries a call whose device's silo was lost, on another device, until the caller's deadline; never an error a
-    /// device answered deliberately (bad input, unknown model, overload).
-    /// </summary>
+    /// <summary>Retries a job call whose grain's silo was lost: every job call is idempotent (a submit of the same spec included).</summary>
     private static readonly ResiliencePipeline SiloLossRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            // No device: transient while the routing table refills (its grain moved with a stopping silo).
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => IsSiloLoss(e) || e is NoDeviceException),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(SiloLoss.Is),
             MaxRetryAttempts = 5,
             Delay = TimeSpan.FromMilliseconds(100),
             BackoffType = DelayBackoffType.Exponential,
@@ -41,60 +33,19 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
         })
         .Build();
 
+    /// <summary>Routes as the silos' door does, from outside the cluster: every device is remote.</summary>
+    private readonly DeviceRouter _router = new(
+        cluster, table, RouteOrigin.Client, options.Value.AttemptTimeout, (device, token) => table.WaitUntilGoneAsync(device.Key, token));
+
     public async Task<InferenceResponse> InferAsync(
         string model, IReadOnlyList<InferenceInput> inputs, Lane lane, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var budget = Budget(timeout);
-        var request = new InferenceRequest(model, inputs, lane, DateTime.UtcNow + budget).AsImmutable();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(budget);
-        HashSet<string> failed = [];
         try
         {
-            return await SiloLossRetry.ExecuteAsync(async token =>
-            {
-                var device = DeviceRouting.Choose(await table.GetAsync(token), model, null, TimeSpan.Zero, failed, Random.Shared, _inFlight);
-                if (device is null)
-                {
-                    table.Invalidate();
-                    throw new NoDeviceException(failed.Count == 0
-                        ? $"No device in the cluster serves model '{model}'."
-                        : $"No device serving model '{model}' is left: {string.Join(", ", failed)} failed.");
-                }
-
-                // An attempt ends early when its device leaves the table (its silo died), or when it outlasts the
-                // device's expected wait by AttemptTimeout (a message lost with a dead gateway is never answered).
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
-                attempt.CancelAfter(options.Value.AttemptTimeout + TimeSpan.FromMilliseconds(device.ExpectedWaitMs));
-                _inFlight.AddOrUpdate(device.Key, 1, (_, n) => n + 1);
-                try
-                {
-                    var call = cluster.GetGrain<IDeviceGrain>(device.Key).InferAsync(request, attempt.Token);
-                    var gone = table.WaitUntilGoneAsync(device.Key, attempt.Token);
-                    if (await Task.WhenAny(call, gone) == gone && gone.IsCompletedSuccessfully)
-                    {
-                        throw new SiloUnavailableException($"Device {device.Key} left the cluster during the call.");
-                    }
-
-                    return await call;
-                }
-                catch (OperationCanceledException) when (attempt.IsCancellationRequested && !token.IsCancellationRequested)
-                {
-                    failed.Add(device.Key);
-                    throw new TimeoutException($"Device {device.Key} did not answer within its attempt timeout.");
-                }
-                catch (Exception e) when (IsSiloLoss(e))
-                {
-                    failed.Add(device.Key);
-                    table.Invalidate();
-                    throw;
-                }
-                finally
-                {
-                    _inFlight.AddOrUpdate(device.Key, 0, (_, n) => n - 1);
-                    attempt.Cancel(); // the call, when abandoned, and the watcher
-                }
-            }, deadline.Token);
+            return await _router.InferAsync(new InferenceRequest(model, inputs, lane, DateTime.UtcNow + budget), null, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -211,10 +162,6 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
         _ => new ArgusException(error.Message),
     };
 
-    /// <summary>Failures of the cluster's plumbing (a silo gone, a connection lost), not answers of a device.</summary>
-    internal static bool IsSiloLoss(Exception e) =>
-        e is not ArgusException and (OrleansException or TimeoutException); // SiloUnavailable, message rejection, …
-
     private static ItemResult Single(InferenceResponse response) =>
         response.Items[0].Error is { } error ? throw ToException(error) : response.Items[0];
 
@@ -226,7 +173,6 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
             : throw new ArgumentOutOfRangeException(nameof(timeout), budget, $"A timeout must be positive and at most {ClusterIdentity.MaxRequestTimeout}.");
     }
 
-    /// <summary>A job call, retried when a silo is lost: every job call is idempotent (a submit of the same spec included).</summary>
     private static Task<T> JobCallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken = default) =>
         SiloLossRetry.ExecuteAsync(_ => new ValueTask<T>(call()), cancellationToken).AsTask();
 

@@ -35,7 +35,7 @@ public sealed class InferenceInstrumentsTests : IDisposable
         _batcher = new MicroBatcher("sim3", _time, NullLogger.Instance, _instruments);
         _queue = _batcher.Register(Labels, new BatchingOptions { MaxBatchSize = 8, MaxDelayMs = 0 }, _session, TimeSpan.FromMilliseconds(1));
         var model = new LoadedModel(new ModelOptions { Name = "m", Version = "7" }, _session, [], _queue);
-        _instruments.Track(new InferenceDevice(new ExecutionTarget("sim3", "sim", "sim:test", "", null), _batcher, [model]));
+        _instruments.Track(new InferenceDevice(new ExecutionTarget("sim3", "sim", "sim:test", "", null), _batcher, [model], new(), _instruments));
         _batcher.Start();
     }
 

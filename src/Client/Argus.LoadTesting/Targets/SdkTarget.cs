@@ -37,8 +37,18 @@ public sealed class SdkTarget(IArgusClient client, string model, Lane lane = Lan
     public async Task<IReadOnlyList<DeviceInfo>> GetDevicesAsync(CancellationToken cancellationToken)
     {
         var devices = await client.GetDevicesAsync(cancellationToken);
-        var statuses = await Task.WhenAll(devices.Select(d => client.GetDeviceStatusAsync(DeviceKey.Parse(d.Key))));
-        return [.. statuses.Select(s => new DeviceInfo(s.Key, s.Kind, s.ExecutionProvider))];
+        var statuses = await Task.WhenAll(devices.Select(async d =>
+        {
+            try
+            {
+                return await client.GetDeviceStatusAsync(DeviceKey.Parse(d.Key));
+            }
+            catch (Exception e) when (SiloLoss.Is(e))
+            {
+                return null; // its silo left after the table was read
+            }
+        }));
+        return [.. statuses.OfType<DeviceStatus>().Select(s => new DeviceInfo(s.Key, s.Kind, s.ExecutionProvider))];
     }
 
     /// <inheritdoc />

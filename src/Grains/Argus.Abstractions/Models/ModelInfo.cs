@@ -2,7 +2,11 @@ namespace Argus.Models;
 
 /// <summary>A tensor a model takes or gives: its name and shape, -1 for the batch dimension.</summary>
 [GenerateSerializer, Immutable, Alias("Argus.Models.TensorInfo")]
-public sealed record TensorInfo([property: Id(0)] string Name, [property: Id(1)] IReadOnlyList<long> Shape);
+public sealed record TensorInfo([property: Id(0)] string Name, [property: Id(1)] IReadOnlyList<long> Shape)
+{
+    /// <summary>Values per item: the product of the dimensions after the batch dimension.</summary>
+    public int ItemLength => (int)Shape.Skip(1).Aggregate(1L, (a, d) => a * d);
+}
 
 /// <summary>A model as loaded on a device.</summary>
 /// <param name="Name">The model's name in the API.</param>

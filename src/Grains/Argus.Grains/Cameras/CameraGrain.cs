@@ -1,8 +1,8 @@
-using System.Collections.Frozen;
 using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
-using Argus.Inference.Devices;
+using Argus.Grains.Devices;
+using Argus.Inference.Imaging;
 using Argus.Inference.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,8 +23,7 @@ namespace Argus.Grains.Cameras;
 [Reentrant]
 internal sealed partial class CameraGrain(
     [PersistentState("camera")] IPersistentState<CameraState> state,
-    DeviceTable table,
-    DeviceRuntime runtime,
+    InferenceDoor door,
     CameraConnectors connectors,
     CameraInstruments instruments,
     IOptions<InferenceOptions> inference,
@@ -43,9 +42,6 @@ internal sealed partial class CameraGrain(
 
     /// <summary>Alerts kept in the grain.</summary>
     internal const int RecentAlertCount = 100;
-
-    /// <summary>A frame goes to a device of this silo while its expected wait is under this, as the HTTP API's default.</summary>
-    private static readonly TimeSpan LocalWaitLimit = TimeSpan.FromMilliseconds(50);
 
     private readonly SemaphoreSlim _saving = new(1, 1);
     private FrameGate _gate = new();
@@ -142,6 +138,16 @@ internal sealed partial class CameraGrain(
                 $"The frame was captured at {frame.Value.CapturedAt:O}, more than {MaxClockSkew.TotalSeconds:F0} s after this silo's clock ({Now:O}).");
         }
 
+        try
+        {
+            // Refused before it is admitted: a frame that cannot be decoded would only fail later, unseen by its sender.
+            ImageDecoder.Check(frame.Value.Image, inference.Value.Images);
+        }
+        catch (InvalidInputException e)
+        {
+            throw new BadInputException(e.Message);
+        }
+
         var admission = _gate.Offer(frame.Value, config.MaxInFlight, config.TargetFps);
         _stats.Offered(admission);
         instruments.Offered(Id, admission);
@@ -213,26 +219,8 @@ internal sealed partial class CameraGrain(
 
     private async Task<(string Model, ItemResult Result)> InferAsync(string model, Frame frame, Lane lane, DateTime deadline)
     {
-        // Routed as the HTTP API routes; until the table knows the cluster's devices, to a device of this silo.
-        var device = DeviceRouting.Choose(await table.GetAsync(), model, silo.Name, LocalWaitLimit, FrozenSet<string>.Empty, Random.Shared)?.Key
-            ?? runtime.Devices.Where(d => d.FindModel(model) is not null).Select(d => new DeviceKey(silo.Name, d.Name).ToString()).FirstOrDefault();
-        if (device is null)
-        {
-            table.Invalidate(); // the table's grain may be moving: read it afresh for the next frame
-            throw new NoDeviceException($"No device in the cluster serves model '{model}'.");
-        }
-
         var request = new InferenceRequest(model, [InferenceInput.FromImage(frame.Image)], lane, deadline);
-        try
-        {
-            var response = await GrainFactory.GetGrain<IDeviceGrain>(device).InferAsync(request.AsImmutable());
-            return (model, response.Items[0]);
-        }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
-        {
-            table.Invalidate(); // the device's silo may be gone
-            throw;
-        }
+        return (model, (await door.InferAsync(request, CancellationToken.None)).Items[0]);
     }
 
     /// <summary>Feeds one analysed frame to every rule; returns the alerts raised. No awaits: rule state changes atomically.</summary>

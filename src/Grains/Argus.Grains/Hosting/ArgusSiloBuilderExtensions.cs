@@ -7,6 +7,7 @@ using Argus.Grains.Scaling;
 using Argus.Inference;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 
 namespace Argus.Grains.Hosting;
@@ -16,7 +17,8 @@ public static class ArgusSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the device runtime (models loaded and warmed at start), device placement, the device load reports that
-    /// feed routing, Argus' grains, the cameras' connectors and keeper and their alert stream provider (<see cref="AlertStreams.Provider"/>,
+    /// feed routing, the door every caller on the silo reaches the devices through (<see cref="InferenceDoor"/>, with
+    /// <see cref="RoutingOptions"/>), Argus' grains, the cameras' connectors and keeper and their alert stream provider (<see cref="AlertStreams.Provider"/>,
     /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need), batch jobs with
     /// <see cref="JobOptions"/> from <c>Argus:Jobs</c> (the host adds the reminder service their jobs need), the
     /// autoscaler's gauges and the silo's drain on stop (<see cref="SiloDrain"/>, with <see cref="AutoscaleOptions"/>).
@@ -38,6 +40,9 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddSingleton<AutoscaleInstruments>();
         silo.Services.AddHostedService<AutoscaleMonitor>();
         silo.Services.TryAddSingleton<DeviceTable>();
+        silo.Services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section).ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
+        silo.Services.AddSingleton<InferenceDoor>();
         silo.Services.AddSingleton<CameraConnectors>();
         silo.Services.AddSingleton<CameraInstruments>();
         silo.Services.AddHostedService<CameraKeeper>();

@@ -1,7 +1,6 @@
 using Argus.Devices;
 using Argus.Grains.Devices;
 using Argus.Grains.Scaling;
-using Argus.Inference.Devices;
 using Argus.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,7 +19,7 @@ namespace Argus.Grains.Jobs;
 [Reentrant]
 [DevicePlacement]
 internal sealed partial class BatchWorkerGrain(
-    DeviceRuntime runtime,
+    InferenceDoor door,
     ShardRunner runner,
     IOptions<JobOptions> options,
     ILocalSiloDetails silo,
@@ -52,15 +51,15 @@ internal sealed partial class BatchWorkerGrain(
                 return;
             }
 
-            var devices = runtime.Devices.Where(d => d.FindModel(first.Spec.Model) is not null).Select(d => d.Name).ToArray();
-            if (devices.Length == 0)
+            var devices = door.LocalDevices(first.Spec.Model);
+            if (devices.Count == 0)
             {
                 await job.ReleaseShardAsync(first.Shard, first.LeaseId);
                 return;
             }
 
             var slots = devices.SelectMany(d => Enumerable.Repeat(d, options.Value.BatchesInFlightPerDevice));
-            await Task.WhenAll(slots.Select((device, i) => RunSlotAsync(job, new DeviceKey(silo.Name, device), i == 0 ? first : null, stop)));
+            await Task.WhenAll(slots.Select((device, i) => RunSlotAsync(job, device, i == 0 ? first : null, stop)));
         }
         catch (Exception e)
         {

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Argus.Devices;
 using Argus.Errors;
+using Argus.Grains.Devices;
 using Argus.Inference.Video;
 using Argus.Jobs;
 using Microsoft.Extensions.Logging;
-using Orleans.Concurrency;
 
 namespace Argus.Grains.Jobs;
 
@@ -13,7 +13,7 @@ namespace Argus.Grains.Jobs;
 /// in the batch lane, retries transient failures a bounded number of times, and writes the shard's failures and then
 /// its results, each whole or not at all. A shard found written already is not run again.
 /// </summary>
-internal sealed partial class ShardRunner(IGrainFactory grains, ILogger<ShardRunner> logger)
+internal sealed partial class ShardRunner(InferenceDoor door, ILogger<ShardRunner> logger)
 {
     /// <summary>The longest wait between attempts.</summary>
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
@@ -184,7 +184,7 @@ internal sealed partial class ShardRunner(IGrainFactory grains, ILogger<ShardRun
             var request = new InferenceRequest(
                 lease.Spec.Model, [.. sent.Select(i => InferenceInput.FromImage(inputs[i]!.Bytes!))], Lane.Batch,
                 DateTime.UtcNow + ClusterIdentity.MaxRequestTimeout);
-            response = await grains.GetGrain<IDeviceGrain>(device.ToString()).InferAsync(request.AsImmutable(), cancellationToken);
+            response = await door.InferOnAsync(device, request, cancellationToken);
         }
         catch (UnknownModelException e)
         {

@@ -39,7 +39,7 @@ internal sealed partial class AutoscalerGrain(
         {
             devices = await GrainFactory.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync();
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
+        catch (Exception e) when (SiloLoss.Is(e))
         {
             // The directory's silo just left; it is back on another within a report period. Decide on the next sample.
             var desired = _state?.Desired ?? AutoscalePolicy.Bound(o, current);

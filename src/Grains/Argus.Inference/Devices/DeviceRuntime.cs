@@ -142,7 +142,7 @@ public sealed partial class DeviceRuntime(
         }
 
         batcher.Start();
-        var device = new InferenceDevice(target, batcher, models);
+        var device = new InferenceDevice(target, batcher, models, o.Images, instruments);
         instruments.Track(device);
         return device;
     }

@@ -49,7 +49,6 @@ public static class SiloHostExtensions
         builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxRequestBytes);
         builder.Services.ConfigureHttpJsonOptions(j => UseArgusJson(j.SerializerOptions));
-        builder.Services.AddSingleton<LocalDevices>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<DeviceTable>();
 

@@ -44,12 +44,6 @@ public sealed class ArgusSiloOptions
     /// <summary>Missed probes before a silo is suspected. Default 2.</summary>
     public int MissedProbesLimit { get; set; } = 2;
 
-    /// <summary>
-    /// HTTP requests go to a device of this silo while its expected wait is at most this many milliseconds; beyond it,
-    /// to the less loaded of two devices sampled across the cluster. Default 50.
-    /// </summary>
-    public double LocalWaitLimitMs { get; set; } = 50;
-
     /// <summary>The largest HTTP request body, in bytes. Default 32 MiB.</summary>
     public long MaxRequestBytes { get; set; } = 32 * 1024 * 1024;
 
@@ -78,7 +72,6 @@ public sealed class ArgusSiloOptions
             yield return $"{Section}:AdvertisedAddress must be an IP address (is '{AdvertisedAddress}').";
         if (ProbeTimeoutMs < 100) yield return $"{Section}:ProbeTimeoutMs must be at least 100 (is {ProbeTimeoutMs}).";
         if (MissedProbesLimit < 1) yield return $"{Section}:MissedProbesLimit must be at least 1 (is {MissedProbesLimit}).";
-        if (LocalWaitLimitMs < 0) yield return $"{Section}:LocalWaitLimitMs must not be negative (is {LocalWaitLimitMs}).";
         if (MaxRequestBytes < 1024) yield return $"{Section}:MaxRequestBytes must be at least 1024 (is {MaxRequestBytes}).";
     }
 }

@@ -1,3 +1,4 @@
+using Argus.Devices;
 using Argus.Errors;
 using Argus.Scaling;
 
@@ -16,7 +17,7 @@ internal static class AutoscaleEndpoints
             {
                 return Results.Ok(await grains.GetGrain<IAutoscalerGrain>(0).GetStatusAsync());
             }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
+            catch (Exception e) when (SiloLoss.Is(e))
             {
                 // The autoscaler's silo just left: it starts again on another at the next read.
                 return HttpErrors.V1(StatusCodes.Status503ServiceUnavailable, ErrorKind.NotReady, $"The autoscaler is moving: {e.Message}", response, 1000);

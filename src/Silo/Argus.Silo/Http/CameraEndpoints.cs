@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Argus.Cameras;
+using Argus.Devices;
 using Argus.Errors;
-using Argus.Inference.Imaging;
-using Argus.Inference.Models;
 using Argus.Silo.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -36,7 +35,7 @@ internal static class CameraEndpoints
             {
                 return await next(context);
             }
-            catch (Exception e) when (HttpErrors.IsSiloLoss(e))
+            catch (Exception e) when (SiloLoss.Is(e))
             {
                 // The camera's (or the registry's) silo was lost.
                 return HttpErrors.SiloLost("The camera", e, context.HttpContext.Response);
@@ -111,7 +110,7 @@ internal static class CameraEndpoints
     }
 
     private static async Task<IResult> PushFrameAsync(
-        string id, HttpRequest request, IGrainFactory grains, ArgusSiloOptions silo, IOptions<InferenceOptions> inference)
+        string id, HttpRequest request, IGrainFactory grains, ArgusSiloOptions silo)
     {
         var camera = grains.GetGrain<ICameraGrain>(id);
         if (await camera.GetConfigAsync() is null)
@@ -146,12 +145,10 @@ internal static class CameraEndpoints
 
         try
         {
-            // Refused here, before it is admitted: a frame that cannot be decoded would only fail later, unseen.
-            ImageDecoder.Check(body!, inference.Value.Images);
             var outcome = await camera.PushFrameAsync(new Frame(body!, capturedAt).AsImmutable());
             return outcome == FrameOutcome.UnknownCamera ? UnknownCamera(id) : Results.Json(new FrameAnswer(outcome));
         }
-        catch (Exception e) when (e is InvalidInputException or BadInputException)
+        catch (BadInputException e)
         {
             return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, e.Message);
         }

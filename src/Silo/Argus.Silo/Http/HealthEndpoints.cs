@@ -1,3 +1,4 @@
+using Argus.Grains.Devices;
 using Argus.Grains.Scaling;
 
 namespace Argus.Silo.Http;
@@ -11,7 +12,7 @@ internal static class HealthEndpoints
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
-        app.MapGet("/readyz", (LocalDevices devices, SiloDrain drain) => (devices.IsReady, drain.IsDraining) switch
+        app.MapGet("/readyz", (InferenceDoor door, SiloDrain drain) => (door.IsReady, drain.IsDraining) switch
         {
             (_, true) => Results.Text("draining", statusCode: StatusCodes.Status503ServiceUnavailable),
             (true, _) => Results.Text("ready"),

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Argus.Errors;
-using Orleans.Runtime;
 
 namespace Argus.Silo.Http;
 
@@ -35,12 +34,11 @@ internal static class HttpErrors
         NotReadyException => new InferenceError(ErrorKind.NotReady, e.Message, 1000),
         BadInputException => new InferenceError(ErrorKind.BadInput, e.Message),
         OverloadedException o => new InferenceError(ErrorKind.Overloaded, e.Message, o.RetryAfter.TotalMilliseconds),
+        InferenceTimeoutException => new InferenceError(ErrorKind.Overloaded, e.Message, 1000),
+        NoDeviceException => new InferenceError(ErrorKind.NotReady, e.Message, 1000),
         OperationCanceledException => new InferenceError(ErrorKind.Cancelled, "The request was cancelled."),
         _ => null,
     };
-
-    /// <summary>Whether a grain call failed because its grain's silo was lost (it comes back on another silo within seconds).</summary>
-    public static bool IsSiloLoss(Exception e) => e is TimeoutException or OrleansException;
 
     /// <summary>503 + <c>Retry-After</c> for a call whose grain's silo was lost: <paramref name="what"/> moves to another silo.</summary>
     public static IResult SiloLost(string what, Exception e, HttpResponse response) =>

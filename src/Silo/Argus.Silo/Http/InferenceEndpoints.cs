@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Argus.Devices;
 using Argus.Errors;
+using Argus.Grains.Devices;
 using Argus.Silo.Hosting;
 
 namespace Argus.Silo.Http;
@@ -13,27 +14,17 @@ internal static class InferenceEndpoints
 
     public static void MapInferenceEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/models", (LocalDevices devices) => devices.Models.Select(Grains.Devices.ModelDescriptions.Describe));
-        app.MapGet("/v1/devices", async (LocalDevices devices) => await Task.WhenAll(devices.All.Select(d => d.GetStatusAsync())));
+        app.MapGet("/v1/models", (InferenceDoor door) => door.Models);
+        app.MapGet("/v1/devices", (InferenceDoor door, CancellationToken cancellationToken) => door.GetDevicesAsync(cancellationToken));
         app.MapPost("/v1/models/{model}/infer", InferAsync).DisableAntiforgery();
     }
 
     private static async Task<IResult> InferAsync(
-        string model, HttpRequest request, LocalDevices devices, ArgusSiloOptions silo, CancellationToken cancellationToken)
+        string model, HttpRequest request, InferenceDoor door, ArgusSiloOptions silo, CancellationToken cancellationToken)
     {
         if (!RequestOptions.TryParse(request, Lane.Interactive, out var options, out var invalid))
         {
             return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, invalid!);
-        }
-
-        if (!devices.IsReady)
-        {
-            return HttpErrors.V1(StatusCodes.Status503ServiceUnavailable, ErrorKind.NotReady, "The silo is still loading its models.", request.HttpContext.Response);
-        }
-
-        if (devices.FindModel(model) is null)
-        {
-            return HttpErrors.V1(StatusCodes.Status404NotFound, ErrorKind.UnknownModel, $"Unknown model '{model}'.");
         }
 
         var (images, readError) = await ReadImagesAsync(request, silo.MaxRequestBytes);
@@ -46,7 +37,7 @@ internal static class InferenceEndpoints
         try
         {
             var inputs = images.Select(i => InferenceInput.FromImage(i.Data)).ToArray();
-            response = await devices.InferAsync(new InferenceRequest(model, inputs, options.Lane, options.Deadline), cancellationToken);
+            response = await door.InferAsync(new InferenceRequest(model, inputs, options.Lane, options.Deadline), cancellationToken);
         }
         catch (Exception e) when (HttpErrors.FromException(e) is { } error)
         {
@@ -57,17 +48,19 @@ internal static class InferenceEndpoints
             i, images[i].Name, item.Embedding, item.Classes, item.Detections,
             item.QueueMs, item.PreprocessMs, item.ComputeMs, item.BatchSize,
             item.Error is null ? null : HttpErrors.V1Error.Of(item.Error))).ToArray();
-        var body = new V1InferResponse(response.Model, response.Version, response.Device, response.DeviceKind, results);
-
-        // The request fails as a whole only when every item failed the same way (one image: its own error).
+        // The request fails as a whole only when every item failed the same way (one image: its own error); it then
+        // carries that error at the top, as every failed v1 request does, and its items keep theirs.
         var errors = response.Items.Select(i => i.Error).ToArray();
         var status = StatusCodes.Status200OK;
+        HttpErrors.V1Error? failure = null;
         if (errors.All(e => e is not null) && errors.Select(e => e!.Kind).Distinct().Count() == 1)
         {
             status = HttpErrors.StatusOf(errors[0]!.Kind);
+            failure = errors.Length == 1 ? HttpErrors.V1Error.Of(errors[0]!) : new(HttpErrors.Code(errors[0]!.Kind), $"Every image failed: {errors[0]!.Message}");
             HttpErrors.SetRetryAfter(request.HttpContext.Response, status, errors.Max(e => e!.RetryAfterMs));
         }
 
+        var body = new V1InferResponse(response.Model, response.Version, response.Device, response.DeviceKind, results, failure);
         return Results.Json(body, statusCode: status);
     }
 
@@ -129,5 +122,6 @@ internal static class InferenceEndpoints
         int Index, string? Name, float[]? Embedding, IReadOnlyList<ClassScore>? Classes, IReadOnlyList<Detection>? Detections,
         double QueueMs, double PreprocessMs, double ComputeMs, int BatchSize, HttpErrors.V1Error? Error);
 
-    internal sealed record V1InferResponse(string Model, string Version, string Device, string DeviceKind, IReadOnlyList<V1Item> Results);
+    internal sealed record V1InferResponse(
+        string Model, string Version, string Device, string DeviceKind, IReadOnlyList<V1Item> Results, HttpErrors.V1Error? Error);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Argus.Devices;
 using Argus.Errors;
 using Argus.Jobs;
 using Microsoft.AspNetCore.Http.Json;
@@ -35,7 +36,7 @@ internal static class JobEndpoints
             {
                 return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, e.Message);
             }
-            catch (Exception e) when (HttpErrors.IsSiloLoss(e))
+            catch (Exception e) when (SiloLoss.Is(e))
             {
                 return HttpErrors.SiloLost("The job", e, context.HttpContext.Response);
             }

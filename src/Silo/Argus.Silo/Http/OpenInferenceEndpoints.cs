@@ -3,7 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Argus.Devices;
 using Argus.Errors;
-using Argus.Inference.Devices;
+using Argus.Grains.Devices;
+using Argus.Models;
 using Argus.Silo.Hosting;
 
 namespace Argus.Silo.Http;
@@ -26,17 +27,17 @@ internal static class OpenInferenceEndpoints
             extensions = new[] { "binary_tensor_data" },
         }));
         app.MapGet("/v2/health/live", () => Results.Ok()).AllowAnonymous();
-        app.MapGet("/v2/health/ready", (LocalDevices d) => d.IsReady ? Results.Ok() : Error(StatusCodes.Status503ServiceUnavailable, "Models are loading.")).AllowAnonymous();
-        app.MapGet("/v2/models/{model}", (string model, LocalDevices d) => Metadata(d, model, null));
-        app.MapGet("/v2/models/{model}/versions/{version}", (string model, string version, LocalDevices d) => Metadata(d, model, version));
-        app.MapGet("/v2/models/{model}/ready", (string model, LocalDevices d) => Ready(d, model, null));
-        app.MapGet("/v2/models/{model}/versions/{version}/ready", (string model, string version, LocalDevices d) => Ready(d, model, version));
-        app.MapPost("/v2/models/{model}/infer", (string model, HttpContext c, LocalDevices d, ArgusSiloOptions s) => InferAsync(c, d, s, model, null));
+        app.MapGet("/v2/health/ready", (InferenceDoor d) => d.IsReady ? Results.Ok() : Error(StatusCodes.Status503ServiceUnavailable, "Models are loading.")).AllowAnonymous();
+        app.MapGet("/v2/models/{model}", (string model, InferenceDoor d) => Metadata(d, model, null));
+        app.MapGet("/v2/models/{model}/versions/{version}", (string model, string version, InferenceDoor d) => Metadata(d, model, version));
+        app.MapGet("/v2/models/{model}/ready", (string model, InferenceDoor d) => Ready(d, model, null));
+        app.MapGet("/v2/models/{model}/versions/{version}/ready", (string model, string version, InferenceDoor d) => Ready(d, model, version));
+        app.MapPost("/v2/models/{model}/infer", (string model, HttpContext c, InferenceDoor d, ArgusSiloOptions s) => InferAsync(c, d, s, model, null));
         app.MapPost("/v2/models/{model}/versions/{version}/infer",
-            (string model, string version, HttpContext c, LocalDevices d, ArgusSiloOptions s) => InferAsync(c, d, s, model, version));
+            (string model, string version, HttpContext c, InferenceDoor d, ArgusSiloOptions s) => InferAsync(c, d, s, model, version));
     }
 
-    private static IResult Metadata(LocalDevices devices, string name, string? version)
+    private static IResult Metadata(InferenceDoor devices, string name, string? version)
     {
         if (Find(devices, name, version, out var model) is { } error)
         {
@@ -53,10 +54,10 @@ internal static class OpenInferenceEndpoints
         });
     }
 
-    private static IResult Ready(LocalDevices devices, string name, string? version) =>
+    private static IResult Ready(InferenceDoor devices, string name, string? version) =>
         Find(devices, name, version, out _) ?? Results.Ok();
 
-    private static IResult? Find(LocalDevices devices, string name, string? version, out LoadedModel? model)
+    private static IResult? Find(InferenceDoor devices, string name, string? version, out ModelInfo? model)
     {
         model = null;
         if (!devices.IsReady)
@@ -64,8 +65,8 @@ internal static class OpenInferenceEndpoints
             return Error(StatusCodes.Status503ServiceUnavailable, "Models are loading.");
         }
 
-        model = devices.FindModel(name);
-        if (model is null || (version is not null && version != model.Version))
+        model = devices.FindModel(name, version);
+        if (model is null)
         {
             return Error(StatusCodes.Status404NotFound, version is null
                 ? $"Unknown model '{name}'."
@@ -75,7 +76,7 @@ internal static class OpenInferenceEndpoints
         return null;
     }
 
-    private static async Task<IResult> InferAsync(HttpContext context, LocalDevices devices, ArgusSiloOptions silo, string name, string? version)
+    private static async Task<IResult> InferAsync(HttpContext context, InferenceDoor devices, ArgusSiloOptions silo, string name, string? version)
     {
         var request = context.Request;
         if (!RequestOptions.TryParse(request, Lane.Interactive, out var options, out var invalid))
@@ -142,7 +143,7 @@ internal static class OpenInferenceEndpoints
     /// <summary>A parsed v2 inference request: its items, and how the caller wants the output.</summary>
     private sealed record V2Request(string? Id, InferenceInput[] Inputs, bool BinaryOutput)
     {
-        public static V2Request Parse(byte[] body, string? headerLengthText, LoadedModel model)
+        public static V2Request Parse(byte[] body, string? headerLengthText, ModelInfo model)
         {
             var jsonLength = body.Length;
             if (headerLengthText is not null)
@@ -184,7 +185,7 @@ internal static class OpenInferenceEndpoints
             }
         }
 
-        private static InferenceInput[] ParseInput(JsonElement input, LoadedModel model, ref ReadOnlyMemory<byte> binary)
+        private static InferenceInput[] ParseInput(JsonElement input, ModelInfo model, ref ReadOnlyMemory<byte> binary)
         {
             var name = input.TryGetProperty("name", out var n) ? n.GetString() : null;
             if (name != model.Input.Name)
@@ -230,7 +231,7 @@ internal static class OpenInferenceEndpoints
             return dims.Any(v => v < 0) ? throw new V2RequestException("Shape dimensions must be non-negative integers.") : dims;
         }
 
-        private static InferenceInput[] ParseTensors(JsonElement input, long[] shape, LoadedModel model, ReadOnlyMemory<byte>? raw)
+        private static InferenceInput[] ParseTensors(JsonElement input, long[] shape, ModelInfo model, ReadOnlyMemory<byte>? raw)
         {
             var itemShape = model.Input.Shape.Skip(1).ToArray();
             if (!shape.Skip(1).SequenceEqual(itemShape) || shape[0] < 1)
@@ -341,7 +342,7 @@ internal static class OpenInferenceEndpoints
             }
         }
 
-        private static bool WantsBinaryOutput(JsonElement root, LoadedModel model)
+        private static bool WantsBinaryOutput(JsonElement root, ModelInfo model)
         {
             var binary = root.TryGetProperty("parameters", out var p) && p.TryGetProperty("binary_data_output", out var b) && b.ValueKind == JsonValueKind.True;
             if (!root.TryGetProperty("outputs", out var outputs) || outputs.ValueKind != JsonValueKind.Array)
@@ -368,7 +369,7 @@ internal static class OpenInferenceEndpoints
     }
 
     /// <summary>Writes the protocol's response: JSON, or JSON followed by the raw output (binary tensor data extension).</summary>
-    private sealed class V2Response(LoadedModel model, V2Request request, InferenceResponse response) : IResult
+    private sealed class V2Response(ModelInfo model, V2Request request, InferenceResponse response) : IResult
     {
         public async Task ExecuteAsync(HttpContext context)
         {

@@ -1,9 +1,10 @@
+using Argus.Devices;
 using Argus.Errors;
 using Orleans.Runtime;
 
-namespace Argus.Client.Tests;
+namespace Argus.Abstractions.Tests;
 
-public sealed class RetryRulesTests
+public sealed class SiloLossTests
 {
     public static TheoryData<Exception> SiloLosses => new()
     {
@@ -23,9 +24,9 @@ public sealed class RetryRulesTests
 
     [Theory]
     [MemberData(nameof(SiloLosses))]
-    public void A_lost_silo_is_retried_on_another_device(Exception e) => Assert.True(ArgusClient.IsSiloLoss(e));
+    public void A_lost_silo_is_retried_on_another_device(Exception e) => Assert.True(SiloLoss.Is(e));
 
     [Theory]
     [MemberData(nameof(Answers))]
-    public void What_a_device_answered_is_never_retried(Exception e) => Assert.False(ArgusClient.IsSiloLoss(e));
+    public void What_a_device_answered_is_never_retried(Exception e) => Assert.False(SiloLoss.Is(e));
 }
