@@ -129,3 +129,66 @@ public sealed class GracefulStopTests(RedisClusterFixture cluster, ITestOutputHe
         Assert.DoesNotContain(all.Where(c => c.Started > afterExit), c => c.Device!.StartsWith(leaving.Name + "/"));
     }
 }
+
+/// <summary>
+/// A silo killed with SIGKILL while HTTP requests reach another silo, whose door routes some of them to the killed
+/// silo's device: every request is answered, the lost calls on another device.
+/// </summary>
+[Collection(RedisClusterFixture.Collection)]
+public sealed class DoorFailoverTests(RedisClusterFixture cluster, ITestOutputHelper output) : IClassFixture<RedisClusterFixture>
+{
+    private sealed record Answer(TimeSpan Started, TimeSpan Ended, int Status, string? Device);
+
+    [Fact]
+    public async Task Killing_a_silo_that_another_silos_door_routes_to_loses_no_request()
+    {
+        await Eventually.HoldsAsync(async () => (await cluster.Client.GetDevicesAsync()).Count == RedisClusterFixture.SiloCount,
+            TimeSpan.FromSeconds(30), "every device to report its load");
+        var door = cluster.Silos[0];
+        var image = TestData.Image("imageTextN.png");
+        var clock = Stopwatch.StartNew();
+        ConcurrentBag<Answer> answers = [];
+        using var http = new HttpClient { BaseAddress = door.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var started = clock.Elapsed;
+                using var body = new ByteArrayContent(image);
+                body.Headers.ContentType = new("image/png");
+                using var response = await http.PostAsync("/v1/models/text-direction/infer", body);
+                var json = await response.Content.ReadAsStringAsync();
+                var device = System.Text.Json.JsonDocument.Parse(json).RootElement.TryGetProperty("device", out var d) ? d.GetString() : null;
+                answers.Add(new Answer(started, clock.Elapsed, (int)response.StatusCode, device));
+            }
+        })).ToArray();
+        try
+        {
+            // The local device is never idle with eight callers: the door sends part of the load to the other silos' devices.
+            await Eventually.HoldsAsync(() => Task.FromResult(answers.Any(a => a.Device is { } d && !d.StartsWith(door.Name + "/"))),
+                TimeSpan.FromSeconds(60), "the door to route a request to another silo");
+            var victim = cluster.Silos.First(s => s != door && answers.Any(a => a.Device?.StartsWith(s.Name + "/") == true));
+            var killedAt = clock.Elapsed;
+            victim.Kill();
+            await Eventually.HoldsAsync(async () => !(await cluster.Client.GetDevicesAsync()).Any(d => d.Silo == victim.Name),
+                TimeSpan.FromSeconds(30), $"{victim.Name} to leave the routing table");
+            var afterTable = clock.Elapsed;
+            await Eventually.HoldsAsync(() => Task.FromResult(answers.Count(a => a.Started > afterTable) >= 20), TimeSpan.FromSeconds(30), "20 more requests");
+            stop.Cancel();
+            await Task.WhenAll(workers);
+
+            var all = answers.ToArray();
+            var slowest = all.Where(a => a.Ended > killedAt).Max(a => a.Ended - a.Started);
+            output.WriteLine($"{all.Length} requests, {all.Count(a => a.Device?.StartsWith(victim.Name + "/") == true)} answered by {victim.Name}; " +
+                $"slowest ending after the kill: {slowest.TotalMilliseconds:F0} ms; {victim.Name} left the table {(afterTable - killedAt).TotalMilliseconds:F0} ms after the kill.");
+            Assert.All(all, a => Assert.Equal(200, a.Status));
+            Assert.DoesNotContain(all, a => a.Started > afterTable && a.Device!.StartsWith(victim.Name + "/"));
+        }
+        finally
+        {
+            stop.Cancel();
+            await Task.WhenAll(workers.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+    }
+}
