@@ -177,14 +177,9 @@ internal sealed partial class ShardRunner(IGrainFactory grains, TimeProvider tim
                 time.GetUtcNow().UtcDateTime + ClusterIdentity.MaxRequestTimeout);
             response = await grains.GetGrain<IDeviceGrain>(device.ToString()).InferAsync(request.AsImmutable(), cancellationToken);
         }
-        catch (UnknownModelException e)
-        {
-            sent.ForEach(i => Fault(i, ShardRetry.Of(e)));
-            return;
-        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The device's runtime is still loading, or the call failed: every item of the batch may succeed later.
+            // The model is unknown, the device's runtime is still loading, or the call failed: every item of the batch alike.
             sent.ForEach(i => Fault(i, ShardRetry.Of(e)));
             return;
         }
