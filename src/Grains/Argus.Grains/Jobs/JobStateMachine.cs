@@ -112,7 +112,7 @@ internal sealed class JobStateMachine
     }
 
     /// <summary>What is wrong with submitting <paramref name="spec"/> as job <paramref name="id"/> at <paramref name="now"/>, one line per problem.</summary>
-    public static IEnumerable<string> Problems(string id, JobSpec spec, DateTime now)
+    private static IEnumerable<string> Problems(string id, JobSpec spec, DateTime now)
     {
         foreach (var problem in JobSubmission.Problems(id, spec))
         {
