@@ -87,5 +87,13 @@ public sealed class JobTests(ClientFixture fixture) : IClassFixture<ClientFixtur
         // A problem only the job finds comes from the grain the same way.
         var cron = await Assert.ThrowsAsync<BadInputException>(() => Client.SubmitJobAsync("cron", Spec("/in") with { Schedule = "nightly" }));
         Assert.Contains("schedule 'nightly' is not a cron expression", cron.Message);
+        var reversed = await Assert.ThrowsAsync<BadInputException>(() => Client.SubmitJobAsync("cron", Spec("/in") with { Schedule = "1-0 * * * *" }));
+        Assert.Contains("the minute range '1-0' is reversed", reversed.Message);
+        Assert.Contains("input '/in' does not exist", reversed.Message);
+
+        await Eventually.HoldsAsync(async () => (await Client.GetDevicesAsync()).Count > 0, TimeSpan.FromSeconds(30), "the silo's devices in the routing table");
+        var model = await Assert.ThrowsAsync<UnknownModelException>(() => Client.SubmitJobAsync("ghost", Spec(_dir.FullName) with { Model = "ghost" }));
+        Assert.Equal("ghost", model.Model);
+        await Assert.ThrowsAsync<UnknownJobException>(() => Client.GetJobAsync("ghost"));
     }
 }

@@ -93,6 +93,7 @@ public interface IArgusClient
     /// <returns>The job's status; its <see cref="JobStatus.Id"/> names it in the other job calls.</returns>
     /// <exception cref="Argus.Errors.BadInputException">The id or spec is invalid; the message lists every problem.</exception>
     /// <exception cref="Argus.Errors.JobConflictException">A job with this id exists with another spec.</exception>
+    /// <exception cref="Argus.Errors.UnknownModelException">The cluster has devices and none serves the model.</exception>
     Task<JobStatus> SubmitJobAsync(string? id, JobSpec spec);
 
     /// <summary>A job's progress: its state, items and shards done and failed, items per second, ETA, failures by reason.</summary>

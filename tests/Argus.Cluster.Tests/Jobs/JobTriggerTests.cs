@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Argus.Devices;
 using Argus.Errors;
 using Argus.Jobs;
 using Argus.Testing;
@@ -8,7 +9,7 @@ namespace Argus.Cluster.Tests.Jobs;
 
 /// <summary>
 /// A job's triggers and controls on one real silo (in-memory storage and reminders): a watched folder, a schedule,
-/// video input, pause, resume and cancel, and the errors a caller gets.
+/// video input, pause, resume and cancel, and the errors a caller gets (a model no silo serves among them).
 /// </summary>
 [Collection(RedisClusterFixture.Collection)]
 public sealed class JobTriggerTests(JobTriggerTests.JobSilo silo, ITestOutputHelper output) : IClassFixture<JobTriggerTests.JobSilo>, IDisposable
@@ -33,6 +34,7 @@ public sealed class JobTriggerTests(JobTriggerTests.JobSilo silo, ITestOutputHel
             ["Argus__Jobs__TickMs"] = "100",
             ["Argus__Jobs__WatchSeconds"] = "0.3",
             ["Argus__Jobs__WatchSettleSeconds"] = "0.5",
+            ["Argus__Jobs__DeviceWaitSeconds"] = "2",
         };
     }
 
@@ -148,5 +150,32 @@ public sealed class JobTriggerTests(JobTriggerTests.JobSilo silo, ITestOutputHel
         var failed = await WaitForAsync("empty", s => s.IsFinished, "the empty job to finish");
         Assert.Equal(JobState.Failed, failed.State);
         Assert.Contains("holds no images or videos", failed.Error);
+    }
+
+    [Fact]
+    public async Task A_model_no_silo_serves_is_refused_and_a_job_whose_devices_left_fails_saying_so()
+    {
+        var input = Path.Combine(_root, "orphaned");
+        ImageWarehouse.Create(input, 4);
+        var directory = Orleans.GetGrain<IDeviceDirectoryGrain>(0);
+        IReadOnlyList<DeviceLoad> devices = [];
+        await Eventually.HoldsAsync(async () => (devices = await directory.GetDevicesAsync()).Count > 0, Timeout, "the silo's devices to report");
+        var spec = new JobSpec { Input = input, Model = "ghost", Output = Output };
+
+        var refused = await Assert.ThrowsAsync<UnknownModelException>(() => Job("ghost").SubmitAsync(spec));
+        Assert.Equal("ghost", refused.Model);
+        await Assert.ThrowsAsync<UnknownJobException>(() => Job("ghost").GetStatusAsync());
+
+        // A device of the silo serving the model reports once, as one that then left would: it drops out of the table
+        // when it stops reporting, and with it the only device the job could run on.
+        var ghost = new DeviceLoad($"{devices[0].Silo}/ghost0", devices[0].Silo, ["ghost"], QueueDepth: 0, ExpectedWaitMs: 0);
+        await directory.ReportAsync(ghost);
+        await Eventually.HoldsAsync(async () => (await directory.GetDevicesAsync()).Any(d => d.Key == ghost.Key), Timeout, "the ghost device in the table");
+        await Job("orphan").SubmitAsync(spec);
+
+        var failed = await WaitForAsync("orphan", s => s.IsFinished, "the orphaned job to fail");
+        output.WriteLine(failed.Error);
+        Assert.Equal((JobState.Failed, 0L), (failed.State, failed.ItemsSucceeded));
+        Assert.StartsWith("No silo serves model 'ghost'", failed.Error, StringComparison.Ordinal);
     }
 }

@@ -180,4 +180,19 @@ public sealed class JobEndpointsTests(SiloFixture fixture) : IClassFixture<SiloF
         Assert.Contains("Job 'cron' is invalid:", Error(body).Message);
         Assert.Contains("schedule 'every night' is not a cron expression", Error(body).Message);
     }
+
+    [Fact]
+    public async Task A_job_naming_a_model_no_silo_serves_is_404_once_the_routing_table_has_devices()
+    {
+        await Eventually.HoldsAsync(async () =>
+            JsonDocument.Parse(await Http.GetStringAsync("v1/autoscale")).RootElement.GetProperty("devices").GetInt32() > 0,
+            TimeSpan.FromSeconds(30), "the silo's devices in the routing table");
+        var spec = JsonSerializer.Serialize(new { id = "ghost", input = _dir.FullName, model = "ghost", output = Path.Combine(_dir.FullName, "out") });
+
+        var (status, body) = await ReadAsync(Http.PostAsync("v1/jobs", Json(spec)));
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal(("unknown_model", "Unknown model 'ghost'."), Error(body));
+        Assert.Equal(HttpStatusCode.NotFound, (await ReadAsync(Http.GetAsync("v1/jobs/ghost"))).Status);
+    }
 }

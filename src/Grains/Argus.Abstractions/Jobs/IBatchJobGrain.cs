@@ -13,6 +13,7 @@ public interface IBatchJobGrain : IGrainWithStringKey
     /// </summary>
     /// <exception cref="Errors.BadInputException">The id or spec is invalid; the message lists every problem.</exception>
     /// <exception cref="Errors.JobConflictException">A job with this id exists with another spec.</exception>
+    /// <exception cref="Errors.UnknownModelException">The routing table has devices and none serves the model.</exception>
     [Alias("Submit")]
     [ResponseTimeout(JobCalls.Timeout)]
     Task<JobStatus> SubmitAsync(JobSpec spec);

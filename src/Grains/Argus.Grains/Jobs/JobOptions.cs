@@ -36,6 +36,13 @@ public sealed class JobOptions
     /// <summary>Batches a worker keeps in flight per device: one decodes while another runs. Default 2.</summary>
     public int BatchesInFlightPerDevice { get; set; } = 2;
 
+    /// <summary>
+    /// How long a running job with shards to hand out waits for a device that serves its model, in seconds, before it
+    /// fails saying so (a job naming a model no device serves is refused at submit, unless the routing table was still
+    /// empty then). Default 60: time for a silo to start and load its models.
+    /// </summary>
+    public double DeviceWaitSeconds { get; set; } = 60;
+
     internal TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 
     internal TimeSpan Tick => TimeSpan.FromMilliseconds(TickMs);
@@ -43,6 +50,8 @@ public sealed class JobOptions
     internal TimeSpan WatchPeriod => TimeSpan.FromSeconds(WatchSeconds);
 
     internal TimeSpan WatchSettle => TimeSpan.FromSeconds(WatchSettleSeconds);
+
+    internal TimeSpan DeviceWait => TimeSpan.FromSeconds(DeviceWaitSeconds);
 
     /// <summary><see cref="ReminderSeconds"/> as a period.</summary>
     public TimeSpan ReminderPeriod => TimeSpan.FromSeconds(ReminderSeconds);
@@ -55,6 +64,7 @@ public sealed class JobOptions
         if (!(WatchSeconds >= 0.1)) yield return $"{Section}:WatchSeconds must be at least 0.1 (is {WatchSeconds}).";
         if (!(WatchSettleSeconds >= 0)) yield return $"{Section}:WatchSettleSeconds must not be negative (is {WatchSettleSeconds}).";
         if (!(ReminderSeconds >= 1)) yield return $"{Section}:ReminderSeconds must be at least 1 (is {ReminderSeconds}).";
+        if (!(DeviceWaitSeconds >= 1)) yield return $"{Section}:DeviceWaitSeconds must be at least 1 (is {DeviceWaitSeconds}).";
         if (BatchesInFlightPerDevice is < 1 or > 16) yield return $"{Section}:BatchesInFlightPerDevice must be 1 to 16 (is {BatchesInFlightPerDevice}).";
     }
 }

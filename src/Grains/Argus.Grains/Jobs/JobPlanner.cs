@@ -1,5 +1,6 @@
 using Argus.Errors;
 using Argus.Inference.Video;
+using Argus.Jobs;
 using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace Argus.Grains.Jobs;
@@ -98,6 +99,40 @@ internal static class JobPlanner
         }
     }
 
+    /// <summary>
+    /// Lists <paramref name="spec"/>'s input, leaving out <paramref name="known"/> files and files changed after
+    /// <paramref name="settled"/>, and writes their shard plans under <paramref name="folder"/>, numbered from
+    /// <paramref name="first"/>.
+    /// </summary>
+    /// <exception cref="BadInputException">The input does not exist or is not a folder, a glob or a manifest.</exception>
+    public static JobPlan Plan(JobSpec spec, string folder, int first, IReadOnlySet<string>? known, DateTime? settled)
+    {
+        var fresh = ListFiles(spec.Input)
+            .Where(f => known?.Contains(f) != true && (settled is not { } cutoff || File.GetLastWriteTimeUtc(f) <= cutoff))
+            .ToList();
+        var shard = first;
+        long items = 0;
+        foreach (var chunk in Items(fresh, spec.VideoFps).Chunk(spec.ShardSize))
+        {
+            JobFiles.WritePlan(folder, shard++, chunk);
+            items += chunk.Length;
+        }
+
+        // Only a watching job needs to remember what it listed.
+        HashSet<string>? files = null;
+        if (spec.Watch)
+        {
+            files = known is null ? new(StringComparer.Ordinal) : new(known, StringComparer.Ordinal);
+            files.UnionWith(fresh);
+        }
+
+        return new JobPlan(shard - first, items, files);
+    }
+
+    /// <summary>The files a watching job planned already, read back from its first <paramref name="shards"/> plan files after it moved.</summary>
+    public static HashSet<string> KnownFiles(string folder, int shards) =>
+        new(Enumerable.Range(0, shards).SelectMany(s => JobFiles.ReadPlan(folder, s)).Select(i => i.Path), StringComparer.Ordinal);
+
     private static bool IsMedia(string path)
     {
         var extension = Path.GetExtension(path);
@@ -120,3 +155,9 @@ internal static class JobPlanner
         return matcher.GetResultsInFullPath(root);
     }
 }
+
+/// <summary>What one planning pass wrote.</summary>
+/// <param name="Shards">Shard plans written.</param>
+/// <param name="Items">Items in them.</param>
+/// <param name="Files">Every file a watching job has planned so far; null for a job that does not watch.</param>
+internal sealed record JobPlan(int Shards, long Items, HashSet<string>? Files);

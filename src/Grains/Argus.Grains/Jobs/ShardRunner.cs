@@ -10,14 +10,11 @@ namespace Argus.Grains.Jobs;
 
 /// <summary>
 /// Runs one leased shard on one device: reads its items, sends them to the device in batches of the job's batch size
-/// in the batch lane, retries transient failures a bounded number of times, and writes the shard's failures and then
-/// its results, each whole or not at all. A shard found written already is not run again.
+/// in the batch lane, retries transient failures as <see cref="ShardRetry"/> says, and writes the shard's failures and
+/// then its results, each whole or not at all. A shard found written already is not run again.
 /// </summary>
-internal sealed partial class ShardRunner(InferenceDoor door, ILogger<ShardRunner> logger)
+internal sealed partial class ShardRunner(InferenceDoor door, TimeProvider time, ILogger<ShardRunner> logger)
 {
-    /// <summary>The longest wait between attempts.</summary>
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// Runs the shard under its lease, renewing it, and reports it to <paramref name="job"/>. When the lease is lost
     /// (the job paused, or the shard went elsewhere) the shard is dropped; when <paramref name="stop"/> fires (the silo
@@ -46,7 +43,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, ILogger<ShardRunne
             await ReleaseAsync(job, lease);
             if (!stop.IsCancellationRequested)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None); // don't spin on a failing shard
+                await Task.Delay(TimeSpan.FromSeconds(1), time, CancellationToken.None); // don't spin on a failing shard
             }
         }
         finally
@@ -57,13 +54,13 @@ internal sealed partial class ShardRunner(InferenceDoor door, ILogger<ShardRunne
     }
 
     /// <summary>Renews the lease every third of its duration until the shard ends; cancels the shard when the job says stop.</summary>
-    private static async Task RenewAsync(IBatchJobGrain job, ShardLease lease, CancellationTokenSource shard)
+    private async Task RenewAsync(IBatchJobGrain job, ShardLease lease, CancellationTokenSource shard)
     {
         try
         {
             while (true)
             {
-                await Task.Delay(lease.Duration / 3, shard.Token);
+                await Task.Delay(lease.Duration / 3, time, shard.Token);
                 bool keep;
                 try
                 {
@@ -113,24 +110,21 @@ internal sealed partial class ShardRunner(InferenceDoor door, ILogger<ShardRunne
         var spec = lease.Spec;
         var results = new string?[items.Count];
         var failures = new JobFailure?[items.Count];
-        var pending = Enumerable.Range(0, items.Count).ToList();
-        // The last attempt turns what is still transient into failures, so the loop ends.
-        for (var attempt = 1; pending.Count > 0; attempt++)
+        var retry = new ShardRetry(spec.MaxAttempts);
+        // The last attempt retries nothing, so the loop ends.
+        for (var pending = Enumerable.Range(0, items.Count).ToList(); pending.Count > 0;)
         {
-            var retry = new List<int>();
-            var retryAfter = TimeSpan.Zero;
+            var again = new List<int>();
             foreach (var batch in pending.Chunk(spec.BatchSize))
             {
-                var outcome = await RunBatchAsync(lease, device, items, batch, attempt, results, failures, cancellationToken);
-                retry.AddRange(outcome.Retry);
-                retryAfter = outcome.RetryAfter > retryAfter ? outcome.RetryAfter : retryAfter;
+                await RunBatchAsync(lease, device, items, batch, retry, again, results, failures, cancellationToken);
             }
 
-            pending = retry;
+            pending = again;
+            var wait = retry.NextAttempt();
             if (pending.Count > 0)
             {
-                var backoff = TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1));
-                await Task.Delay(Min(MaxBackoff, retryAfter > backoff ? retryAfter : backoff), cancellationToken);
+                await Task.Delay(wait, time, cancellationToken);
             }
         }
 
@@ -149,16 +143,13 @@ internal sealed partial class ShardRunner(InferenceDoor door, ILogger<ShardRunne
     }
 
     /// <summary>
-    /// Runs one batch of the shard's items: results and permanent failures go into <paramref name="results"/> and
-    /// <paramref name="failures"/>; items that may succeed later come back to retry (on the last attempt they fail).
+    /// Runs one batch of the shard's items: results and failures go into <paramref name="results"/> and
+    /// <paramref name="failures"/>; items that <paramref name="retry"/> tries again go into <paramref name="again"/>.
     /// </summary>
-    private async Task<(List<int> Retry, TimeSpan RetryAfter)> RunBatchAsync(
-        ShardLease lease, DeviceKey device, IReadOnlyList<JobItem> items, int[] batch, int attempt,
+    private async Task RunBatchAsync(
+        ShardLease lease, DeviceKey device, IReadOnlyList<JobItem> items, int[] batch, ShardRetry retry, List<int> again,
         string?[] results, JobFailure?[] failures, CancellationToken cancellationToken)
     {
-        var last = attempt >= lease.Spec.MaxAttempts;
-        var retry = new List<int>();
-        var retryAfter = TimeSpan.Zero;
         var inputs = await Task.Run(() => Load(items, batch, cancellationToken), cancellationToken);
         var sent = new List<int>();
         foreach (var i in batch)
@@ -169,13 +160,13 @@ internal sealed partial class ShardRunner(InferenceDoor door, ILogger<ShardRunne
             }
             else
             {
-                Fail(i, "unreadable", inputs[i]?.Error ?? "The item could not be read.");
+                Fault(i, ShardRetry.Unreadable(inputs[i]?.Error ?? "The item could not be read."));
             }
         }
 
         if (sent.Count == 0)
         {
-            return (retry, retryAfter);
+            return;
         }
 
         InferenceResponse response;
@@ -183,19 +174,14 @@ internal sealed partial class ShardRunner(InferenceDoor door, ILogger<ShardRunne
         {
             var request = new InferenceRequest(
                 lease.Spec.Model, [.. sent.Select(i => InferenceInput.FromImage(inputs[i]!.Bytes!))], Lane.Batch,
-                DateTime.UtcNow + ClusterIdentity.MaxRequestTimeout);
+                time.GetUtcNow().UtcDateTime + ClusterIdentity.MaxRequestTimeout);
             response = await door.InferOnAsync(device, request, cancellationToken);
-        }
-        catch (UnknownModelException e)
-        {
-            sent.ForEach(i => Fail(i, "unknown_model", e.Message));
-            return (retry, retryAfter);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The device's runtime is still loading, or the call failed: every item of the batch may succeed later.
-            sent.ForEach(i => Transient(i, e is NotReadyException ? "not_ready" : "device_unavailable", e.Message, null));
-            return (retry, retryAfter);
+            // The model is unknown, the device's runtime is still loading, or the call failed: every item of the batch alike.
+            sent.ForEach(i => Fault(i, ShardRetry.Of(e)));
+            return;
         }
 
         for (var k = 0; k < sent.Count; k++)
@@ -209,41 +195,24 @@ internal sealed partial class ShardRunner(InferenceDoor door, ILogger<ShardRunne
                         new ResultLine(items[i].Id, response.Model, response.Version, new ResultBody(result.Embedding, result.Classes, result.Detections)),
                         JobFiles.Json);
                     break;
-                case { Kind: ErrorKind.BadInput } e:
-                    Fail(i, "bad_input", e.Message);
-                    break;
-                case { Kind: ErrorKind.UnknownModel } e:
-                    Fail(i, "unknown_model", e.Message);
-                    break;
                 case { Kind: ErrorKind.Cancelled } when cancellationToken.IsCancellationRequested:
                     throw new OperationCanceledException(cancellationToken);
                 case { } e:
-                    Transient(i, e.Kind switch
-                    {
-                        ErrorKind.Overloaded => "overloaded",
-                        ErrorKind.NotReady => "not_ready",
-                        ErrorKind.Cancelled => "cancelled",
-                        _ => "model_error",
-                    }, e.Message, e.RetryAfterMs);
+                    Fault(i, ShardRetry.Of(e));
                     break;
             }
         }
 
-        return (retry, retryAfter);
-
-        void Fail(int i, string reason, string message) => failures[i] = new JobFailure(items[i].Id, lease.Shard, reason, message, attempt);
-
-        void Transient(int i, string reason, string message, double? afterMs)
+        void Fault(int i, ItemFault fault)
         {
-            if (last)
+            if (retry.Retries(fault))
             {
-                Fail(i, reason, message);
-                return;
+                again.Add(i);
             }
-
-            retry.Add(i);
-            var after = TimeSpan.FromMilliseconds(afterMs ?? 0);
-            retryAfter = after > retryAfter ? after : retryAfter;
+            else
+            {
+                failures[i] = new JobFailure(items[i].Id, lease.Shard, fault.Reason, fault.Message, retry.Attempt);
+            }
         }
     }
 
@@ -299,8 +268,6 @@ internal sealed partial class ShardRunner(InferenceDoor door, ILogger<ShardRunne
 
     private static Dictionary<string, int> ByReason(IEnumerable<JobFailure> failures) =>
         failures.GroupBy(f => f.Reason).ToDictionary(g => g.Key, g => g.Count());
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>An item's bytes, or why they could not be read.</summary>
     private sealed record LoadedItem(byte[]? Bytes, string? Error);

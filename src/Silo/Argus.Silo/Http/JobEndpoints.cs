@@ -36,6 +36,10 @@ internal static class JobEndpoints
             {
                 return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, e.Message);
             }
+            catch (UnknownModelException e)
+            {
+                return HttpErrors.V1(StatusCodes.Status404NotFound, ErrorKind.UnknownModel, e.Message);
+            }
             catch (Exception e) when (SiloLoss.Is(e))
             {
                 return HttpErrors.SiloLost("The job", e, context.HttpContext.Response);
