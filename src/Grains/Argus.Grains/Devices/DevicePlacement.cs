@@ -1,4 +1,3 @@
-using Argus.Devices;
 using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
@@ -13,6 +12,16 @@ namespace Argus.Grains.Devices;
 public sealed class DevicePlacement : PlacementStrategy
 {
     internal static readonly DevicePlacement Instance = new();
+
+    /// <summary>The silo a key names: its part before the first '/' (a silo's name has none).</summary>
+    /// <exception cref="FormatException">The key has no silo part.</exception>
+    internal static string SiloOf(string key)
+    {
+        var slash = key.IndexOf('/');
+        return slash > 0 && slash < key.Length - 1
+            ? key[..slash]
+            : throw new FormatException($"Key '{key}' is not of the form '{{silo}}/{{name}}'.");
+    }
 }
 
 /// <summary>Marks a grain class as placed by <see cref="DevicePlacement"/>.</summary>
@@ -27,16 +36,17 @@ internal sealed class DevicePlacementDirector(IClusterMembershipService membersh
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
-        var key = DeviceKey.Parse(target.GrainIdentity.Key.ToString()!);
+        var key = target.GrainIdentity.Key.ToString()!;
+        var silo = DevicePlacement.SiloOf(key);
         var compatible = context.GetCompatibleSilos(target);
         foreach (var member in membership.CurrentSnapshot.Members.Values)
         {
-            if (member.Status == SiloStatus.Active && member.Name == key.Silo && compatible.Contains(member.SiloAddress))
+            if (member.Status == SiloStatus.Active && member.Name == silo && compatible.Contains(member.SiloAddress))
             {
                 return Task.FromResult(member.SiloAddress);
             }
         }
 
-        throw new OrleansException($"Device '{key}' names silo '{key.Silo}', which is not an active member of the cluster.");
+        throw new OrleansException($"'{key}' names silo '{silo}', which is not an active member of the cluster.");
     }
 }

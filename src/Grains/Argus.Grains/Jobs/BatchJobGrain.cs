@@ -267,7 +267,7 @@ internal sealed partial class BatchJobGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<IBatchWorkerGrain>($"{silo}/{Id}").StartAsync();
+                await GrainFactory.GetGrain<IBatchWorkerGrain>(new WorkerKey(silo, Id).ToString()).StartAsync();
             }
             catch (Exception e)
             {

@@ -33,8 +33,7 @@ internal sealed partial class BatchWorkerGrain(
     {
         if (_running is null || _running.IsCompleted)
         {
-            // The key is {silo}/{job}, the shape DevicePlacement reads: its part after the slash names the job.
-            var job = GrainFactory.GetGrain<IBatchJobGrain>(DeviceKey.Parse(this.GetPrimaryKeyString()).Device);
+            var job = GrainFactory.GetGrain<IBatchJobGrain>(WorkerKey.Parse(this.GetPrimaryKeyString()).Job);
             var stop = drain.Draining;
             _running = Task.Run(() => RunAsync(job, stop), CancellationToken.None);
         }
