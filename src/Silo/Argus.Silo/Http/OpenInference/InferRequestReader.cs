@@ -46,7 +46,8 @@ internal static class InferRequestReader
     {
         request = null;
 
-        // The JSON reader leaves strings' bytes unchecked until they are read, where bad ones throw outside JsonException.
+        // The JSON reader leaves strings unchecked until they are read, and bad ones then throw InvalidOperationException:
+        // bad UTF-8 is caught here, escapes of lone surrogates (\ud800) in the two catches below.
         if (!Utf8.IsValid(json.Span))
         {
             return "The request is not valid UTF-8.";
@@ -58,7 +59,7 @@ internal static class InferRequestReader
         {
             document = JsonDocument.Parse(json, Syntax);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return $"The request is not valid JSON: {e.Message}";
         }
@@ -74,6 +75,10 @@ internal static class InferRequestReader
             {
                 request = document.Deserialize(InferRequestJson.Default.InferRequest)!;
                 return null;
+            }
+            catch (InvalidOperationException e)
+            {
+                return $"The request is not valid JSON: {e.Message}";
             }
             catch (JsonException e)
             {
