@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Argus.Devices;
 using Argus.Models;
@@ -25,7 +26,7 @@ internal static class TensorData
             return null;
         }
 
-        float[] values;
+        List<float>? numbers = null;
         if (raw is { } bytes)
         {
             if (bytes.Length != elements * (long)sizeof(float))
@@ -33,33 +34,41 @@ internal static class TensorData
                 problems.Add($"{where}: Binary FP32 data has {bytes.Length} bytes; shape {Text(shape)} needs {elements * (long)sizeof(float)}.");
                 return null;
             }
-
-            values = new float[elements];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Span[(i * sizeof(float))..]);
-            }
         }
-        else if (Numbers(where, json!.Value, problems) is { } numbers)
+        else
         {
+            numbers = Numbers(where, json!.Value, problems);
+            if (numbers is null)
+            {
+                return null;
+            }
+
             if (numbers.Count != elements)
             {
                 problems.Add($"{where}: FP32 data has {numbers.Count} values; shape {Text(shape)} needs {elements}.");
                 return null;
             }
-
-            values = [.. numbers];
-        }
-        else
-        {
-            return null;
         }
 
         var itemLength = model.Input.ItemLength;
         var items = new InferenceInput[(int)shape[0]];
         for (var i = 0; i < items.Length; i++)
         {
-            items[i] = InferenceInput.FromTensor(values.AsSpan(i * itemLength, itemLength).ToArray());
+            var row = new float[itemLength];
+            if (numbers is not null)
+            {
+                CollectionsMarshal.AsSpan(numbers).Slice(i * itemLength, itemLength).CopyTo(row);
+            }
+            else
+            {
+                var from = raw!.Value.Span[(i * itemLength * sizeof(float))..];
+                for (var j = 0; j < row.Length; j++)
+                {
+                    row[j] = BinaryPrimitives.ReadSingleLittleEndian(from[(j * sizeof(float))..]);
+                }
+            }
+
+            items[i] = InferenceInput.FromTensor(row);
         }
 
         return items;
