@@ -46,8 +46,9 @@ internal static class InferRequestReader
     {
         request = null;
 
-        // The JSON reader leaves strings unchecked until they are read, and bad ones then throw InvalidOperationException:
-        // bad UTF-8 is caught here, escapes of lone surrogates (\ud800) in the two catches below.
+        // The JSON reader leaves strings unchecked until they are read, and bad ones then throw InvalidOperationException
+        // (which the serializer wraps in a JsonException and the document's check for repeated names does not): bad UTF-8
+        // is refused here, an escaped lone surrogate (\ud800) by the catches below.
         if (!Utf8.IsValid(json.Span))
         {
             return "The request is not valid UTF-8.";
@@ -75,10 +76,6 @@ internal static class InferRequestReader
             {
                 request = document.Deserialize(InferRequestJson.Default.InferRequest)!;
                 return null;
-            }
-            catch (InvalidOperationException e)
-            {
-                return $"The request is not valid JSON: {e.Message}";
             }
             catch (JsonException e)
             {
