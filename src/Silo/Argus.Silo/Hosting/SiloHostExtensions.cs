@@ -7,6 +7,7 @@ using Argus.Grains.Jobs;
 using Argus.Grains.Scaling;
 using Argus.Silo.Auth;
 using Argus.Silo.Http;
+using Argus.Silo.Http.OpenInference;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,0 +1,229 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Argus.Devices;
+using Argus.Models;
+
+namespace Argus.Silo.Http.OpenInference;
+
+/// <summary>
+/// An input tensor's data as the items of a request: rows of an FP32 tensor in the model's input layout, or the encoded
+/// images of a BYTES tensor. Data comes as JSON (flat or nested, row-major) or as binary data after the JSON.
+/// </summary>
+internal static class TensorData
+{
+    public const string Fp32 = "FP32";
+    public const string Bytes = "BYTES";
+
+    /// <summary>The rows of an FP32 tensor of <paramref name="shape"/> (<paramref name="elements"/> values), or null with a problem.</summary>
+    public static InferenceInput[]? ReadTensors(
+        string where, IReadOnlyList<long> shape, int elements, JsonElement? json, ReadOnlyMemory<byte>? raw, ModelInfo model, List<string> problems)
+    {
+        var itemShape = model.Input.Shape.Skip(1);
+        if (shape[0] < 1 || !shape.Skip(1).SequenceEqual(itemShape))
+        {
+            problems.Add($"{where}: Shape {Text(shape)} does not fit model '{model.Name}', which takes [N,{string.Join(',', itemShape)}] with N ≥ 1.");
+            return null;
+        }
+
+        List<float>? numbers = null;
+        if (raw is { } bytes)
+        {
+            if (bytes.Length != elements * (long)sizeof(float))
+            {
+                problems.Add($"{where}: Binary FP32 data has {bytes.Length} bytes; shape {Text(shape)} needs {elements * (long)sizeof(float)}.");
+                return null;
+            }
+        }
+        else
+        {
+            numbers = Numbers(where, json!.Value, problems);
+            if (numbers is null)
+            {
+                return null;
+            }
+
+            if (numbers.Count != elements)
+            {
+                problems.Add($"{where}: FP32 data has {numbers.Count} values; shape {Text(shape)} needs {elements}.");
+                return null;
+            }
+        }
+
+        var itemLength = model.Input.ItemLength;
+        var items = new InferenceInput[(int)shape[0]];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var row = new float[itemLength];
+            if (numbers is not null)
+            {
+                CollectionsMarshal.AsSpan(numbers).Slice(i * itemLength, itemLength).CopyTo(row);
+            }
+            else
+            {
+                var from = raw!.Value.Span[(i * itemLength * sizeof(float))..];
+                for (var j = 0; j < row.Length; j++)
+                {
+                    row[j] = BinaryPrimitives.ReadSingleLittleEndian(from[(j * sizeof(float))..]);
+                }
+            }
+
+            items[i] = InferenceInput.FromTensor(row);
+        }
+
+        return items;
+    }
+
+    /// <summary>The images of a BYTES tensor of shape [N] or [N,1], or null with a problem.</summary>
+    public static InferenceInput[]? ReadImages(string where, IReadOnlyList<long> shape, JsonElement? json, ReadOnlyMemory<byte>? raw, List<string> problems)
+    {
+        if (shape.Count > 2 || (shape.Count == 2 && shape[1] != 1) || shape[0] < 1)
+        {
+            problems.Add($"{where}: BYTES input shape must be [N] or [N,1] with N ≥ 1 (is {Text(shape)}).");
+            return null;
+        }
+
+        List<InferenceInput> images = [];
+        if (raw is { } bytes)
+        {
+            // Binary BYTES elements: a 4-byte little-endian length, then the bytes.
+            var span = bytes.Span;
+            while (span.Length > 0)
+            {
+                if (span.Length < 4 || BinaryPrimitives.ReadUInt32LittleEndian(span) > (uint)(span.Length - 4))
+                {
+                    problems.Add($"{where}: Binary BYTES data is truncated: element {images.Count} has {span.Length} bytes left.");
+                    return null;
+                }
+
+                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
+                images.Add(InferenceInput.FromImage(span.Slice(4, length).ToArray()));
+                span = span[(4 + length)..];
+            }
+        }
+        else if (!IsArray(where, json!.Value, problems))
+        {
+            return null;
+        }
+        else
+        {
+            var notBase64 = 0;
+            AddImages(json.Value, images, ref notBase64);
+            if (notBase64 > 0)
+            {
+                problems.Add($"{where}: BYTES data in JSON must be base64-encoded images, as strings or {{\"b64\": \"…\"}}; {notBase64} elements are not.");
+                return null;
+            }
+        }
+
+        if (images.Count != shape[0])
+        {
+            problems.Add($"{where}: BYTES data has {images.Count} elements; shape says {shape[0]}.");
+            return null;
+        }
+
+        return [.. images];
+    }
+
+    /// <summary>A shape as the messages write it.</summary>
+    public static string Text(IReadOnlyList<long> shape) => $"[{string.Join(',', shape)}]";
+
+    /// <summary>The numbers of <paramref name="data"/> in row-major order, or null with a problem.</summary>
+    private static List<float>? Numbers(string where, JsonElement data, List<string> problems)
+    {
+        if (!IsArray(where, data, problems))
+        {
+            return null;
+        }
+
+        // Sized by what was sent, not by the shape: a shape may claim far more than the body holds.
+        List<float> numbers = [];
+        var (notNumbers, outOfRange) = (0, 0);
+        AddNumbers(data, numbers, ref notNumbers, ref outOfRange);
+        if (notNumbers > 0)
+        {
+            problems.Add($"{where}: FP32 data must hold numbers; {notNumbers} elements are not.");
+        }
+
+        if (outOfRange > 0)
+        {
+            problems.Add($"{where}: FP32 data holds {outOfRange} numbers beyond FP32's range.");
+        }
+
+        return notNumbers + outOfRange == 0 ? numbers : null;
+    }
+
+    private static void AddNumbers(JsonElement data, List<float> numbers, ref int notNumbers, ref int outOfRange)
+    {
+        if (data.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var e in data.EnumerateArray())
+            {
+                AddNumbers(e, numbers, ref notNumbers, ref outOfRange);
+            }
+        }
+        else if (data.ValueKind != JsonValueKind.Number || !data.TryGetSingle(out var value))
+        {
+            notNumbers++;
+        }
+        else if (!float.IsFinite(value))
+        {
+            outOfRange++;
+        }
+        else
+        {
+            numbers.Add(value);
+        }
+    }
+
+    private static void AddImages(JsonElement data, List<InferenceInput> images, ref int notBase64)
+    {
+        if (data.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var e in data.EnumerateArray())
+            {
+                AddImages(e, images, ref notBase64);
+            }
+
+            return;
+        }
+
+        var text = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("b64", out var b64) ? b64 : data;
+        if (Base64(text) is { } image)
+        {
+            images.Add(InferenceInput.FromImage(image));
+        }
+        else
+        {
+            notBase64++;
+        }
+    }
+
+    private static byte[]? Base64(JsonElement text)
+    {
+        if (text.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return text.TryGetBytesFromBase64(out var bytes) ? bytes : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // an escaped lone surrogate: not base64 either
+        }
+    }
+
+    private static bool IsArray(string where, JsonElement data, List<string> problems)
+    {
+        if (data.ValueKind == JsonValueKind.Array)
+        {
+            return true;
+        }
+
+        problems.Add($"{where}: 'data' must be an array (flat, or nested in row-major order).");
+        return false;
+    }
+}
