@@ -7,6 +7,8 @@ using Argus.Grains.Scaling;
 using Argus.Inference;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Hosting;
 
 namespace Argus.Grains.Hosting;
@@ -18,9 +20,10 @@ public static class ArgusSiloBuilderExtensions
     /// Adds the device runtime (models loaded and warmed at start), device placement, the device load reports that
     /// feed routing, Argus' grains, the cameras' connectors and keeper and their alert stream provider (<see cref="AlertStreams.Provider"/>,
     /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need), batch jobs with
-    /// <see cref="JobOptions"/> from <c>Argus:Jobs</c> (the host adds the reminder service their jobs need), the
-    /// autoscaler's gauges and the silo's drain on stop (<see cref="SiloDrain"/>, with <see cref="AutoscaleOptions"/>).
-    /// Calling it twice is harmless.
+    /// <see cref="JobOptions"/> from <c>Argus:Jobs</c> (the host adds the reminder service their jobs need; Orleans'
+    /// shortest reminder period follows <see cref="JobOptions.ReminderSeconds"/>), the autoscaler's gauges and the silo's
+    /// drain on stop (<see cref="SiloDrain"/>), with <see cref="AutoscaleOptions"/> from <c>Argus:Autoscale</c>. Both
+    /// options are validated at start. Calling it twice is harmless.
     /// </summary>
     public static ISiloBuilder AddArgus(this ISiloBuilder silo)
     {
@@ -31,7 +34,7 @@ public static class ArgusSiloBuilderExtensions
 
         silo.Services.AddSingleton<Marker>();
         silo.Services.AddArgusInference();
-        silo.Services.AddOptions<AutoscaleOptions>();
+        silo.Services.AddArgusOptions<AutoscaleOptions, AutoscaleOptionsValidator>(AutoscaleOptions.Section);
         silo.Services.AddSingleton<SiloDrain>();
         silo.Services.AddHostedService(s => s.GetRequiredService<SiloDrain>());
         silo.Services.AddHostedService<DeviceLoadReporter>();
@@ -41,7 +44,9 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddSingleton<CameraConnectors>();
         silo.Services.AddSingleton<CameraInstruments>();
         silo.Services.AddHostedService<CameraKeeper>();
-        silo.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section);
+        silo.Services.AddArgusOptions<JobOptions, JobOptionsValidator>(JobOptions.Section);
+        silo.Services.AddOptions<ReminderOptions>()
+            .Configure<IOptions<JobOptions>>((reminders, jobs) => reminders.MinimumReminderPeriod = jobs.Value.ReminderPeriod);
         silo.Services.AddSingleton<JobInstruments>();
         silo.Services.AddSingleton<ShardRunner>();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
