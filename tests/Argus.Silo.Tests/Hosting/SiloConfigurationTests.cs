@@ -6,11 +6,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Argus.Silo.Tests.Hosting;
 
-/// <summary>A silo refuses a wrong configuration with every failure listed, not with a crash.</summary>
-public sealed class InvalidConfigurationTests
+/// <summary>The silo's settings: checked at start, a wrong one refused with every failure listed (not a crash), handed to Orleans.</summary>
+public sealed class SiloConfigurationTests
 {
     [Fact]
     public async Task A_silo_with_two_bad_settings_lists_both_and_exits_with_1()
@@ -69,6 +70,22 @@ public sealed class InvalidConfigurationTests
         var failures = SiloHostExtensions.ConfigurationFailures(app.Services);
         Assert.Single(failures, f => f.StartsWith("Argus:Autoscale:MinSilos ", StringComparison.Ordinal));
         Assert.Single(app.Services.GetRequiredService<IOptions<ArgusAuthOptions>>().Value.ApiKeys);
+    }
+
+    [Fact]
+    public void The_checked_settings_reach_Orleans()
+    {
+        using var app = Build(
+            ("Argus:Silo:Name", "silo-7"), ("Argus:Silo:SiloPort", "12001"), ("Argus:Silo:GatewayPort", "12002"), ("Argus:Silo:ProbeTimeoutMs", "1500"),
+            ("Argus:Silo:MissedProbesLimit", "3"), ("Argus:Jobs:ReminderSeconds", "90"));
+
+        Assert.Empty(SiloHostExtensions.ConfigurationFailures(app.Services));
+        Assert.Equal("silo-7", app.Services.GetRequiredService<IOptions<SiloOptions>>().Value.SiloName);
+        var endpoints = app.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
+        Assert.Equal((12001, 12002), (endpoints.SiloPort, endpoints.GatewayPort));
+        var membership = app.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
+        Assert.Equal((TimeSpan.FromMilliseconds(1500), 3), (membership.ProbeTimeout, membership.NumMissedProbesLimit));
+        Assert.Equal(TimeSpan.FromSeconds(90), app.Services.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod);
     }
 
     private static WebApplication Build(params (string Key, string Value)[] settings)
