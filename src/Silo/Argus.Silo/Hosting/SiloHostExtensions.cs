@@ -82,10 +82,12 @@ public static class SiloHostExtensions
                     ConfigurePorts(silo, advertise: true);
                 }
 
-                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(shape.Redis));
-                silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = ConfigurationOptions.Parse(shape.Redis));
-                silo.AddRedisGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.ConfigurationOptions = ConfigurationOptions.Parse(shape.Redis));
-                silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(shape.Redis));
+                // Parsed when Orleans reads it, after the start-up check refused a string that does not parse.
+                var redis = new Lazy<ConfigurationOptions>(() => ConfigurationOptions.Parse(shape.Redis));
+                silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Value);
+                silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis.Value);
+                silo.AddRedisGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.ConfigurationOptions = redis.Value);
+                silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Value);
             }
 
             silo.AddDashboard();
@@ -103,23 +105,21 @@ public static class SiloHostExtensions
     /// <returns>The process's exit code.</returns>
     public static async Task<int> RunArgusAsync(this WebApplication app)
     {
-        await using (app)
+        if (ConfigurationFailures(app.Services) is { Count: > 0 } failures)
         {
-            if (ConfigurationFailures(app.Services) is { Count: > 0 } failures)
+            await Console.Error.WriteLineAsync("Invalid configuration:");
+            foreach (var failure in failures)
             {
-                await Console.Error.WriteLineAsync("Invalid configuration:");
-                foreach (var failure in failures)
-                {
-                    await Console.Error.WriteLineAsync($"  {failure}");
-                }
-
-                return 1;
+                await Console.Error.WriteLineAsync($"  {failure}");
             }
 
-            app.MapArgus();
-            await app.RunAsync();
-            return 0;
+            await app.DisposeAsync();
+            return 1;
         }
+
+        app.MapArgus();
+        await app.RunAsync(); // disposes the app once it stopped
+        return 0;
     }
 
     /// <summary>
