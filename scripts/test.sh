@@ -10,20 +10,52 @@ scripts/install-deps.sh --test-data
 results="$root/TestResults"
 rm -rf "$results"
 dotnet build Cluster.sln -c Debug -nologo -clp:ErrorsOnly
-# One test project at a time: several start real silo processes, and the machine may have two cores.
+# One test project at a time: several start real silo processes, and the machine may have two cores. A test that runs
+# longer than the hang timeout (well above the slowest test) fails its project with a dump instead of eating CI's time.
 status=0
+declare -A exit_codes
 for project in tests/*.Tests/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
-  dotnet test "$project" -c Debug --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=$?
+  code=0
+  dotnet test "$project" -c Debug --no-build --blame-hang-timeout 10m \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || code=$?
+  exit_codes[$project]=$code
+  [ "$code" = 0 ] || status=$code
 done
 
+# Tests the project holds, for a run that ended before reporting them all; at least 1, so a crash always counts.
+listed() {
+  local n
+  n=$(dotnet test "$1" -c Debug --no-build --list-tests 2>/dev/null | sed -n '/The following Tests are available:/,$p' | grep -c '^    ' || true)
+  echo $((n > 0 ? n : 1))
+}
+
+counter() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$2"; }
+
 passed=0 failed=0 skipped=0
-for trx in "$results"/*.trx; do
-  [ -e "$trx" ] || continue
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  trx="$results/$name.trx"
+  if [ ! -e "$trx" ]; then
+    echo "test.sh: $name produced no results; its tests count as failed" >&2
+    failed=$((failed + $(listed "$project")))
+    status=1
+    continue
+  fi
   counters=$(grep -o '<Counters [^>]*>' "$trx")
-  total=$(sed -E 's/.* total="([0-9]+)".*/\1/' <<<"$counters")
-  p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
-  f=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
+  total=$(counter total "$counters")
+  p=$(counter passed "$counters")
+  f=$(( $(counter failed "$counters") + $(counter error "$counters") + $(counter timeout "$counters") + $(counter aborted "$counters") ))
+  # A test host that crashed or hung (or a run that failed with no failed test) reports only some of its tests: every
+  # test it did not see pass counts as failed.
+  if grep -q 'The active test run was aborted' "$trx" || { [ "${exit_codes[$project]}" != 0 ] && [ "$f" = 0 ]; }; then
+    all=$(listed "$project")
+    all=$((all > total ? all : total))
+    echo "test.sh: $name did not finish; $((all - p)) of its $all tests count as failed" >&2
+    passed=$((passed + p))
+    failed=$((failed + all - p))
+    continue
+  fi
   passed=$((passed + p))
   failed=$((failed + f))
   skipped=$((skipped + total - p - f))
@@ -32,5 +64,8 @@ echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$passed" = 0 ] && [ "$status" = 0 ]; then
   echo "test.sh: no test ran" >&2
   exit 1
+fi
+if [ "$failed" -gt 0 ] && [ "$status" = 0 ]; then
+  status=1
 fi
 exit "$status"

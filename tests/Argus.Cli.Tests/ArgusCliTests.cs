@@ -10,10 +10,17 @@ public sealed class CliSiloFixture : IAsyncLifetime
 
     public SiloProcess? Silo { get; private set; }
 
-    public async Task InitializeAsync() => Silo = await SiloProcess.StartAsync("cli-0", new Dictionary<string, string>
+    /// <summary>The silo's one device, as it reports it (<c>cpu0</c> here, <c>cuda0</c> where CUDA loads).</summary>
+    public SiloDevice Device { get; private set; } = null!;
+
+    public async Task InitializeAsync()
     {
-        ["Argus__Auth__ApiKeys__0"] = ApiKey,
-    });
+        Silo = await SiloProcess.StartAsync("cli-0", new Dictionary<string, string>
+        {
+            ["Argus__Auth__ApiKeys__0"] = ApiKey,
+        });
+        Device = Assert.Single(await Silo.GetDevicesAsync(ApiKey));
+    }
 
     public async Task DisposeAsync()
     {
@@ -55,7 +62,7 @@ public sealed class ArgusCliTests(CliSiloFixture fixture)
             var (code, output) = await RunAsync("infer", "--model", "text-direction", good, bad);
 
             Assert.Equal(1, code);
-            Assert.Contains("text-direction v2.0 on cli-0/cpu0", output);
+            Assert.Contains($"text-direction v2.0 on {fixture.Device.Key}", output);
             Assert.Matches(@"line\.png\s+│\s+(0|180) \d\.\d{3}, (0|180) \d\.\d{3}", output);
             Assert.Contains("BadInput: Truncated JPEG", output);
         }
@@ -71,7 +78,7 @@ public sealed class ArgusCliTests(CliSiloFixture fixture)
         var (code, output) = await RunAsync("infer", "--model", "text-detection", Path.Combine(TestData.ImagesDir, "board.jpg"));
 
         Assert.Equal(0, code);
-        Assert.Contains("text-detection v4 on cli-0/cpu0", output);
+        Assert.Contains($"text-detection v4 on {fixture.Device.Key}", output);
         var count = int.Parse(Regex.Match(output, @"board\.jpg\s+│\s+(\d+) detections").Groups[1].Value);
         Assert.True(count >= 5, output);
         Assert.Equal(count, Regex.Matches(output, @"│\s+0\.\d{3} \d+,\d+ \d+×\d+\s+│").Count);
@@ -84,7 +91,7 @@ public sealed class ArgusCliTests(CliSiloFixture fixture)
 
         var (_, output) = await RunAsync("status");
 
-        Assert.Contains("cli-0/cpu0", output);
+        Assert.Contains(fixture.Device.Key, output);
         Assert.Contains("resnet18 v1, text-direction v2.0, text-detection v4", output);
         Assert.Contains("1 silo(s), 1 device(s).", output);
     }

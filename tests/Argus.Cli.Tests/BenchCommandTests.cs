@@ -11,6 +11,8 @@ public sealed class BenchCommandTests(CliSiloFixture fixture) : IDisposable
 
     private static readonly string[] Short = ["--measurement-interval", "500", "--max-trials", "3", "--images", TestData.ImagesDir];
 
+    private SiloDevice Device => fixture.Device;
+
     public void Dispose() => _dir.Delete(recursive: true);
 
     [Fact]
@@ -23,7 +25,7 @@ public sealed class BenchCommandTests(CliSiloFixture fixture) : IDisposable
         Assert.True(code == 0, output);
         Assert.Contains("Concurrency: 1, throughput:", output);
         Assert.Contains("Client: http", output);
-        Assert.Contains("cli-0/cpu0 (cpu, CPUExecutionProvider)", output);
+        Assert.Contains($"{Device.Key} ({Device.Kind}, {Device.ExecutionProvider})", output);
         var rows = Rows();
         Assert.Equal(["1", "2"], rows.Select(r => r["load"]));
         Assert.All(rows, r =>
@@ -32,8 +34,8 @@ public sealed class BenchCommandTests(CliSiloFixture fixture) : IDisposable
             Assert.Equal("2", r["images_per_request"]);
             Assert.True(double.Parse(r["infer_per_s"], System.Globalization.CultureInfo.InvariantCulture) > 0);
             Assert.Equal("0", r["error_share"]);
-            Assert.Equal("cpu", r["device_kinds"]);
-            Assert.StartsWith("cli-0/cpu0=", r["devices"]);
+            Assert.Equal(Device.Kind, r["device_kinds"]);
+            Assert.StartsWith($"{Device.Key}=", r["devices"]);
             Assert.Equal("false", r["simulated"]);
         });
         AssertPlots();
@@ -53,7 +55,7 @@ public sealed class BenchCommandTests(CliSiloFixture fixture) : IDisposable
         Assert.All(rows, r =>
         {
             Assert.Equal("request_rate", r["mode"]);
-            Assert.Equal("cpu", r["device_kinds"]);
+            Assert.Equal(Device.Kind, r["device_kinds"]);
             Assert.Equal("0", r["dropped_share"]);
             Assert.True(double.Parse(r["avg_batch_size"], System.Globalization.CultureInfo.InvariantCulture) >= 1);
         });
@@ -66,11 +68,12 @@ public sealed class BenchCommandTests(CliSiloFixture fixture) : IDisposable
         var (code, output) = await fixture.RunAsync(["bench", "--target", "raw", "--concurrency-range", "2", "--csv", Csv, .. Short]);
 
         Assert.True(code == 0, output);
-        Assert.Contains("Client: raw resnet18 in process (CPUExecutionProvider)", output);
+        // In process, the session takes the device the silo on this machine took.
+        Assert.Contains($"Client: raw resnet18 in process ({Device.ExecutionProvider})", output);
         var row = Assert.Single(Rows());
         Assert.Equal("2", row["avg_batch_size"]);
-        Assert.Equal("cpu", row["device_kinds"]);
-        Assert.Equal("in-process/cpu0", row["devices"].Split('=')[0]);
+        Assert.Equal(Device.Kind, row["device_kinds"]);
+        Assert.Equal($"in-process/{Device.Name}", row["devices"].Split('=')[0]);
     }
 
     [Fact]

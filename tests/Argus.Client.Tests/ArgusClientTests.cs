@@ -12,9 +12,13 @@ public sealed class ClientFixture : IAsyncLifetime
 
     public ClientHost? Host { get; private set; }
 
+    /// <summary>The silo's first device, as it reports it (<c>cpu0</c> here, <c>cuda0</c> where CUDA loads).</summary>
+    public DeviceKey Device { get; private set; }
+
     public async Task InitializeAsync()
     {
         Silo = await SiloProcess.StartAsync("sdk-0");
+        Device = DeviceKey.Parse((await Silo.GetDevicesAsync())[0].Key);
         Host = await ClientHost.StartAsync(o => o.Gateways = [$"127.0.0.1:{Silo.GatewayPort}"]);
     }
 
@@ -37,7 +41,7 @@ public sealed class ArgusClientTests(ClientFixture fixture) : IClassFixture<Clie
 {
     private IArgusClient Client => fixture.Host!.Client;
 
-    private DeviceKey Device => new(fixture.Silo!.Name, "cpu0");
+    private DeviceKey Device => fixture.Device;
 
     [Fact]
     public async Task An_image_returns_its_embedding()

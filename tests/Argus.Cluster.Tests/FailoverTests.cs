@@ -94,7 +94,7 @@ public sealed class FailoverTests(RedisClusterFixture cluster, ITestOutputHelper
         var after = all.Where(c => c.Started > afterTable).ToArray();
         Assert.True(after.Length >= 20);
         Assert.All(after, c => Assert.DoesNotContain(victim.Name + "/", c.Device));
-        Assert.All(after, c => Assert.Contains(c.Device, cluster.Silos.Where(s => s != victim).Select(s => $"{s.Name}/cpu0")));
+        Assert.All(after, c => Assert.Contains(DeviceKey.Parse(c.Device!).Silo, cluster.Silos.Where(s => s != victim).Select(s => s.Name)));
     }
 }
 

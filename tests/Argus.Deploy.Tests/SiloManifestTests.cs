@@ -65,7 +65,7 @@ public sealed class SiloManifestTests
         Assert.True(options.Kubernetes);
         Assert.Equal(PodConfiguration.PodName, options.Name);
         Assert.False(string.IsNullOrWhiteSpace(options.Redis));
-        Assert.Empty(options.Validate());
+        Assert.True(new ArgusSiloOptionsValidator().Validate(null, options).Succeeded);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Argus.LocalCluster;
 
 namespace Argus.Testing;
@@ -40,6 +41,19 @@ public sealed class SiloProcess : IAsyncDisposable
     public static async Task<SiloProcess> StartAsync(
         string name = "silo-0", IReadOnlyDictionary<string, string>? settings = null, TimeSpan? timeout = null, string? dll = null) =>
         new(await LocalSilo.StartAsync(dll ?? SiloDll(), name, settings, timeout ?? TimeSpan.FromSeconds(60)));
+
+    /// <summary>The devices the silo serves, as it reports them (<c>GET /v1/devices</c>, with <paramref name="apiKey"/> if given).</summary>
+    public async Task<IReadOnlyList<SiloDevice>> GetDevicesAsync(string? apiKey = null)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        if (apiKey is not null)
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return [.. JsonNode.Parse(await http.GetStringAsync("v1/devices"))!.AsArray().Select(d => new SiloDevice(
+            d!["key"]!.GetValue<string>(), d["kind"]!.GetValue<string>(), d["execution_provider"]!.GetValue<string>()))];
+    }
 
     /// <summary>Stops the process by its PID: SIGTERM first, then a kill after a grace period.</summary>
     public ValueTask DisposeAsync() => _silo.DisposeAsync();

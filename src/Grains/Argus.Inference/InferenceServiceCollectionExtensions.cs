@@ -4,7 +4,6 @@ using Argus.Inference.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Argus.Inference;
 
@@ -22,8 +21,7 @@ public static class InferenceServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>());
+        services.AddArgusOptions<InferenceOptions, InferenceOptionsValidator>(InferenceOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<InferenceInstruments>();

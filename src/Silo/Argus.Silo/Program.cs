@@ -7,6 +7,4 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 builder.AddArgusSilo();
 
-var app = builder.Build();
-app.MapArgus();
-app.Run();
+return await builder.Build().RunArgusAsync();

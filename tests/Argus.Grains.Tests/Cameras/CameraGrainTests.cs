@@ -2,8 +2,10 @@ using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using Orleans.Runtime;
+using Orleans.TestingHost;
 
 namespace Argus.Grains.Tests.Cameras;
 
@@ -14,10 +16,21 @@ public sealed class CameraGrainTests(ClusterFixture fixture) : IClassFixture<Clu
 
     private IGrainFactory Grains => fixture.Cluster.GrainFactory;
 
-    private static readonly DateTime T0 = DateTime.UtcNow.AddSeconds(-10);
+    /// <summary>This test's first capture time: 10 s before its first frame is pushed, on the silos' clock.</summary>
+    private DateTime? _t0;
 
-    /// <summary>A frame captured <paramref name="second"/> s after <see cref="T0"/>: far enough apart never to be skipped.</summary>
-    private static Immutable<Frame> Frame(byte[] image, int second = 0) => new Frame(image, T0.AddSeconds(second)).AsImmutable();
+    /// <summary>The clock the silos time frames by.</summary>
+    private TimeProvider Clock => ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<TimeProvider>();
+
+    /// <summary>
+    /// A frame captured <paramref name="second"/> s after this test's first: far enough apart never to be skipped, and
+    /// still in the past (a frame from the future is refused) and within its latency target when pushed.
+    /// </summary>
+    private Immutable<Frame> Frame(byte[] image, int second = 0)
+    {
+        _t0 ??= Clock.GetUtcNow().UtcDateTime.AddSeconds(-10);
+        return new Frame(image, _t0.Value.AddSeconds(second)).AsImmutable();
+    }
 
     private static Task Until(ICameraGrain camera, Func<CameraStats, bool> condition, string what) =>
         Eventually.HoldsAsync(async () => condition(await camera.GetStatsAsync()), TimeSpan.FromSeconds(60), what);

@@ -9,15 +9,16 @@ public sealed class DeviceDirectoryGrainTests(ClusterFixture fixture) : IClassFi
     public async Task Every_silo_reports_its_devices_with_their_models_and_load()
     {
         var directory = fixture.Cluster.GrainFactory.GetGrain<IDeviceDirectoryGrain>(0);
-        var expected = fixture.Cluster.Silos.Select(s => $"{s.Name}/cpu0").Order().ToArray();
+        var silos = fixture.Cluster.Silos.Select(s => s.Name).Order().ToArray();
 
-        await Eventually.HoldsAsync(async () => (await directory.GetDevicesAsync()).Select(d => d.Key).SequenceEqual(expected),
+        // Each silo serves what it found (cpu0 here, a device per CUDA device where CUDA loads).
+        await Eventually.HoldsAsync(async () => (await directory.GetDevicesAsync()).Select(d => d.Silo).Distinct().Order().SequenceEqual(silos),
             TimeSpan.FromSeconds(30), "both silos' devices in the directory");
 
         var devices = await directory.GetDevicesAsync();
+        Assert.All(devices, d => Assert.StartsWith($"{d.Silo}/", d.Key));
         Assert.All(devices, d => Assert.Equal(["text-direction"], d.Models));
         Assert.All(devices, d => Assert.True(d.ExpectedWaitMs >= 0 && d.QueueDepth >= 0));
-        Assert.Equal(fixture.Cluster.Silos.Select(s => s.Name).Order(), devices.Select(d => d.Silo));
     }
 
     [Fact]

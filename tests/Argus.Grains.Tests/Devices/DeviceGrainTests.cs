@@ -10,11 +10,17 @@ public sealed class DeviceGrainTests(ClusterFixture fixture) : IClassFixture<Clu
 {
     private IGrainFactory Grains => fixture.Cluster.GrainFactory;
 
-    private async Task<IDeviceGrain> ReadyDevice(string silo)
+    /// <summary>
+    /// The first device <paramref name="silo"/> reports once its models are loaded (<c>cpu0</c> here, <c>cuda0</c> where
+    /// CUDA loads), and its key.
+    /// </summary>
+    private async Task<(IDeviceGrain Device, string Key)> ReadyDevice(string silo)
     {
-        var device = Grains.GetGrain<IDeviceGrain>(new DeviceKey(silo, "cpu0").ToString());
-        await Eventually.HoldsAsync(async () => (await device.GetStatusAsync()).Ready, TimeSpan.FromSeconds(60), $"{silo}/cpu0 to load its models");
-        return device;
+        var directory = Grains.GetGrain<IDeviceDirectoryGrain>(0);
+        DeviceLoad? load = null;
+        await Eventually.HoldsAsync(async () => (load = (await directory.GetDevicesAsync()).FirstOrDefault(d => d.Silo == silo)) is not null,
+            TimeSpan.FromSeconds(60), $"{silo} to load its models and report a device");
+        return (Grains.GetGrain<IDeviceGrain>(load!.Key), load.Key);
     }
 
     private static Immutable<InferenceRequest> Request(params byte[][] images) =>
@@ -26,11 +32,11 @@ public sealed class DeviceGrainTests(ClusterFixture fixture) : IClassFixture<Clu
         var management = Grains.GetGrain<IManagementGrain>(0);
         foreach (var silo in fixture.Cluster.Silos)
         {
-            var device = await ReadyDevice(silo.Name);
+            var (device, key) = await ReadyDevice(silo.Name);
 
             var response = await device.InferAsync(Request(TestData.Image("imageTextN.png")));
 
-            Assert.Equal($"{silo.Name}/cpu0", response.Device);
+            Assert.Equal(key, response.Device);
             Assert.Equal(silo.SiloAddress, await management.GetActivationAddress(device));
             Assert.Equal(["0", "180"], response.Items.Single().Classes!.Select(c => c.Label).Order());
         }
@@ -49,7 +55,7 @@ public sealed class DeviceGrainTests(ClusterFixture fixture) : IClassFixture<Clu
     [InlineData("corrupt", "could not be decoded")] // found only by decoding, on the device as its batch forms
     public async Task A_bad_image_fails_alone_and_its_request_mates_succeed(string kind, string reason)
     {
-        var device = await ReadyDevice(fixture.Cluster.Primary!.Name);
+        var (device, _) = await ReadyDevice(fixture.Cluster.Primary!.Name);
         var bad = kind == "bomb" ? TestData.DecompressionBomb() : TestData.CorruptPng();
 
         var response = await device.InferAsync(Request(TestData.Image("imageTextN.png"), bad, TestData.Image("imageTextR.png")));
@@ -63,7 +69,7 @@ public sealed class DeviceGrainTests(ClusterFixture fixture) : IClassFixture<Clu
     [Fact]
     public async Task An_unknown_model_is_a_typed_error()
     {
-        var device = await ReadyDevice(fixture.Cluster.Primary!.Name);
+        var (device, _) = await ReadyDevice(fixture.Cluster.Primary!.Name);
         var request = new InferenceRequest("nope", [InferenceInput.FromImage(TestData.Image("apple.jpg"))], Lane.Realtime, DateTime.UtcNow.AddSeconds(5));
 
         var error = await Assert.ThrowsAsync<UnknownModelException>(() => device.InferAsync(request.AsImmutable()));
@@ -73,13 +79,14 @@ public sealed class DeviceGrainTests(ClusterFixture fixture) : IClassFixture<Clu
     [Fact]
     public async Task Status_reports_the_device_its_models_and_its_work()
     {
-        var device = await ReadyDevice(fixture.Cluster.Primary!.Name);
+        var (device, key) = await ReadyDevice(fixture.Cluster.Primary!.Name);
         await device.InferAsync(Request(TestData.Image("imageTextN.png")));
 
         var status = await device.GetStatusAsync();
 
-        Assert.Equal("cpu", status.Kind);
-        Assert.Equal("CPUExecutionProvider", status.ExecutionProvider);
+        Assert.Equal(key, status.Key);
+        Assert.Matches($@"/{status.Kind}\d+$", status.Key);
+        Assert.EndsWith("ExecutionProvider", status.ExecutionProvider);
         Assert.False(string.IsNullOrEmpty(status.ProviderNote));
         Assert.Equal([-1L, 3, 48, 192], status.Models.Single().Input.Shape);
         Assert.True(status.ItemsRun >= 1);

@@ -17,7 +17,7 @@ public sealed class KubernetesPodTests
 
         Assert.False(options.Kubernetes);
         Assert.Equal("silo-3", options.Name);
-        Assert.Empty(options.Validate());
+        Assert.True(new ArgusSiloOptionsValidator().Validate(null, options).Succeeded);
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class KubernetesPodTests
 
         Assert.True(options.Kubernetes);
         Assert.Equal("argus-silo-2", options.Name);
-        Assert.Empty(options.Validate());
+        Assert.True(new ArgusSiloOptionsValidator().Validate(null, options).Succeeded);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class KubernetesPodTests
     {
         var options = Options(("POD_NAME", "argus-silo-0"), ("POD_NAMESPACE", "argus"));
 
-        var failure = Assert.Single(options.Validate());
+        var failure = Assert.Single(new ArgusSiloOptionsValidator().Validate(null, options).Failures!);
         Assert.Contains("Argus:Redis", failure);
     }
 }

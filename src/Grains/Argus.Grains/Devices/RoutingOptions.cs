@@ -22,22 +22,17 @@ public sealed class RoutingOptions
     public double AttemptTimeoutMs { get; set; } = 3000;
 }
 
-/// <summary>Lists every problem of <see cref="RoutingOptions"/>.</summary>
+/// <summary>Lists every problem with <see cref="RoutingOptions"/> at start-up.</summary>
 internal sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
 {
+    private const string Section = RoutingOptions.Section;
+
+    /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, RoutingOptions options)
     {
         List<string> failures = [];
-        if (!(options.LocalWaitLimitMs >= 0))
-        {
-            failures.Add($"{RoutingOptions.Section}:LocalWaitLimitMs must not be negative (is {options.LocalWaitLimitMs}).");
-        }
-
-        if (!(options.AttemptTimeoutMs >= 100))
-        {
-            failures.Add($"{RoutingOptions.Section}:AttemptTimeoutMs must be at least 100 (is {options.AttemptTimeoutMs}).");
-        }
-
+        if (!(options.LocalWaitLimitMs >= 0)) failures.Add($"{Section}:LocalWaitLimitMs must not be negative (is {options.LocalWaitLimitMs}).");
+        if (!(options.AttemptTimeoutMs >= 100)) failures.Add($"{Section}:AttemptTimeoutMs must be at least 100 (is {options.AttemptTimeoutMs}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -8,6 +8,7 @@ using Argus.Inference;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Hosting;
 
 namespace Argus.Grains.Hosting;
@@ -20,9 +21,10 @@ public static class ArgusSiloBuilderExtensions
     /// feed routing, the door every caller on the silo reaches the devices through (<see cref="InferenceDoor"/>, with
     /// <see cref="RoutingOptions"/>), Argus' grains, the cameras' connectors and keeper and their alert stream provider (<see cref="AlertStreams.Provider"/>,
     /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need), batch jobs with
-    /// <see cref="JobOptions"/> from <c>Argus:Jobs</c> (the host adds the reminder service their jobs need), the
-    /// autoscaler's gauges and the silo's drain on stop (<see cref="SiloDrain"/>, with <see cref="AutoscaleOptions"/>).
-    /// Calling it twice is harmless.
+    /// <see cref="JobOptions"/> from <c>Argus:Jobs</c> (the host adds the reminder service their jobs need; Orleans'
+    /// shortest reminder period follows <see cref="JobOptions.ReminderSeconds"/>), the autoscaler's gauges and the silo's
+    /// drain on stop (<see cref="SiloDrain"/>), with <see cref="AutoscaleOptions"/> from <c>Argus:Autoscale</c>. Both
+    /// options are validated at start. Calling it twice is harmless.
     /// </summary>
     public static ISiloBuilder AddArgus(this ISiloBuilder silo)
     {
@@ -33,20 +35,21 @@ public static class ArgusSiloBuilderExtensions
 
         silo.Services.AddSingleton<Marker>();
         silo.Services.AddArgusInference();
-        silo.Services.AddOptions<AutoscaleOptions>();
+        silo.Services.AddArgusOptions<AutoscaleOptions, AutoscaleOptionsValidator>(AutoscaleOptions.Section);
         silo.Services.AddSingleton<SiloDrain>();
         silo.Services.AddHostedService(s => s.GetRequiredService<SiloDrain>());
         silo.Services.AddHostedService<DeviceLoadReporter>();
         silo.Services.AddSingleton<AutoscaleInstruments>();
         silo.Services.AddHostedService<AutoscaleMonitor>();
         silo.Services.TryAddSingleton<DeviceTable>();
-        silo.Services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section).ValidateOnStart();
-        silo.Services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
+        silo.Services.AddArgusOptions<RoutingOptions, RoutingOptionsValidator>(RoutingOptions.Section);
         silo.Services.AddSingleton<InferenceDoor>();
         silo.Services.AddSingleton<CameraConnectors>();
         silo.Services.AddSingleton<CameraInstruments>();
         silo.Services.AddHostedService<CameraKeeper>();
-        silo.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section);
+        silo.Services.AddArgusOptions<JobOptions, JobOptionsValidator>(JobOptions.Section);
+        silo.Services.AddOptions<ReminderOptions>()
+            .Configure<IOptions<JobOptions>>((reminders, jobs) => reminders.MinimumReminderPeriod = jobs.Value.ReminderPeriod);
         silo.Services.AddSingleton<JobInstruments>();
         silo.Services.AddSingleton<ShardRunner>();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();

@@ -53,18 +53,5 @@ public sealed class JobOptions
 
     internal TimeSpan DeviceWait => TimeSpan.FromSeconds(DeviceWaitSeconds);
 
-    /// <summary><see cref="ReminderSeconds"/> as a period.</summary>
-    public TimeSpan ReminderPeriod => TimeSpan.FromSeconds(ReminderSeconds);
-
-    /// <summary>What is wrong with the options, one line per problem (the silo host refuses to start with any).</summary>
-    public IEnumerable<string> Validate()
-    {
-        if (!(LeaseSeconds >= 1)) yield return $"{Section}:LeaseSeconds must be at least 1 (is {LeaseSeconds}).";
-        if (!(TickMs >= 10)) yield return $"{Section}:TickMs must be at least 10 (is {TickMs}).";
-        if (!(WatchSeconds >= 0.1)) yield return $"{Section}:WatchSeconds must be at least 0.1 (is {WatchSeconds}).";
-        if (!(WatchSettleSeconds >= 0)) yield return $"{Section}:WatchSettleSeconds must not be negative (is {WatchSettleSeconds}).";
-        if (!(ReminderSeconds >= 1)) yield return $"{Section}:ReminderSeconds must be at least 1 (is {ReminderSeconds}).";
-        if (!(DeviceWaitSeconds >= 1)) yield return $"{Section}:DeviceWaitSeconds must be at least 1 (is {DeviceWaitSeconds}).";
-        if (BatchesInFlightPerDevice is < 1 or > 16) yield return $"{Section}:BatchesInFlightPerDevice must be 1 to 16 (is {BatchesInFlightPerDevice}).";
-    }
+    internal TimeSpan ReminderPeriod => TimeSpan.FromSeconds(ReminderSeconds);
 }

@@ -51,20 +51,4 @@ public sealed class AutoscaleOptions
     /// a batch-lane request's default deadline; it must end within the host's shutdown timeout (75 s in deploy/k8s).
     /// </summary>
     public double DrainTimeoutSeconds { get; set; } = 60;
-
-    /// <summary>Every problem with the options, one line each; empty when they are valid.</summary>
-    public IEnumerable<string> Validate()
-    {
-        if (MinSilos < 1) yield return $"{Section}:MinSilos must be at least 1 (is {MinSilos}).";
-        if (MaxSilos < MinSilos) yield return $"{Section}:MaxSilos must be at least MinSilos ({MinSilos}) (is {MaxSilos}).";
-        if (!(TargetInFlightPerDevice > 0)) yield return $"{Section}:TargetInFlightPerDevice must be positive (is {TargetInFlightPerDevice}).";
-        if (!(LookBackSeconds > 0)) yield return $"{Section}:LookBackSeconds must be positive (is {LookBackSeconds}).";
-        if (!(UpscaleDelaySeconds >= 0)) yield return $"{Section}:UpscaleDelaySeconds must not be negative (is {UpscaleDelaySeconds}).";
-        if (!(DownscaleDelaySeconds >= 0)) yield return $"{Section}:DownscaleDelaySeconds must not be negative (is {DownscaleDelaySeconds}).";
-        if (!(Tolerance is >= 0 and < 1)) yield return $"{Section}:Tolerance must be at least 0 and below 1 (is {Tolerance}).";
-        if (!(UpscaleFactor is > 0 and <= 10)) yield return $"{Section}:UpscaleFactor must be above 0 and at most 10 (is {UpscaleFactor}).";
-        if (!(DownscaleFactor is > 0 and <= 1)) yield return $"{Section}:DownscaleFactor must be above 0 and at most 1 (is {DownscaleFactor}).";
-        if (IntervalMs < 100) yield return $"{Section}:IntervalMs must be at least 100 (is {IntervalMs}).";
-        if (!(DrainTimeoutSeconds is >= 0 and <= 3600)) yield return $"{Section}:DrainTimeoutSeconds must be between 0 and 3600 (is {DrainTimeoutSeconds}).";
-    }
 }

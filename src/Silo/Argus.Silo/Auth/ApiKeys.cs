@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 
 namespace Argus.Silo.Auth;
 
@@ -7,7 +8,7 @@ namespace Argus.Silo.Auth;
 /// The configured API keys, held as SHA-256 digests and compared in constant time: a presented key is hashed and compared
 /// with every configured digest without stopping early, so neither its content nor its length shows in the time taken.
 /// </summary>
-internal sealed class ApiKeys(ArgusAuthOptions options)
+internal sealed class ApiKeys(IOptions<ArgusAuthOptions> options)
 {
     /// <summary>The cookie <c>POST /login</c> sets for browsers.</summary>
     public const string Cookie = "argus_api_key";
@@ -15,7 +16,7 @@ internal sealed class ApiKeys(ArgusAuthOptions options)
     /// <summary>The header API clients send the key in (or <c>Authorization: Bearer</c>).</summary>
     public const string Header = "X-Api-Key";
 
-    private readonly byte[][] _digests = [.. options.ApiKeys.Select(Digest)];
+    private readonly byte[][] _digests = [.. options.Value.ApiKeys.Select(Digest)];
 
     /// <summary>True when <paramref name="presented"/> is one of the keys.</summary>
     public bool Matches(string presented)

@@ -23,17 +23,4 @@ public sealed class ArgusAuthOptions
 
     /// <summary>True when keys are configured, so every endpoint but the open ones needs one.</summary>
     public bool Enabled => ApiKeys.Count > 0;
-
-    internal IEnumerable<string> Validate()
-    {
-        for (var i = 0; i < ApiKeys.Count; i++)
-        {
-            var key = ApiKeys[i] ?? "";
-            // Whitespace would not survive a header (a bearer token is trimmed).
-            if (key.Length < MinKeyLength || key.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-            {
-                yield return $"{Section}:ApiKeys:{i} must be at least {MinKeyLength} characters without spaces or control characters (has {key.Length}).";
-            }
-        }
-    }
 }

@@ -1,5 +1,7 @@
+using Argus.Inference;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace Argus.Silo.Auth;
 
@@ -7,21 +9,27 @@ namespace Argus.Silo.Auth;
 public static class AuthExtensions
 {
     /// <summary>
-    /// Adds the API key scheme. With keys configured, every endpoint that does not allow anonymous callers needs a key
-    /// (ASP.NET Core's fallback policy, which also covers the dashboard's endpoints and <c>/metrics</c>); with none, all
-    /// are open.
+    /// Adds the API key scheme with <see cref="ArgusAuthOptions"/> from <c>Argus:Auth</c>, validated at start. With keys
+    /// configured, every endpoint that does not allow anonymous callers needs a key (ASP.NET Core's fallback policy, which
+    /// also covers the dashboard's endpoints and <c>/metrics</c>); with none, all are open. Calling it twice is harmless.
     /// </summary>
-    public static IServiceCollection AddArgusAuth(this IServiceCollection services, ArgusAuthOptions options)
+    public static IServiceCollection AddArgusAuth(this IServiceCollection services)
     {
-        services.AddSingleton(options);
+        if (services.Any(s => s.ServiceType == typeof(ApiKeys)))
+        {
+            return services;
+        }
+
+        services.AddArgusOptions<ArgusAuthOptions, ArgusAuthOptionsValidator>(ArgusAuthOptions.Section);
         services.AddSingleton<ApiKeys>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization(o =>
+        services.AddAuthorization();
+        services.AddOptions<AuthorizationOptions>().Configure<IOptions<ArgusAuthOptions>>((authorization, auth) =>
         {
-            if (options.Enabled)
+            if (auth.Value.Enabled)
             {
-                o.FallbackPolicy = new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
+                authorization.FallbackPolicy = new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
             }
         });
         return services;

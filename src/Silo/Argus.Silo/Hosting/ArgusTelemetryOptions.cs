@@ -19,15 +19,4 @@ public sealed class ArgusTelemetryOptions
 
     /// <summary>The name the silo's telemetry carries as <c>service.name</c>. Default <c>argus</c>.</summary>
     public string ServiceName { get; set; } = "argus";
-
-    internal IEnumerable<string> Validate()
-    {
-        if (OtlpEndpoint is { Length: > 0 } endpoint
-            && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-        {
-            yield return $"{Section}:OtlpEndpoint must be an http(s) address (is '{endpoint}').";
-        }
-
-        if (string.IsNullOrWhiteSpace(ServiceName)) yield return $"{Section}:ServiceName must not be empty.";
-    }
 }

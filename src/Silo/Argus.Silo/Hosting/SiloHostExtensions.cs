@@ -3,14 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Argus.Devices;
 using Argus.Grains.Hosting;
-using Argus.Grains.Jobs;
-using Argus.Grains.Scaling;
+using Argus.Inference;
 using Argus.Silo.Auth;
 using Argus.Silo.Http;
 using Argus.Silo.Http.OpenInference;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Providers;
@@ -31,72 +30,64 @@ public static class SiloHostExtensions
     /// </summary>
     public static WebApplicationBuilder AddArgusSilo(this WebApplicationBuilder builder)
     {
-        var options = ArgusSiloOptions.From(builder.Configuration);
-        var auth = builder.Configuration.GetSection(ArgusAuthOptions.Section).Get<ArgusAuthOptions>() ?? new();
-        var telemetry = builder.Configuration.GetSection(ArgusTelemetryOptions.Section).Get<ArgusTelemetryOptions>() ?? new();
-        var jobs = builder.Configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new();
-        var autoscale = builder.Configuration.GetSection(AutoscaleOptions.Section);
-        var failures = options.Validate().Concat(auth.Validate()).Concat(telemetry.Validate()).Concat(jobs.Validate())
-            .Concat((autoscale.Get<AutoscaleOptions>() ?? new()).Validate()).ToList();
-        if (failures.Count > 0)
+        if (builder.Services.Any(s => s.ImplementationType == typeof(ArgusSiloOptionsValidator)))
         {
-            throw new InvalidOperationException("Invalid configuration:\n" + string.Join('\n', failures));
+            return builder;
         }
 
-        builder.Services.AddSingleton(options);
-        builder.Services.Configure<AutoscaleOptions>(autoscale);
-        builder.Services.AddArgusAuth(auth);
-        builder.AddArgusTelemetry(telemetry, options.Name);
-        builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
-        builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxRequestBytes);
+        builder.Services.AddArgusOptions<ArgusSiloOptions, ArgusSiloOptionsValidator>(ArgusSiloOptions.Section)
+            .PostConfigure<IConfiguration>(ArgusSiloOptions.Settle);
+        // The endpoints take the options as they are, validated.
+        builder.Services.AddSingleton(s => s.GetRequiredService<IOptions<ArgusSiloOptions>>().Value);
+        builder.Services.AddArgusAuth();
+        builder.AddArgusTelemetry();
+        builder.Services.AddOptions<FormOptions>().Configure<ArgusSiloOptions>((form, silo) => form.MultipartBodyLengthLimit = silo.MaxRequestBytes);
         builder.Services.ConfigureHttpJsonOptions(j => UseArgusJson(j.SerializerOptions));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<DeviceTable>();
 
+        var shape = ArgusSiloOptions.Shape(builder.Configuration);
         builder.UseOrleans(silo =>
         {
-            silo.Configure<SiloOptions>(o => o.SiloName = options.Name);
+            silo.Services.AddOptions<SiloOptions>().Configure<ArgusSiloOptions>((o, argus) => o.SiloName = argus.Name);
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = ClusterIdentity.ClusterId;
                 o.ServiceId = ClusterIdentity.ServiceId;
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ClusterIdentity.CallTimeout);
-            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = jobs.ReminderPeriod);
-            silo.Configure<ClusterMembershipOptions>(o =>
+            silo.Services.AddOptions<ClusterMembershipOptions>().Configure<ArgusSiloOptions>((o, argus) =>
             {
-                o.ProbeTimeout = TimeSpan.FromMilliseconds(options.ProbeTimeoutMs);
-                o.NumMissedProbesLimit = options.MissedProbesLimit;
+                o.ProbeTimeout = TimeSpan.FromMilliseconds(argus.ProbeTimeoutMs);
+                o.NumMissedProbesLimit = argus.MissedProbesLimit;
             });
-            if (string.IsNullOrWhiteSpace(options.Redis))
+            if (string.IsNullOrWhiteSpace(shape.Redis))
             {
-                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+                silo.UseLocalhostClustering();
+                ConfigurePorts(silo, advertise: false); // after the localhost clustering's default ports
                 silo.AddMemoryGrainStorageAsDefault();
                 silo.AddMemoryGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
                 silo.UseInMemoryReminderService();
             }
             else
             {
-                var redis = ConfigurationOptions.Parse(options.Redis);
-                if (options.Kubernetes == true)
+                if (shape.Kubernetes == true)
                 {
                     // The hosting advertises the pod's address and listens on every address of the pod.
-                    silo.Configure<EndpointOptions>(o =>
-                    {
-                        o.SiloPort = options.SiloPort;
-                        o.GatewayPort = options.GatewayPort;
-                    });
+                    ConfigurePorts(silo, advertise: false);
                     silo.UseKubernetesHosting();
                 }
                 else
                 {
-                    silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+                    ConfigurePorts(silo, advertise: true);
                 }
 
-                silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
-                silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis);
-                silo.AddRedisGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.ConfigurationOptions = redis);
-                silo.UseRedisReminderService(o => o.ConfigurationOptions = redis);
+                // Parsed when Orleans reads it, after the start-up check refused a string that does not parse.
+                var redis = new Lazy<ConfigurationOptions>(() => ConfigurationOptions.Parse(shape.Redis));
+                silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Value);
+                silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis.Value);
+                silo.AddRedisGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.ConfigurationOptions = redis.Value);
+                silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Value);
             }
 
             silo.AddDashboard();
@@ -105,6 +96,68 @@ public static class SiloHostExtensions
         });
         return builder;
     }
+
+    /// <summary>
+    /// Checks the configuration, maps the endpoints (<see cref="MapArgus"/>) and runs the silo until it stops. A wrong
+    /// configuration is refused before anything starts: every problem every validator found, one per line on stderr,
+    /// and exit code 1, so an operator (and Kubernetes) reads a refused configuration, not a crash.
+    /// </summary>
+    /// <returns>The process's exit code.</returns>
+    public static async Task<int> RunArgusAsync(this WebApplication app)
+    {
+        if (ConfigurationFailures(app.Services) is { Count: > 0 } failures)
+        {
+            await Console.Error.WriteLineAsync("Invalid configuration:");
+            foreach (var failure in failures)
+            {
+                await Console.Error.WriteLineAsync($"  {failure}");
+            }
+
+            await app.DisposeAsync();
+            return 1;
+        }
+
+        app.MapArgus();
+        await app.RunAsync(); // disposes the app once it stopped
+        return 0;
+    }
+
+    /// <summary>
+    /// Every failure of the options validated at start, as the host would find them when it starts; empty when the
+    /// configuration is good. A value that cannot be read as its type (a port of <c>abc</c>) is one failure too.
+    /// </summary>
+    internal static IReadOnlyList<string> ConfigurationFailures(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+            return [];
+        }
+        catch (OptionsValidationException e)
+        {
+            return [.. e.Failures];
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            return [.. e.InnerExceptions.SelectMany(i => ((OptionsValidationException)i).Failures)];
+        }
+        catch (InvalidOperationException e) when (e.InnerException is FormatException or ArgumentException)
+        {
+            return [e.Message];
+        }
+    }
+
+    /// <summary>The silo's ports and, with <paramref name="advertise"/>, the address other silos and clients reach it on.</summary>
+    private static void ConfigurePorts(ISiloBuilder silo, bool advertise) =>
+        silo.Services.AddOptions<EndpointOptions>().Configure<ArgusSiloOptions>((endpoints, argus) =>
+        {
+            endpoints.SiloPort = argus.SiloPort;
+            endpoints.GatewayPort = argus.GatewayPort;
+            if (advertise)
+            {
+                endpoints.AdvertisedIPAddress = IPAddress.Parse(argus.AdvertisedAddress);
+            }
+        });
 
     /// <summary>The v1 API's JSON: snake_case names and dictionary keys, enums as snake_case strings, nulls left out.</summary>
     internal static JsonSerializerOptions UseArgusJson(JsonSerializerOptions json)
@@ -122,16 +175,27 @@ public static class SiloHostExtensions
     /// </summary>
     public static WebApplication MapArgus(this WebApplication app)
     {
-        var auth = app.Services.GetRequiredService<ArgusAuthOptions>();
+        // Set per request rather than on Kestrel, whose options are read while the host is built, before the
+        // configuration is checked.
+        var maxRequestBytes = app.Services.GetRequiredService<ArgusSiloOptions>().MaxRequestBytes;
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } body)
+            {
+                body.MaxRequestBodySize = maxRequestBytes;
+            }
+
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
-        if (auth.Enabled)
+        if (app.Services.GetRequiredService<IOptions<ArgusAuthOptions>>().Value.Enabled)
         {
             app.MapLoginEndpoints();
         }
 
         app.MapHealthEndpoints();
-        app.MapArgusMetrics(auth);
+        app.MapArgusMetrics();
         app.MapInferenceEndpoints();
         app.MapOpenInferenceEndpoints();
         app.MapCameraEndpoints();

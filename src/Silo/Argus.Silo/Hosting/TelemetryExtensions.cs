@@ -1,5 +1,7 @@
+using Argus.Inference;
 using Argus.Inference.Telemetry;
 using Argus.Silo.Auth;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -20,17 +22,27 @@ public static class TelemetryExtensions
     /// <summary>
     /// Adds the Prometheus exporter for <see cref="Meters"/> (subscribed by name, so any instrument on the Argus meter
     /// shows up) and, when an OTLP endpoint is configured, tracing (ASP.NET Core's request span, Orleans' grain-call
-    /// spans, Argus' batch spans) and the OTLP exporter for traces and metrics.
+    /// spans, Argus' batch spans) and the OTLP exporter for traces and metrics, with <see cref="ArgusTelemetryOptions"/>
+    /// from <c>Argus:Telemetry</c>, validated at start. Calling it twice is harmless.
     /// </summary>
-    public static WebApplicationBuilder AddArgusTelemetry(this WebApplicationBuilder builder, ArgusTelemetryOptions options, string siloName)
+    public static WebApplicationBuilder AddArgusTelemetry(this WebApplicationBuilder builder)
     {
-        if (options.OtlpEndpoint is { Length: > 0 } endpoint)
+        if (builder.Services.Any(s => s.ServiceType == typeof(IValidateOptions<ArgusTelemetryOptions>)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddArgusOptions<ArgusTelemetryOptions, ArgusTelemetryOptionsValidator>(ArgusTelemetryOptions.Section);
+        // Whether there are traces to export decides which providers exist, so it is read while the host is built;
+        // a wrong address is refused at start, before any exporter reads it.
+        if (builder.Configuration.GetSection(ArgusTelemetryOptions.Section)[nameof(ArgusTelemetryOptions.OtlpEndpoint)] is { Length: > 0 } endpoint)
         {
             builder.Configuration.AddInMemoryCollection([new(ArgusTelemetryOptions.OtlpEndpointVariable, endpoint)]);
         }
 
         var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(options.ServiceName, serviceInstanceId: siloName))
+            .ConfigureResource(r => r.AddDetector(s => new ServiceResource(
+                s.GetRequiredService<IOptions<ArgusTelemetryOptions>>(), s.GetRequiredService<IOptions<ArgusSiloOptions>>())))
             // No response cache (300 ms by default): every scrape reads the queues as they are at that moment.
             .WithMetrics(m => m.AddMeter(Meters).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         if (string.IsNullOrWhiteSpace(builder.Configuration[ArgusTelemetryOptions.OtlpEndpointVariable]))
@@ -47,14 +59,32 @@ public static class TelemetryExtensions
     }
 
     /// <summary>Maps <c>/metrics</c>: it needs an API key like the rest unless <see cref="ArgusAuthOptions.OpenMetrics"/>.</summary>
-    public static WebApplication MapArgusMetrics(this WebApplication app, ArgusAuthOptions auth)
+    public static WebApplication MapArgusMetrics(this WebApplication app)
     {
         var metrics = app.MapPrometheusScrapingEndpoint();
-        if (auth.OpenMetrics)
+        if (app.Services.GetRequiredService<IOptions<ArgusAuthOptions>>().Value.OpenMetrics)
         {
             metrics.AllowAnonymous();
         }
 
         return app;
+    }
+
+    /// <summary>The silo's <c>service.name</c> and, as its instance, the silo's name.</summary>
+    private sealed class ServiceResource(IOptions<ArgusTelemetryOptions> telemetry, IOptions<ArgusSiloOptions> silo) : IResourceDetector
+    {
+        public Resource Detect()
+        {
+            try
+            {
+                return ResourceBuilder.CreateEmpty().AddService(telemetry.Value.ServiceName, serviceInstanceId: silo.Value.Name).Build();
+            }
+            catch (OptionsValidationException)
+            {
+                // The start-up check builds the meter provider while it validates; a wrong configuration is listed
+                // there with all its failures and the silo exports nothing.
+                return Resource.Empty;
+            }
+        }
     }
 }

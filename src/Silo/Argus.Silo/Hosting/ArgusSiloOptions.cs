@@ -54,24 +54,31 @@ public sealed class ArgusSiloOptions
     internal static ArgusSiloOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<ArgusSiloOptions>() ?? new();
-        options.Redis ??= configuration["Argus:Redis"];
-        KubernetesPod.Apply(options, configuration);
+        Settle(options, configuration);
         return options;
     }
 
-    internal IEnumerable<string> Validate()
+    /// <summary>
+    /// Whether the silo uses Redis and runs in a pod, read while the host is built because they decide what is
+    /// registered (every other value is read from the options validated at start). A value that cannot be read here (a
+    /// <c>Kubernetes</c> of <c>yes</c>) counts as unset, and the options' binding reports it at start.
+    /// </summary>
+    internal static ArgusSiloOptions Shape(IConfiguration configuration)
     {
-        if (string.IsNullOrWhiteSpace(Name) || Name.Contains('/'))
-            yield return $"{Section}:Name must be non-empty and contain no '/' (is '{Name}').";
-        if (SiloPort is < 1 or > 65535) yield return $"{Section}:SiloPort must be a port number (is {SiloPort}).";
-        if (GatewayPort is < 1 or > 65535) yield return $"{Section}:GatewayPort must be a port number (is {GatewayPort}).";
-        if (SiloPort == GatewayPort) yield return $"{Section}: SiloPort and GatewayPort must differ (both {SiloPort}).";
-        if (Kubernetes == true && string.IsNullOrWhiteSpace(Redis))
-            yield return $"{Section}:Kubernetes needs Argus:Redis: Kubernetes hosting names the silo and its address, Redis holds the cluster's membership.";
-        if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
-            yield return $"{Section}:AdvertisedAddress must be an IP address (is '{AdvertisedAddress}').";
-        if (ProbeTimeoutMs < 100) yield return $"{Section}:ProbeTimeoutMs must be at least 100 (is {ProbeTimeoutMs}).";
-        if (MissedProbesLimit < 1) yield return $"{Section}:MissedProbesLimit must be at least 1 (is {MissedProbesLimit}).";
-        if (MaxRequestBytes < 1024) yield return $"{Section}:MaxRequestBytes must be at least 1024 (is {MaxRequestBytes}).";
+        var section = configuration.GetSection(Section);
+        var options = new ArgusSiloOptions
+        {
+            Redis = section[nameof(Redis)],
+            Kubernetes = bool.TryParse(section[nameof(Kubernetes)], out var kubernetes) ? kubernetes : null,
+        };
+        Settle(options, configuration);
+        return options;
+    }
+
+    /// <summary>Completes the options bound from <see cref="Section"/> with <c>Argus:Redis</c> and the pod (<see cref="KubernetesPod"/>).</summary>
+    internal static void Settle(ArgusSiloOptions options, IConfiguration configuration)
+    {
+        options.Redis ??= configuration["Argus:Redis"];
+        KubernetesPod.Apply(options, configuration);
     }
 }
