@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using Argus.Inference.Imaging;
 using Argus.Testing;
@@ -65,4 +66,134 @@ public sealed class ImageDecoderTests
     public void Limits_are_configurable() =>
         Assert.Contains("limit", Assert.Throws<InvalidInputException>(
             () => ImageDecoder.Decode(TestData.Image("apple.jpg"), new ImageLimits { MaxPixels = 1000 })).Message);
+
+    /// <summary>A BMP with a 40-byte info header declaring <paramref name="width"/>×<paramref name="height"/> and no pixels.</summary>
+    private static byte[] Bmp(int width, int height, uint fileSize = 54)
+    {
+        var bmp = new byte[54];
+        "BM"u8.CopyTo(bmp);
+        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(2), fileSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(10), 54);
+        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), width);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), height);
+        return bmp;
+    }
+
+    /// <summary>A WebP whose first chunk is <paramref name="chunk"/> with <paramref name="header"/> from byte 20.</summary>
+    private static byte[] WebP(string chunk, byte[] header, uint? riffSize = null)
+    {
+        var webp = new byte[32];
+        "RIFF"u8.CopyTo(webp);
+        BinaryPrimitives.WriteUInt32LittleEndian(webp.AsSpan(4), riffSize ?? (uint)(webp.Length - 8));
+        "WEBP"u8.CopyTo(webp.AsSpan(8));
+        Encoding.ASCII.GetBytes(chunk).CopyTo(webp, 12);
+        header.CopyTo(webp, 20);
+        return webp;
+    }
+
+    public static TheoryData<string, byte[], string> AbsurdHeaders => new()
+    {
+        { "BMP height -2^31", Bmp(10, int.MinValue), "height of -2147483648" },
+        { "BMP width -2^31", Bmp(int.MinValue, 10), "empty image" },
+        { "BMP negative width", Bmp(-5, 10), "empty image" },
+        { "BMP zero height", Bmp(10, 0), "empty image" },
+        { "BMP 2^31-1 wide", Bmp(int.MaxValue, 1), "the limit is" },
+        { "BMP of more bytes than arrived", Bmp(10, 10, uint.MaxValue), "Truncated BMP" },
+        { "PNG of 2^32-1 per side", Png(uint.MaxValue, uint.MaxValue), "the limit is" },
+        { "PNG of zero width", Png(0, 10), "empty image" },
+        { "WebP of more bytes than arrived", WebP("VP8 ", new byte[12], uint.MaxValue), "Truncated WebP" },
+        { "WebP extended 2^24 per side", WebP("VP8X", [0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]), "the limit is" },
+        { "WebP of an unknown chunk", WebP("ABCD", []), "unknown first chunk" },
+        { "JPEG of zero height", [0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0, 0, 0, 10, 1, 0, 0, 0xFF, 0xD9], "empty image" },
+        { "JPEG segment longer than the file", [0xFF, 0xD8, 0xFF, 0xE0, 0xFF, 0xFF, 0, 0], "no frame header" },
+        { "JPEG with no marker after SOI", [0xFF, 0xD8, 0xFF, 0xE0, 0, 2, 0x12, 0x34, 0, 0], "bad marker" },
+    };
+
+    /// <summary>A PNG signature and IHDR declaring <paramref name="width"/>×<paramref name="height"/>, then IEND.</summary>
+    private static byte[] Png(uint width, uint height)
+    {
+        var png = new byte[8 + 25 + 12];
+        new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }.CopyTo(png, 0);
+        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(8), 13);
+        "IHDR"u8.CopyTo(png.AsSpan(12));
+        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(16), width);
+        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(20), height);
+        "IEND"u8.CopyTo(png.AsSpan(png.Length - 8));
+        return png;
+    }
+
+    [Theory]
+    [MemberData(nameof(AbsurdHeaders))]
+    public void A_header_field_out_of_range_is_refused_with_the_reason_never_an_overflow(string what, byte[] image, string reason)
+    {
+        var error = Assert.Throws<InvalidInputException>(() => ImageDecoder.Decode(image, Limits));
+        Assert.True(error.Message.Contains(reason, StringComparison.Ordinal), $"{what}: {error.Message}");
+    }
+
+    [Fact]
+    public void Mutated_images_of_every_format_decode_or_are_refused_never_anything_else()
+    {
+        // Small photos, so that thousands of decodes take a second or two; the seed makes a failure repeatable.
+        using var photo = Cv2.ImDecode(TestData.Image("baboon.jpg"), ImreadModes.Color);
+        using var small = photo.Resize(new Size(48, 40));
+        var originals = new[] { ".jpg", ".png", ".bmp", ".webp" }.Select(e => { Cv2.ImEncode(e, small, out var b); return b; }).ToArray();
+        var random = new Random(12);
+        var (decoded, refused) = (0, 0);
+        for (var i = 0; i < 4000; i++)
+        {
+            var image = Mutate(originals[i % originals.Length], random);
+            try
+            {
+                using var mat = ImageDecoder.Decode(image, Limits);
+                decoded++;
+            }
+            catch (InvalidInputException)
+            {
+                refused++;
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"Mutation {i} (seed 12) threw {e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        Assert.True(decoded > 0 && refused > 0, $"decoded {decoded}, refused {refused}: the mutations should reach both outcomes");
+    }
+
+    /// <summary>One to three of: a header byte or int set to an extreme, a random byte changed, the tail cut, bytes inserted.</summary>
+    internal static byte[] Mutate(byte[] original, Random random)
+    {
+        var bytes = original.ToList();
+        for (var n = random.Next(1, 4); n > 0 && bytes.Count > 0; n--)
+        {
+            var at = random.Next(Math.Min(bytes.Count, random.Next(2) == 0 ? 40 : bytes.Count));
+            switch (random.Next(5))
+            {
+                case 0:
+                    bytes[at] = (byte)random.Next(256);
+                    break;
+                case 1:
+                    var extreme = random.Next(4) switch { 0 => int.MinValue, 1 => int.MaxValue, 2 => -1, _ => 0 };
+                    var word = BitConverter.GetBytes(extreme);
+                    for (var k = 0; k < 4 && at + k < bytes.Count; k++)
+                    {
+                        bytes[at + k] = word[k];
+                    }
+
+                    break;
+                case 2:
+                    bytes.RemoveRange(at, bytes.Count - at);
+                    break;
+                case 3:
+                    bytes.InsertRange(at, Enumerable.Range(0, random.Next(1, 9)).Select(_ => (byte)random.Next(256)));
+                    break;
+                default:
+                    bytes.RemoveRange(at, Math.Min(random.Next(1, 9), bytes.Count - at));
+                    break;
+            }
+        }
+
+        return [.. bytes];
+    }
 }

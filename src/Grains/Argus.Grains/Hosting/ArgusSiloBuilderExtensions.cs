@@ -45,6 +45,7 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddSingleton<InferenceDoor>();
         silo.Services.AddSingleton<CameraConnectors>();
         silo.Services.AddSingleton<CameraInstruments>();
+        silo.Services.AddSingleton<CameraConfigValidator>();
         silo.Services.AddHostedService<CameraKeeper>();
         silo.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section);
         silo.Services.AddSingleton<JobInstruments>();

@@ -146,7 +146,14 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
         else
         {
             width = BinaryPrimitives.ReadInt32LittleEndian(data[18..]);
-            height = Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(data[22..])); // negative: stored top-down
+            height = BinaryPrimitives.ReadInt32LittleEndian(data[22..]);
+            if (height == int.MinValue)
+            {
+                // Its magnitude is no int: Math.Abs would throw instead of refusing the image.
+                throw new InvalidInputException($"Corrupt BMP: the header declares a height of {height}.");
+            }
+
+            height = Math.Abs(height); // negative: stored top-down
         }
 
         var fileSize = BinaryPrimitives.ReadUInt32LittleEndian(data[2..]);
