@@ -67,19 +67,6 @@ public sealed class ImageDecoderTests
         Assert.Contains("limit", Assert.Throws<InvalidInputException>(
             () => ImageDecoder.Decode(TestData.Image("apple.jpg"), new ImageLimits { MaxPixels = 1000 })).Message);
 
-    /// <summary>A BMP with a 40-byte info header declaring <paramref name="width"/>×<paramref name="height"/> and no pixels.</summary>
-    private static byte[] Bmp(int width, int height, uint fileSize = 54)
-    {
-        var bmp = new byte[54];
-        "BM"u8.CopyTo(bmp);
-        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(2), fileSize);
-        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(10), 54);
-        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(14), 40);
-        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), width);
-        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), height);
-        return bmp;
-    }
-
     /// <summary>A WebP whose first chunk is <paramref name="chunk"/> with <paramref name="header"/> from byte 20.</summary>
     private static byte[] WebP(string chunk, byte[] header, uint? riffSize = null)
     {
@@ -94,12 +81,12 @@ public sealed class ImageDecoderTests
 
     public static TheoryData<string, byte[], string> AbsurdHeaders => new()
     {
-        { "BMP height -2^31", Bmp(10, int.MinValue), "height of -2147483648" },
-        { "BMP width -2^31", Bmp(int.MinValue, 10), "empty image" },
-        { "BMP negative width", Bmp(-5, 10), "empty image" },
-        { "BMP zero height", Bmp(10, 0), "empty image" },
-        { "BMP 2^31-1 wide", Bmp(int.MaxValue, 1), "the limit is" },
-        { "BMP of more bytes than arrived", Bmp(10, 10, uint.MaxValue), "Truncated BMP" },
+        { "BMP height -2^31", TestData.Bmp(10, int.MinValue), "height of -2147483648" },
+        { "BMP width -2^31", TestData.Bmp(int.MinValue, 10), "empty image" },
+        { "BMP negative width", TestData.Bmp(-5, 10), "empty image" },
+        { "BMP zero height", TestData.Bmp(10, 0), "empty image" },
+        { "BMP 2^31-1 wide", TestData.Bmp(int.MaxValue, 1), "the limit is" },
+        { "BMP of more bytes than arrived", TestData.Bmp(10, 10, uint.MaxValue), "Truncated BMP" },
         { "PNG of 2^32-1 per side", Png(uint.MaxValue, uint.MaxValue), "the limit is" },
         { "PNG of zero width", Png(0, 10), "empty image" },
         { "WebP of more bytes than arrived", WebP("VP8 ", new byte[12], uint.MaxValue), "Truncated WebP" },
@@ -142,7 +129,7 @@ public sealed class ImageDecoderTests
         var (decoded, refused) = (0, 0);
         for (var i = 0; i < 4000; i++)
         {
-            var image = Mutate(originals[i % originals.Length], random);
+            var image = ImageMutations.Mutate(originals[i % originals.Length], random);
             try
             {
                 using var mat = ImageDecoder.Decode(image, Limits);
@@ -159,41 +146,5 @@ public sealed class ImageDecoderTests
         }
 
         Assert.True(decoded > 0 && refused > 0, $"decoded {decoded}, refused {refused}: the mutations should reach both outcomes");
-    }
-
-    /// <summary>One to three of: a header byte or int set to an extreme, a random byte changed, the tail cut, bytes inserted.</summary>
-    internal static byte[] Mutate(byte[] original, Random random)
-    {
-        var bytes = original.ToList();
-        for (var n = random.Next(1, 4); n > 0 && bytes.Count > 0; n--)
-        {
-            var at = random.Next(Math.Min(bytes.Count, random.Next(2) == 0 ? 40 : bytes.Count));
-            switch (random.Next(5))
-            {
-                case 0:
-                    bytes[at] = (byte)random.Next(256);
-                    break;
-                case 1:
-                    var extreme = random.Next(4) switch { 0 => int.MinValue, 1 => int.MaxValue, 2 => -1, _ => 0 };
-                    var word = BitConverter.GetBytes(extreme);
-                    for (var k = 0; k < 4 && at + k < bytes.Count; k++)
-                    {
-                        bytes[at + k] = word[k];
-                    }
-
-                    break;
-                case 2:
-                    bytes.RemoveRange(at, bytes.Count - at);
-                    break;
-                case 3:
-                    bytes.InsertRange(at, Enumerable.Range(0, random.Next(1, 9)).Select(_ => (byte)random.Next(256)));
-                    break;
-                default:
-                    bytes.RemoveRange(at, Math.Min(random.Next(1, 9), bytes.Count - at));
-                    break;
-            }
-        }
-
-        return [.. bytes];
     }
 }

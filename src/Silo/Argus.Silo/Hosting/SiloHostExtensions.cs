@@ -122,6 +122,7 @@ public static class SiloHostExtensions
     public static WebApplication MapArgus(this WebApplication app)
     {
         var auth = app.Services.GetRequiredService<ArgusAuthOptions>();
+        app.UseV1ErrorBodies();
         app.UseAuthentication();
         app.UseAuthorization();
         if (auth.Enabled)

@@ -55,7 +55,7 @@ internal static class JobEndpoints
     {
         var read = JsonFieldReader.ReadObject<JobSpec>(body, json, "id");
         List<string> problems = [.. read.Problems];
-        var id = JsonFieldReader.ReadString(read.Body, "id", problems);
+        var id = JsonFieldReader.ReadString(read, "id", problems);
         if (read.Value is not { } spec)
         {
             return Submission.Refused(problems);

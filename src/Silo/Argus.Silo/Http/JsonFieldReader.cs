@@ -16,12 +16,17 @@ internal static class JsonFieldReader
     /// <summary>The most bytes of a value quoted in a problem.</summary>
     private const int QuoteLength = 40;
 
-    /// <summary>What was read: the value (its faulty fields left at their defaults) and every problem found; the value is null when the body is no JSON object.</summary>
-    internal sealed record Read<T>(T? Value, IReadOnlyList<string> Problems, JsonElement Body);
+    private static readonly IReadOnlyDictionary<string, JsonElement> Empty = new Dictionary<string, JsonElement>();
+
+    /// <summary>
+    /// What was read: the value (its faulty fields left at their defaults), every problem found, and the top-level
+    /// fields the caller reads itself; the value is null when the body is no JSON object.
+    /// </summary>
+    internal sealed record Read<T>(T? Value, IReadOnlyList<string> Problems, IReadOnlyDictionary<string, JsonElement> Others);
 
     /// <summary>
     /// Parses <paramref name="body"/> as one JSON object and binds it to <typeparamref name="T"/>; the top-level fields
-    /// named in <paramref name="others"/> are left for the caller (read them from <see cref="Read{T}.Body"/>).
+    /// named in <paramref name="others"/> are left for the caller (in <see cref="Read{T}.Others"/>).
     /// </summary>
     public static Read<T> ReadObject<T>(ReadOnlyMemory<byte> body, JsonSerializerOptions options, params IReadOnlyList<string> others)
         where T : class
@@ -34,31 +39,32 @@ internal static class JsonFieldReader
         }
         catch (JsonException e)
         {
-            return new Read<T>(null, [$"The body is not valid JSON: {e.Message}"], default);
+            return new Read<T>(null, [$"The body is not valid JSON: {e.Message}"], Empty);
         }
 
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return new Read<T>(null, [$"The body must be a JSON object, not {Kind(root)}."], root);
+            return new Read<T>(null, [$"The body must be a JSON object, not {Kind(root)}."], Empty);
         }
 
         List<string> problems = [];
-        TryBind(root, typeof(T), options, "", problems, out var bound, others);
+        var found = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var bound = BindObject(root, options.GetTypeInfo(typeof(T)), options, "", problems, (others, found));
         try
         {
-            return new Read<T>(bound.Deserialize<T>(options), problems, root);
+            return new Read<T>(bound.Deserialize<T>(options), problems, found);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
         {
             // Every field was checked alone: this is a combination the walk above does not foresee. Still the caller's body.
-            return new Read<T>(null, [.. problems, $"The body does not fit: {e.Message}"], root);
+            return new Read<T>(null, [.. problems, $"The body does not fit: {e.Message}"], found);
         }
     }
 
     /// <summary>A top-level string field the type does not hold (e.g. a job's <c>id</c>), or a problem; null when absent or null.</summary>
-    public static string? ReadString(JsonElement body, string name, List<string> problems)
+    public static string? ReadString<T>(Read<T> read, string name, List<string> problems)
     {
-        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!read.Others.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -85,8 +91,7 @@ internal static class JsonFieldReader
     /// problem and is left out. False when nothing of it fits.
     /// </summary>
     private static bool TryBind(
-        JsonElement element, Type type, JsonSerializerOptions options, string path, List<string> problems, out JsonNode? bound,
-        IReadOnlyList<string>? others = null)
+        JsonElement element, Type type, JsonSerializerOptions options, string path, List<string> problems, out JsonNode? bound)
     {
         bound = null;
         var info = options.GetTypeInfo(type);
@@ -110,7 +115,7 @@ internal static class JsonFieldReader
                     return false;
                 }
 
-                bound = BindObject(element, info, options, path, problems, others ?? []);
+                bound = BindObject(element, info, options, path, problems, ([], null));
                 return true;
             case JsonTypeInfoKind.Enumerable when info.ElementType is { } itemType:
                 if (element.ValueKind != JsonValueKind.Array)
@@ -137,7 +142,8 @@ internal static class JsonFieldReader
     }
 
     private static JsonObject BindObject(
-        JsonElement element, JsonTypeInfo info, JsonSerializerOptions options, string path, List<string> problems, IReadOnlyList<string> others)
+        JsonElement element, JsonTypeInfo info, JsonSerializerOptions options, string path, List<string> problems,
+        (IReadOnlyList<string> Names, Dictionary<string, JsonElement>? Found) others)
     {
         var comparer = options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
         var fields = new JsonObject();
@@ -162,8 +168,9 @@ internal static class JsonFieldReader
                 continue;
             }
 
-            if (others.Contains(name, comparer))
+            if (others.Names.FirstOrDefault(o => comparer.Equals(o, name)) is { } other)
             {
+                others.Found![other] = property.Value;
                 continue;
             }
 

@@ -50,17 +50,17 @@ internal static class MultipartImages
                     return Result.Refused($"The multipart body holds more than {MaxSections} sections.");
                 }
 
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                // Read first: a body that ends without its closing boundary ends inside its last section.
+                using var data = new MemoryStream();
+                await section.Body.CopyToAsync(data, cancellationToken);
+                if (!TryReadFileName(section.ContentDisposition, out var name))
                 {
                     return Result.Refused($"Section {sections} has no Content-Disposition that parses (is '{section.ContentDisposition}').");
                 }
 
-                var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName);
-                if (name.HasValue)
+                if (name is not null)
                 {
-                    using var data = new MemoryStream();
-                    await section.Body.CopyToAsync(data, cancellationToken);
-                    images.Add((name.Value, data.ToArray()));
+                    images.Add((name, data.ToArray()));
                 }
             }
         }
@@ -76,5 +76,27 @@ internal static class MultipartImages
         }
 
         return images.Count == 0 ? Result.Refused("The multipart body holds no file.") : new Result(images, null);
+    }
+
+    /// <summary>The section's file name (<c>filename*</c> before <c>filename</c>), null for a form field; false when the header does not parse.</summary>
+    private static bool TryReadFileName(string? contentDisposition, out string? name)
+    {
+        name = null;
+        if (!ContentDispositionHeaderValue.TryParse(contentDisposition, out var disposition))
+        {
+            return false;
+        }
+
+        try
+        {
+            var value = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName);
+            name = value.HasValue ? value.Value : null;
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            // The parser takes a parameter it then cannot decode (e.g. 'filename*' without a value).
+            return false;
+        }
     }
 }
