@@ -38,11 +38,24 @@ public static class TestData
         return png;
     }
 
-    /// <summary>A real PNG whose header and end are intact and every chunk between is broken: only decoding finds out.</summary>
+    /// <summary>
+    /// A real PNG whose chunks are intact (lengths, types, IEND) and whose pixel data (every IDAT chunk's) is zeros:
+    /// only decoding finds out.
+    /// </summary>
     public static byte[] CorruptPng()
     {
         var png = Image("imageTextN.png");
-        Array.Clear(png, 100, png.Length - 200);
+        for (var pos = 8; pos + 12 <= png.Length;)
+        {
+            var length = (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(pos));
+            if (png.AsSpan(pos + 4, 4).SequenceEqual("IDAT"u8))
+            {
+                Array.Clear(png, pos + 8, length);
+            }
+
+            pos += 12 + length;
+        }
+
         return png;
     }
 
