@@ -67,6 +67,14 @@ public sealed class ImageDecoderTests
         Assert.Contains("limit", Assert.Throws<InvalidInputException>(
             () => ImageDecoder.Decode(TestData.Image("apple.jpg"), new ImageLimits { MaxPixels = 1000 })).Message);
 
+    /// <summary>A BMP header declaring <paramref name="bitsPerPixel"/> per pixel, uncompressed.</summary>
+    private static byte[] BmpOfDepth(int width, int height, ushort bitsPerPixel)
+    {
+        var bmp = TestData.Bmp(width, height);
+        BinaryPrimitives.WriteUInt16LittleEndian(bmp.AsSpan(28), bitsPerPixel);
+        return bmp;
+    }
+
     /// <summary>A WebP whose first chunk is <paramref name="chunk"/> with <paramref name="header"/> from byte 20.</summary>
     private static byte[] WebP(string chunk, byte[] header, uint? riffSize = null)
     {
@@ -87,6 +95,7 @@ public sealed class ImageDecoderTests
         { "BMP zero height", TestData.Bmp(10, 0), "empty image" },
         { "BMP 2^31-1 wide", TestData.Bmp(int.MaxValue, 1), "the limit is" },
         { "BMP of more bytes than arrived", TestData.Bmp(10, 10, uint.MaxValue), "Truncated BMP" },
+        { "BMP of 6000×6000 pixels in 54 bytes", BmpOfDepth(6000, 6000, 24), "needs 108000054 bytes, 54 arrived" },
         { "PNG of 2^32-1 per side", Png(uint.MaxValue, uint.MaxValue), "the limit is" },
         { "PNG of zero width", Png(0, 10), "empty image" },
         { "PNG whose chunk declares 4 GB", Png(10, 10, chunkLength: uint.MaxValue), "declares 4294967295 bytes" },

@@ -192,7 +192,38 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
             throw new InvalidInputException($"Truncated BMP: the header declares {fileSize} bytes, {data.Length} arrived.");
         }
 
+        CheckBmpPixels(data, headerSize, width, height);
         return new ImageHeader(ImageFormat.Bmp, width, height);
+    }
+
+    /// <summary>
+    /// An uncompressed BMP's pixels take rows × stride bytes: a 54-byte file declaring 6000×6000 (its file size field
+    /// set to 54) would otherwise have the decoder allocate 100 MB before it finds the pixels missing.
+    /// </summary>
+    private static void CheckBmpPixels(ReadOnlySpan<byte> data, uint headerSize, int width, int height)
+    {
+        const uint Uncompressed = 0, BitFields = 3;
+        var core = headerSize == 12;
+        if (!core && data.Length < 34)
+        {
+            return; // no bit depth to reckon with: the decoder refuses what it cannot read
+        }
+
+        var bitsPerPixel = BinaryPrimitives.ReadUInt16LittleEndian(data[(core ? 24 : 28)..]);
+        var compression = core ? Uncompressed : BinaryPrimitives.ReadUInt32LittleEndian(data[30..]);
+        if (compression is not (Uncompressed or BitFields) || bitsPerPixel is 0 or > 32 || width <= 0 || height <= 0)
+        {
+            return;
+        }
+
+        var pixelsAt = BinaryPrimitives.ReadUInt32LittleEndian(data[10..]);
+        var stride = ((long)width * bitsPerPixel + 31) / 32 * 4;
+        var needed = pixelsAt + stride * height;
+        if (needed > data.Length)
+        {
+            throw new InvalidInputException(
+                $"Truncated BMP: {width}×{height} at {bitsPerPixel} bits per pixel needs {needed} bytes, {data.Length} arrived.");
+        }
     }
 
     private static ImageHeader ReadWebP(ReadOnlySpan<byte> data)
