@@ -13,7 +13,7 @@ namespace Argus.Silo.Http;
 /// </summary>
 internal static class JsonFieldReader
 {
-    /// <summary>The most bytes of a value quoted in a problem.</summary>
+    /// <summary>The most characters of a number quoted in a problem.</summary>
     private const int QuoteLength = 40;
 
     private static readonly IReadOnlyDictionary<string, JsonElement> Empty = new Dictionary<string, JsonElement>();
