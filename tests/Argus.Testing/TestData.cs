@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Argus.Testing;
 
 /// <summary>Real photos from Debian's opencv-doc package (installed by scripts/test.sh) and the repository's paths.</summary>
@@ -36,12 +38,41 @@ public static class TestData
         return png;
     }
 
-    /// <summary>A real PNG whose header and end are intact and every chunk between is broken: only decoding finds out.</summary>
+    /// <summary>
+    /// A real PNG whose chunks are intact (lengths, types, IEND) and whose pixel data (every IDAT chunk's) is zeros:
+    /// only decoding finds out.
+    /// </summary>
     public static byte[] CorruptPng()
     {
         var png = Image("imageTextN.png");
-        Array.Clear(png, 100, png.Length - 200);
+        for (var pos = 8; pos + 12 <= png.Length;)
+        {
+            var length = (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(pos));
+            if (png.AsSpan(pos + 4, 4).SequenceEqual("IDAT"u8))
+            {
+                Array.Clear(png, pos + 8, length);
+            }
+
+            pos += 12 + length;
+        }
+
         return png;
+    }
+
+    /// <summary>
+    /// A BMP header (a 40-byte info header) declaring <paramref name="width"/>×<paramref name="height"/> and
+    /// <paramref name="fileSize"/> bytes, and no pixels: e.g. a height of -2³¹, whose magnitude is no int.
+    /// </summary>
+    public static byte[] Bmp(int width, int height, uint fileSize = 54)
+    {
+        var bmp = new byte[54];
+        "BM"u8.CopyTo(bmp);
+        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(2), fileSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(10), 54);
+        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), width);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), height);
+        return bmp;
     }
 
     /// <summary>The first <paramref name="bytes"/> bytes of a real JPEG.</summary>

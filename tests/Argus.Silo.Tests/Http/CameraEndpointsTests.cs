@@ -211,6 +211,30 @@ public sealed class CameraEndpointsTests(SiloFixture fixture) : IClassFixture<Si
         Assert.Contains("max_in_flight", problems.Message);
         Assert.Contains("rule 'r'", problems.Message);
 
+        // A misspelt field is one problem among the others, not the only one reported.
+        var misspelt = await Put("gate", Json("""
+            {"models": ["nope"], "target_fps": 0, "max_inflight": 2,
+             "rules": [{"name": "r", "kind": "detection", "model": "nope", "threshold": 0.5, "k": 3, "n": 2}]}
+            """));
+        Assert.Equal(HttpStatusCode.BadRequest, misspelt.Status);
+        Assert.Contains("unknown field 'max_inflight' (did you mean 'max_in_flight'?)", misspelt.Message);
+        Assert.Contains("target_fps must be above 0", misspelt.Message);
+        Assert.Contains("unknown model 'nope'", misspelt.Message);
+        Assert.Contains("needs 1 ≤ K ≤ N", misspelt.Message);
+        var duplicate = await Put("gate", Json("""{"models": ["resnet18"], "models": ["resnet18"], "source": "\ud800"}"""));
+        Assert.Contains("models: the field is given twice.", duplicate.Message);
+        Assert.Contains("source: the string is not valid UTF-16", duplicate.Message);
+
+        // Ids no camera can have (only whitespace, a control character, too long) are refused before any grain is asked.
+        foreach (var id in new[] { "%20", "%20%20%09", "a%01b", new string('x', 65) })
+        {
+            Assert.Contains("must be 1 to 64", (await Put(id, Json("""{"models": ["resnet18"]}"""))).Message);
+            Assert.Equal(HttpStatusCode.NotFound, (await ErrorOf(await Http.GetAsync($"v1/cameras/{id}"))).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await ErrorOf(await Http.DeleteAsync($"v1/cameras/{id}"))).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await ErrorOf(await Http.GetAsync($"v1/cameras/{id}/alerts"))).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await ErrorOf(await Http.PostAsync($"v1/cameras/{id}/frames", Image(TestData.Image("apple.jpg"))))).Status);
+        }
+
         Assert.Equal(HttpStatusCode.NotFound, (await ErrorOf(await Http.GetAsync("v1/cameras/nope"))).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await ErrorOf(await Http.DeleteAsync("v1/cameras/nope"))).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await ErrorOf(await Http.GetAsync("v1/cameras/nope/alerts"))).Status);
@@ -228,6 +252,7 @@ public sealed class CameraEndpointsTests(SiloFixture fixture) : IClassFixture<Si
         Assert.Equal(HttpStatusCode.BadRequest, (await Push(Image([]))).Status);
         Assert.Contains("Truncated JPEG", (await Push(Image(TestData.TruncatedJpeg()))).Message);
         Assert.Contains("50000×50000", (await Push(Image(TestData.DecompressionBomb(), "image/png"))).Message);
+        Assert.Contains("height of -2147483648", (await Push(Image(TestData.Bmp(10, int.MinValue), "image/bmp"))).Message);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await Push(Image(new byte[SiloFixture.MaxRequestBytes + 1]))).Status);
         using (var lateHeader = Image(TestData.Image("apple.jpg")))
         {

@@ -122,6 +122,8 @@ public sealed class InferenceEndpointsTests(SiloFixture fixture) : IClassFixture
         { "resnet18", Encoding.UTF8.GetBytes("not an image at all"), "image/jpeg", HttpStatusCode.BadRequest, "Not a supported image" },
         { "resnet18", Encoding.UTF8.GetBytes("hello"), "text/plain", HttpStatusCode.UnsupportedMediaType, "text/plain" },
         { "no-such-model", TestData.Image("apple.jpg"), "image/jpeg", HttpStatusCode.NotFound, "Unknown model" },
+        { "resnet18", TestData.Bmp(10, int.MinValue), "image/bmp", HttpStatusCode.BadRequest, "height of -2147483648" },
+        { "resnet18", TestData.Image("apple.jpg"), "multipart/form-data", HttpStatusCode.BadRequest, "needs a boundary" },
     };
 
     [Theory]
@@ -132,8 +134,79 @@ public sealed class InferenceEndpointsTests(SiloFixture fixture) : IClassFixture
         var (status, json, _) = await PostAsync($"v1/models/{model}/infer", Body(body, type));
 
         Assert.Equal(expected, status);
-        Assert.Contains(reason, json.ToString());
+        Assert.Contains(reason, json.GetProperty("error").GetProperty("message").GetString());
         await AssertGoodRequestSucceeds();
+    }
+
+    [Fact]
+    public async Task A_bmp_declaring_a_height_of_minus_two_to_the_31_fails_alone_beside_a_good_image()
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { Body(TestData.Bmp(10, int.MinValue), "image/bmp"), "images", "absurd.bmp" },
+            { Body(TestData.Image("apple.jpg")), "images", "apple.jpg" },
+        };
+
+        var (status, json, _) = await PostAsync("v1/models/resnet18/infer", form);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var results = json.GetProperty("results");
+        Assert.Contains("height of -2147483648", results[0].GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(512, results[1].GetProperty("embedding").GetArrayLength());
+    }
+
+    public static TheoryData<string, string, string> BrokenMultipart => new()
+    {
+        { "multipart/form-data; boundary=other", "--b0\r\nContent-Disposition: form-data; name=\"i\"; filename=\"a.jpg\"\r\n\r\nAAAA\r\n--b0--\r\n", "closing boundary '--other--'" },
+        { "multipart/form-data; boundary=b0", "--b0\r\nContent-Disposition: form-data; name=\"i\"; filename=\"a.jpg\"\r\n\r\nAA", "ends before its closing boundary" },
+        { "multipart/form-data; boundary=b0", "--b0\r\nContent-Disposition: form-data; name=\"i\"; filename=\"a.jpg\"\r\n\r\nAAAA\r\n--b0\r\n", "ends before its closing boundary" },
+        { "multipart/form-data; boundary=", "--\r\n", "needs a boundary" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenMultipart))]
+    public async Task A_multipart_body_that_breaks_its_own_content_type_is_a_400_with_the_reason(string type, string body, string reason)
+    {
+        var content = new ByteArrayContent(Encoding.ASCII.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", type);
+
+        var (status, json, _) = await PostAsync("v1/models/resnet18/infer", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(reason, json.GetProperty("error").GetProperty("message").GetString());
+        await AssertGoodRequestSucceeds();
+    }
+
+    [Theory]
+    [InlineData("?timeout_ms=NaN", null)]
+    [InlineData("?timeout_ms=Infinity", null)]
+    [InlineData("?timeout_ms=-5", null)]
+    [InlineData("", "NaN")]
+    public async Task A_timeout_that_is_not_a_positive_number_is_a_400(string query, string? header)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/models/resnet18/infer" + query) { Content = Body(TestData.Image("apple.jpg")) };
+        if (header is not null)
+        {
+            request.Headers.Add("X-Argus-Timeout-Ms", header);
+        }
+
+        using var response = await Http.SendAsync(request);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("timeout_ms must be a positive number", json.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_path_or_method_the_api_lacks_answers_the_v1_error_body()
+    {
+        using var missing = await Http.GetAsync("v1/no-such-thing");
+        using var method = await Http.DeleteAsync("v1/models");
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("not_found", JsonDocument.Parse(await missing.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, method.StatusCode);
+        Assert.Equal("method_not_allowed", JsonDocument.Parse(await method.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]

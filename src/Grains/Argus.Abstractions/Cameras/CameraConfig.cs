@@ -36,6 +36,16 @@ public sealed record CameraConfig
 
     /// <summary>The <see cref="Source"/> of a camera whose frames are pushed to it.</summary>
     public const string PushSource = "push";
+
+    /// <summary>The longest camera id.</summary>
+    public const int MaxIdLength = 64;
+
+    /// <summary>
+    /// Whether <paramref name="id"/> can name a camera: 1 to 64 ASCII letters, digits, '-', '_' or '.', safe in a URL
+    /// path, a grain key and a stream key.
+    /// </summary>
+    public static bool IsValidId(string? id) =>
+        id is { Length: > 0 and <= MaxIdLength } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 }
 
 /// <summary>What an alert rule looks for.</summary>

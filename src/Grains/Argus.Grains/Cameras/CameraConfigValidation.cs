@@ -31,9 +31,9 @@ internal static class CameraConfigValidation
     public static IReadOnlyList<string> Validate(string camera, CameraConfig config, IReadOnlyDictionary<string, ModelTask> models)
     {
         List<string> failures = [];
-        if (!IsValidId(camera))
+        if (!CameraConfig.IsValidId(camera))
         {
-            failures.Add($"The camera id '{camera}' must be 1 to 64 letters, digits, '-', '_' or '.'.");
+            failures.Add($"The camera id '{camera}' must be 1 to {CameraConfig.MaxIdLength} letters, digits, '-', '_' or '.'.");
         }
 
         if (config.Source != CameraConfig.PushSource)
@@ -109,10 +109,6 @@ internal static class CameraConfigValidation
         return failures;
     }
 
-    /// <summary>True for 1 to 64 ASCII letters, digits, '-', '_' or '.': safe in a URL path and a stream key.</summary>
-    public static bool IsValidId(string camera) =>
-        camera.Length is > 0 and <= 64 && camera.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
-
     private static IEnumerable<string> ValidateRule(AlertRule? rule, IReadOnlyList<string> cameraModels, IReadOnlyDictionary<string, ModelTask> models)
     {
         if (rule is null)
@@ -131,7 +127,7 @@ internal static class CameraConfigValidation
         {
             yield return $"{at}: its model '{rule.Model}' is not among the camera's models.";
         }
-        else if (models.TryGetValue(rule.Model, out var task) && task != Needs(rule.Kind))
+        else if (models.TryGetValue(rule.Model ?? "", out var task) && task != Needs(rule.Kind))
         {
             yield return $"{at}: a {Name(rule.Kind)} rule reads a model of task {Needs(rule.Kind).ToString().ToLowerInvariant()}; the task of '{rule.Model}' is {task.ToString().ToLowerInvariant()}.";
         }

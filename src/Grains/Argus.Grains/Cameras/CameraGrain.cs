@@ -26,6 +26,7 @@ internal sealed partial class CameraGrain(
     InferenceDoor door,
     CameraConnectors connectors,
     CameraInstruments instruments,
+    CameraConfigValidator validator,
     IOptions<InferenceOptions> inference,
     ILocalSiloDetails silo,
     TimeProvider time,
@@ -74,8 +75,7 @@ internal sealed partial class CameraGrain(
 
     public async Task ConfigureAsync(CameraConfig config)
     {
-        var models = inference.Value.Models.ToDictionary(m => m.Name, m => m.Task, StringComparer.OrdinalIgnoreCase);
-        var failures = CameraConfigValidation.Validate(Id, config, models);
+        var failures = validator.Validate(Id, config);
         if (failures.Count > 0)
         {
             throw new BadInputException($"Camera '{Id}': " + string.Join(" ", failures));

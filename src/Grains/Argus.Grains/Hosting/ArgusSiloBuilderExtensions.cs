@@ -46,6 +46,7 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddSingleton<InferenceDoor>();
         silo.Services.AddSingleton<CameraConnectors>();
         silo.Services.AddSingleton<CameraInstruments>();
+        silo.Services.AddSingleton<CameraConfigValidator>();
         silo.Services.AddHostedService<CameraKeeper>();
         silo.Services.AddArgusOptions<JobOptions, JobOptionsValidator>(JobOptions.Section);
         silo.Services.AddOptions<ReminderOptions>()

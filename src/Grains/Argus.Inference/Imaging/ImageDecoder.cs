@@ -22,7 +22,17 @@ public static class ImageDecoder
     public static Mat Decode(byte[] data, ImageLimits limits)
     {
         var header = Check(data, limits);
-        var mat = Cv2.ImDecode(data, ImreadModes.Color);
+        Mat mat;
+        try
+        {
+            mat = Cv2.ImDecode(data, ImreadModes.Color);
+        }
+        catch (OpenCVException e)
+        {
+            // A codec that refuses the data by throwing says the same as one that returns nothing: the caller's image is bad.
+            throw new InvalidInputException($"The {header.Format} image could not be decoded ({e.Message}).");
+        }
+
         if (mat.Empty())
         {
             mat.Dispose();

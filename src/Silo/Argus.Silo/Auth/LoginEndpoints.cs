@@ -24,7 +24,17 @@ internal static class LoginEndpoints
 
     private static async Task<IResult> LoginAsync(HttpRequest request, ApiKeys keys)
     {
-        var form = request.HasFormContentType ? await request.ReadFormAsync(request.HttpContext.RequestAborted) : null;
+        IFormCollection? form;
+        try
+        {
+            form = request.HasFormContentType ? await request.ReadFormAsync(request.HttpContext.RequestAborted) : null;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or BadHttpRequestException)
+        {
+            // A form cut short, without its boundary or over the form limits: the sender's mistake, not the server's.
+            return Page(null, "The form could not be read.", StatusCodes.Status400BadRequest);
+        }
+
         var key = form?["key"].ToString() ?? "";
         var returnUrl = form?["return_url"].ToString();
         if (key.Length == 0 || !keys.Matches(key))

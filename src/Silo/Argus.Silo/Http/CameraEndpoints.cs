@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
+using Argus.Grains.Cameras;
 using Argus.Silo.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -24,11 +23,6 @@ internal static class CameraEndpoints
 
     public static void MapCameraEndpoints(this IEndpointRouteBuilder app)
     {
-        // A misspelt field of a configuration is an error, not a silently applied default.
-        var configJson = new JsonSerializerOptions(app.ServiceProvider.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions)
-        {
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        };
         var cameras = app.MapGroup("/v1/cameras").AddEndpointFilter(async (context, next) =>
         {
             try
@@ -43,7 +37,7 @@ internal static class CameraEndpoints
         });
         cameras.MapGet("", ListAsync);
         cameras.MapGet("/{id}", GetAsync);
-        cameras.MapPut("/{id}", (string id, HttpRequest request, IGrainFactory grains) => ConfigureAsync(id, request, grains, configJson));
+        cameras.MapPut("/{id}", ConfigureAsync);
         cameras.MapDelete("/{id}", RemoveAsync);
         cameras.MapPost("/{id}/frames", PushFrameAsync).DisableAntiforgery();
         cameras.MapGet("/{id}/alerts", WatchAlertsAsync);
@@ -57,9 +51,10 @@ internal static class CameraEndpoints
     }
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains) =>
-        await ViewAsync(grains.GetGrain<ICameraGrain>(id), id) is { } view ? Results.Json(view) : UnknownCamera(id);
+        CameraConfig.IsValidId(id) && await ViewAsync(grains.GetGrain<ICameraGrain>(id), id) is { } view ? Results.Json(view) : UnknownCamera(id);
 
-    private static async Task<IResult> ConfigureAsync(string id, HttpRequest request, IGrainFactory grains, JsonSerializerOptions json)
+    private static async Task<IResult> ConfigureAsync(
+        string id, HttpRequest request, IGrainFactory grains, CameraConfigValidator validator, IOptions<JsonOptions> json, ArgusSiloOptions silo)
     {
         if (!request.HasJsonContentType())
         {
@@ -67,26 +62,25 @@ internal static class CameraEndpoints
                 $"Send the camera's configuration as application/json; got '{request.ContentType ?? "no content type"}'.");
         }
 
-        CameraConfig? config;
-        try
+        var (body, error) = await HttpErrors.ReadBodyAsync(request, silo.MaxRequestBytes, (s, m) => HttpErrors.V1(s, ErrorKind.BadInput, m));
+        if (error is not null)
         {
-            config = await request.ReadFromJsonAsync<CameraConfig>(json, request.HttpContext.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, $"The configuration is not valid JSON for a camera: {e.Message}");
+            return error;
         }
 
-        if (config is null)
+        // The JSON's problems (a misspelt field, a wrong type) and the configuration's own, in one answer.
+        var read = JsonFieldReader.ReadObject<CameraConfig>(body, json.Value.SerializerOptions);
+        IReadOnlyList<string> problems = read.Value is { } config ? [.. read.Problems, .. validator.Validate(id, config)] : read.Problems;
+        if (problems.Count > 0)
         {
-            return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, "The configuration is empty.");
+            return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, $"Camera '{id}': " + string.Join(" ", problems));
         }
 
         var camera = grains.GetGrain<ICameraGrain>(id);
         var added = await camera.GetConfigAsync() is null;
         try
         {
-            await camera.ConfigureAsync(config);
+            await camera.ConfigureAsync(read.Value!);
         }
         catch (BadInputException e)
         {
@@ -99,6 +93,11 @@ internal static class CameraEndpoints
 
     private static async Task<IResult> RemoveAsync(string id, IGrainFactory grains)
     {
+        if (!CameraConfig.IsValidId(id))
+        {
+            return UnknownCamera(id);
+        }
+
         var camera = grains.GetGrain<ICameraGrain>(id);
         if (await camera.GetConfigAsync() is null)
         {
@@ -112,6 +111,11 @@ internal static class CameraEndpoints
     private static async Task<IResult> PushFrameAsync(
         string id, HttpRequest request, IGrainFactory grains, ArgusSiloOptions silo)
     {
+        if (!CameraConfig.IsValidId(id))
+        {
+            return UnknownCamera(id);
+        }
+
         var camera = grains.GetGrain<ICameraGrain>(id);
         if (await camera.GetConfigAsync() is null)
         {
@@ -156,6 +160,11 @@ internal static class CameraEndpoints
 
     private static async Task<IResult> WatchAlertsAsync(string id, IGrainFactory grains, IClusterClient client, IOptions<JsonOptions> json)
     {
+        if (!CameraConfig.IsValidId(id))
+        {
+            return UnknownCamera(id);
+        }
+
         var camera = grains.GetGrain<ICameraGrain>(id);
         if (await camera.GetConfigAsync() is null)
         {
@@ -169,8 +178,11 @@ internal static class CameraEndpoints
     private static async Task<CameraView?> ViewAsync(ICameraGrain camera, string id) =>
         await camera.GetConfigAsync() is { } config ? new CameraView(id, config, await camera.GetStatsAsync()) : null;
 
+    /// <summary>404 for a camera not configured, or an id no camera can have (asking a grain keyed by it would fail).</summary>
     private static IResult UnknownCamera(string id) =>
-        HttpErrors.V1(StatusCodes.Status404NotFound, "unknown_camera", $"Unknown camera '{id}'.");
+        HttpErrors.V1(StatusCodes.Status404NotFound, "unknown_camera", CameraConfig.IsValidId(id)
+            ? $"Unknown camera '{id}'."
+            : $"Unknown camera '{id}': a camera id is 1 to {CameraConfig.MaxIdLength} letters, digits, '-', '_' or '.'.");
 
     internal sealed record CameraView(string Id, CameraConfig Config, CameraStats Stats);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Argus.Errors;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Argus.Silo.Http;
 
@@ -78,6 +79,28 @@ internal static class HttpErrors
     /// <summary>A v1 error response with a code of its own (e.g. <c>unknown_camera</c>).</summary>
     public static IResult V1(int status, string code, string message) =>
         Results.Json(new V1ErrorBody(new V1Error(code, message)), statusCode: status);
+
+    /// <summary>
+    /// Gives a v1 answer that has an error status but no body (a path or method the API does not have) the v1 error
+    /// body, so that every failed v1 request carries <c>{"error":{"code","message"}}</c>.
+    /// </summary>
+    public static IApplicationBuilder UseV1ErrorBodies(this IApplicationBuilder app) => app.UseStatusCodePages(context =>
+    {
+        var http = context.HttpContext;
+        if (!http.Request.Path.StartsWithSegments("/v1"))
+        {
+            return Task.CompletedTask;
+        }
+
+        var status = http.Response.StatusCode;
+        var (code, message) = status switch
+        {
+            StatusCodes.Status404NotFound => ("not_found", $"No v1 endpoint at {http.Request.Path}."),
+            StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", $"{http.Request.Method} is not an operation of {http.Request.Path}."),
+            _ => ($"http_{status}", $"HTTP {status} {ReasonPhrases.GetReasonPhrase(status)}".TrimEnd() + "."),
+        };
+        return V1(status, code, message).ExecuteAsync(http);
+    });
 
     /// <summary>An error kind as v1 names it, e.g. <c>bad_input</c>.</summary>
     public static string Code(ErrorKind kind) => JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());

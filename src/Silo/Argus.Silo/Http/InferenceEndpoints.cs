@@ -66,57 +66,31 @@ internal static class InferenceEndpoints
 
     private static async Task<(IReadOnlyList<(string? Name, byte[] Data)> Images, IResult? Error)> ReadImagesAsync(HttpRequest request, long limit)
     {
-        if (request.ContentLength > limit)
-        {
-            return ([], TooLarge(request.ContentLength.Value, limit));
-        }
-
-        if (request.HasFormContentType)
-        {
-            try
-            {
-                var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
-                List<(string?, byte[])> files = [];
-                foreach (var file in form.Files)
-                {
-                    using var buffer = new MemoryStream((int)file.Length);
-                    await file.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-                    files.Add((file.FileName, buffer.ToArray()));
-                }
-
-                return files.Count == 0
-                    ? ([], HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, "The multipart body holds no file."))
-                    : (files, null);
-            }
-            catch (BadHttpRequestException e)
-            {
-                return ([], HttpErrors.V1(e.StatusCode, ErrorKind.BadInput, e.Message));
-            }
-            catch (InvalidDataException e)
-            {
-                var status = e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                    ? StatusCodes.Status413PayloadTooLarge
-                    : StatusCodes.Status400BadRequest;
-                return ([], HttpErrors.V1(status, ErrorKind.BadInput, e.Message));
-            }
-        }
-
         var type = MediaType(request);
-        if (type is null || !ImageTypes.Contains(type))
+        var multipart = type == "multipart/form-data";
+        if (!multipart && (type is null || !ImageTypes.Contains(type)))
         {
             return ([], HttpErrors.V1(StatusCodes.Status415UnsupportedMediaType, ErrorKind.BadInput,
                 $"Send an image ({string.Join(", ", ImageTypes)}) or multipart/form-data with image files; got '{type ?? "no content type"}'."));
         }
 
         var (body, error) = await HttpErrors.ReadBodyAsync(request, limit, (s, m) => HttpErrors.V1(s, ErrorKind.BadInput, m));
-        return error is null ? ([(null, body!)], null) : ([], error);
+        if (error is not null)
+        {
+            return ([], error);
+        }
+
+        if (!multipart)
+        {
+            return ([(null, body!)], null);
+        }
+
+        var read = await MultipartImages.ReadAsync(body!, request.ContentType, request.HttpContext.RequestAborted);
+        return read.Error is null ? (read.Images, null) : ([], HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, read.Error));
     }
 
     /// <summary>The request's media type without parameters, lower case; null when it has none.</summary>
     internal static string? MediaType(HttpRequest request) => request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-
-    private static IResult TooLarge(long size, long limit) =>
-        HttpErrors.V1(StatusCodes.Status413PayloadTooLarge, ErrorKind.BadInput, $"The body has {size} bytes; the limit is {limit}.");
 
     internal sealed record V1Item(
         int Index, string? Name, float[]? Embedding, IReadOnlyList<ClassScore>? Classes, IReadOnlyList<Detection>? Detections,

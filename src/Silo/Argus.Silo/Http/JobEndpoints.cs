@@ -1,9 +1,8 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Jobs;
+using Argus.Silo.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +16,6 @@ internal static class JobEndpoints
 {
     public static void MapJobEndpoints(this IEndpointRouteBuilder app)
     {
-        var specJson = SpecJson(app.ServiceProvider.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         var jobs = app.MapGroup("/v1/jobs").AddEndpointFilter(async (context, next) =>
         {
             try
@@ -45,7 +43,7 @@ internal static class JobEndpoints
                 return HttpErrors.SiloLost("The job", e, context.HttpContext.Response);
             }
         });
-        jobs.MapPost("", (HttpRequest request, IGrainFactory grains, TimeProvider time) => SubmitAsync(request, grains, time, specJson));
+        jobs.MapPost("", SubmitAsync);
         jobs.MapGet("", async (IGrainFactory grains) => Results.Json((await grains.ListJobStatusesAsync()).Select(JobView.Of)));
         jobs.MapGet("/{id}", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.GetStatusAsync()));
         jobs.MapPost("/{id}/pause", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.PauseAsync()));
@@ -53,61 +51,26 @@ internal static class JobEndpoints
         jobs.MapPost("/{id}/cancel", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.CancelAsync()));
     }
 
-    /// <summary>The API's JSON options for reading a spec: a misspelt field is an error, not a silently applied default.</summary>
-    internal static JsonSerializerOptions SpecJson(JsonSerializerOptions apiJson) =>
-        new(apiJson) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
-
     /// <summary>
     /// Reads a submission: a JSON object of the spec's fields in snake_case and an optional <c>id</c>. Every problem found
-    /// is listed (a body that is not JSON, or a field of the wrong type or name, stops the reading there).
+    /// is listed: the JSON's (an unknown or repeated field, a wrong type) and the spec's own.
     /// </summary>
-    internal static async Task<Submission> ReadSubmissionAsync(Stream body, JsonSerializerOptions json, CancellationToken cancellationToken)
+    internal static Submission ReadSubmission(byte[] body, JsonSerializerOptions json)
     {
-        JsonNode? node;
-        try
+        var read = JsonFieldReader.ReadObject<JobSpec>(body, json, "id");
+        List<string> problems = [.. read.Problems];
+        var id = JsonFieldReader.ReadString(read, "id", problems);
+        if (read.Value is not { } spec)
         {
-            node = await JsonNode.ParseAsync(body, cancellationToken: cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            return Submission.Refused($"The body is not valid JSON: {e.Message}");
-        }
-
-        if (node is not JsonObject fields)
-        {
-            return Submission.Refused("The body must be a JSON object: the job's spec (input, model, output, …) and an optional id.");
-        }
-
-        List<string> problems = [];
-        string? id = null;
-        if (fields.TryGetPropertyValue("id", out var idField))
-        {
-            fields.Remove("id");
-            if (idField?.GetValueKind() is JsonValueKind.String)
-            {
-                id = idField.GetValue<string>();
-            }
-            else if (idField is not null)
-            {
-                problems.Add("id must be a string.");
-            }
-        }
-
-        JobSpec spec;
-        try
-        {
-            spec = fields.Deserialize<JobSpec>(json)!;
-        }
-        catch (JsonException e)
-        {
-            return Submission.Refused([.. problems, $"The spec does not fit a job's fields: {e.Message}"]);
+            return Submission.Refused(problems);
         }
 
         problems.AddRange(JobSubmission.Problems(id, spec));
         return new Submission(id, spec, problems);
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, IGrainFactory grains, TimeProvider time, JsonSerializerOptions json)
+    private static async Task<IResult> SubmitAsync(
+        HttpRequest request, IGrainFactory grains, TimeProvider time, IOptions<JsonOptions> json, ArgusSiloOptions silo)
     {
         if (!request.HasJsonContentType())
         {
@@ -115,7 +78,13 @@ internal static class JobEndpoints
                 $"Send the job's spec as application/json; got '{request.ContentType ?? "no content type"}'.");
         }
 
-        var submission = await ReadSubmissionAsync(request.Body, json, request.HttpContext.RequestAborted);
+        var (body, error) = await HttpErrors.ReadBodyAsync(request, silo.MaxRequestBytes, (s, m) => HttpErrors.V1(s, ErrorKind.BadInput, m));
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var submission = ReadSubmission(body!, json.Value.SerializerOptions);
         if (submission.Problems.Count > 0)
         {
             return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, JobSubmission.Describe(submission.Id, submission.Problems));

@@ -1,0 +1,19 @@
+using Argus.Cameras;
+using Argus.Inference;
+using Argus.Inference.Models;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Grains.Cameras;
+
+/// <summary>
+/// Checks a camera's id and configuration against the models this silo is configured to serve, for the camera grain
+/// (before it applies one) and the HTTP endpoint (which lists these problems beside those of the JSON it read).
+/// </summary>
+public sealed class CameraConfigValidator(IOptions<InferenceOptions> inference)
+{
+    private readonly Dictionary<string, ModelTask> _models =
+        inference.Value.Models.ToDictionary(m => m.Name, m => m.Task, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every problem of <paramref name="config"/> for camera <paramref name="camera"/>; empty when it is valid.</summary>
+    public IReadOnlyList<string> Validate(string camera, CameraConfig config) => CameraConfigValidation.Validate(camera, config, _models);
+}
