@@ -123,4 +123,21 @@ public sealed class ArgusClientTests(ClientFixture fixture) : IClassFixture<Clie
         Assert.Equal(FrameOutcome.UnknownCamera, await Client.PushFrameAsync("sdk-cam", images[0]));
         await Assert.ThrowsAsync<BadInputException>(() => Client.ConfigureCameraAsync("sdk-cam", config with { Models = [] }));
     }
+
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("")]
+    [InlineData("a/b")]
+    public async Task An_id_no_camera_can_have_is_bad_input_on_every_camera_call(string id)
+    {
+        await Assert.ThrowsAsync<BadInputException>(() => Client.GetCameraAsync(id));
+        await Assert.ThrowsAsync<BadInputException>(() => Client.PushFrameAsync(id, TestData.Image("imageTextN.png")));
+        await Assert.ThrowsAsync<BadInputException>(() => Client.RemoveCameraAsync(id));
+        await Assert.ThrowsAsync<BadInputException>(async () =>
+        {
+            await foreach (var _ in Client.WatchAlertsAsync(id))
+            {
+            }
+        });
+    }
 }

@@ -95,7 +95,7 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
             SingleReader = true,
         });
         var subscription = await cluster.GetStreamProvider(AlertStreams.Provider)
-            .GetStream<Alert>(StreamId.Create(AlertStreams.Namespace, camera))
+            .GetStream<Alert>(StreamId.Create(AlertStreams.Namespace, CameraId(camera)))
             .SubscribeAsync((alert, _) =>
             {
                 alerts.Writer.TryWrite(alert);
@@ -180,5 +180,11 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
 
     private IDeviceGrain Grain(DeviceKey device) => cluster.GetGrain<IDeviceGrain>(device.ToString());
 
-    private ICameraGrain Camera(string camera) => cluster.GetGrain<ICameraGrain>(camera);
+    /// <exception cref="BadInputException">No camera can have that id (Orleans would refuse some as grain keys).</exception>
+    private ICameraGrain Camera(string camera) => cluster.GetGrain<ICameraGrain>(CameraId(camera));
+
+    private static string CameraId(string camera) => CameraConfig.IsValidId(camera)
+        ? camera
+        : throw new BadInputException(
+            $"'{camera}' is not a camera id: 1 to {CameraConfig.MaxIdLength} ASCII letters, digits, '-', '_' or '.'.");
 }

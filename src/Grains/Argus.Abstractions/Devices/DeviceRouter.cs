@@ -46,7 +46,7 @@ public sealed class DeviceRouter(
         while (true)
         {
             var device = DeviceRouting.Choose(
-                await table.GetAsync(cancellationToken), request.Model, origin.Silo, origin.LocalWaitLimit, failed, Random.Shared, _inFlight);
+                await ReadTableAsync(cancellationToken), request.Model, origin.Silo, origin.LocalWaitLimit, failed, Random.Shared, _inFlight);
             var key = device?.Key ?? (failed.Count == 0 ? fallback?.Invoke(request.Model) : null);
             if (key is null)
             {
@@ -76,6 +76,19 @@ public sealed class DeviceRouter(
                         $"No device answered model '{request.Model}' before the request's deadline: {string.Join(", ", failed)} failed.");
                 }
             }
+        }
+    }
+
+    /// <summary>The routing table; empty while its first read finds no directory (the fallback or a retry then serves).</summary>
+    private async Task<IReadOnlyList<DeviceLoad>> ReadTableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await table.GetAsync(cancellationToken);
+        }
+        catch (Exception e) when (SiloLoss.Is(e) && !cancellationToken.IsCancellationRequested)
+        {
+            return [];
         }
     }
 

@@ -9,11 +9,18 @@ public sealed class DeviceTable(IGrainFactory grains, TimeProvider time)
     /// <summary>How old a copy may get before it is read again.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a read of the directory may take before it is given up. A read sent to the directory's silo just as it
+    /// died can go unanswered until the cluster's (long) call timeout, and the table would not move meanwhile.
+    /// </summary>
+    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(2);
+
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private IReadOnlyList<DeviceLoad> _devices = [];
     private DateTimeOffset _readAt = DateTimeOffset.MinValue;
 
-    /// <summary>The table, fresh within <see cref="MaxAge"/>.</summary>
+    /// <summary>The table, fresh within <see cref="MaxAge"/>; the last one read while the directory does not answer.</summary>
+    /// <exception cref="TimeoutException">The first read found no directory within <see cref="ReadTimeout"/>.</exception>
     public async Task<IReadOnlyList<DeviceLoad>> GetAsync(CancellationToken cancellationToken = default)
     {
         if (time.GetUtcNow() - _readAt < MaxAge)
@@ -28,10 +35,10 @@ public sealed class DeviceTable(IGrainFactory grains, TimeProvider time)
             {
                 try
                 {
-                    _devices = await grains.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync();
+                    _devices = await grains.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync().WaitAsync(ReadTimeout, time, cancellationToken);
                     _readAt = time.GetUtcNow();
                 }
-                catch (Exception) when (_readAt != DateTimeOffset.MinValue || _devices.Count > 0)
+                catch (Exception e) when (SiloLoss.Is(e) && (_readAt != DateTimeOffset.MinValue || _devices.Count > 0))
                 {
                     // The directory's silo may just have died: route on the last table (its dead devices fail fast and
                     // are excluded) and read again in half a period, once the directory is back on another silo.

@@ -135,6 +135,11 @@ public sealed class InferenceDevice : IDisposable
         {
             return Failed(ItemFailureKind.ModelError, "model_error", e.Message);
         }
+        catch (Exception e)
+        {
+            // Whatever else one item's checks or preparation throw fails that item alone, never its request-mates.
+            return Failed(ItemFailureKind.ModelError, "internal_error", $"The item failed: {e.Message}");
+        }
 
         static ItemOutcome Failed(ItemFailureKind kind, string reason, string message, TimeSpan? retryAfter = null) =>
             new(null, null, new ItemFailure(kind, reason, message, retryAfter));
