@@ -137,8 +137,9 @@ public sealed class InferenceDevice : IDisposable
         }
         catch (Exception e)
         {
-            // Whatever else one item's checks or preparation throw fails that item alone, never its request-mates.
-            return Failed(ItemFailureKind.ModelError, "internal_error", $"The item failed: {e.Message}");
+            // A batch's own failures arrive as ItemFailedException: anything else came from checking or preparing the
+            // caller's input, so it is the caller's error, and it fails that item alone, never its request-mates.
+            return Failed(ItemFailureKind.BadInput, "bad_input", $"The input could not be prepared: {e.Message}");
         }
 
         static ItemOutcome Failed(ItemFailureKind kind, string reason, string message, TimeSpan? retryAfter = null) =>
