@@ -43,9 +43,6 @@ public sealed partial class DeviceRuntime(
     /// <summary>The device of that name, or null (also while loading).</summary>
     public InferenceDevice? FindDevice(string name) => _devices.FirstOrDefault(d => d.Name == name);
 
-    /// <summary>The image limits in force.</summary>
-    public Imaging.ImageLimits ImageLimits => options.Value.Images;
-
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
