@@ -46,7 +46,7 @@ public sealed class DeviceRouter(
         while (true)
         {
             var device = DeviceRouting.Choose(
-                await ReadTableAsync(cancellationToken), request.Model, origin.Silo, origin.LocalWaitLimit, failed, Random.Shared, _inFlight);
+                await ReadTableAsync(cancellationToken), request.Model, request.Version, origin.Silo, origin.LocalWaitLimit, failed, Random.Shared, _inFlight);
             var key = device?.Key ?? (failed.Count == 0 ? fallback?.Invoke(request.Model) : null);
             if (key is null)
             {

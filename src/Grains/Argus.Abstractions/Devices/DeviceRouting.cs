@@ -4,7 +4,7 @@ namespace Argus.Devices;
 public static class DeviceRouting
 {
     /// <summary>
-    /// Picks a device serving <paramref name="model"/> that is not in <paramref name="excluded"/> and not draining (its
+    /// Picks a device serving <paramref name="model"/> at <paramref name="version"/> (its default version when null) that is not in <paramref name="excluded"/> and not draining (its
     /// silo is stopping): a device of
     /// <paramref name="localSilo"/> whose expected wait is at most <paramref name="localWaitLimit"/> (the one that waits
     /// least), otherwise the less loaded of two devices sampled at random (power of two choices). Load is the device's
@@ -14,11 +14,11 @@ public static class DeviceRouting
     /// serves the model.
     /// </summary>
     public static DeviceLoad? Choose(
-        IReadOnlyList<DeviceLoad> devices, string model, string? localSilo, TimeSpan localWaitLimit,
+        IReadOnlyList<DeviceLoad> devices, string model, string? version, string? localSilo, TimeSpan localWaitLimit,
         IReadOnlySet<string> excluded, Random random, IReadOnlyDictionary<string, int>? inFlight = null)
     {
         var candidates = devices
-            .Where(d => !d.Draining && !excluded.Contains(d.Key) && d.Models.Contains(model, StringComparer.OrdinalIgnoreCase))
+            .Where(d => !d.Draining && !excluded.Contains(d.Key) && d.Find(model, version) is not null)
             .ToArray();
         if (candidates.Length == 0)
         {
@@ -44,6 +44,6 @@ public static class DeviceRouting
         return (Load(b), b.QueueDepth).CompareTo((Load(a), a.QueueDepth)) < 0 ? b : a;
 
         double Load(DeviceLoad d) =>
-            d.ExpectedWaitMs + (inFlight?.GetValueOrDefault(d.Key) ?? 0) * (d.ItemCostMs?.GetValueOrDefault(model) ?? 1);
+            d.ExpectedWaitMs + (inFlight?.GetValueOrDefault(d.Key) ?? 0) * (d.Find(model, version)?.ItemCostMs ?? 1);
     }
 }

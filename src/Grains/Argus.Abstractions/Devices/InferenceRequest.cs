@@ -33,10 +33,15 @@ public sealed record InferenceInput
 /// <param name="Lane">The priority lane.</param>
 /// <param name="Deadline">When the answer is no longer useful; items that cannot make it are rejected before they run.</param>
 /// <param name="Output">Postprocessed results or the raw output tensor.</param>
+/// <param name="Version">
+/// The model version to run; null for the device's default version. The door and the SDK set it from the caller's
+/// choice or the model's rollout before the request reaches a device.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Argus.Devices.InferenceRequest")]
 public sealed record InferenceRequest(
     [property: Id(0)] string Model,
     [property: Id(1)] IReadOnlyList<InferenceInput> Inputs,
     [property: Id(2)] Lane Lane,
     [property: Id(3)] DateTime Deadline,
-    [property: Id(4)] OutputKind Output = OutputKind.Postprocessed);
+    [property: Id(4)] OutputKind Output = OutputKind.Postprocessed,
+    [property: Id(5)] string? Version = null);

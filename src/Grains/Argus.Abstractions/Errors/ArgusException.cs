@@ -59,3 +59,24 @@ public sealed class UnknownJobException(string job) : ArgusException($"Unknown j
 /// <summary>The job cannot do that in its state, or its id is taken by another spec (HTTP 409).</summary>
 [GenerateSerializer, Alias("Argus.Errors.JobConflictException")]
 public sealed class JobConflictException(string message) : ArgusException(message);
+
+/// <summary>The model is known but not at that version (HTTP 404).</summary>
+[GenerateSerializer, Alias("Argus.Errors.UnknownVersionException")]
+public sealed class UnknownVersionException(string model, string version, IReadOnlyList<string> known)
+    : ArgusException(known.Count == 0
+        ? $"Model '{model}' has no version '{version}' loaded."
+        : $"Model '{model}' has no version '{version}' loaded; it has {string.Join(", ", known.Select(v => $"'{v}'"))}.")
+{
+    /// <summary>The model asked for.</summary>
+    [Id(0)] public string Model { get; } = model;
+
+    /// <summary>The version asked for.</summary>
+    [Id(1)] public string Version { get; } = version;
+}
+
+/// <summary>
+/// A model repository or rollout change that contradicts the cluster's state (HTTP 409): a version defined twice
+/// differently, the stable version of a rollout unloaded.
+/// </summary>
+[GenerateSerializer, Alias("Argus.Errors.ModelConflictException")]
+public sealed class ModelConflictException(string message) : ArgusException(message);

@@ -220,7 +220,7 @@ internal sealed partial class CameraGrain(
     private async Task<(string Model, ItemResult Result)> InferAsync(string model, Frame frame, Lane lane, DateTime deadline)
     {
         var request = new InferenceRequest(model, [InferenceInput.FromImage(frame.Image)], lane, deadline);
-        return (model, (await door.InferAsync(request, CancellationToken.None)).Items[0]);
+        return (model, (await door.InferAsync(request, Id, CancellationToken.None)).Items[0]);
     }
 
     /// <summary>Feeds one analysed frame to every rule; returns the alerts raised. No awaits: rule state changes atomically.</summary>

@@ -35,7 +35,7 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
     {
         var r = request.Value;
         var device = ReadyDevice();
-        var model = device.FindModel(r.Model) ?? throw new UnknownModelException(r.Model);
+        var model = device.FindModel(r.Model, r.Version) ?? throw Unknown(device, r);
         var lane = Lanes.ToBatchLane(r.Lane);
         var raw = r.Output == OutputKind.Raw;
         var items = new Task<ItemResult>[r.Inputs.Count];
@@ -72,6 +72,12 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
 
         return runtime.FindDevice(_key.Device)
             ?? throw new InvalidOperationException($"Silo '{silo.Name}' has no device '{_key.Device}'.");
+    }
+
+    private static ArgusException Unknown(InferenceDevice device, InferenceRequest r)
+    {
+        var versions = device.Models.Where(m => string.Equals(m.Name, r.Model, StringComparison.OrdinalIgnoreCase)).Select(m => m.Version).ToList();
+        return versions.Count == 0 || r.Version is null ? new UnknownModelException(r.Model) : new UnknownVersionException(r.Model, r.Version, versions);
     }
 
     private static ItemResult ToItem(ItemOutcome outcome)

@@ -36,9 +36,10 @@ internal sealed partial class DeviceLoadReporter(
             foreach (var device in runtime.Devices)
             {
                 var load = new DeviceLoad(
-                    new DeviceKey(silo.Name, device.Name).ToString(), silo.Name, [.. device.Models.Select(m => m.Name)],
+                    new DeviceKey(silo.Name, device.Name).ToString(), silo.Name,
+                    [.. device.Models.Select(m => new ServedModel(m.Name, m.Version, m.Queue.ItemCost.TotalMilliseconds, device.FindModel(m.Name, null) == m))],
                     device.Batcher.GetStats().QueueDepth.Sum(), device.Batcher.EstimateWait(BatchLane.Interactive).TotalMilliseconds,
-                    device.Models.ToDictionary(m => m.Name, m => m.Queue.ItemCost.TotalMilliseconds), device.ServingInFlight, drain.IsDraining);
+                    device.ServingInFlight, drain.IsDraining);
                 try
                 {
                     await directory.ReportAsync(load);

@@ -3,8 +3,10 @@ using Argus.Devices;
 using Argus.Grains.Cameras;
 using Argus.Grains.Devices;
 using Argus.Grains.Jobs;
+using Argus.Grains.Models;
 using Argus.Grains.Scaling;
 using Argus.Inference;
+using Argus.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -23,8 +25,10 @@ public static class ArgusSiloBuilderExtensions
     /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need), batch jobs with
     /// <see cref="JobOptions"/> from <c>Argus:Jobs</c> (the host adds the reminder service their jobs need; Orleans'
     /// shortest reminder period follows <see cref="JobOptions.ReminderSeconds"/>), the autoscaler's gauges and the silo's
-    /// drain on stop (<see cref="SiloDrain"/>), with <see cref="AutoscaleOptions"/> from <c>Argus:Autoscale</c>. Both
-    /// options are validated at start. Calling it twice is harmless.
+    /// drain on stop (<see cref="SiloDrain"/>), with <see cref="AutoscaleOptions"/> from <c>Argus:Autoscale</c>, the model
+    /// repository's hand on this silo (<see cref="RepositorySync"/>) and the rollouts' figures (<see cref="RolloutRecorder"/>,
+    /// reported each second, with <see cref="RolloutOptions"/> from <c>Argus:Rollout</c>). Every options class is
+    /// validated at start. Calling it twice is harmless.
     /// </summary>
     public static ISiloBuilder AddArgus(this ISiloBuilder silo)
     {
@@ -43,6 +47,13 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddHostedService<AutoscaleMonitor>();
         silo.Services.TryAddSingleton<DeviceTable>();
         silo.Services.AddArgusOptions<RoutingOptions, RoutingOptionsValidator>(RoutingOptions.Section);
+        silo.Services.TryAddSingleton<RolloutTable>();
+        silo.Services.TryAddSingleton<RolloutRecorder>();
+        silo.Services.AddArgusOptions<RolloutOptions, RolloutOptionsValidator>(RolloutOptions.Section);
+        silo.Services.AddSingleton<RolloutInstruments>();
+        silo.Services.AddHostedService<RolloutReporter>();
+        silo.Services.AddSingleton<RepositorySync>();
+        silo.Services.AddHostedService(s => s.GetRequiredService<RepositorySync>());
         silo.Services.AddSingleton<InferenceDoor>();
         silo.Services.AddSingleton<CameraConnectors>();
         silo.Services.AddSingleton<CameraInstruments>();

@@ -71,7 +71,7 @@ internal sealed class JobStateMachine
 
     /// <summary>The devices of the routing table that serve <paramref name="model"/>.</summary>
     public static IEnumerable<DeviceLoad> Serving(IEnumerable<DeviceLoad> devices, string model) =>
-        devices.Where(d => d.Models.Contains(model, StringComparer.OrdinalIgnoreCase));
+        devices.Where(d => d.Serves(model));
 
     /// <summary>
     /// Submits <paramref name="spec"/>: the job starts planning, or waits for its schedule's first occurrence. False when

@@ -31,7 +31,7 @@ internal static class HttpErrors
     /// <summary>The error kind of an exception thrown by a device call.</summary>
     public static InferenceError? FromException(Exception e) => e switch
     {
-        UnknownModelException => new InferenceError(ErrorKind.UnknownModel, e.Message),
+        UnknownModelException or UnknownVersionException => new InferenceError(ErrorKind.UnknownModel, e.Message),
         NotReadyException => new InferenceError(ErrorKind.NotReady, e.Message, 1000),
         BadInputException => new InferenceError(ErrorKind.BadInput, e.Message),
         OverloadedException o => new InferenceError(ErrorKind.Overloaded, e.Message, o.RetryAfter.TotalMilliseconds),

@@ -37,7 +37,8 @@ internal static class InferenceEndpoints
         try
         {
             var inputs = images.Select(i => InferenceInput.FromImage(i.Data)).ToArray();
-            response = await door.InferAsync(new InferenceRequest(model, inputs, options.Lane, options.Deadline), cancellationToken);
+            var call = new InferenceRequest(model, inputs, options.Lane, options.Deadline, Version: options.Version);
+            response = await door.InferAsync(call, options.RouteKey, cancellationToken);
         }
         catch (Exception e) when (HttpErrors.FromException(e) is { } error)
         {

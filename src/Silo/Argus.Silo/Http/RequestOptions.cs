@@ -3,9 +3,17 @@ using Argus.Devices;
 
 namespace Argus.Silo.Http;
 
-/// <summary>A request's lane and deadline, from the query (<c>lane</c>, <c>timeout_ms</c>) or headers (<c>X-Argus-Lane</c>, <c>X-Argus-Timeout-Ms</c>).</summary>
-internal readonly record struct RequestOptions(Lane Lane, DateTime Deadline)
+/// <summary>
+/// A request's lane, deadline, model version and route key, from the query (<c>lane</c>, <c>timeout_ms</c>,
+/// <c>version</c>, <c>route_key</c>) or headers (<c>X-Argus-Lane</c>, <c>X-Argus-Timeout-Ms</c>,
+/// <c>X-Argus-Model-Version</c>, <c>X-Argus-Route-Key</c>). Without a version the model's rollout decides, by the route
+/// key (the hash of the input without one).
+/// </summary>
+internal readonly record struct RequestOptions(Lane Lane, DateTime Deadline, string? Version = null, string? RouteKey = null)
 {
+    /// <summary>The longest version or route key taken.</summary>
+    internal const int MaxKeyLength = 256;
+
     /// <summary>Default time budgets per lane when the caller gives none.</summary>
     private static readonly TimeSpan[] DefaultTimeouts = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)];
 
@@ -37,8 +45,20 @@ internal readonly record struct RequestOptions(Lane Lane, DateTime Deadline)
             timeout = TimeSpan.FromMilliseconds(ms);
         }
 
-        options = new RequestOptions(lane, DateTime.UtcNow + timeout);
+        var version = First(request, "version", "X-Argus-Model-Version");
+        var routeKey = First(request, "route_key", "X-Argus-Route-Key");
+        error = Key("version", version) ?? Key("route_key", routeKey);
+        if (error is not null)
+        {
+            return false;
+        }
+
+        options = new RequestOptions(lane, DateTime.UtcNow + timeout, version, routeKey);
         return true;
+
+        static string? Key(string name, string? value) => value is not null && (value.Length > MaxKeyLength || value.Any(char.IsControl))
+            ? $"{name} must be at most {MaxKeyLength} characters without control characters."
+            : null;
     }
 
     /// <summary>A lane by its name only: <see cref="Enum.TryParse{TEnum}(string, bool, out TEnum)"/> would also take numbers and comma lists.</summary>

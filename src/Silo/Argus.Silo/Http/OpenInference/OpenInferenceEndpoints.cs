@@ -43,7 +43,7 @@ internal static class OpenInferenceEndpoints
         return Results.Json(new
         {
             name = model!.Name,
-            versions = new[] { model.Version },
+            versions = version is null ? devices.VersionsOf(model.Name) : [model.Version],
             platform = "onnxruntime_onnx",
             inputs = new[] { new { name = model.Input.Name, datatype = "FP32", shape = model.Input.Shape } },
             outputs = new[] { new { name = model.Output.Name, datatype = "FP32", shape = model.Output.Shape } },
@@ -91,6 +91,18 @@ internal static class OpenInferenceEndpoints
             return readError;
         }
 
+        // The version is chosen before the body is read as tensors: their shapes are the version's.
+        RouteChoice choice;
+        try
+        {
+            choice = await devices.ChooseAsync(name, version, () => options.RouteKey is { } key ? RouteKeys.Of(key) : RouteKeys.Of(body), context.RequestAborted);
+        }
+        catch (Exception e) when (HttpErrors.FromException(e) is { } error)
+        {
+            return Failed(context.Response, error);
+        }
+
+        model = devices.FindModel(name, choice.Version) ?? model;
         var check = InferRequestReader.Read(body, request.Headers[InferRequestReader.HeaderLength], model!);
         if (check is not ValidInferRequest valid)
         {
@@ -101,7 +113,7 @@ internal static class OpenInferenceEndpoints
         try
         {
             response = await devices.InferAsync(
-                new InferenceRequest(model!.Name, valid.Inputs, options.Lane, options.Deadline, OutputKind.Raw), context.RequestAborted);
+                new InferenceRequest(model!.Name, valid.Inputs, options.Lane, options.Deadline, OutputKind.Raw), choice, context.RequestAborted);
         }
         catch (Exception e) when (HttpErrors.FromException(e) is { } error)
         {

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Argus.Errors;
+using Argus.Inference.Models;
+using Argus.Models;
+
+namespace Argus.Grains.Models;
+
+/// <summary>
+/// A <see cref="ModelDefinition"/>'s JSON read as the <see cref="ModelOptions"/> of a configuration entry: the same
+/// names (in any case), enums by name, and an unknown field refused rather than ignored (a misspelt <c>MaxBatchSize</c>
+/// would otherwise load a version with defaults).
+/// </summary>
+public static class ModelDefinitions
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowTrailingCommas = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>
+    /// A definition of <paramref name="model"/> from a load request's body: a JSON object in the shape of an
+    /// <c>Argus:Inference:Models</c> entry, whose <c>version</c> is required and whose <c>name</c>, if given, is the model's.
+    /// </summary>
+    /// <exception cref="BadInputException">The body is not such an object.</exception>
+    public static ModelDefinition FromBody(string model, byte[] body)
+    {
+        var options = Read(model, body);
+        if (!NamesVersion(body) || string.IsNullOrWhiteSpace(options.Version))
+        {
+            throw new BadInputException("version: a load request names the version it loads.");
+        }
+
+        if (!string.IsNullOrEmpty(options.Name) && !string.Equals(options.Name, model, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BadInputException($"name: the body defines model '{options.Name}', the path names '{model}'.");
+        }
+
+        return new ModelDefinition(model, options.Version, System.Text.Encoding.UTF8.GetString(body));
+    }
+
+    /// <summary>The options a definition describes, its name and version those of the definition.</summary>
+    /// <exception cref="BadInputException">Its JSON is not a model entry.</exception>
+    public static ModelOptions Parse(ModelDefinition definition)
+    {
+        var options = Read(definition.Name, System.Text.Encoding.UTF8.GetBytes(definition.Json));
+        options.Name = definition.Name;
+        options.Version = definition.Version;
+        return options;
+    }
+
+    private static ModelOptions Read(string model, byte[] body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ModelOptions>(body, Json)
+                ?? throw new BadInputException($"The definition of model '{model}' is null; it is a JSON object like an Argus:Inference:Models entry.");
+        }
+        catch (JsonException e)
+        {
+            throw new BadInputException($"The definition of model '{model}' is not a model entry: {e.Message}");
+        }
+    }
+
+    /// <summary>Whether the body sets the version (<see cref="ModelOptions.Version"/> has a default that would hide its absence).</summary>
+    private static bool NamesVersion(byte[] body)
+    {
+        using var document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        return document.RootElement.EnumerateObject().Any(p => string.Equals(p.Name, "version", StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,135 @@
+using Argus.Errors;
+using Argus.Inference.Models;
+using Argus.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace Argus.Grains.Models;
+
+/// <summary>
+/// The cluster's model repository (key 0). A change is recorded first and then pushed to every active silo
+/// (<see cref="IModelHostGrain"/>), so a silo that joins meanwhile reads it; a load that fails on any silo is taken
+/// back out and pushed again, so no silo keeps half of it. Changes are applied one at a time.
+/// </summary>
+internal sealed partial class ModelRepositoryGrain(
+    [PersistentState("models")] IPersistentState<RepositoryState> state,
+    IOptions<InferenceOptions> inference, IClusterMembershipService membership, ILogger<ModelRepositoryGrain> logger)
+    : Grain, IModelRepositoryGrain
+{
+    public Task<RepositoryState> GetAsync() => Task.FromResult(Current);
+
+    public async Task<RepositoryChange> LoadAsync(ModelDefinition definition)
+    {
+        var options = ModelDefinitions.Parse(definition);
+        var problems = options.Validate(0).ToList();
+        if (problems.Count > 0)
+        {
+            throw new BadInputException(string.Join(" ", problems.Select(p => p.Replace("Models[0] ", "", StringComparison.Ordinal))));
+        }
+
+        var current = Current;
+        if (current.Loaded.FirstOrDefault(d => d.Ref.Is(definition.Name, definition.Version)) is { } existing)
+        {
+            if (existing.Json != definition.Json)
+            {
+                throw new ModelConflictException(
+                    $"Model '{definition.Name}' version '{definition.Version}' is already loaded with another definition; unload it first.");
+            }
+        }
+        else if (IsConfigured(definition.Ref) && !current.Unloaded.Any(u => u.Is(definition.Name, definition.Version)))
+        {
+            throw new ModelConflictException(
+                $"Model '{definition.Name}' version '{definition.Version}' is declared in the silos' configuration; name another version.");
+        }
+
+        var loaded = current with
+        {
+            Generation = current.Generation + 1,
+            Loaded = [.. current.Loaded.Where(d => !d.Ref.Is(definition.Name, definition.Version)), definition],
+            Unloaded = [.. current.Unloaded.Where(u => !u.Is(definition.Name, definition.Version))],
+        };
+        await SaveAsync(loaded);
+        var outcomes = await PushAsync(loaded);
+        var key = definition.Ref.ToString();
+        var failed = outcomes.Where(o => o.Failures.ContainsKey(key)).ToList();
+        if (failed.Count > 0)
+        {
+            // Back out: no silo keeps a version some silo cannot serve, and no silo that starts later loads it.
+            var backedOut = current with { Generation = loaded.Generation + 1 };
+            await SaveAsync(backedOut);
+            await PushAsync(backedOut);
+            throw new BadInputException(
+                $"Model '{definition.Name}' version '{definition.Version}' did not load: " +
+                string.Join("; ", failed.Select(o => $"{o.Silo}: {o.Failures[key]}")));
+        }
+
+        LogLoaded(logger, definition.Name, definition.Version, outcomes.Count);
+        return new RepositoryChange(definition.Name, definition.Version, outcomes);
+    }
+
+    public async Task<RepositoryChange> UnloadAsync(string model, string version)
+    {
+        var current = Current;
+        var inRepository = current.Loaded.Any(d => d.Ref.Is(model, version));
+        var configured = IsConfigured(new ModelVersionRef(model, version)) && !current.Unloaded.Any(u => u.Is(model, version));
+        if (!inRepository && !configured)
+        {
+            var known = current.Loaded.Where(d => string.Equals(d.Name, model, StringComparison.OrdinalIgnoreCase)).Select(d => d.Version)
+                .Concat(inference.Value.Models.Where(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase)).Select(m => m.Version))
+                .Except(current.Unloaded.Where(u => string.Equals(u.Name, model, StringComparison.OrdinalIgnoreCase)).Select(u => u.Version))
+                .Distinct().ToList();
+            throw known.Count == 0 ? new UnknownModelException(model) : new UnknownVersionException(model, version, known);
+        }
+
+        await RolloutTable.GrainOf(GrainFactory, model).ReleaseAsync(version);
+        var unloaded = current with
+        {
+            Generation = current.Generation + 1,
+            Loaded = [.. current.Loaded.Where(d => !d.Ref.Is(model, version))],
+            Unloaded = configured ? [.. current.Unloaded, new ModelVersionRef(model, version)] : current.Unloaded,
+        };
+        await SaveAsync(unloaded);
+        var outcomes = await PushAsync(unloaded);
+        LogUnloaded(logger, model, version, outcomes.Count);
+        return new RepositoryChange(model, version, outcomes);
+    }
+
+    private RepositoryState Current => state.RecordExists ? state.State : RepositoryState.Empty;
+
+    private bool IsConfigured(ModelVersionRef version) => inference.Value.Models.Any(m => version.Is(m.Name, m.Version));
+
+    private async Task SaveAsync(RepositoryState next)
+    {
+        state.State = next;
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>Applies <paramref name="next"/> on every active silo at once; a silo lost meanwhile reads it when it comes back.</summary>
+    private async Task<IReadOnlyList<SiloOutcome>> PushAsync(RepositoryState next)
+    {
+        var silos = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.Name).Order(StringComparer.Ordinal);
+        var outcomes = await Task.WhenAll(silos.Select(async silo =>
+        {
+            try
+            {
+                return await GrainFactory.GetGrain<IModelHostGrain>($"{silo}/models").ApplyAsync(next);
+            }
+            catch (Exception e) when (Devices.SiloLoss.Is(e))
+            {
+                LogPushLost(logger, silo, e.Message);
+                return null;
+            }
+        }));
+        return [.. outcomes.OfType<SiloOutcome>()];
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} v{Version} loaded on {Silos} silo(s)")]
+    private static partial void LogLoaded(ILogger logger, string model, string version, int silos);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} v{Version} unloaded from {Silos} silo(s)")]
+    private static partial void LogUnloaded(ILogger logger, string model, string version, int silos);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Silo {Silo} was lost while the repository changed ({Error}); it reads the change when it is back")]
+    private static partial void LogPushLost(ILogger logger, string silo, string error);
+}
