@@ -9,7 +9,7 @@ public sealed class RollbackRuleTests
     private static readonly RolloutOptions Options = new();
 
     /// <summary>A version's window: <paramref name="items"/> items, <paramref name="errors"/> failed, all at <paramref name="latencyMs"/>.</summary>
-    private static VersionWindow Window(long items, long errors, double latencyMs)
+    private static VersionFigures Window(long items, long errors, double latencyMs)
     {
         var recorder = new LatencyRecorder();
         for (var i = 0; i < items; i++)
@@ -91,7 +91,7 @@ public sealed class RollbackRuleTests
     [Fact]
     public void A_canary_with_no_latencies_is_judged_on_errors_alone()
     {
-        var decision = RollbackRule.Decide(Options, Window(100, 0, 10), new VersionWindow(100, 100, LatencyHistogram.Empty));
+        var decision = RollbackRule.Decide(Options, Window(100, 0, 10), new VersionFigures(100, 100, LatencyHistogram.Empty));
 
         Assert.Equal(RollbackVerdict.RollBack, decision.Verdict);
         Assert.True(double.IsNaN(decision.CanaryP95Ms));

@@ -7,7 +7,7 @@ namespace Argus.Grains.Models;
 /// <param name="Items">Items it answered, failed ones included.</param>
 /// <param name="Errors">Items it failed.</param>
 /// <param name="Latency">The latencies of its items.</param>
-internal sealed record VersionWindow(long Items, long Errors, LatencyHistogram Latency)
+internal sealed record VersionFigures(long Items, long Errors, LatencyHistogram Latency)
 {
     /// <summary>The share of items failed; 0 when there were none.</summary>
     public double ErrorRate => Items == 0 ? 0 : (double)Errors / Items;
@@ -56,7 +56,7 @@ internal sealed record RollbackDecision(
 internal static class RollbackRule
 {
     /// <summary>The decision for one window.</summary>
-    public static RollbackDecision Decide(RolloutOptions options, VersionWindow stable, VersionWindow canary)
+    public static RollbackDecision Decide(RolloutOptions options, VersionFigures stable, VersionFigures canary)
     {
         var stableP95 = stable.Latency.Quantile(0.95);
         var canaryP95 = canary.Latency.Quantile(0.95);

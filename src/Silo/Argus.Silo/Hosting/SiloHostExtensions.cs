@@ -199,6 +199,7 @@ public static class SiloHostExtensions
         app.MapArgusMetrics();
         app.MapInferenceEndpoints();
         app.MapOpenInferenceEndpoints();
+        app.MapModelEndpoints();
         app.MapCameraEndpoints();
         app.MapJobEndpoints();
         app.MapAutoscaleEndpoints();
