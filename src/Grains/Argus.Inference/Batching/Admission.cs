@@ -14,6 +14,9 @@ public enum RejectReason
 
     /// <summary>The device is shutting down.</summary>
     ShuttingDown,
+
+    /// <summary>The model version is being unloaded from the device.</summary>
+    ModelUnloaded,
 }
 
 /// <summary>The admission verdict for one item.</summary>

@@ -63,6 +63,32 @@ public sealed partial class MicroBatcher : IDisposable
         return queue;
     }
 
+    /// <summary>
+    /// Removes a model's queues. The caller first lets the queue's items have their outcomes (an unload drains it); an
+    /// item still waiting is rejected as <see cref="RejectReason.ModelUnloaded"/>. A batch of the queue that is running
+    /// ends normally. Removing a queue twice, or one never registered, does nothing.
+    /// </summary>
+    public void Unregister(BatchQueue queue)
+    {
+        List<BatchItem> orphans = [];
+        lock (_gate)
+        {
+            // The batcher's thread reads queues by index only under the gate, within one decision: it never sees the list shift.
+            if (!_queues.Remove(queue))
+            {
+                return;
+            }
+
+            _views = new QueueView[_queues.Count * LaneCount];
+            TakeAllLocked(queue, orphans);
+        }
+
+        foreach (var item in orphans)
+        {
+            item.Fail(Rejected(RejectReason.ModelUnloaded, TimeSpan.Zero));
+        }
+    }
+
     /// <summary>Starts the batching thread.</summary>
     public void Start() => _thread.Start();
 
@@ -174,16 +200,7 @@ public sealed partial class MicroBatcher : IDisposable
             _stopping = true;
             foreach (var q in _queues)
             {
-                foreach (var list in q.Lanes)
-                {
-                    foreach (var item in list)
-                    {
-                        item.Node = null;
-                        orphans.Add(item);
-                    }
-
-                    list.Clear();
-                }
+                TakeAllLocked(q, orphans);
             }
 
             Monitor.PulseAll(_gate);
@@ -201,6 +218,20 @@ public sealed partial class MicroBatcher : IDisposable
     }
 
     private DateTime Now() => _time.GetUtcNow().UtcDateTime;
+
+    private static void TakeAllLocked(BatchQueue queue, List<BatchItem> taken)
+    {
+        foreach (var list in queue.Lanes)
+        {
+            foreach (var item in list)
+            {
+                item.Node = null;
+                taken.Add(item);
+            }
+
+            list.Clear();
+        }
+    }
 
     private AdmissionDecision DecideLocked(BatchQueue queue, BatchLane lane, DateTime now, DateTime deadline) => Admission.Decide(
         queue.Lanes[(int)lane].Count, queue.Options.QueueCapacity, WorkAheadLocked(lane, now), queue.Cost.PerItem, now, deadline);
@@ -274,12 +305,13 @@ public sealed partial class MicroBatcher : IDisposable
         }
     }
 
-    private static InferenceRejectedException Rejected(RejectReason reason, TimeSpan retryAfter) =>
+    internal static InferenceRejectedException Rejected(RejectReason reason, TimeSpan retryAfter) =>
         new(reason, retryAfter, reason switch
         {
             RejectReason.QueueFull => "The device's queue for this lane is full.",
             RejectReason.DeadlineUnreachable => "The work queued ahead would end after the request's deadline.",
             RejectReason.DeadlineExpired => "The request's deadline passed before it could run.",
+            RejectReason.ModelUnloaded => "The model version was unloaded from the device.",
             _ => "The device is shutting down.",
         });
 }

@@ -13,8 +13,9 @@ namespace Argus.Inference.Devices;
 
 /// <summary>
 /// The silo-wide owner of every device, its model sessions and its batcher. Created at start-up and loaded in the
-/// background (so liveness answers at once, readiness once every model is warm); lives as long as the process, so a
-/// grain deactivation never unloads a model or causes a cold start.
+/// background (so liveness answers at once, readiness once every configured version is warm); lives as long as the
+/// process, so a grain deactivation never unloads a model or causes a cold start. Versions are loaded and unloaded at run
+/// time on every device at once (<see cref="LoadAsync"/>, <see cref="UnloadAsync"/>).
 /// </summary>
 public sealed partial class DeviceRuntime(
     IOptions<InferenceOptions> options,
@@ -25,10 +26,13 @@ public sealed partial class DeviceRuntime(
 {
     private readonly ILogger _logger = loggers.CreateLogger<DeviceRuntime>();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Loads and unloads run one at a time; inference reads each device's model set without it.
+    private readonly SemaphoreSlim _changes = new(1, 1);
     private IReadOnlyList<InferenceDevice> _devices = [];
     private IReadOnlyList<ExecutionTarget> _targets = [];
 
-    /// <summary>True once every model is loaded and warm on every device.</summary>
+    /// <summary>True once every configured model version is loaded and warm on every device.</summary>
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
 
     /// <summary>Completes when the runtime is ready; faults when loading failed.</summary>
@@ -73,15 +77,109 @@ public sealed partial class DeviceRuntime(
         _devices = [];
     }
 
+    /// <summary>
+    /// Loads a model version on every device of this silo at run time: checks its definition as configuration is checked
+    /// (<see cref="InferenceOptionsValidator"/>'s rules, and the rules across the versions loaded now), resolves its files
+    /// inside <see cref="InferenceOptions.ModelRoot"/> (<see cref="ModelFiles.Resolve"/>), opens and warms it on every
+    /// device, then makes it findable on all of them at once: a version takes traffic only when it is warm everywhere. On
+    /// failure nothing of it is left behind. One load or unload runs at a time; inference never waits for them.
+    /// </summary>
+    /// <returns>True when it was loaded; false when the same definition was already loaded (nothing was done).</returns>
+    /// <exception cref="ModelLoadException">
+    /// The definition is invalid, conflicts with the loaded version of the same name and version or with the task of the
+    /// name's other versions, or a file is missing, outside the model root or not a model, or a device failed to open or warm it.
+    /// </exception>
+    public async Task<bool> LoadAsync(ModelOptions definition, CancellationToken cancellationToken)
+    {
+        await Ready.WaitAsync(cancellationToken);
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            if (_devices[0].FindModel(definition.Name, definition.Version) is { } loaded)
+            {
+                return loaded.Options.SameDefinition(definition)
+                    ? false
+                    : throw new ModelLoadException(
+                        $"Model {definition.Identity} is already loaded with a different definition: unload it first, or load it as another version.");
+            }
+
+            List<string> failures = [.. definition.Validate($"Model {definition.Identity}"),
+                .. ModelOptions.ValidateVersions([.. _devices[0].Models.Select(m => m.Options), definition])];
+            if (failures.Count > 0)
+            {
+                throw new ModelLoadException(string.Join(" ", failures));
+            }
+
+            var opened = await Task.Run(() => OpenEverywhere(definition, cancellationToken), cancellationToken);
+            foreach (var (device, model) in opened)
+            {
+                device.Add(model);
+            }
+
+            return true;
+        }
+        catch (ModelLoadException e)
+        {
+            LogLoadRefused(_logger, definition.Name, definition.Version, e.Message);
+            throw;
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    /// <summary>
+    /// Unloads a model version from every device of this silo: takes it out first (new calls no longer find it), waits
+    /// until every item already at it has its outcome (queued items run), then removes its queues and frees its sessions.
+    /// One load or unload runs at a time. <paramref name="cancellationToken"/> stops only the wait for another load or
+    /// unload: once the version is taken out, its items drain (each ends by its deadline) and its sessions are freed.
+    /// </summary>
+    /// <returns>True when it was unloaded; false when no such version is loaded.</returns>
+    public async Task<bool> UnloadAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        await Ready.WaitAsync(cancellationToken);
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            List<(InferenceDevice Device, LoadedModel Model)> removed = [];
+            foreach (var device in _devices)
+            {
+                if (device.Remove(name, version) is { } model)
+                {
+                    removed.Add((device, model));
+                }
+            }
+
+            if (removed.Count == 0)
+            {
+                return false;
+            }
+
+            await Task.WhenAll(removed.Select(r => r.Model.RetireAsync()));
+            foreach (var (device, model) in removed)
+            {
+                Close(device.Batcher, model);
+            }
+
+            LogModelUnloaded(_logger, removed[0].Model.Name, removed[0].Model.Version, removed.Count);
+            return true;
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
     private void Load()
     {
         try
         {
+            var versions = options.Value.Models.Select(m => Prepare(m, modelRoot: null)).ToList();
             List<InferenceDevice> devices = [];
-            Dictionary<string, (TensorDescription Input, TensorDescription Output)> shapes = [];
             foreach (var target in _targets)
             {
-                devices.Add(LoadDevice(target, shapes));
+                devices.Add(LoadDevice(target, versions));
             }
 
             _devices = devices;
@@ -96,39 +194,15 @@ public sealed partial class DeviceRuntime(
         }
     }
 
-    /// <param name="target">The device.</param>
-    /// <param name="shapes">The models' tensors, read once for every simulated device.</param>
-    private InferenceDevice LoadDevice(ExecutionTarget target, Dictionary<string, (TensorDescription Input, TensorDescription Output)> shapes)
+    private InferenceDevice LoadDevice(ExecutionTarget target, IReadOnlyList<VersionSource> versions)
     {
-        var o = options.Value;
         var batcher = new MicroBatcher(target.Device, time, loggers.CreateLogger<MicroBatcher>(), instruments);
         List<LoadedModel> models = [];
         try
         {
-            foreach (var m in o.Models)
+            foreach (var version in versions)
             {
-                var started = Stopwatch.GetTimestamp();
-                IModelSession session;
-                if (target.Profile is { } profile)
-                {
-                    if (!shapes.TryGetValue(m.Name, out var shape))
-                    {
-                        shapes[m.Name] = shape = ReadShapes(m);
-                    }
-
-                    session = new SimulatedModel(profile, shape.Input, shape.Output);
-                }
-                else
-                {
-                    session = Open(m, () => target.CreateSessionOptions(o.IntraOpThreads));
-                }
-
-                var itemCost = WarmUp(session, m.Batching.MaxBatchSize);
-                var labels = m.LabelsPath is null ? [] : File.ReadAllLines(Resolve(m.LabelsPath)).Where(l => l.Length > 0).ToArray();
-                var queue = batcher.Register(new InferenceLabels(m.Name, m.Version, target.Device, target.Kind), m.Batching, session, itemCost);
-                models.Add(new LoadedModel(m, session, labels, queue));
-                LogModelLoaded(_logger, m.Name, m.Version, target.Device, target.Provider,
-                    Stopwatch.GetElapsedTime(started).TotalMilliseconds, itemCost.TotalMilliseconds);
+                models.Add(OpenVersion(target, batcher, version));
             }
         }
         catch
@@ -139,21 +213,115 @@ public sealed partial class DeviceRuntime(
         }
 
         batcher.Start();
-        var device = new InferenceDevice(target, batcher, models, o.Images, instruments);
+        var device = new InferenceDevice(target, batcher, models, options.Value.Images, instruments);
         instruments.Track(device);
         return device;
     }
 
-    private static OnnxModel Open(ModelOptions m, Func<SessionOptions> createOptions) => OnnxModel.Load(
-        Resolve(m.Path), m.PreprocessPath is null ? null : Resolve(m.PreprocessPath), [3, m.Preprocess.Height, m.Preprocess.Width], createOptions);
+    /// <summary>Opens a version loaded at run time on every device; on failure closes what it opened.</summary>
+    private List<(InferenceDevice Device, LoadedModel Model)> OpenEverywhere(ModelOptions definition, CancellationToken cancellationToken)
+    {
+        var version = Prepare(definition, options.Value.ModelRoot);
+        List<(InferenceDevice Device, LoadedModel Model)> opened = [];
+        try
+        {
+            foreach (var device in _devices)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                opened.Add((device, OpenVersion(device.Target, device.Batcher, version)));
+            }
+
+            return opened;
+        }
+        catch
+        {
+            foreach (var (device, model) in opened)
+            {
+                Close(device.Batcher, model);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads what every device needs to open a version, once: its files (resolved by the configured rule when
+    /// <paramref name="modelRoot"/> is null, else confined to it), labels, simulated profile and, for simulated devices,
+    /// the real model's tensors.
+    /// </summary>
+    /// <exception cref="ModelLoadException">A file is refused, missing or unreadable, the profile is unknown, or the model does not open.</exception>
+    private VersionSource Prepare(ModelOptions m, string? modelRoot)
+    {
+        Func<string, string> resolve = modelRoot is null ? ModelFiles.Configured : path => ModelFiles.Resolve(modelRoot, path);
+        try
+        {
+            var model = resolve(m.Path);
+            var preprocess = m.PreprocessPath is null ? null : resolve(m.PreprocessPath);
+            string[] labels = m.LabelsPath is null ? [] : [.. File.ReadAllLines(resolve(m.LabelsPath)).Where(l => l.Length > 0)];
+            var profile = m.SimProfile is null ? null
+                : modelRoot is null ? LatencyProfile.Resolve(m.SimProfile)
+                : LatencyProfile.ResolveName(m.SimProfile);
+            (TensorDescription, TensorDescription)? shapes = _targets.Any(t => t.Profile is not null) ? ReadShapes(m, model, preprocess) : null;
+            return new VersionSource(m, model, preprocess, labels, profile, shapes);
+        }
+        catch (Exception e) when (e is not ModelLoadException)
+        {
+            throw new ModelLoadException($"Model {m.Identity} could not be loaded: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The one way a version becomes warm on a device, at start and at run time: opens its session (a simulated one on a
+    /// simulated device), warms it and registers its queues. On failure nothing of it is left on the device.
+    /// </summary>
+    /// <exception cref="ModelLoadException">The device could not open or warm it, or its output does not suit its task.</exception>
+    private LoadedModel OpenVersion(ExecutionTarget target, MicroBatcher batcher, VersionSource version)
+    {
+        var m = version.Options;
+        var started = Stopwatch.GetTimestamp();
+        IModelSession? session = null;
+        BatchQueue? queue = null;
+        try
+        {
+            session = target.Profile is { } deviceProfile
+                ? new SimulatedModel(version.SimProfile ?? deviceProfile, version.Shapes!.Value.Input, version.Shapes.Value.Output)
+                : OpenOnnx(m, version.Model, version.Preprocess, () => target.CreateSessionOptions(options.Value.IntraOpThreads));
+            var itemCost = WarmUp(session, m.Batching.MaxBatchSize);
+            queue = batcher.Register(new InferenceLabels(m.Name, m.Version, target.Device, target.Kind), m.Batching, session, itemCost);
+            var model = new LoadedModel(m, session, version.Labels, queue);
+            LogModelLoaded(_logger, m.Name, m.Version, target.Device, target.Provider,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, itemCost.TotalMilliseconds);
+            return model;
+        }
+        catch (Exception e)
+        {
+            if (queue is not null)
+            {
+                batcher.Unregister(queue);
+            }
+
+            session?.Dispose();
+            throw new ModelLoadException($"Model {m.Identity} could not be loaded on {target.Device}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Removes a version's queues from its device and frees its session.</summary>
+    private static void Close(MicroBatcher batcher, LoadedModel model)
+    {
+        batcher.Unregister(model.Queue);
+        model.Dispose();
+    }
+
+    private static OnnxModel OpenOnnx(ModelOptions m, string path, string? preprocessPath, Func<SessionOptions> createOptions) =>
+        OnnxModel.Load(path, preprocessPath, [3, m.Preprocess.Height, m.Preprocess.Width], createOptions);
 
     /// <summary>
     /// The tensors of the real model, which a simulated device's outputs copy: the model is loaded on the CPU and run
     /// once (dimensions the graph leaves open are known only after a run), then freed.
     /// </summary>
-    private static (TensorDescription Input, TensorDescription Output) ReadShapes(ModelOptions m)
+    private static (TensorDescription Input, TensorDescription Output) ReadShapes(ModelOptions m, string path, string? preprocessPath)
     {
-        using var model = Open(m, () => ExecutionTarget.Cpu("").CreateSessionOptions(intraOpThreads: 1));
+        using var model = OpenOnnx(m, path, preprocessPath, () => ExecutionTarget.Cpu("").CreateSessionOptions(intraOpThreads: 1));
         model.Run([new float[model.Input.ItemLength]]);
         return (model.Input, model.Output);
     }
@@ -161,6 +329,12 @@ public sealed partial class DeviceRuntime(
     /// <summary>Runs a batch of 1 and a full batch so the first request is not a cold one; returns the cost per item.</summary>
     private static TimeSpan WarmUp(IModelSession session, int maxBatchSize)
     {
+        if (session is SimulatedModel simulated)
+        {
+            // Nothing to warm, and a run would only sleep (or fail, for a profile with a failure rate): the profile is the cost.
+            return simulated.Profile.BatchLatency(maxBatchSize) / maxBatchSize;
+        }
+
         var zero = new float[session.Input.ItemLength];
         session.Run([zero]);
         var batch = Enumerable.Repeat(zero, maxBatchSize).ToArray();
@@ -169,13 +343,16 @@ public sealed partial class DeviceRuntime(
         return Stopwatch.GetElapsedTime(started) / maxBatchSize;
     }
 
-    private static string Resolve(string path)
-    {
-        var full = Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
-        return File.Exists(full)
-            ? full
-            : throw new FileNotFoundException($"Model file {full} is missing. The PP-OCR models come from scripts/fetch-models.sh (run it, then rebuild).", full);
-    }
+    /// <summary>What every device needs to open one version, read once for all of them.</summary>
+    /// <param name="Options">The version's definition.</param>
+    /// <param name="Model">The model file, resolved.</param>
+    /// <param name="Preprocess">The preprocessing graph, resolved, if any.</param>
+    /// <param name="Labels">Class labels, else empty.</param>
+    /// <param name="SimProfile">The version's own latency profile on simulated devices, if any.</param>
+    /// <param name="Shapes">The real model's tensors, when this silo's devices are simulated.</param>
+    private sealed record VersionSource(
+        ModelOptions Options, string Model, string? Preprocess, IReadOnlyList<string> Labels, LatencyProfile? SimProfile,
+        (TensorDescription Input, TensorDescription Output)? Shapes);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Model {Model} v{Version} warm on {Device} ({Provider}) in {LoadMs:F0} ms, {ItemMs:F1} ms per item")]
@@ -183,6 +360,12 @@ public sealed partial class DeviceRuntime(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving on {Device} with {Provider}: {Note}")]
     private static partial void LogTarget(ILogger logger, string device, string provider, string note);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} v{Version} unloaded from {Devices} device(s) once its items had their outcomes")]
+    private static partial void LogModelUnloaded(ILogger logger, string model, string version, int devices);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Model} v{Version} was not loaded: {Reason}")]
+    private static partial void LogLoadRefused(ILogger logger, string model, string version, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed; the silo stops")]
     private static partial void LogLoadFailed(ILogger logger, Exception error);

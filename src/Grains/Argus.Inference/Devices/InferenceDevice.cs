@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json;
 using Argus.Inference.Batching;
@@ -7,12 +9,13 @@ using Argus.Inference.Telemetry;
 
 namespace Argus.Inference.Devices;
 
-/// <summary>One device of this silo: its warm model sessions and the batcher in front of them.</summary>
+/// <summary>One device of this silo: its warm model versions and the batcher in front of them.</summary>
 public sealed class InferenceDevice : IDisposable
 {
-    private readonly Dictionary<string, LoadedModel> _models;
+    private readonly Lock _change = new();
     private readonly ImageLimits _limits;
     private readonly InferenceInstruments _instruments;
+    private ModelSet _models;
     private int _inFlight;
     private int _batchInFlight;
 
@@ -21,7 +24,7 @@ public sealed class InferenceDevice : IDisposable
     {
         Target = target;
         Batcher = batcher;
-        _models = models.ToDictionary(m => m.Name, StringComparer.OrdinalIgnoreCase);
+        _models = ModelSet.Of([.. models]);
         _limits = limits;
         _instruments = instruments;
     }
@@ -35,11 +38,62 @@ public sealed class InferenceDevice : IDisposable
     /// <summary>The device's scheduler.</summary>
     public MicroBatcher Batcher { get; }
 
-    /// <summary>The loaded models.</summary>
-    public IReadOnlyCollection<LoadedModel> Models => _models.Values;
+    /// <summary>
+    /// Every model version loaded now, in load order: a snapshot, safe to enumerate while versions are loaded and unloaded.
+    /// </summary>
+    public IReadOnlyList<LoadedModel> Models => Volatile.Read(ref _models).All;
 
-    /// <summary>The model of that name, or null.</summary>
-    public LoadedModel? FindModel(string name) => _models.GetValueOrDefault(name);
+    /// <summary>
+    /// The version <paramref name="version"/> of model <paramref name="name"/> (case-insensitive), or null. Without a
+    /// version, the default one: the first of <see cref="Versions"/>, i.e. the first loaded of that name that is still
+    /// loaded (configuration order at start, then load order).
+    /// </summary>
+    public LoadedModel? FindModel(string name, string? version = null)
+    {
+        var versions = Versions(name);
+        if (version is null)
+        {
+            return versions.IsEmpty ? null : versions[0];
+        }
+
+        foreach (var model in versions)
+        {
+            if (string.Equals(model.Version, version, StringComparison.Ordinal))
+            {
+                return model;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The loaded versions of model <paramref name="name"/> (case-insensitive), in load order; empty when none.</summary>
+    public ImmutableArray<LoadedModel> Versions(string name) =>
+        Volatile.Read(ref _models).ByName.GetValueOrDefault(name, ImmutableArray<LoadedModel>.Empty);
+
+    /// <summary>Makes <paramref name="model"/> findable, after every version loaded before it.</summary>
+    internal void Add(LoadedModel model)
+    {
+        lock (_change)
+        {
+            Volatile.Write(ref _models, ModelSet.Of(_models.All.Add(model)));
+        }
+    }
+
+    /// <summary>Takes the version out of <see cref="Models"/>, so new calls no longer find it; null when it is not loaded.</summary>
+    internal LoadedModel? Remove(string name, string version)
+    {
+        lock (_change)
+        {
+            if (FindModel(name, version) is not { } model)
+            {
+                return null;
+            }
+
+            Volatile.Write(ref _models, ModelSet.Of(_models.All.Remove(model)));
+            return model;
+        }
+    }
 
     /// <summary>
     /// Whether images are decoded on this device when their batch forms: on a CPU the same cores decode and run the
@@ -84,7 +138,24 @@ public sealed class InferenceDevice : IDisposable
     {
         using var counted = TrackItem(lane);
         var arrived = Stopwatch.GetTimestamp();
-        var outcome = await RunAsync(model, image, tensor, lane, deadline, raw, cancellationToken);
+        ItemOutcome outcome;
+        if (model.TryEnter())
+        {
+            try
+            {
+                outcome = await RunAsync(model, image, tensor, lane, deadline, raw, cancellationToken);
+            }
+            finally
+            {
+                model.Exit();
+            }
+        }
+        else
+        {
+            // Found just before its unload took it away: refused like an item the batcher turns away, so callers retry.
+            outcome = Rejected(MicroBatcher.Rejected(RejectReason.ModelUnloaded, TimeSpan.Zero));
+        }
+
         var elapsed = Stopwatch.GetElapsedTime(arrived);
         if (outcome.Ran is { } ran)
         {
@@ -124,8 +195,7 @@ public sealed class InferenceDevice : IDisposable
         }
         catch (InferenceRejectedException e)
         {
-            // The reason (queue_full, deadline_unreachable, deadline_expired, shutting_down) says which control refused it.
-            return Failed(ItemFailureKind.Rejected, JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Reason.ToString()), e.Message, e.RetryAfter);
+            return Rejected(e);
         }
         catch (OperationCanceledException)
         {
@@ -142,9 +212,15 @@ public sealed class InferenceDevice : IDisposable
             return Failed(ItemFailureKind.BadInput, "bad_input", $"The input could not be prepared: {e.Message}");
         }
 
-        static ItemOutcome Failed(ItemFailureKind kind, string reason, string message, TimeSpan? retryAfter = null) =>
-            new(null, null, new ItemFailure(kind, reason, message, retryAfter));
     }
+
+    private static ItemOutcome Failed(ItemFailureKind kind, string reason, string message, TimeSpan? retryAfter = null) =>
+        new(null, null, new ItemFailure(kind, reason, message, retryAfter));
+
+    // The reason (queue_full, deadline_unreachable, deadline_expired, shutting_down, model_unloaded) says which control
+    // refused it.
+    private static ItemOutcome Rejected(InferenceRejectedException e) =>
+        Failed(ItemFailureKind.Rejected, JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Reason.ToString()), e.Message, e.RetryAfter);
 
     internal void ItemDone(bool batch)
     {
@@ -159,10 +235,21 @@ public sealed class InferenceDevice : IDisposable
     public void Dispose()
     {
         Batcher.Dispose();
-        foreach (var model in _models.Values)
+        foreach (var model in Models)
         {
             model.Dispose();
         }
+    }
+
+    /// <summary>
+    /// An immutable set of loaded versions, swapped whole when one is loaded or unloaded, so a lookup takes no lock and an
+    /// enumeration sees one consistent set.
+    /// </summary>
+    private sealed record ModelSet(ImmutableArray<LoadedModel> All, FrozenDictionary<string, ImmutableArray<LoadedModel>> ByName)
+    {
+        public static ModelSet Of(ImmutableArray<LoadedModel> all) => new(
+            all, all.GroupBy(m => m.Name, StringComparer.OrdinalIgnoreCase)
+                .ToFrozenDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.OrdinalIgnoreCase));
     }
 }
 

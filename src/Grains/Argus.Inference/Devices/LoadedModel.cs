@@ -12,9 +12,13 @@ public readonly record struct ClassPrediction(int Index, string Label, float Sco
 /// <summary>An item's result after its task's postprocessing: an embedding, classes or text regions.</summary>
 public sealed record ModelOutput(float[]? Embedding, IReadOnlyList<ClassPrediction>? Classes, IReadOnlyList<TextRegion>? Detections = null);
 
-/// <summary>A model loaded and warm on one device, with its preprocessing, postprocessing and queues.</summary>
+/// <summary>A model version loaded and warm on one device, with its preprocessing, postprocessing and queues.</summary>
 public sealed class LoadedModel : IDisposable
 {
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
+    private int _retired;
+
     internal LoadedModel(ModelOptions options, IModelSession session, IReadOnlyList<string> labels, BatchQueue queue)
     {
         Options = options;
@@ -105,6 +109,42 @@ public sealed class LoadedModel : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Session.Dispose();
+
+    /// <summary>Counts an item at this version until <see cref="Exit"/>; false once the version is retired (unloading).</summary>
+    internal bool TryEnter()
+    {
+        // Increment, then read the flag; RetireAsync sets the flag, then reads the count (both full fences): either the
+        // item sees the flag and backs off, or the unload sees the item and waits for it.
+        Interlocked.Increment(ref _inFlight);
+        if (Volatile.Read(ref _retired) == 0)
+        {
+            return true;
+        }
+
+        Exit();
+        return false;
+    }
+
+    /// <summary>The item counted by <see cref="TryEnter"/> has its outcome.</summary>
+    internal void Exit()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _retired) != 0)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    /// <summary>Admits no more items; completes once every item already at the version has its outcome.</summary>
+    internal Task RetireAsync()
+    {
+        Interlocked.Exchange(ref _retired, 1);
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            _drained.TrySetResult();
+        }
+
+        return _drained.Task;
+    }
 
     private IReadOnlyList<ClassPrediction> Classify(float[] raw)
     {

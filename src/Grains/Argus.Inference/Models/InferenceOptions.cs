@@ -18,8 +18,17 @@ public sealed class InferenceOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Argus:Inference";
 
-    /// <summary>The models every device loads.</summary>
+    /// <summary>
+    /// The model versions every device loads at start; a name may be declared with several versions. Their files resolve
+    /// relative to the application's folder, or anywhere when absolute (<see cref="ModelFiles"/>).
+    /// </summary>
     public List<ModelOptions> Models { get; set; } = [];
+
+    /// <summary>
+    /// The folder that files of model versions loaded at run time must lie in (after resolving symbolic links), relative
+    /// to the application's folder or absolute. Default <c>models</c>, where the shipped models are.
+    /// </summary>
+    public string ModelRoot { get; set; } = "models";
 
     /// <summary>Whether to try CUDA. Default <see cref="CudaMode.Auto"/>.</summary>
     public CudaMode Cuda { get; set; } = CudaMode.Auto;

@@ -14,10 +14,15 @@ public sealed class InferenceOptionsValidator : IValidateOptions<InferenceOption
             failures.Add("Argus:Inference:Models: at least one model is required.");
         }
 
-        failures.AddRange(options.Models.SelectMany((m, i) => m.Validate(i)));
-        failures.AddRange(options.Models.GroupBy(m => m.Name, StringComparer.OrdinalIgnoreCase)
-            .Where(g => g.Count() > 1)
-            .Select(g => $"Argus:Inference:Models: the name '{g.Key}' is declared {g.Count()} times."));
+        failures.AddRange(options.Models.SelectMany((m, i) => m.Validate($"Models[{i}] '{m.Name}'")));
+        failures.AddRange(ModelOptions.ValidateVersions(options.Models).Select(f => $"Argus:Inference:Models: {f}"));
+        failures.AddRange(options.Models.SelectMany((m, i) =>
+            m.SimProfile is null ? [] : ProfileFailures($"Argus:Inference:Models[{i}] '{m.Name}' SimProfile", m.SimProfile)));
+        if (string.IsNullOrWhiteSpace(options.ModelRoot))
+        {
+            failures.Add("Argus:Inference:ModelRoot is required.");
+        }
+
         if (options.IntraOpThreads < 0)
         {
             failures.Add($"Argus:Inference:IntraOpThreads must not be negative (is {options.IntraOpThreads}).");
@@ -29,14 +34,7 @@ public sealed class InferenceOptionsValidator : IValidateOptions<InferenceOption
         }
         else if (options.Sim.Devices > 0)
         {
-            try
-            {
-                Simulation.LatencyProfile.Resolve(options.Sim.Profile);
-            }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
-            {
-                failures.Add($"Argus:Inference:Sim:Profile: {e.Message}");
-            }
+            failures.AddRange(ProfileFailures("Argus:Inference:Sim:Profile", options.Sim.Profile));
         }
 
         if (options.Images.MaxPixels < 1 || options.Images.MaxSide < 1)
@@ -45,5 +43,18 @@ public sealed class InferenceOptionsValidator : IValidateOptions<InferenceOption
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IEnumerable<string> ProfileFailures(string owner, string profile)
+    {
+        try
+        {
+            Simulation.LatencyProfile.Resolve(profile);
+            return [];
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+        {
+            return [$"{owner}: {e.Message}"];
+        }
     }
 }

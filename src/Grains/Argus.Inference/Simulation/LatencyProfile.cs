@@ -8,7 +8,8 @@ namespace Argus.Inference.Simulation;
 /// <summary>
 /// A device's latency curve: how long one batch of n items takes. Measured points are joined by straight lines; the
 /// largest measured batch is the device's width, and a larger batch runs as whole waves of that width plus the rest.
-/// Used by the simulated device (<c>sim</c>) and by capacity planning.
+/// Used by the simulated device (<c>sim</c>) and by capacity planning. A profile may also fail a share of its batches,
+/// so fail-over and rollback can be tested on a device that breaks on purpose.
 /// </summary>
 public sealed class LatencyProfile
 {
@@ -25,12 +26,16 @@ public sealed class LatencyProfile
     private readonly (int Batch, double Ms)[] _points;
 
     /// <summary>Creates a profile from measured points; batch 1 must be among them.</summary>
-    /// <exception cref="ArgumentException">No point for batch 1, a batch below 1, a latency not positive, or a batch twice.</exception>
-    public LatencyProfile(string name, IEnumerable<KeyValuePair<int, double>> latencyMs, double jitter = 0, string? source = null)
+    /// <exception cref="ArgumentException">
+    /// No point for batch 1, a batch below 1, a latency not positive, a batch twice, or a jitter or failure rate out of range.
+    /// </exception>
+    public LatencyProfile(
+        string name, IEnumerable<KeyValuePair<int, double>> latencyMs, double jitter = 0, string? source = null, double failureRate = 0)
     {
         Name = name;
         Source = source ?? "";
         Jitter = jitter;
+        FailureRate = failureRate;
         _points = [.. latencyMs.Select(p => (p.Key, p.Value)).OrderBy(p => p.Key)];
         if (_points.Length == 0 || _points[0].Batch != 1)
         {
@@ -51,6 +56,11 @@ public sealed class LatencyProfile
         {
             throw new ArgumentException($"Latency profile '{name}': jitter must be in [0, 1) (is {jitter}).", nameof(jitter));
         }
+
+        if (failureRate is < 0 or > 1 || !double.IsFinite(failureRate))
+        {
+            throw new ArgumentException($"Latency profile '{name}': failureRate must be in [0, 1] (is {failureRate}).", nameof(failureRate));
+        }
     }
 
     /// <summary>The textbook capacity-planning GPU: single image 20 ms, 5 ms more for a full batch of 8, linear between.</summary>
@@ -66,6 +76,9 @@ public sealed class LatencyProfile
 
     /// <summary>Standard deviation of a batch's latency as a share of its mean (0: none).</summary>
     public double Jitter { get; }
+
+    /// <summary>The share of batches that fail, from 0 (none, the default) to 1 (every one).</summary>
+    public double FailureRate { get; }
 
     /// <summary>The measured points, by batch size.</summary>
     public IReadOnlyList<(int Batch, double Ms)> Points => _points;
@@ -99,29 +112,47 @@ public sealed class LatencyProfile
         return mean * (1 + Jitter * Math.Clamp(normal, -3, 3));
     }
 
+    /// <summary>Whether the next batch fails, drawn from <paramref name="random"/> at <see cref="FailureRate"/>.</summary>
+    public bool Fails(Random random) => FailureRate > 0 && random.NextDouble() < FailureRate;
+
     /// <summary>
-    /// The built-in profile of that name (<c>textbook</c>), or a profile file (JSON, as <see cref="Save"/> writes it).
+    /// The built-in profile of that name (<c>textbook</c>), a profile shipped in <c>profiles/</c> by name
+    /// (<see cref="ResolveName"/>), or a profile file (JSON, as <see cref="Save"/> writes it).
     /// </summary>
-    /// <exception cref="FileNotFoundException">Neither a built-in name nor an existing file.</exception>
+    /// <exception cref="FileNotFoundException">Neither a built-in or shipped name nor an existing file.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid profile.</exception>
     public static LatencyProfile Resolve(string nameOrPath)
     {
-        if (string.Equals(nameOrPath, TextbookName, StringComparison.OrdinalIgnoreCase))
+        var isFile = Path.IsPathRooted(nameOrPath) || File.Exists(nameOrPath);
+        if (!isFile || string.Equals(nameOrPath, TextbookName, StringComparison.OrdinalIgnoreCase))
+        {
+            return ResolveName(nameOrPath);
+        }
+
+        return File.Exists(nameOrPath) ? Load(nameOrPath) : throw Missing(nameOrPath, nameOrPath);
+    }
+
+    /// <summary>
+    /// The built-in profile of that name (<c>textbook</c>) or a profile shipped in <c>profiles/</c> (e.g. <c>failing</c>),
+    /// never a file elsewhere: what a model version loaded at run time may name, since its definition comes from a client.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No such built-in or shipped profile, or the name holds a directory separator.</exception>
+    /// <exception cref="InvalidDataException">The shipped file is not a valid profile.</exception>
+    public static LatencyProfile ResolveName(string name)
+    {
+        if (string.Equals(name, TextbookName, StringComparison.OrdinalIgnoreCase))
         {
             return Textbook;
         }
 
-        var path = Path.IsPathRooted(nameOrPath) || File.Exists(nameOrPath)
-            ? nameOrPath
-            : Path.Combine(AppContext.BaseDirectory, "profiles", nameOrPath.EndsWith(".json", StringComparison.Ordinal) ? nameOrPath : nameOrPath + ".json");
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException(
-                $"No latency profile '{nameOrPath}': name the built-in '{TextbookName}', a profile shipped in {Path.Combine(AppContext.BaseDirectory, "profiles")}, or a profile file.", path);
-        }
-
-        return Load(path);
+        var path = Path.Combine(ShippedFolder, name.EndsWith(".json", StringComparison.Ordinal) ? name : name + ".json");
+        return name.IndexOfAny(['/', '\\']) < 0 && File.Exists(path) ? Load(path) : throw Missing(name, path);
     }
+
+    private static string ShippedFolder => Path.Combine(AppContext.BaseDirectory, "profiles");
+
+    private static FileNotFoundException Missing(string nameOrPath, string path) => new(
+        $"No latency profile '{nameOrPath}': name the built-in '{TextbookName}', a profile shipped in {ShippedFolder}, or a profile file.", path);
 
     /// <summary>Reads a profile file.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid profile.</exception>
@@ -134,7 +165,7 @@ public sealed class LatencyProfile
             return new LatencyProfile(
                 file.Name ?? Path.GetFileNameWithoutExtension(path),
                 file.LatencyMs?.Select(p => KeyValuePair.Create(int.Parse(p.Key, CultureInfo.InvariantCulture), p.Value)) ?? [],
-                file.Jitter, file.Source);
+                file.Jitter, file.Source, file.FailureRate);
         }
         catch (Exception e) when (e is JsonException or FormatException or OverflowException or ArgumentException or InvalidDataException)
         {
@@ -146,7 +177,7 @@ public sealed class LatencyProfile
     public void Save(string path)
     {
         var file = new ProfileFile(
-            Name, Source, Jitter, _points.ToDictionary(p => p.Batch.ToString(CultureInfo.InvariantCulture), p => Math.Round(p.Ms, 3)));
+            Name, Source, Jitter, FailureRate, _points.ToDictionary(p => p.Batch.ToString(CultureInfo.InvariantCulture), p => Math.Round(p.Ms, 3)));
         File.WriteAllText(path, JsonSerializer.Serialize(file, Json.ProfileFile));
     }
 
@@ -164,7 +195,11 @@ public sealed class LatencyProfile
     }
 
     internal sealed record ProfileFile(
-        string? Name, string? Source, double Jitter, Dictionary<string, double>? LatencyMs);
+        string? Name,
+        string? Source,
+        double Jitter,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double FailureRate,
+        Dictionary<string, double>? LatencyMs);
 }
 
 [JsonSerializable(typeof(LatencyProfile.ProfileFile))]

@@ -6,7 +6,8 @@ namespace Argus.Inference.Simulation;
 /// <summary>
 /// A model on a simulated device: a batch holds the batcher's thread for the time the device's latency profile gives
 /// for its size, as a real accelerator would, and each item gets a well-formed output of the real model's shape whose
-/// values are derived from its input (the same input gets the same output). No model runs.
+/// values are derived from its input (the same input gets the same output). No model runs. A batch fails, after its
+/// time, at the profile's <see cref="LatencyProfile.FailureRate"/>.
 /// </summary>
 public sealed class SimulatedModel(LatencyProfile profile, TensorDescription input, TensorDescription output) : IModelSession
 {
@@ -27,6 +28,7 @@ public sealed class SimulatedModel(LatencyProfile profile, TensorDescription inp
     {
         var started = Stopwatch.GetTimestamp();
         var latency = Profile.Sample(inputs.Count, _jitter);
+        var fails = Profile.Fails(_jitter);
         var outputs = new float[inputs.Count][];
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -45,7 +47,9 @@ public sealed class SimulatedModel(LatencyProfile profile, TensorDescription inp
             Thread.Sleep(remaining);
         }
 
-        return outputs;
+        return fails
+            ? throw new InvalidOperationException($"The simulated device failed the batch, as its profile '{Profile.Name}' does for {Profile.FailureRate:P0} of batches.")
+            : outputs;
     }
 
     /// <inheritdoc />
