@@ -7,10 +7,10 @@ public sealed class DeviceRoutingTests
     private static readonly HashSet<string> None = [];
 
     private static DeviceLoad Device(string silo, double waitMs, int depth = 0, params string[] models) =>
-        new($"{silo}/cpu0", silo, models.Length == 0 ? ["resnet18"] : models, depth, waitMs);
+        new($"{silo}/cpu0", silo, [.. (models.Length == 0 ? ["resnet18"] : models).Select(m => new ServedModel(m, "1", 1, IsDefault: true))], depth, waitMs);
 
     private static DeviceLoad? Choose(IReadOnlyList<DeviceLoad> devices, string? local = null, double limitMs = 50, IReadOnlySet<string>? excluded = null, int seed = 1) =>
-        DeviceRouting.Choose(devices, "resnet18", local, TimeSpan.FromMilliseconds(limitMs), excluded ?? None, new Random(seed));
+        DeviceRouting.Choose(devices, "resnet18", null, local, TimeSpan.FromMilliseconds(limitMs), excluded ?? None, new Random(seed));
 
     [Fact]
     public void The_local_device_wins_while_its_wait_is_short() =>
@@ -49,14 +49,14 @@ public sealed class DeviceRoutingTests
     public void The_callers_own_requests_in_flight_count_against_a_device_whose_report_is_stale()
     {
         // a reported a slightly lower wait, but this caller already has 5 requests of 14 ms in flight to it.
-        DeviceLoad a = new("a/cpu0", "a", ["resnet18"], 0, 0.2, new Dictionary<string, double> { ["resnet18"] = 14 });
-        DeviceLoad b = new("b/cpu0", "b", ["resnet18"], 0, 0.4, new Dictionary<string, double> { ["resnet18"] = 14 });
+        DeviceLoad a = new("a/cpu0", "a", [new ServedModel("resnet18", "1", 14, IsDefault: true)], 0, 0.2);
+        DeviceLoad b = new("b/cpu0", "b", [new ServedModel("resnet18", "1", 14, IsDefault: true)], 0, 0.4);
         var inFlight = new Dictionary<string, int> { ["a/cpu0"] = 5, ["b/cpu0"] = 1 };
 
         for (var seed = 0; seed < 20; seed++)
         {
-            Assert.Equal("b/cpu0", DeviceRouting.Choose([a, b], "resnet18", null, TimeSpan.Zero, None, new Random(seed), inFlight)?.Key);
-            Assert.Equal("a/cpu0", DeviceRouting.Choose([a, b], "resnet18", null, TimeSpan.Zero, None, new Random(seed))?.Key);
+            Assert.Equal("b/cpu0", DeviceRouting.Choose([a, b], "resnet18", null, null, TimeSpan.Zero, None, new Random(seed), inFlight)?.Key);
+            Assert.Equal("a/cpu0", DeviceRouting.Choose([a, b], "resnet18", null, null, TimeSpan.Zero, None, new Random(seed))?.Key);
         }
     }
 

@@ -107,7 +107,7 @@ public sealed class SerializationTests
     public void The_autoscalers_decision_and_a_draining_devices_load_survive_the_wire()
     {
         var status = new AutoscaleStatus(3, 2, 1, 10, 4, 1, 12, 30, 28.5, 8, "scaling up from 2 to 3", DateTimeOffset.UnixEpoch);
-        var load = new DeviceLoad("a/sim0", "a", ["resnet18"], 5, 12.5, new Dictionary<string, double> { ["resnet18"] = 3.1 }, InFlight: 7, Draining: true);
+        var load = new DeviceLoad("a/sim0", "a", [new ServedModel("resnet18", "2", 3.1, IsDefault: false)], 5, 12.5, InFlight: 7, Draining: true);
 
         Assert.Equal(status, RoundTrip(status));
         var copy = RoundTrip(load);

@@ -168,7 +168,7 @@ public sealed class JobTriggerTests(JobTriggerTests.JobSilo silo, ITestOutputHel
 
         // A device of the silo serving the model reports once, as one that then left would: it drops out of the table
         // when it stops reporting, and with it the only device the job could run on.
-        var ghost = new DeviceLoad($"{devices[0].Silo}/ghost0", devices[0].Silo, ["ghost"], QueueDepth: 0, ExpectedWaitMs: 0);
+        var ghost = new DeviceLoad($"{devices[0].Silo}/ghost0", devices[0].Silo, [new ServedModel("ghost", "1", 1, IsDefault: true)], QueueDepth: 0, ExpectedWaitMs: 0);
         await directory.ReportAsync(ghost);
         await Eventually.HoldsAsync(async () => (await directory.GetDevicesAsync()).Any(d => d.Key == ghost.Key), Timeout, "the ghost device in the table");
         await Job("orphan").SubmitAsync(spec);

@@ -17,7 +17,7 @@ public sealed class DeviceDirectoryGrainTests(ClusterFixture fixture) : IClassFi
 
         var devices = await directory.GetDevicesAsync();
         Assert.All(devices, d => Assert.StartsWith($"{d.Silo}/", d.Key));
-        Assert.All(devices, d => Assert.Equal(["text-direction"], d.Models));
+        Assert.All(devices, d => Assert.Equal(["text-direction"], d.Models.Select(m => m.Name)));
         Assert.All(devices, d => Assert.True(d.ExpectedWaitMs >= 0 && d.QueueDepth >= 0));
     }
 
@@ -25,7 +25,7 @@ public sealed class DeviceDirectoryGrainTests(ClusterFixture fixture) : IClassFi
     public async Task A_device_that_stops_reporting_drops_out()
     {
         var directory = fixture.Cluster.GrainFactory.GetGrain<IDeviceDirectoryGrain>(0);
-        await directory.ReportAsync(new DeviceLoad($"{fixture.Cluster.Primary!.Name}/ghost0", fixture.Cluster.Primary.Name, ["text-direction"], 0, 0));
+        await directory.ReportAsync(new DeviceLoad($"{fixture.Cluster.Primary!.Name}/ghost0", fixture.Cluster.Primary.Name, [new ServedModel("text-direction", "2.0", 1, IsDefault: true)], 0, 0));
         await Eventually.HoldsAsync(async () => (await directory.GetDevicesAsync()).Any(d => d.Key.EndsWith("/ghost0")),
             TimeSpan.FromSeconds(10), "the report to arrive");
 
@@ -37,7 +37,7 @@ public sealed class DeviceDirectoryGrainTests(ClusterFixture fixture) : IClassFi
     public async Task A_device_of_a_silo_that_is_not_active_is_not_listed()
     {
         var directory = fixture.Cluster.GrainFactory.GetGrain<IDeviceDirectoryGrain>(0);
-        await directory.ReportAsync(new DeviceLoad("gone-silo/cpu0", "gone-silo", ["text-direction"], 0, 0));
+        await directory.ReportAsync(new DeviceLoad("gone-silo/cpu0", "gone-silo", [new ServedModel("text-direction", "2.0", 1, IsDefault: true)], 0, 0));
         await Eventually.HoldsAsync(async () => (await directory.GetDevicesAsync()).Count >= 1, TimeSpan.FromSeconds(30), "any device");
 
         Assert.DoesNotContain(await directory.GetDevicesAsync(), d => d.Silo == "gone-silo");

@@ -40,12 +40,12 @@ public sealed class InferenceDoorTests(ClusterFixture fixture) : IClassFixture<C
     {
         var door = await ReadyDoor(fixture.Cluster.Primary!);
 
-        var response = await door.InferAsync(Request("text-direction", TestData.Image("imageTextN.png")), CancellationToken.None);
+        var response = await door.InferAsync(Request("text-direction", TestData.Image("imageTextN.png")), routeKey: null, CancellationToken.None);
 
         Assert.Contains(DeviceKey.Parse(response.Device).Silo, fixture.Cluster.Silos.Select(s => s.Name));
         Assert.Equal(["0", "180"], response.Items.Single().Classes!.Select(c => c.Label).Order());
         await Assert.ThrowsAsync<UnknownModelException>(
-            () => door.InferAsync(Request("nope", TestData.Image("imageTextN.png")), CancellationToken.None));
+            () => door.InferAsync(Request("nope", TestData.Image("imageTextN.png")), routeKey: null, CancellationToken.None));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class JobStateMachineTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
 
     private static DeviceLoad Device(string silo, bool draining = false, params string[] models) =>
-        new($"{silo}/cpu0", silo, models, 0, 0, Draining: draining);
+        new($"{silo}/cpu0", silo, [.. models.Select(m => new ServedModel(m, "1", 1, IsDefault: true))], 0, 0, Draining: draining);
 
     private JobStateMachine Machine(BatchJobState? state = null) => new("job", state ?? new BatchJobState(), Lease, _time);
 

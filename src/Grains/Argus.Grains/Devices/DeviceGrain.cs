@@ -76,8 +76,10 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
 
     private static ArgusException Unknown(InferenceDevice device, InferenceRequest r)
     {
-        var versions = device.Models.Where(m => string.Equals(m.Name, r.Model, StringComparison.OrdinalIgnoreCase)).Select(m => m.Version).ToList();
-        return versions.Count == 0 || r.Version is null ? new UnknownModelException(r.Model) : new UnknownVersionException(r.Model, r.Version, versions);
+        var versions = device.Versions(r.Model);
+        return versions.IsEmpty || r.Version is null
+            ? new UnknownModelException(r.Model)
+            : new UnknownVersionException(r.Model, r.Version, [.. versions.Select(m => m.Version)]);
     }
 
     private static ItemResult ToItem(ItemOutcome outcome)

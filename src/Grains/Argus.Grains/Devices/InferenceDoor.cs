@@ -53,7 +53,7 @@ public sealed class InferenceDoor
 
     /// <summary>The versions of <paramref name="name"/> this silo serves, in the order they were loaded.</summary>
     public IReadOnlyList<string> VersionsOf(string name) =>
-        [.. (_runtime.Devices.FirstOrDefault()?.Models ?? []).Where(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)).Select(m => m.Version)];
+        _runtime.Devices.FirstOrDefault() is { } device ? [.. device.Versions(name).Select(m => m.Version)] : [];
 
     /// <summary>The devices of this silo that serve <paramref name="model"/>.</summary>
     public IReadOnlyList<DeviceKey> LocalDevices(string model) =>

@@ -22,10 +22,10 @@ internal sealed partial class ModelRepositoryGrain(
     public async Task<RepositoryChange> LoadAsync(ModelDefinition definition)
     {
         var options = ModelDefinitions.Parse(definition);
-        var problems = options.Validate(0).ToList();
+        var problems = options.Validate($"Model {options.Identity}").ToList();
         if (problems.Count > 0)
         {
-            throw new BadInputException(string.Join(" ", problems.Select(p => p.Replace("Models[0] ", "", StringComparison.Ordinal))));
+            throw new BadInputException(string.Join(" ", problems));
         }
 
         var current = Current;
@@ -115,7 +115,7 @@ internal sealed partial class ModelRepositoryGrain(
             {
                 return await GrainFactory.GetGrain<IModelHostGrain>($"{silo}/models").ApplyAsync(next);
             }
-            catch (Exception e) when (Devices.SiloLoss.Is(e))
+            catch (Exception e) when (Argus.Devices.SiloLoss.Is(e))
             {
                 LogPushLost(logger, silo, e.Message);
                 return null;

@@ -67,7 +67,7 @@ public sealed partial class ModelOptions
     public string? SimProfile { get; set; }
 
     /// <summary>Every error in this declaration, each prefixed with <paramref name="owner"/> (where it was declared).</summary>
-    internal IEnumerable<string> Validate(string owner)
+    public IEnumerable<string> Validate(string owner)
     {
         if (string.IsNullOrWhiteSpace(Name)) yield return $"{owner}: Name is required.";
         if (!VersionPattern().IsMatch(Version)) yield return $"{owner}: Version must be 1 to 64 letters, digits, '.', '-' or '_' (is '{Version}').";
@@ -109,7 +109,7 @@ public sealed partial class ModelOptions
     }
 
     /// <summary>A version's identity as messages and logs name it.</summary>
-    internal string Identity => $"'{Name}' v{Version}";
+    public string Identity => $"'{Name}' v{Version}";
 
     /// <summary>Whether <paramref name="other"/> declares the same thing: every setting equal, the name's case aside.</summary>
     internal bool SameDefinition(ModelOptions other) =>
