@@ -33,8 +33,14 @@ public sealed class ModelRouter(DeviceRouter devices, DeviceTable table, Rollout
     /// <exception cref="UnknownVersionException">No device serves <paramref name="version"/> of a model the cluster serves.</exception>
     public async ValueTask<RouteChoice> ChooseAsync(string model, string? version, Func<ulong> routeKey, CancellationToken cancellationToken)
     {
-        var served = (await ReadTableAsync(cancellationToken)).SelectMany(d => d.Models)
-            .Where(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase)).ToArray();
+        var served = await ServedAsync(model, cancellationToken);
+        if (version is not null && served.Length > 0 && !served.Any(m => m.Version == version))
+        {
+            // A version loaded within the last second may be missing from this caller's copy of the table.
+            table.Invalidate();
+            served = await ServedAsync(model, cancellationToken);
+        }
+
         if (version is not null)
         {
             return served.Length == 0 || served.Any(m => m.Version == version)
@@ -145,11 +151,13 @@ public sealed class ModelRouter(DeviceRouter devices, DeviceTable table, Rollout
         });
     }
 
-    private async Task<IReadOnlyList<DeviceLoad>> ReadTableAsync(CancellationToken cancellationToken)
+    /// <summary>The versions of <paramref name="model"/> the routing table lists; none while the table cannot be read.</summary>
+    private async Task<ServedModel[]> ServedAsync(string model, CancellationToken cancellationToken)
     {
         try
         {
-            return await table.GetAsync(cancellationToken);
+            return [.. (await table.GetAsync(cancellationToken)).SelectMany(d => d.Models)
+                .Where(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase))];
         }
         catch (Exception e) when (SiloLoss.Is(e) && !cancellationToken.IsCancellationRequested)
         {

@@ -14,9 +14,12 @@ namespace Argus.Grains.Models;
 /// </summary>
 internal sealed partial class ModelRepositoryGrain(
     [PersistentState("models")] IPersistentState<RepositoryState> state,
-    IOptions<InferenceOptions> inference, IClusterMembershipService membership, ILogger<ModelRepositoryGrain> logger)
+    IOptions<InferenceOptions> inference, IClusterMembershipService membership, TimeProvider time, ILogger<ModelRepositoryGrain> logger)
     : Grain, IModelRepositoryGrain
 {
+    /// <summary>How long a change waits for the routing table (devices report twice a second) before it answers anyway.</summary>
+    private static readonly TimeSpan RoutedTimeout = TimeSpan.FromSeconds(10);
+
     public Task<RepositoryState> GetAsync() => Task.FromResult(Current);
 
     public async Task<RepositoryChange> LoadAsync(ModelDefinition definition)
@@ -64,6 +67,7 @@ internal sealed partial class ModelRepositoryGrain(
                 string.Join("; ", failed.Select(o => $"{o.Silo}: {o.Failures[key]}")));
         }
 
+        await UntilRoutedAsync(devices => outcomes.All(o => devices.Any(d => d.Silo == o.Silo && d.Find(definition.Name, definition.Version) is not null)));
         LogLoaded(logger, definition.Name, definition.Version, outcomes.Count);
         return new RepositoryChange(definition.Name, definition.Version, outcomes);
     }
@@ -91,8 +95,23 @@ internal sealed partial class ModelRepositoryGrain(
         };
         await SaveAsync(unloaded);
         var outcomes = await PushAsync(unloaded);
+        await UntilRoutedAsync(devices => !devices.Any(d => d.Find(model, version) is not null));
         LogUnloaded(logger, model, version, outcomes.Count);
         return new RepositoryChange(model, version, outcomes);
+    }
+
+    /// <summary>
+    /// Waits (up to <see cref="RoutedTimeout"/>) until the routing table shows the change, so that a caller who is answered
+    /// finds the version routed to, or no longer routed to, at once.
+    /// </summary>
+    private async Task UntilRoutedAsync(Func<IReadOnlyList<Argus.Devices.DeviceLoad>, bool> routed)
+    {
+        var directory = GrainFactory.GetGrain<Argus.Devices.IDeviceDirectoryGrain>(0);
+        var until = time.GetUtcNow() + RoutedTimeout;
+        while (!routed(await directory.GetDevicesAsync()) && time.GetUtcNow() < until)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time);
+        }
     }
 
     private RepositoryState Current => state.RecordExists ? state.State : RepositoryState.Empty;
