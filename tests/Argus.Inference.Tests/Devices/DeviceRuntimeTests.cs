@@ -95,6 +95,7 @@ public sealed class DeviceRuntimeTests(CpuRuntimeFixture fixture) : IClassFixtur
         },
         { "an invalid definition", m => (m.TopK, m.Version) = (0, "a/b"), "va/b: Version must be 1 to 64 letters, digits, '.', '-' or '_' (is 'a/b'). Model 'text-direction' va/b: TopK must be at least 1." },
         { "another task than the name's other versions", m => m.Task = ModelTask.Embedding, "must share one task" },
+        { "another spelling of the name", m => m.Name = "Text-Direction", "spell its name differently (text-direction, Text-Direction)" },
         { "a profile file rather than a shipped name", m => m.SimProfile = "/etc/passwd", "No latency profile '/etc/passwd'" },
         {
             "a detector whose output is not a map",

@@ -42,8 +42,13 @@ public sealed class ModelOptionsTests
         Assert.True(validator.Validate(null, new InferenceOptions { Models = [Version("resnet18", "1"), Version("resnet18", "2")] }).Succeeded);
         Assert.True(validator.Validate(null, new InferenceOptions { Models = [Version("resnet18", "v1"), Version("resnet18", "V1")] }).Succeeded);
 
-        var twice = validator.Validate(null, new InferenceOptions { Models = [Version("resnet18", "1"), Version("ResNet18", "1")] });
+        var twice = validator.Validate(null, new InferenceOptions { Models = [Version("resnet18", "1"), Version("resnet18", "1")] });
         Assert.Equal(["Argus:Inference:Models: Model 'resnet18' version '1' is declared 2 times."], twice.Failures);
+
+        var spelling = validator.Validate(null, new InferenceOptions { Models = [Version("resnet18", "1"), Version("ResNet18", "2")] });
+        Assert.Equal(
+            ["Argus:Inference:Models: The versions of model 'resnet18' spell its name differently (resnet18, ResNet18): use one spelling."],
+            spelling.Failures);
 
         var tasks = validator.Validate(null, new InferenceOptions
         {
