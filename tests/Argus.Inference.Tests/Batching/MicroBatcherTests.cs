@@ -99,6 +99,34 @@ public sealed class MicroBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unregistered_queue_s_running_batch_ends_its_waiting_items_are_refused_and_the_other_queues_run_on()
+    {
+        var (runnerA, runnerB, runnerC) = (new Runner(), new Runner(), new Runner());
+        var a = Register(runnerA, model: "a");
+        var b = Register(runnerB, model: "b");
+        _batcher.Start();
+        var running = await runnerA.HoldAsync(_batcher, a);
+        var waitingA = new[] { Submit(a, 1), Submit(a, 2) };
+        var waitingB = new[] { Submit(b, 3), Submit(b, 4) };
+
+        _batcher.Unregister(a);
+        _batcher.Unregister(a);
+
+        foreach (var item in waitingA)
+        {
+            var e = await Assert.ThrowsAsync<InferenceRejectedException>(() => item);
+            Assert.Equal(RejectReason.ModelUnloaded, e.Reason);
+        }
+
+        runnerA.Gate.Set();
+        Assert.Equal(0f, (await running).Output[0]);
+        Assert.Equal([6f, 8], (await Task.WhenAll(waitingB)).Select(r => r.Output[0]));
+        var c = Register(runnerC, model: "c");
+        Assert.Equal(10f, (await Submit(c, 5)).Output[0]);
+        Assert.Equal([0f], runnerA.Batches.Select(batch => batch[0]));
+    }
+
+    [Fact]
     public async Task Higher_lanes_run_first()
     {
         var runner = new Runner();

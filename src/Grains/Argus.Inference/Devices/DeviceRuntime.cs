@@ -81,8 +81,9 @@ public sealed partial class DeviceRuntime(
     /// Loads a model version on every device of this silo at run time: checks its definition as configuration is checked
     /// (<see cref="InferenceOptionsValidator"/>'s rules, and the rules across the versions loaded now), resolves its files
     /// inside <see cref="InferenceOptions.ModelRoot"/> (<see cref="ModelFiles.Resolve"/>), opens and warms it on every
-    /// device, then makes it findable on all of them at once: a version takes traffic only when it is warm everywhere. On
-    /// failure nothing of it is left behind. One load or unload runs at a time; inference never waits for them.
+    /// device, and only then adds it to each device's <see cref="InferenceDevice.Models"/>: a version takes traffic only
+    /// once it is warm everywhere on this silo. On failure nothing of it is left behind. One load or unload runs at a
+    /// time; inference never waits for them.
     /// </summary>
     /// <returns>True when it was loaded; false when the same definition was already loaded (nothing was done).</returns>
     /// <exception cref="ModelLoadException">
@@ -95,6 +96,7 @@ public sealed partial class DeviceRuntime(
         await _changes.WaitAsync(cancellationToken);
         try
         {
+            ObjectDisposedException.ThrowIf(_devices.Count == 0, this);
             if (_devices[0].FindModel(definition.Name, definition.Version) is { } loaded)
             {
                 return loaded.Options.SameDefinition(definition)

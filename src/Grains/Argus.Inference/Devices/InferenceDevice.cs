@@ -211,7 +211,6 @@ public sealed class InferenceDevice : IDisposable
             // caller's input, so it is the caller's error, and it fails that item alone, never its request-mates.
             return Failed(ItemFailureKind.BadInput, "bad_input", $"The input could not be prepared: {e.Message}");
         }
-
     }
 
     private static ItemOutcome Failed(ItemFailureKind kind, string reason, string message, TimeSpan? retryAfter = null) =>

@@ -12,9 +12,16 @@ public static partial class ModelFiles
     // Linux gives up after 40 links in one lookup (ELOOP); so does the resolver.
     private const int MaxLinks = 40;
 
-    /// <summary>
-    /// A configured version's file: relative to the application's folder, or absolute.
-    /// </summary>
+    // .NET reports a pipe or a device as an ordinary file (FileAttributes.Normal), and opening a pipe to look would block:
+    // statx(2) says what the path is without opening it. Its struct has the same layout on every Linux architecture.
+    private const int AtFdCwd = -100;
+    private const uint StatxType = 0x1;
+    private const int StatxModeOffset = 28;
+    private const int StatxSize = 256;
+    private const ushort TypeMask = 0xF000;
+    private const ushort RegularType = 0x8000;
+
+    /// <summary>A configured version's file: relative to the application's folder, or absolute anywhere.</summary>
     /// <exception cref="ModelLoadException">The file is missing.</exception>
     public static string Configured(string path)
     {
@@ -46,13 +53,13 @@ public static partial class ModelFiles
         }
 
         var rootFull = Path.GetFullPath(root, AppContext.BaseDirectory);
-        var realRoot = RealPath(path, rootFull);
+        var realRoot = RealPath(rootFull, path);
         if (!Directory.Exists(realRoot))
         {
             throw new ModelLoadException($"The model root {rootFull} is not a folder.");
         }
 
-        var real = RealPath(path, Path.GetFullPath(path, rootFull));
+        var real = RealPath(Path.GetFullPath(path, rootFull), path);
         if (!real.StartsWith(Path.EndsInDirectorySeparator(realRoot) ? realRoot : realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             throw Refused(path, $"lies outside the model root {realRoot} once symbolic links are resolved: a version loaded at run time may only use files inside it");
@@ -71,9 +78,9 @@ public static partial class ModelFiles
     /// <summary>
     /// <paramref name="full"/> with every symbolic link among its existing components replaced by its target, component
     /// by component as the kernel walks a path (so a link's '..' leaves the link's real folder, not its name's); the
-    /// components from the first missing one on are kept as they are.
+    /// components from the first missing one on are kept as they are. <paramref name="path"/> is what an error names.
     /// </summary>
-    private static string RealPath(string path, string full)
+    private static string RealPath(string full, string path)
     {
         var top = Path.GetPathRoot(full)!;
         var current = top;
@@ -137,15 +144,6 @@ public static partial class ModelFiles
         Other,
     }
 
-    // .NET reports a pipe or a device as an ordinary file (FileAttributes.Normal), and opening a pipe to look would block:
-    // statx(2) says what the path is without opening it. Its struct has the same layout on every Linux architecture.
-    private const int AtFdCwd = -100;
-    private const uint StatxType = 0x1;
-    private const int StatxModeOffset = 28;
-    private const int StatxSize = 256;
-    private const ushort TypeMask = 0xF000;
-    private const ushort Regular = 0x8000;
-
     private static unsafe FileKind KindOf(string path)
     {
         var buffer = stackalloc byte[StatxSize];
@@ -155,7 +153,7 @@ public static partial class ModelFiles
         }
 
         var mode = *(ushort*)(buffer + StatxModeOffset);
-        return (mode & TypeMask) == Regular ? FileKind.Regular : FileKind.Other;
+        return (mode & TypeMask) == RegularType ? FileKind.Regular : FileKind.Other;
     }
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]

@@ -89,13 +89,19 @@ public sealed partial class ModelOptions
     }
 
     /// <summary>
-    /// The rules across the versions a silo serves at once: no (name, version) twice, and one task for every version of a
-    /// name (callers of a name get the same kind of output whichever version answers).
+    /// The rules across the versions a silo serves at once: no (name, version) twice, one spelling of a name (it labels
+    /// metrics and results), and one task for every version of a name (callers of a name get the same kind of output
+    /// whichever version answers).
     /// </summary>
     internal static IEnumerable<string> ValidateVersions(IEnumerable<ModelOptions> models)
     {
         foreach (var name in models.GroupBy(m => m.Name, StringComparer.OrdinalIgnoreCase))
         {
+            if (name.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count() > 1)
+            {
+                yield return $"The versions of model '{name.Key}' spell its name differently ({string.Join(", ", name.Select(m => m.Name).Distinct())}): use one spelling.";
+            }
+
             foreach (var twice in name.GroupBy(m => m.Version, StringComparer.Ordinal).Where(v => v.Count() > 1))
             {
                 yield return $"Model '{name.Key}' version '{twice.Key}' is declared {twice.Count()} times.";

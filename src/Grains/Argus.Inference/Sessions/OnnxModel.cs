@@ -76,12 +76,22 @@ public sealed class OnnxModel : IModelSession
     /// The model's bytes with the first dimension of every graph input and output made symbolic, where the export fixed
     /// it. Outputs stay bit-identical (checked on ResNet18).
     /// </summary>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model.</exception>
     public static byte[] WithSymbolicBatch(string path)
     {
         // Read with sharing: OnnxSharp's ParseFromFile opens the file exclusively, which fails when two silos on one
         // machine load the same model at once.
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-        var graph = model.Graph;
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"{path} is not an ONNX model ({e.Message}).", e);
+        }
+
+        var graph = model.Graph ?? throw new InvalidDataException($"{path} is not an ONNX model (it has no graph).");
         var initializers = graph.Initializer.Select(i => i.Name).ToHashSet();
         var fixedBatch = graph.Input.Where(i => !initializers.Contains(i.Name))
             .Any(i => i.Type.TensorType.Shape.Dim is [{ DimValue: > 0 }, ..]);

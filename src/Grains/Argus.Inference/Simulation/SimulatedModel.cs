@@ -40,11 +40,12 @@ public sealed class SimulatedModel(LatencyProfile profile, TensorDescription inp
             outputs[i] = OutputFor(inputs[i]);
         }
 
-        // Sleeping, not spinning: simulated devices must leave the cores to the real work around them.
+        // Sleeping, not spinning: simulated devices must leave the cores to the real work around them. Sleep truncates to
+        // whole milliseconds, so round up, or a batch would end up to 1 ms before its profile says.
         var remaining = latency - Stopwatch.GetElapsedTime(started);
         if (remaining > TimeSpan.Zero)
         {
-            Thread.Sleep(remaining);
+            Thread.Sleep(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)));
         }
 
         return fails
