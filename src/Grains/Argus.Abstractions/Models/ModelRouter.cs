@@ -34,16 +34,10 @@ public sealed class ModelRouter(DeviceRouter devices, DeviceTable table, Rollout
     public async ValueTask<RouteChoice> ChooseAsync(string model, string? version, Func<ulong> routeKey, CancellationToken cancellationToken)
     {
         var served = await ServedAsync(model, cancellationToken);
-        if (version is not null && served.Length > 0 && !served.Any(m => m.Version == version))
-        {
-            // A version loaded within the last second may be missing from this caller's copy of the table.
-            table.Invalidate();
-            served = await ServedAsync(model, cancellationToken);
-        }
-
+        var refreshed = false;
         if (version is not null)
         {
-            return served.Length == 0 || served.Any(m => m.Version == version)
+            return await ServesAsync(version)
                 ? RouteChoice.Named(version)
                 : throw new UnknownVersionException(model, version, [.. served.Select(m => m.Version).Distinct().Order(StringComparer.Ordinal)]);
         }
@@ -55,13 +49,32 @@ public sealed class ModelRouter(DeviceRouter devices, DeviceTable table, Rollout
         }
 
         var choice = RolloutRouting.Choose(rollout, routeKey());
-        bool Serves(string? v) => v is null || served.Length == 0 || served.Any(m => m.Version == v);
-        if (!Serves(choice.Version))
+        if (!await ServesAsync(choice.Version))
         {
-            choice = Serves(rollout.Stable) ? new RouteChoice(rollout.Stable, RouteRole.Stable) : RouteChoice.Default;
+            choice = await ServesAsync(rollout.Stable) ? new RouteChoice(rollout.Stable, RouteRole.Stable) : RouteChoice.Default;
         }
 
-        return Serves(choice.CopyTo) ? choice : choice with { CopyTo = null };
+        return await ServesAsync(choice.CopyTo) ? choice : choice with { CopyTo = null };
+
+        // Whether a device serves the version (an empty table: assume so). A version loaded within the last second may be
+        // missing from this caller's copy of the table: read it again once before saying no.
+        async ValueTask<bool> ServesAsync(string? v)
+        {
+            if (v is null || served.Length == 0 || served.Any(m => m.Version == v))
+            {
+                return true;
+            }
+
+            if (refreshed)
+            {
+                return false;
+            }
+
+            refreshed = true;
+            table.Invalidate();
+            served = await ServedAsync(model, cancellationToken);
+            return served.Length == 0 || served.Any(m => m.Version == v);
+        }
     }
 
     /// <summary>

@@ -12,7 +12,8 @@ namespace Argus.Grains.Cameras;
 public sealed class CameraConfigValidator(IOptions<InferenceOptions> inference)
 {
     private readonly Dictionary<string, ModelTask> _models =
-        inference.Value.Models.ToDictionary(m => m.Name, m => m.Task, StringComparer.OrdinalIgnoreCase);
+        inference.Value.Models.DistinctBy(m => m.Name, StringComparer.OrdinalIgnoreCase) // a model's versions share its task
+            .ToDictionary(m => m.Name, m => m.Task, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Every problem of <paramref name="config"/> for camera <paramref name="camera"/>; empty when it is valid.</summary>
     public IReadOnlyList<string> Validate(string camera, CameraConfig config) => CameraConfigValidation.Validate(camera, config, _models);

@@ -86,7 +86,9 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
     {
         if (outcome.Failure is { } failure)
         {
-            return ItemResult.Failed(new InferenceError(KindOf(failure.Kind), failure.Message, failure.RetryAfter?.TotalMilliseconds));
+            // An item that reached its version as it was unloaded asked for a version that is gone: unknown, not overload.
+            var kind = failure.Reason == "model_unloaded" ? ErrorKind.UnknownModel : KindOf(failure.Kind);
+            return ItemResult.Failed(new InferenceError(kind, failure.Message, failure.RetryAfter?.TotalMilliseconds));
         }
 
         var ran = outcome.Ran!;

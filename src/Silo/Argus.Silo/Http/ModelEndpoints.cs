@@ -91,9 +91,10 @@ internal static class ModelEndpoints
     /// Every version the cluster knows: warm on some device (<c>READY</c>), or loaded here or recorded by the
     /// repository but warm nowhere yet (<c>UNAVAILABLE</c>, with the reason).
     /// </summary>
-    private static async Task<IResult> IndexAsync(InferenceDoor door, DeviceTable table, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> IndexAsync(InferenceDoor door, IGrainFactory grains)
     {
-        var devices = await table.GetAsync(cancellationToken);
+        // The directory itself, not this silo's copy of it: a load or unload just answered shows at once.
+        var devices = await grains.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync();
         var state = await grains.GetGrain<IModelRepositoryGrain>(0).GetAsync();
         var warm = devices.SelectMany(d => d.Models.Select(m => (m.Name, m.Version, d.Key))).ToLookup(m => (m.Name.ToLowerInvariant(), m.Version));
         var known = warm.Select(g => g.First()).Select(m => (m.Name, m.Version))
