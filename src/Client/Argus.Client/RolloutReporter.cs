@@ -6,7 +6,8 @@ namespace Argus.Client;
 
 /// <summary>
 /// Hands this client's figures per model version (<see cref="RolloutRecorder"/>) to the models' rollout grains once per
-/// <see cref="Period"/>, so a canary's comparison and automatic rollback count the SDK's callers as the silos' own.
+/// <see cref="Period"/> and once more as the client stops, so a canary's comparison and automatic rollback count the SDK's
+/// callers as the silos' own.
 /// </summary>
 internal sealed partial class RolloutReporter(
     RolloutRecorder recorder, IClusterClient cluster, TimeProvider time, ILogger<RolloutReporter> logger) : BackgroundService
@@ -19,13 +20,27 @@ internal sealed partial class RolloutReporter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Period, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        try
         {
-            // A period's figures that cannot be sent are lost: the rollout's window refills, and callers never wait on it.
-            foreach (var failure in await recorder.ReportAsync(cluster, Source))
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                LogReportFailed(logger, failure.Message);
+                await ReportAsync();
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the figures since the last tick go too. A short-lived client (one argus command) has no other period.
+        }
+
+        await ReportAsync();
+    }
+
+    /// <summary>A period's figures that cannot be sent are lost: the rollout's window refills, and callers never wait on it.</summary>
+    private async Task ReportAsync()
+    {
+        foreach (var failure in await recorder.ReportAsync(cluster, Source))
+        {
+            LogReportFailed(logger, failure.Message);
         }
     }
 
