@@ -46,11 +46,11 @@ public sealed class ModelCommandSiloTests(CliSiloFixture fixture) : IClassFixtur
         }
 
         Assert.Contains("resnet18 v2 on", (await RunAsync("infer", "-m", "resnet18", "--model-version", "2", image)).Output);
-        await Eventually.HoldsAsync(async () => (await RunAsync("model", "compare", "resnet18")).Output.Contains("│ stable ", StringComparison.Ordinal),
+        // Each argus command reports its calls' figures as it stops.
+        var compare = "";
+        await Eventually.HoldsAsync(
+            async () => Regex.IsMatch(compare = (await RunAsync("model", "compare", "resnet18")).Output, @"│ 1\s+│ stable\s+│ [1-9]\d*\s+│ 0 %\s+│ \d+\.\d\s+│"),
             TimeSpan.FromSeconds(30), "stable's figures");
-        var (compared, compare) = await RunAsync("model", "compare", "resnet18");
-        Assert.Equal(0, compared);
-        Assert.Matches(@"│ 1\s+│ stable\s+│ [1-9]\d*\s+│ 0 %\s+│ \d+\.\d\s+│", compare);
         Assert.Matches(@"│ 2\s+│ canary\s+│ \d+\s+│", compare);
         Assert.Matches(@"│ set\s+│", compare);
 
