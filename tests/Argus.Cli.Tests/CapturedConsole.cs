@@ -1,8 +1,9 @@
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Argus.Cli.Tests;
 
-/// <summary>Runs the argus command with its console output captured as plain text.</summary>
+/// <summary>Runs the argus command, or renders what it writes, with the console output captured as plain text.</summary>
 internal static class CapturedConsole
 {
     /// <param name="args">The command line.</param>
@@ -10,6 +11,20 @@ internal static class CapturedConsole
     public static async Task<(int Code, string Output)> RunAsync(string[] args, int width = 240)
     {
         var output = new StringWriter();
+        var code = await ArgusCli.RunAsync(args, Create(output, width));
+        return (code, output.ToString());
+    }
+
+    /// <summary>What <paramref name="view"/> looks like on a console <paramref name="width"/> wide.</summary>
+    public static string Render(IRenderable view, int width = 240)
+    {
+        var output = new StringWriter();
+        Create(output, width).Write(view);
+        return output.ToString();
+    }
+
+    private static IAnsiConsole Create(StringWriter output, int width)
+    {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
@@ -17,7 +32,6 @@ internal static class CapturedConsole
             ColorSystem = ColorSystemSupport.NoColors,
         });
         console.Profile.Width = width;
-        var code = await ArgusCli.RunAsync(args, console);
-        return (code, output.ToString());
+        return console;
     }
 }

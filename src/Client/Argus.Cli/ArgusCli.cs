@@ -36,6 +36,7 @@ internal static class ArgusCli
             StatusCommand.Create(console),
             CameraCommand.Create(console),
             JobCommand.Create(console),
+            ModelCommand.Create(console),
             BenchCommand.Create(console),
             PlanCommand.Create(console),
             AutoscaleCommand.Create(console),

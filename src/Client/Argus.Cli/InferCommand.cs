@@ -14,7 +14,12 @@ internal static class InferCommand
         var model = new Option<string>("--model", "-m") { Description = "The model.", Required = true };
         var lane = new Option<Lane>("--lane") { Description = "Priority lane.", DefaultValueFactory = _ => Lane.Interactive };
         var timeout = new Option<int>("--timeout-ms") { Description = "Time budget in milliseconds.", DefaultValueFactory = _ => 10_000 };
-        var command = new Command("infer", "Runs images through a model and prints one row per image (and per detection).") { images, model, lane, timeout };
+        var version = new Option<string?>("--model-version") { Description = "The version to run; left out, the model's rollout chooses." };
+        var routeKey = new Option<string?>("--route-key") { Description = "Keeps the call on one version under a canary; default the hash of the first image." };
+        var command = new Command("infer", "Runs images through a model and prints one row per image (and per detection).")
+        {
+            images, model, lane, timeout, version, routeKey,
+        };
         command.SetAction((parse, cancellationToken) => ArgusCli.WithClientAsync(parse, console, async client =>
         {
             var files = parse.GetValue(images)!;
@@ -27,7 +32,8 @@ internal static class InferCommand
 
             var inputs = files.Select(f => InferenceInput.FromImage(File.ReadAllBytes(f.FullName))).ToArray();
             var response = await client.InferAsync(
-                parse.GetValue(model)!, inputs, parse.GetValue(lane), TimeSpan.FromMilliseconds(parse.GetValue(timeout)), cancellationToken);
+                parse.GetValue(model)!, inputs, parse.GetValue(lane), TimeSpan.FromMilliseconds(parse.GetValue(timeout)),
+                parse.GetValue(version), parse.GetValue(routeKey), cancellationToken);
 
             var table = new Table().AddColumns("Image", "Result", "Queue ms", "Compute ms", "Batch");
             table.Title = new TableTitle($"{response.Model} v{response.Version} on {response.Device} ({response.DeviceKind})");

@@ -1,9 +1,12 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Jobs;
+using Argus.Models;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -13,7 +16,9 @@ using Polly.Retry;
 
 namespace Argus.Client;
 
-internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOptions<ArgusClientOptions> options, TimeProvider time) : IArgusClient
+internal sealed class ArgusClient(
+    IClusterClient cluster, DeviceTable table, RolloutTable rollouts, RolloutRecorder recorder, IOptions<ArgusClientOptions> options, TimeProvider time)
+    : IArgusClient
 {
     /// <summary>Alerts a watcher may fall behind by before the oldest are dropped.</summary>
     private const int WatchBuffer = 1024;
@@ -21,7 +26,10 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
     /// <summary>How often <see cref="WatchJobAsync"/> asks for a job's status unless told.</summary>
     private static readonly TimeSpan DefaultWatchPeriod = TimeSpan.FromSeconds(1);
 
-    /// <summary>Retries a job call whose grain's silo was lost: every job call is idempotent (a submit of the same spec included).</summary>
+    /// <summary>
+    /// Retries an idempotent call whose grain's silo was lost: every job call (a submit of the same spec included), the
+    /// repository's and rollouts' reads, and a load of the same definition.
+    /// </summary>
     private static readonly ResiliencePipeline SiloLossRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
@@ -33,19 +41,27 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
         })
         .Build();
 
-    /// <summary>Routes as the silos' door does, from outside the cluster: every device is remote.</summary>
-    private readonly DeviceRouter _router = new(
-        cluster, table, RouteOrigin.Client, options.Value.AttemptTimeout, (device, token) => table.WaitUntilGoneAsync(device.Key, token));
+    /// <summary>
+    /// Routes as the silos' door does, from outside the cluster (every device is remote): the version by the caller or
+    /// the model's rollout, then the device.
+    /// </summary>
+    private readonly ModelRouter _router = new(
+        new DeviceRouter(cluster, table, RouteOrigin.Client, options.Value.AttemptTimeout, (device, token) => table.WaitUntilGoneAsync(device.Key, token)),
+        table, rollouts, recorder, time);
 
     public async Task<InferenceResponse> InferAsync(
-        string model, IReadOnlyList<InferenceInput> inputs, Lane lane, TimeSpan? timeout, CancellationToken cancellationToken)
+        string model, IReadOnlyList<InferenceInput> inputs, Lane lane, TimeSpan? timeout, string? version, string? routeKey,
+        CancellationToken cancellationToken)
     {
         var budget = Budget(timeout);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(budget);
         try
         {
-            return await _router.InferAsync(new InferenceRequest(model, inputs, lane, DateTime.UtcNow + budget), null, deadline.Token);
+            var request = new InferenceRequest(model, inputs, lane, DateTime.UtcNow + budget);
+            var choice = await _router.ChooseAsync(
+                model, version, () => routeKey is null ? RouteKeys.Of(request) : RouteKeys.Of(routeKey), deadline.Token);
+            return await _router.InferAsync(request, choice, fallback: null, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -54,8 +70,8 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
     }
 
     public async Task<ItemResult> InferImageAsync(
-        string model, byte[] image, Lane lane, TimeSpan? timeout, CancellationToken cancellationToken) =>
-        Single(await InferAsync(model, [InferenceInput.FromImage(image)], lane, timeout, cancellationToken));
+        string model, byte[] image, Lane lane, TimeSpan? timeout, string? version, string? routeKey, CancellationToken cancellationToken) =>
+        Single(await InferAsync(model, [InferenceInput.FromImage(image)], lane, timeout, version, routeKey, cancellationToken));
 
     public Task<InferenceResponse> InferAsync(
         DeviceKey device, string model, IReadOnlyList<InferenceInput> inputs, Lane lane, TimeSpan? timeout, CancellationToken cancellationToken)
@@ -123,18 +139,18 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
         }
 
         var job = id ?? JobSubmission.NewId(time.GetUtcNow().UtcDateTime);
-        return JobCallAsync(() => Job(job).SubmitAsync(spec));
+        return IdempotentCallAsync(() => Job(job).SubmitAsync(spec));
     }
 
-    public Task<JobStatus> GetJobAsync(string id) => JobCallAsync(() => Job(id).GetStatusAsync());
+    public Task<JobStatus> GetJobAsync(string id) => IdempotentCallAsync(() => Job(id).GetStatusAsync());
 
-    public Task<IReadOnlyList<JobStatus>> ListJobsAsync() => JobCallAsync(cluster.ListJobStatusesAsync);
+    public Task<IReadOnlyList<JobStatus>> ListJobsAsync() => IdempotentCallAsync(cluster.ListJobStatusesAsync);
 
-    public Task<JobStatus> PauseJobAsync(string id) => JobCallAsync(() => Job(id).PauseAsync());
+    public Task<JobStatus> PauseJobAsync(string id) => IdempotentCallAsync(() => Job(id).PauseAsync());
 
-    public Task<JobStatus> ResumeJobAsync(string id) => JobCallAsync(() => Job(id).ResumeAsync());
+    public Task<JobStatus> ResumeJobAsync(string id) => IdempotentCallAsync(() => Job(id).ResumeAsync());
 
-    public Task<JobStatus> CancelJobAsync(string id) => JobCallAsync(() => Job(id).CancelAsync());
+    public Task<JobStatus> CancelJobAsync(string id) => IdempotentCallAsync(() => Job(id).CancelAsync());
 
     public async IAsyncEnumerable<JobStatus> WatchJobAsync(string id, TimeSpan? period, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -142,7 +158,7 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(every, TimeSpan.Zero, nameof(period));
         while (true)
         {
-            var status = await JobCallAsync(() => Job(id).GetStatusAsync(), cancellationToken);
+            var status = await IdempotentCallAsync(() => Job(id).GetStatusAsync(), cancellationToken);
             yield return status;
             if (status.IsFinished)
             {
@@ -150,6 +166,67 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
             }
 
             await Task.Delay(every, time, cancellationToken);
+        }
+    }
+
+    public Task<RepositoryChange> LoadModelAsync(string model, string definitionJson)
+    {
+        var definition = new ModelDefinition(model, VersionOf(model, definitionJson), definitionJson);
+        return IdempotentCallAsync(() => Repository.LoadAsync(definition));
+    }
+
+    public Task<RepositoryChange> UnloadModelAsync(string model, string version) => Repository.UnloadAsync(model, version);
+
+    public Task<RepositoryState> GetRepositoryAsync() => IdempotentCallAsync(Repository.GetAsync);
+
+    public Task<Rollout> GetRolloutAsync(string model) => IdempotentCallAsync(() => RolloutOf(model).GetAsync());
+
+    public Task<Rollout> SetRolloutAsync(string model, RolloutSpec spec) => ChangeRolloutAsync(model, g => g.SetAsync(spec));
+
+    public Task<Rollout> PromoteAsync(string model) => ChangeRolloutAsync(model, g => g.PromoteAsync());
+
+    public Task<Rollout> RollbackAsync(string model, string reason) => ChangeRolloutAsync(model, g => g.RollbackAsync(reason));
+
+    public Task<RolloutComparison> CompareAsync(string model) => IdempotentCallAsync(() => RolloutOf(model).CompareAsync());
+
+    /// <summary>
+    /// The version a definition names. Only its shape is checked here: the repository reads the rest as a configuration
+    /// entry and lists every problem.
+    /// </summary>
+    /// <exception cref="BadInputException">It is not a JSON object with a <c>version</c> string.</exception>
+    internal static string VersionOf(string model, string definitionJson)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(definitionJson, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            throw new BadInputException($"The definition of model '{model}' is not JSON: {e.Message}");
+        }
+
+        if (node is not JsonObject entry)
+        {
+            throw new BadInputException($"The definition of model '{model}' is not a JSON object like an Argus:Inference:Models entry.");
+        }
+
+        var version = entry.FirstOrDefault(p => string.Equals(p.Key, "version", StringComparison.OrdinalIgnoreCase)).Value;
+        return version is JsonValue v && v.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text)
+            ? text
+            : throw new BadInputException("version: a load request names the version it loads, as a string.");
+    }
+
+    /// <summary>A change of a rollout, after which this client routes by the new rollout at once.</summary>
+    private async Task<Rollout> ChangeRolloutAsync(string model, Func<IModelRolloutGrain, Task<Rollout>> change)
+    {
+        try
+        {
+            return await change(RolloutOf(model));
+        }
+        finally
+        {
+            rollouts.Invalidate(model);
         }
     }
 
@@ -173,10 +250,14 @@ internal sealed class ArgusClient(IClusterClient cluster, DeviceTable table, IOp
             : throw new ArgumentOutOfRangeException(nameof(timeout), budget, $"A timeout must be positive and at most {ClusterIdentity.MaxRequestTimeout}.");
     }
 
-    private static Task<T> JobCallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken = default) =>
+    private static Task<T> IdempotentCallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken = default) =>
         SiloLossRetry.ExecuteAsync(_ => new ValueTask<T>(call()), cancellationToken).AsTask();
 
     private IBatchJobGrain Job(string id) => cluster.GetGrain<IBatchJobGrain>(id);
+
+    private IModelRepositoryGrain Repository => cluster.GetGrain<IModelRepositoryGrain>(0);
+
+    private IModelRolloutGrain RolloutOf(string model) => RolloutTable.GrainOf(cluster, model);
 
     private IDeviceGrain Grain(DeviceKey device) => cluster.GetGrain<IDeviceGrain>(device.ToString());
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Argus.Cameras;
 using Argus.Devices;
+using Argus.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -12,8 +13,9 @@ namespace Argus.Client;
 public static class ArgusClientExtensions
 {
     /// <summary>
-    /// Adds an Orleans client connected to the Argus cluster (with the cameras' alert stream provider) and
-    /// <see cref="IArgusClient"/>. The client connects when the host starts.
+    /// Adds an Orleans client connected to the Argus cluster (with the cameras' alert stream provider),
+    /// <see cref="IArgusClient"/>, and the report of its calls' figures per model version to the models' rollouts (once a
+    /// second). The client connects when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddArgusClient(this IHostApplicationBuilder builder, Action<ArgusClientOptions>? configure = null)
     {
@@ -53,6 +55,9 @@ public static class ArgusClientExtensions
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<DeviceTable>();
+        builder.Services.TryAddSingleton<RolloutTable>();
+        builder.Services.TryAddSingleton<RolloutRecorder>();
+        builder.Services.AddHostedService<RolloutReporter>();
         builder.Services.AddSingleton<IArgusClient, ArgusClient>();
         return builder;
     }

@@ -1,30 +1,51 @@
 using Argus.Cameras;
 using Argus.Devices;
 using Argus.Jobs;
+using Argus.Models;
 
 namespace Argus.Client;
 
-/// <summary>Runs images and tensors through the models of an Argus cluster, manages and watches its cameras, and runs batch jobs.</summary>
+/// <summary>
+/// Runs images and tensors through the models of an Argus cluster, manages and watches its cameras, runs batch jobs, and
+/// loads model versions and rolls them out.
+/// </summary>
 public interface IArgusClient
 {
     /// <summary>
-    /// Runs <paramref name="inputs"/> through <paramref name="model"/> on the device routing picks (the less loaded of
+    /// Runs <paramref name="inputs"/> through <paramref name="model"/> at <paramref name="version"/>, or else at the
+    /// version the model's rollout gives <paramref name="routeKey"/>, on the device routing picks (the less loaded of
     /// two sampled devices). Every item succeeds or fails on its own; a failed item carries its error in
     /// <see cref="ItemResult.Error"/>. When the device's silo is lost mid-call, the call is retried on another device
     /// within the timeout; bad input is never retried.
     /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="inputs">The items.</param>
+    /// <param name="lane">The priority lane.</param>
+    /// <param name="timeout">The call's budget, retries included; default <see cref="ArgusClientOptions.DefaultTimeout"/>.</param>
+    /// <param name="version">The version to run; null lets the model's rollout choose (its stable version, or its canary for a share of keys).</param>
+    /// <param name="routeKey">
+    /// What keeps calls on one version under a canary (a user's or a camera's id): the same key always lands on the same
+    /// version while the canary's share holds. Null: the hash of the first input.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="Argus.Errors.NoDeviceException">No device serves the model.</exception>
+    /// <exception cref="Argus.Errors.UnknownVersionException">No device serves <paramref name="version"/> of the model.</exception>
     /// <exception cref="Argus.Errors.InferenceTimeoutException">The timeout passed, retries included.</exception>
     /// <exception cref="Argus.Errors.NotReadyException">The device is still loading its models.</exception>
     Task<InferenceResponse> InferAsync(
         string model, IReadOnlyList<InferenceInput> inputs, Lane lane = Lane.Interactive,
-        TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+        TimeSpan? timeout = null, string? version = null, string? routeKey = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Runs one encoded image through <paramref name="model"/> on the device routing picks, like <see cref="InferAsync(string, IReadOnlyList{InferenceInput}, Lane, TimeSpan?, CancellationToken)"/>.</summary>
+    /// <summary>
+    /// Runs one encoded image through <paramref name="model"/> on the device routing picks, like
+    /// <see cref="InferAsync(string, IReadOnlyList{InferenceInput}, Lane, TimeSpan?, string?, string?, CancellationToken)"/>.
+    /// </summary>
     /// <exception cref="Argus.Errors.BadInputException">The image is unusable.</exception>
     /// <exception cref="Argus.Errors.OverloadedException">The device cannot answer in time; retry after its <c>RetryAfter</c>.</exception>
+    /// <exception cref="Argus.Errors.UnknownVersionException">No device serves <paramref name="version"/> of the model.</exception>
     Task<ItemResult> InferImageAsync(
-        string model, byte[] image, Lane lane = Lane.Interactive, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+        string model, byte[] image, Lane lane = Lane.Interactive, TimeSpan? timeout = null,
+        string? version = null, string? routeKey = null, CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="inputs"/> on one named device, without routing or retries.</summary>
     /// <exception cref="Argus.Errors.UnknownModelException">The device has no such model.</exception>
@@ -126,4 +147,55 @@ public interface IArgusClient
     /// <exception cref="Argus.Errors.UnknownJobException">No job has this id.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
     IAsyncEnumerable<JobStatus> WatchJobAsync(string id, TimeSpan? period = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Loads a version of <paramref name="model"/> on every silo, now and on any silo that starts later; it takes calls
+    /// once it is warm. A version that fails to load on any silo is unloaded from the others. Loading an equal definition
+    /// again does nothing, so this call is retried when a silo is lost.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="definitionJson">
+    /// The version as a JSON object in the shape of an <c>Argus:Inference:Models</c> entry, with its <c>version</c>; its
+    /// files are resolved under the silos' <c>Argus:Inference:ModelRoot</c>.
+    /// </param>
+    /// <returns>How each silo applied it.</returns>
+    /// <exception cref="Argus.Errors.BadInputException">The definition is not such an object, lacks its version, its files leave the model root, or it does not load (the reason per silo).</exception>
+    /// <exception cref="Argus.Errors.ModelConflictException">The version is already defined differently.</exception>
+    Task<RepositoryChange> LoadModelAsync(string model, string definitionJson);
+
+    /// <summary>
+    /// Unloads a version from every silo, each first answering the items it holds; a canary or shadow version leaves
+    /// the rollout first.
+    /// </summary>
+    /// <exception cref="Argus.Errors.UnknownModelException">No silo serves any version of the model.</exception>
+    /// <exception cref="Argus.Errors.UnknownVersionException">No silo serves the version.</exception>
+    /// <exception cref="Argus.Errors.ModelConflictException">It is the stable version of the model's rollout.</exception>
+    Task<RepositoryChange> UnloadModelAsync(string model, string version);
+
+    /// <summary>What the model repository adds to and takes from the versions the silos are configured with.</summary>
+    Task<RepositoryState> GetRepositoryAsync();
+
+    /// <summary>The model's rollout: stable, canary and shadow versions with their shares, and its latest changes.</summary>
+    Task<Rollout> GetRolloutAsync(string model);
+
+    /// <summary>
+    /// Sets the model's rollout; this client routes by it at once, other callers within a second or two.
+    /// </summary>
+    /// <exception cref="Argus.Errors.BadInputException">A percent outside 0–100, or a canary or shadow equal to stable.</exception>
+    /// <exception cref="Argus.Errors.UnknownVersionException">A version no device serves.</exception>
+    Task<Rollout> SetRolloutAsync(string model, RolloutSpec spec);
+
+    /// <summary>Makes the canary stable; the old stable version stays loaded and answers calls that name it.</summary>
+    /// <exception cref="Argus.Errors.ModelConflictException">The model has no canary.</exception>
+    Task<Rollout> PromoteAsync(string model);
+
+    /// <summary>Takes the canary out of the rollout: every key goes back to stable.</summary>
+    /// <exception cref="Argus.Errors.ModelConflictException">The model has no canary.</exception>
+    Task<Rollout> RollbackAsync(string model, string reason);
+
+    /// <summary>
+    /// The model's versions compared over the rollout's window, every caller's figures together: items, error rate,
+    /// latency percentiles, copies run and dropped, and agreement with stable on the same inputs.
+    /// </summary>
+    Task<RolloutComparison> CompareAsync(string model);
 }

@@ -5,7 +5,7 @@ using Argus.Errors;
 namespace Argus.LoadTesting.Targets;
 
 /// <summary>
-/// The cluster through the .NET SDK: <see cref="IArgusClient.InferAsync(string, IReadOnlyList{InferenceInput}, Lane, TimeSpan?, CancellationToken)"/>,
+/// The cluster through the .NET SDK: <see cref="IArgusClient.InferAsync(string, IReadOnlyList{InferenceInput}, Lane, TimeSpan?, string?, string?, CancellationToken)"/>,
 /// routed, or one named device when <paramref name="device"/> is given. The client belongs to the caller.
 /// </summary>
 public sealed class SdkTarget(IArgusClient client, string model, Lane lane = Lane.Interactive, DeviceKey? device = null) : ILoadTarget
