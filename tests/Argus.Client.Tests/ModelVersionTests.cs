@@ -105,14 +105,14 @@ public sealed class ModelVersionTests(ClientFixture fixture) : IClassFixture<Cli
     }
 }
 
-/// <summary>The SDK's reading of a load request's definition; no cluster needed.</summary>
+/// <summary>How the SDK (and the silos) read a load request's definition; no cluster needed.</summary>
 public sealed class ModelDefinitionTests
 {
     [Theory]
     [InlineData("""{"version": "2", "path": "a.onnx"}""", "2")]
     [InlineData("""{"Version": "v2.1", /* as in appsettings */ "Path": "a.onnx",}""", "v2.1")]
     public void The_version_is_read_from_the_object_in_any_case(string json, string version) =>
-        Assert.Equal(version, ArgusClient.VersionOf("resnet18", json));
+        Assert.Equal(version, ModelDefinition.FromJson("resnet18", json).Version);
 
     [Theory]
     [InlineData("not json")]
@@ -122,5 +122,5 @@ public sealed class ModelDefinitionTests
     [InlineData("""{"version": 2}""")]
     [InlineData("""{"version": " "}""")]
     public void Anything_but_an_object_with_a_version_string_is_bad_input(string json) =>
-        Assert.Throws<BadInputException>(() => ArgusClient.VersionOf("resnet18", json));
+        Assert.Throws<BadInputException>(() => ModelDefinition.FromJson("resnet18", json).Version);
 }

@@ -171,7 +171,7 @@ internal sealed class ArgusClient(
 
     public Task<RepositoryChange> LoadModelAsync(string model, string definitionJson)
     {
-        var definition = new ModelDefinition(model, VersionOf(model, definitionJson), definitionJson);
+        var definition = ModelDefinition.FromJson(model, definitionJson);
         return IdempotentCallAsync(() => Repository.LoadAsync(definition));
     }
 
@@ -189,33 +189,6 @@ internal sealed class ArgusClient(
 
     public Task<RolloutComparison> CompareAsync(string model) => IdempotentCallAsync(() => RolloutOf(model).CompareAsync());
 
-    /// <summary>
-    /// The version a definition names. Only its shape is checked here: the repository reads the rest as a configuration
-    /// entry and lists every problem.
-    /// </summary>
-    /// <exception cref="BadInputException">It is not a JSON object with a <c>version</c> string.</exception>
-    internal static string VersionOf(string model, string definitionJson)
-    {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(definitionJson, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-        }
-        catch (JsonException e)
-        {
-            throw new BadInputException($"The definition of model '{model}' is not JSON: {e.Message}");
-        }
-
-        if (node is not JsonObject entry)
-        {
-            throw new BadInputException($"The definition of model '{model}' is not a JSON object like an Argus:Inference:Models entry.");
-        }
-
-        var version = entry.FirstOrDefault(p => string.Equals(p.Key, "version", StringComparison.OrdinalIgnoreCase)).Value;
-        return version is JsonValue v && v.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text)
-            ? text
-            : throw new BadInputException("version: a load request names the version it loads, as a string.");
-    }
 
     /// <summary>A change of a rollout, after which this client routes by the new rollout at once.</summary>
     private async Task<Rollout> ChangeRolloutAsync(string model, Func<IModelRolloutGrain, Task<Rollout>> change)

@@ -1,3 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Argus.Errors;
+
 namespace Argus.Models;
 
 /// <summary>
@@ -16,4 +20,32 @@ public sealed record ModelDefinition(
 {
     /// <summary>The model and version it defines.</summary>
     public ModelVersionRef Ref => new(Name, Version);
+
+    /// <summary>
+    /// A definition of <paramref name="model"/> from a load request's JSON: an object whose <c>version</c> (in any case)
+    /// is a string. Only this shape is checked here; the silos read the rest as a configuration entry and list every problem.
+    /// </summary>
+    /// <exception cref="BadInputException">It is not a JSON object with a <c>version</c> string.</exception>
+    public static ModelDefinition FromJson(string model, string json)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            throw new BadInputException($"The definition of model '{model}' is not JSON: {e.Message}");
+        }
+
+        if (node is not JsonObject entry)
+        {
+            throw new BadInputException($"The definition of model '{model}' is not a JSON object like an Argus:Inference:Models entry.");
+        }
+
+        var version = entry.FirstOrDefault(p => string.Equals(p.Key, "version", StringComparison.OrdinalIgnoreCase)).Value;
+        return version is JsonValue v && v.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text)
+            ? new ModelDefinition(model, text, json)
+            : throw new BadInputException("version: a load request names the version it loads, as a string.");
+    }
 }

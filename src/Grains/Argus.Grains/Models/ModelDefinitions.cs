@@ -28,18 +28,14 @@ public static class ModelDefinitions
     /// <exception cref="BadInputException">The body is not such an object.</exception>
     public static ModelDefinition FromBody(string model, byte[] body)
     {
+        var definition = ModelDefinition.FromJson(model, System.Text.Encoding.UTF8.GetString(body));
         var options = Read(model, body);
-        if (!NamesVersion(body) || string.IsNullOrWhiteSpace(options.Version))
-        {
-            throw new BadInputException("version: a load request names the version it loads.");
-        }
-
         if (!string.IsNullOrEmpty(options.Name) && !string.Equals(options.Name, model, StringComparison.OrdinalIgnoreCase))
         {
             throw new BadInputException($"name: the body defines model '{options.Name}', the path names '{model}'.");
         }
 
-        return new ModelDefinition(model, options.Version, System.Text.Encoding.UTF8.GetString(body));
+        return definition;
     }
 
     /// <summary>The options a definition describes, its name and version those of the definition.</summary>
@@ -63,12 +59,5 @@ public static class ModelDefinitions
         {
             throw new BadInputException($"The definition of model '{model}' is not a model entry: {e.Message}");
         }
-    }
-
-    /// <summary>Whether the body sets the version (<see cref="ModelOptions.Version"/> has a default that would hide its absence).</summary>
-    private static bool NamesVersion(byte[] body)
-    {
-        using var document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-        return document.RootElement.EnumerateObject().Any(p => string.Equals(p.Name, "version", StringComparison.OrdinalIgnoreCase));
     }
 }

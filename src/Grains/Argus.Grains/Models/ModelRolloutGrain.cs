@@ -35,7 +35,8 @@ internal sealed partial class ModelRolloutGrain(
     public async Task<Rollout> SetAsync(RolloutSpec spec)
     {
         var current = Current;
-        if (spec.Problems(current.Stable) is { Count: > 0 } problems)
+        var stable = spec.Stable ?? current.Stable ?? await DefaultVersionAsync();
+        if (spec.Problems(stable) is { Count: > 0 } problems)
         {
             throw new BadInputException(string.Join(" ", problems));
         }
@@ -49,7 +50,6 @@ internal sealed partial class ModelRolloutGrain(
             }
         }
 
-        var stable = spec.Stable ?? current.Stable ?? await DefaultVersionAsync();
         return await ChangeAsync(current with
         {
             Stable = stable,
