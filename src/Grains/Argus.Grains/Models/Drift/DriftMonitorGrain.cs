@@ -20,10 +20,10 @@ internal sealed partial class DriftMonitorGrain(
     : Grain, IDriftMonitorGrain
 {
     /// <summary>Images per request while a folder reference loads: small enough to share the batch lane.</summary>
-    internal const int ReferenceBatch = 8;
+    private const int ReferenceBatch = 8;
 
     /// <summary>How long a failed folder load waits before it is tried again.</summary>
-    internal static readonly TimeSpan ReferenceRetry = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ReferenceRetry = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a folder's images may take to infer, per request.</summary>
     private static readonly TimeSpan ReferenceDeadline = TimeSpan.FromMinutes(2);
