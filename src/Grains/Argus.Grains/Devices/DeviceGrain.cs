@@ -1,5 +1,6 @@
 using Argus.Devices;
 using Argus.Errors;
+using Argus.Grains.Models.Drift;
 using Argus.Inference.Devices;
 using Argus.Inference.Postprocessing;
 using Argus.Models;
@@ -12,11 +13,12 @@ namespace Argus.Grains.Devices;
 /// The addressable face of one device of its silo. Thin: it translates contracts and errors and makes one engine call
 /// per item (<see cref="InferenceDevice.InferAsync"/>); the silo-wide <see cref="DeviceRuntime"/> owns the sessions and
 /// the batcher, so deactivating this grain never unloads a model. Reentrant, so concurrent requests pile up into
-/// batches; decoding and inference run off the Orleans scheduler.
+/// batches; decoding and inference run off the Orleans scheduler. Every answered item is offered to the drift checks'
+/// sampler, which never waits.
 /// </summary>
 [Reentrant]
 [DevicePlacement]
-internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo) : Grain, IDeviceGrain
+internal sealed class DeviceGrain(DeviceRuntime runtime, DriftSampler drift, ILocalSiloDetails silo) : Grain, IDeviceGrain
 {
     private DeviceKey _key;
 
@@ -43,7 +45,12 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, ILocalSiloDetails silo)
         {
             var input = r.Inputs[i];
             items[i] = Task.Run(
-                async () => ToItem(await device.InferAsync(model, input.Image, input.Tensor, lane, r.Deadline, raw, cancellationToken)),
+                async () =>
+                {
+                    var item = ToItem(await device.InferAsync(model, input.Image, input.Tensor, lane, r.Deadline, raw, cancellationToken));
+                    drift.Offer(model.Name, model.Version, item);
+                    return item;
+                },
                 CancellationToken.None);
         }
 

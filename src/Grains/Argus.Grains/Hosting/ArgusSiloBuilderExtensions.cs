@@ -4,6 +4,7 @@ using Argus.Grains.Cameras;
 using Argus.Grains.Devices;
 using Argus.Grains.Jobs;
 using Argus.Grains.Models;
+using Argus.Grains.Models.Drift;
 using Argus.Grains.Scaling;
 using Argus.Inference;
 using Argus.Models;
@@ -27,7 +28,8 @@ public static class ArgusSiloBuilderExtensions
     /// shortest reminder period follows <see cref="JobOptions.ReminderSeconds"/>), the autoscaler's gauges and the silo's
     /// drain on stop (<see cref="SiloDrain"/>), with <see cref="AutoscaleOptions"/> from <c>Argus:Autoscale</c>, the model
     /// repository's hand on this silo (<see cref="RepositorySync"/>) and the rollouts' figures (<see cref="RolloutRecorder"/>,
-    /// reported each second, with <see cref="RolloutOptions"/> from <c>Argus:Rollout</c>). Every options class is
+    /// reported each second, with <see cref="RolloutOptions"/> from <c>Argus:Rollout</c>), and the drift checks' sampler,
+    /// flushed each second, with <see cref="DriftOptions"/> from <c>Argus:Drift</c>. Every options class is
     /// validated at start. Calling it twice is harmless.
     /// </summary>
     public static ISiloBuilder AddArgus(this ISiloBuilder silo)
@@ -52,6 +54,10 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddArgusOptions<RolloutOptions, RolloutOptionsValidator>(RolloutOptions.Section);
         silo.Services.AddSingleton<RolloutInstruments>();
         silo.Services.AddHostedService<RolloutReporter>();
+        silo.Services.AddArgusOptions<DriftOptions, DriftOptionsValidator>(DriftOptions.Section);
+        silo.Services.AddSingleton<DriftInstruments>();
+        silo.Services.AddSingleton<DriftSampler>();
+        silo.Services.AddHostedService(s => s.GetRequiredService<DriftSampler>());
         silo.Services.AddSingleton<RepositorySync>();
         silo.Services.AddHostedService(s => s.GetRequiredService<RepositorySync>());
         silo.Services.AddSingleton<InferenceDoor>();

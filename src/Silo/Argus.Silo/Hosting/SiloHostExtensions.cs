@@ -200,6 +200,7 @@ public static class SiloHostExtensions
         app.MapInferenceEndpoints();
         app.MapOpenInferenceEndpoints();
         app.MapModelEndpoints();
+        app.MapDriftEndpoints();
         app.MapCameraEndpoints();
         app.MapJobEndpoints();
         app.MapAutoscaleEndpoints();

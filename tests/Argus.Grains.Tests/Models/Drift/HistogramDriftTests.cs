@@ -1,9 +1,76 @@
 using Argus.Grains.Models.Drift;
 
+using Xunit.Abstractions;
+
 namespace Argus.Grains.Tests.Models.Drift;
 
-public sealed class HistogramDriftTests
+public sealed class HistogramDriftTests(ITestOutputHelper output)
 {
+    private static int[] Draw(Random random, int count, double[] shares) => [.. Enumerable.Range(0, count).Select(_ =>
+    {
+        var u = random.NextDouble();
+        var k = 0;
+        for (; k < shares.Length - 1 && u >= shares[k]; k++)
+        {
+            u -= shares[k];
+        }
+
+        return k;
+    })];
+
+    [Fact]
+    public void Same_distribution_windows_drift_at_about_the_significance_level_even_over_many_sparse_classes()
+    {
+        // 200 values over 100 classes: the chance divergence is large (about 0.2 bits), yet the permutation p-value holds its level.
+        const int trials = 200;
+        var shares = Enumerable.Repeat(0.01, 100).ToArray();
+        var pValues = new double[trials];
+        var divergence = 0.0;
+        for (var seed = 0; seed < trials; seed++)
+        {
+            var random = new Random(seed);
+            var result = HistogramDrift.Test(Draw(random, 200, shares), Draw(random, 200, shares), random);
+            (pValues[seed], divergence) = (result.PValue, divergence + (result.JensenShannon / trials));
+        }
+
+        var rate = pValues.Count(p => p < 0.05) / (double)trials;
+        output.WriteLine($"False alarms at α = 0.05 on {trials} same-distribution pairs (100 classes, n = m = 200): {rate:P1}; mean p {pValues.Average():F3}, mean JS {divergence:F3} bits");
+        Assert.InRange(rate, 0.01, 0.1);
+        Assert.InRange(pValues.Average(), 0.4, 0.6);
+    }
+
+    [Fact]
+    public void A_class_that_takes_a_fifth_of_the_window_is_found()
+    {
+        var found = 0;
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var random = new Random(500 + seed);
+            found += HistogramDrift.Test(Draw(random, 200, [0.5, 0.5, 0]), Draw(random, 200, [0.4, 0.4, 0.2]), random).PValue < 0.05 ? 1 : 0;
+        }
+
+        Assert.Equal(20, found);
+    }
+
+    [Fact]
+    public void The_test_reports_the_divergence_and_PSI_of_the_two_histograms()
+    {
+        var result = HistogramDrift.Test([0, 0, 1, 1], [1, 1, 1, 0, 2], new Random(1), permutations: 10);
+
+        Assert.Equal(HistogramDrift.JensenShannon([2, 2, 0], [1, 3, 1]), result.JensenShannon, 12);
+        Assert.Equal(HistogramDrift.Psi([2, 2, 0], [1, 3, 1]), result.Psi, 12);
+        Assert.Equal((3, 4, 5, 10), (result.Classes, result.ReferenceCount, result.WindowCount, result.Permutations));
+    }
+
+    [Fact]
+    public void One_class_everywhere_shows_no_drift_and_bad_input_is_refused()
+    {
+        Assert.Equal(1, HistogramDrift.Test([3, 3, 3], [3, 3], new Random(2)).PValue);
+        Assert.Throws<ArgumentException>(() => HistogramDrift.Test([], [1], new Random(2)));
+        Assert.Throws<ArgumentException>(() => HistogramDrift.Test([1], [-1], new Random(2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HistogramDrift.Test([1], [1], new Random(2), permutations: 0));
+    }
+
     [Fact]
     public void Histograms_with_the_same_shares_have_no_drift()
     {

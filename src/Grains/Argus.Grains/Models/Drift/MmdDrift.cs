@@ -127,7 +127,8 @@ internal static class MmdDrift
         return pooled;
     }
 
-    private static bool IsFinite(float[] vector)
+    /// <summary>Whether every value of <paramref name="vector"/> is a finite number, as the test requires.</summary>
+    internal static bool IsFinite(float[] vector)
     {
         foreach (var v in vector)
         {
