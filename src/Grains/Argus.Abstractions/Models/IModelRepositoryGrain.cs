@@ -28,7 +28,7 @@ public interface IModelRepositoryGrain : IGrainWithIntegerKey
     /// rollout uses as canary or shadow leaves the rollout.
     /// </summary>
     /// <exception cref="Errors.UnknownVersionException">No silo serves the version.</exception>
-    /// <exception cref="Errors.ModelConflictException">It is the stable version of the model's rollout.</exception>
+    /// <exception cref="Errors.ModelConflictException">It is the stable version of the model's rollout, or the model's only version.</exception>
     [Alias("Unload")]
     Task<RepositoryChange> UnloadAsync(string model, string version);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Argus.Errors;
 
 namespace Argus.Models;
@@ -28,24 +27,26 @@ public sealed record ModelDefinition(
     /// <exception cref="BadInputException">It is not a JSON object with a <c>version</c> string.</exception>
     public static ModelDefinition FromJson(string model, string json)
     {
-        JsonNode? node;
+        string? version;
         try
         {
-            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new BadInputException($"The definition of model '{model}' is not a JSON object like an Argus:Inference:Models entry.");
+            }
+
+            var named = document.RootElement.EnumerateObject().LastOrDefault(p => string.Equals(p.Name, "version", StringComparison.OrdinalIgnoreCase));
+            version = named.Value.ValueKind == JsonValueKind.String ? named.Value.GetString() : null;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw new BadInputException($"The definition of model '{model}' is not JSON: {e.Message}");
+            // InvalidOperationException: a string that is not valid UTF-16 (a lone surrogate escape).
+            throw new BadInputException($"The definition of model '{model}' is not valid JSON: {e.Message}");
         }
 
-        if (node is not JsonObject entry)
-        {
-            throw new BadInputException($"The definition of model '{model}' is not a JSON object like an Argus:Inference:Models entry.");
-        }
-
-        var version = entry.FirstOrDefault(p => string.Equals(p.Key, "version", StringComparison.OrdinalIgnoreCase)).Value;
-        return version is JsonValue v && v.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text)
-            ? new ModelDefinition(model, text, json)
+        return !string.IsNullOrWhiteSpace(version)
+            ? new ModelDefinition(model, version, json)
             : throw new BadInputException("version: a load request names the version it loads, as a string.");
     }
 }

@@ -55,7 +55,7 @@ public static class ModelDefinitions
             return JsonSerializer.Deserialize<ModelOptions>(body, Json)
                 ?? throw new BadInputException($"The definition of model '{model}' is null; it is a JSON object like an Argus:Inference:Models entry.");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new BadInputException($"The definition of model '{model}' is not a model entry: {e.Message}");
         }

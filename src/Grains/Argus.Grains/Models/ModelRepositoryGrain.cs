@@ -79,11 +79,13 @@ internal sealed partial class ModelRepositoryGrain(
         var configured = IsConfigured(new ModelVersionRef(model, version)) && !current.Unloaded.Any(u => u.Is(model, version));
         if (!inRepository && !configured)
         {
-            var known = current.Loaded.Where(d => string.Equals(d.Name, model, StringComparison.OrdinalIgnoreCase)).Select(d => d.Version)
-                .Concat(inference.Value.Models.Where(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase)).Select(m => m.Version))
-                .Except(current.Unloaded.Where(u => string.Equals(u.Name, model, StringComparison.OrdinalIgnoreCase)).Select(u => u.Version))
-                .Distinct().ToList();
+            var known = VersionsOf(current, model);
             throw known.Count == 0 ? new UnknownModelException(model) : new UnknownVersionException(model, version, known);
+        }
+
+        if (VersionsOf(current, model).Count == 1)
+        {
+            throw new ModelConflictException($"Version '{version}' is model '{model}''s only version; load another before unloading it.");
         }
 
         await RolloutTable.GrainOf(GrainFactory, model).ReleaseAsync(version);
@@ -115,6 +117,13 @@ internal sealed partial class ModelRepositoryGrain(
     }
 
     private RepositoryState Current => state.RecordExists ? state.State : RepositoryState.Empty;
+
+    /// <summary>The versions of <paramref name="model"/> the silos serve by <paramref name="state"/>: configured and not unloaded, and loaded.</summary>
+    private List<string> VersionsOf(RepositoryState state, string model) =>
+        [.. inference.Value.Models.Where(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase)).Select(m => m.Version)
+            .Except(state.Unloaded.Where(u => string.Equals(u.Name, model, StringComparison.OrdinalIgnoreCase)).Select(u => u.Version))
+            .Concat(state.Loaded.Where(d => string.Equals(d.Name, model, StringComparison.OrdinalIgnoreCase)).Select(d => d.Version))
+            .Distinct()];
 
     private bool IsConfigured(ModelVersionRef version) => inference.Value.Models.Any(m => version.Is(m.Name, m.Version));
 

@@ -187,7 +187,7 @@ public static class SiloHostExtensions
 
             return next(context);
         });
-        app.UseV1ErrorBodies();
+        app.UseApiErrorBodies();
         app.UseAuthentication();
         app.UseAuthorization();
         if (app.Services.GetRequiredService<IOptions<ArgusAuthOptions>>().Value.Enabled)

@@ -81,13 +81,15 @@ internal static class HttpErrors
         Results.Json(new V1ErrorBody(new V1Error(code, message)), statusCode: status);
 
     /// <summary>
-    /// Gives a v1 answer that has an error status but no body (a path or method the API does not have) the v1 error
-    /// body, so that every failed v1 request carries <c>{"error":{"code","message"}}</c>.
+    /// Gives an answer of the v1 or v2 API that has an error status but no body (a path or method the API does not have)
+    /// its API's error body, so that every failed request carries <c>{"error":{"code","message"}}</c> (v1) or
+    /// <c>{"error": message}</c> (v2).
     /// </summary>
-    public static IApplicationBuilder UseV1ErrorBodies(this IApplicationBuilder app) => app.UseStatusCodePages(context =>
+    public static IApplicationBuilder UseApiErrorBodies(this IApplicationBuilder app) => app.UseStatusCodePages(context =>
     {
         var http = context.HttpContext;
-        if (!http.Request.Path.StartsWithSegments("/v1"))
+        var v1 = http.Request.Path.StartsWithSegments("/v1");
+        if (!v1 && !http.Request.Path.StartsWithSegments("/v2"))
         {
             return Task.CompletedTask;
         }
@@ -95,11 +97,11 @@ internal static class HttpErrors
         var status = http.Response.StatusCode;
         var (code, message) = status switch
         {
-            StatusCodes.Status404NotFound => ("not_found", $"No v1 endpoint at {http.Request.Path}."),
+            StatusCodes.Status404NotFound => ("not_found", $"No {(v1 ? "v1" : "v2")} endpoint at {http.Request.Path}."),
             StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", $"{http.Request.Method} is not an operation of {http.Request.Path}."),
             _ => ($"http_{status}", $"HTTP {status} {ReasonPhrases.GetReasonPhrase(status)}".TrimEnd() + "."),
         };
-        return V1(status, code, message).ExecuteAsync(http);
+        return (v1 ? V1(status, code, message) : Results.Json(new { error = message }, statusCode: status)).ExecuteAsync(http);
     });
 
     /// <summary>An error kind as v1 names it, e.g. <c>bad_input</c>.</summary>

@@ -182,7 +182,7 @@ internal static class ModelEndpoints
                 ? value.ValueKind == JsonValueKind.String ? value.GetString() : throw new BadInputException($"{name} must be a string.")
                 : null;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new BadInputException($"The body is not valid JSON: {e.Message}");
         }
