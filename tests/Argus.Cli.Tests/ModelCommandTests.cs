@@ -94,6 +94,9 @@ public sealed class ModelCommandTests
             new VersionComparison("1", "stable", 160, 0, 21.5, 30.26, 41, 0, 0, 0, null, 0),
             new VersionComparison("2", "other", 40, 1, 5, 6, 7, 4, 0.5, 1, 0.75, 4),
             new VersionComparison("3", "shadow", 0, 0, null, null, null, 16, 0, 2, 0.987, 16),
+        ],
+        [
+            new DriftStatus("resnet18", "1", DriftStatistic.Mmd, 0.518, 0.0099, null, DriftReferenceSource.Folder, "/ref", 29, 29, 0.05, 3, true, 5, at, 145, 0),
         ]);
 
         var output = CapturedConsole.Render(ModelCommand.View(comparison));
@@ -103,6 +106,7 @@ public sealed class ModelCommandTests
         Assert.Matches(@"│ 2\s+│ other\s+│ 40\s+│ 100 %\s+│ 5\.0\s+│ 6\.0\s+│ 7\.0\s+│ 4 \(50 % failed\)\s+│ 1\s+│ 0\.750 over 4\s+│", output);
         Assert.Matches(@"│ 3\s+│ shadow\s+│ 0\s+│ 0 %\s+│ -\s+│ -\s+│ -\s+│ 16 \(0 % failed\)\s+│ 2\s+│ 0\.987 over 16\s+│", output);
         Assert.Contains("resnet18 (revision 4): stable v1, shadow v3 copied 10 % of calls.", output);
+        Assert.Matches(@"│ 1\s+│ Mmd\s+│ 0\.518\s+│ 0\.010\s+│ 29 \(Folder\)\s+│ 29\s+│ 3\s+│ RAISED\s+│", output);
         Assert.Matches(@"2026-12-06 04:01:00\s+│ auto_rollback\s+│ Canary '2' rolled back: error rate 1\.00", output);
     }
 

@@ -244,7 +244,27 @@ internal static class ModelCommand
                 new Text(v.Agreement is { } a ? Invariant($"{a:F3} over {v.AgreementItems}") : "-"));
         }
 
-        return new Rows(table, Summary(comparison.Rollout), History(comparison.Rollout));
+        return comparison.Drift.Count == 0
+            ? new Rows(table, Summary(comparison.Rollout), History(comparison.Rollout))
+            : new Rows(table, Drift(comparison.Drift), Summary(comparison.Rollout), History(comparison.Rollout));
+    }
+
+    /// <summary>Each version's drift check: its last window against the reference, a raised alarm in bold red.</summary>
+    private static Table Drift(IReadOnlyList<DriftStatus> checks)
+    {
+        var table = new Table().AddColumns("Version", "Statistic", "Score", "p-value", "Reference", "Window", "Drifting windows", "Alarm");
+        table.Title = new TableTitle("Drift: recent outputs against the reference");
+        foreach (var d in checks)
+        {
+            var style = d.AlarmRaised ? new Style(Color.Red, decoration: Decoration.Bold) : Style.Plain;
+            table.AddRow(
+                new Text(d.Version), new Text(d.Statistic.ToString()), new Text(d.Score is { } score ? Invariant($"{score:G4}") : "-"),
+                new Text(d.PValue is { } p ? Invariant($"{p:F3}") : "-"),
+                new Text(Invariant($"{d.ReferenceSize} ({d.ReferenceSource})")), new Text(Invariant($"{d.WindowSize}")),
+                new Text(Invariant($"{d.DriftingWindows}")), new Text(d.AlarmRaised ? "RAISED" : "no", style));
+        }
+
+        return table;
     }
 
     /// <summary>A rollout: its versions and shares, then its last changes.</summary>

@@ -96,6 +96,10 @@ public sealed class DriftEndpointsTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Single(metrics, s => s.Name == "argus_drift_score" && s.Has(labels));
         Assert.Equal(1, metrics.Single(s => s.Name == "argus_drift_alarms_total" && s.Has(labels)).Value);
         Assert.Contains("ALERT drift on model resnet18 version 1", _silo!.Log);
+
+        // The rollout's comparison (argus model compare) shows it beside the versions' figures.
+        var comparison = JsonNode.Parse(await _http.GetStringAsync("v1/models/resnet18/rollout"))!;
+        Assert.True(comparison["drift"]!.AsArray().Single()!["alarm_raised"]!.GetValue<bool>(), comparison.ToJsonString());
     }
 
     private static T V<T>(JsonObject status, string name) => status[name]!.GetValue<T>();

@@ -35,8 +35,10 @@ public sealed record VersionComparison(
 /// <param name="Rollout">The rollout.</param>
 /// <param name="WindowSeconds">The window the figures cover.</param>
 /// <param name="Versions">One entry per version seen in the window, stable first.</param>
+/// <param name="Drift">The drift checks of those versions that have one (empty where the silos check no drift).</param>
 [GenerateSerializer, Immutable, Alias("Argus.Models.RolloutComparison")]
 public sealed record RolloutComparison(
     [property: Id(0)] Rollout Rollout,
     [property: Id(1)] double WindowSeconds,
-    [property: Id(2)] IReadOnlyList<VersionComparison> Versions);
+    [property: Id(2)] IReadOnlyList<VersionComparison> Versions,
+    [property: Id(3)] IReadOnlyList<DriftStatus> Drift);

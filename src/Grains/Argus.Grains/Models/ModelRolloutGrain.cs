@@ -15,7 +15,7 @@ namespace Argus.Grains.Models;
 /// </summary>
 internal sealed partial class ModelRolloutGrain(
     [PersistentState("rollout")] IPersistentState<Rollout> state,
-    IOptions<RolloutOptions> options, RolloutInstruments instruments, TimeProvider time, ILogger<ModelRolloutGrain> logger)
+    IOptions<RolloutOptions> options, IOptions<Drift.DriftOptions> drift, RolloutInstruments instruments, TimeProvider time, ILogger<ModelRolloutGrain> logger)
     : Grain, IModelRolloutGrain
 {
     internal static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(2);
@@ -78,14 +78,18 @@ internal sealed partial class ModelRolloutGrain(
             $"Canary '{canary}' rolled back{(string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}")}.");
     }
 
-    public Task<RolloutComparison> CompareAsync()
+    public async Task<RolloutComparison> CompareAsync()
     {
         var rollout = Current;
         var merged = Merged();
         var versions = merged.Keys.Select(k => k.Version).Append(rollout.Stable).Append(rollout.Canary).Append(rollout.Shadow)
             .OfType<string>().Distinct()
             .OrderBy(v => rollout.RoleOf(v) switch { "stable" => 0, "canary" => 1, "shadow" => 2, _ => 3 }).ThenBy(v => v, StringComparer.Ordinal);
-        return Task.FromResult(new RolloutComparison(rollout, options.Value.WindowSeconds, [.. versions.Select(v =>
+        var compared = versions.ToList();
+        IReadOnlyList<DriftStatus> checks = drift.Value.Enabled
+            ? [.. (await Task.WhenAll(compared.Select(v => DriftMonitors.GrainOf(GrainFactory, Model, v).GetStatusAsync()))).OfType<DriftStatus>()]
+            : [];
+        return new RolloutComparison(rollout, options.Value.WindowSeconds, [.. compared.Select(v =>
         {
             var served = merged.GetValueOrDefault((v, false)) ?? Empty(v, false);
             var copies = merged.GetValueOrDefault((v, true)) ?? Empty(v, true);
@@ -94,7 +98,7 @@ internal sealed partial class ModelRolloutGrain(
                 v, rollout.RoleOf(v), served.Items, Rate(served.Errors, served.Items), Quantile(0.50), Quantile(0.95), Quantile(0.99),
                 copies.Items, Rate(copies.Errors, copies.Items), copies.Dropped,
                 served.AgreementItems == 0 ? null : served.AgreementSum / served.AgreementItems, served.AgreementItems);
-        })]));
+        })], checks);
     }
 
     public Task ReportAsync(RolloutReport report)
