@@ -36,8 +36,10 @@ public interface IModelRolloutGrain : IGrainWithStringKey
     [Alias("Compare")]
     Task<RolloutComparison> CompareAsync();
 
-    /// <summary>Adds a caller's figures for the last period.</summary>
-    [OneWay]
+    /// <summary>
+    /// Adds a caller's figures for the last period. Answered (not one-way), so a client that reports as it stops knows
+    /// its last figures arrived before it closes its connection.
+    /// </summary>
     [Alias("Report")]
     Task ReportAsync(RolloutReport report);
 

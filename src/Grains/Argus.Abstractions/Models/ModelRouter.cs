@@ -43,9 +43,10 @@ public sealed class ModelRouter(DeviceRouter devices, DeviceTable table, Rollout
         }
 
         var rollout = await rollouts.GetAsync(model, cancellationToken);
-        if (rollout is { Stable: null, Canary: null, Shadow: null })
+        if (rollout is { Canary: null, Shadow: null })
         {
-            return RouteChoice.Default;
+            // Nothing to split or copy: no key to hash.
+            return rollout.Stable is { } only && await ServesAsync(only) ? new RouteChoice(only, RouteRole.Stable) : RouteChoice.Default;
         }
 
         var choice = RolloutRouting.Choose(rollout, routeKey());

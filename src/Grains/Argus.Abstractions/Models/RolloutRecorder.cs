@@ -78,7 +78,7 @@ public sealed class RolloutRecorder
     }
 
     /// <summary>
-    /// Drains the period's figures to the models' rollout grains (one-way calls); the errors of reports that could not be
+    /// Drains the period's figures to the models' rollout grains; the errors of reports that could not be
     /// sent (their period's figures are lost, and the rollout's window refills).
     /// </summary>
     public async Task<IReadOnlyList<Exception>> ReportAsync(IGrainFactory grains, string source)
