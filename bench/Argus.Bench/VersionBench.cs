@@ -329,9 +329,13 @@ internal static class VersionBench
             - Routing by version: p50 added at c={first[0].Concurrency} {string.Join(", ", first.Select(p => string.Create(Invariant, $"{p.P50AddedMs:F2} ms ({p.Setup})")))}
               (the runs of one arm differ by up to {first.Max(p => Math.Max(Spread(p.Without, w => w.LatencyMs(50)), Spread(p.With, w => w.LatencyMs(50)))):F2} ms);
               at c={top[0].Concurrency} throughput {string.Join(", ", top.Select(p => string.Create(Invariant, $"{p.ThroughputRatio:F3}× ({p.Setup})")))} of no rollout.
+              At c={top[0].Concurrency} the canary's items queue apart from stable's and ride in batches of their own: (b)'s batches held
+              {string.Join(", ", top.Select(p => string.Create(Invariant, $"{p.With.Merged.AverageBatchSize:F2} against {p.Without.Merged.AverageBatchSize:F2} items ({p.Setup})")))},
+              and its p95 moved by {string.Join(", ", top.Select(p => string.Create(Invariant, $"{p.P95AddedMs:+0.0;-0.0} ms ({p.Setup})")))} (on a CPU a batch costs about the
+              same per image at any size, so throughput does not follow the batch size; on a GPU it would).
             - Shadow {ShadowPercent:G} % on the sim device: the caller's p95 {s.With.Merged.P95Ms:F1} ms with shadow against {s.Without.Merged.P95Ms:F1} ms without
               ({p95Change:+0.0;-0.0} ms; one arm's runs differ by up to {noise:F1} ms: {(Math.Abs(p95Change) <= noise ? "unchanged within noise" : "**more than the noise**")}),
-              p50 {s.With.Merged.P50Ms:F1} against {s.Without.Merged.P50Ms:F1} ms, images/s {s.ThroughputRatio:F3}× of no rollout; {copies} copies run, {dropped} dropped.
+              p50 {s.With.Merged.P50Ms:F1} against {s.Without.Merged.P50Ms:F1} ms, p99 {s.With.Merged.P99Ms:F1} against {s.Without.Merged.P99Ms:F1} ms, images/s {s.ThroughputRatio:F3}× of no rollout; {copies} copies run, {dropped} dropped.
             """);
         var failed = routing.Pairs.Append(s).SelectMany(p => new[] { (p.Setup, p.Without.Merged), (p.Setup, p.With.Merged) })
             .Where(r => r.Merged.ErrorCount > 0).ToList();
