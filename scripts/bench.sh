@@ -2,7 +2,9 @@
 # Benchmarks one silo serving ResNet18 three ways in one run (raw ONNX Runtime in process, the Orleans client, HTTP)
 # and writes docs/BENCHMARKS.md. Extra arguments go to the bench, e.g. `scripts/bench.sh --seconds 5`; `--cluster-sizes 1,3`,
 # `--serving` (scripts/bench-serving.sh), `--cameras`, `--autoscale` and `--jobs [--images 10000] [--batch-sizes 8,16,32,64]`
-# (the batch image warehouse: a batch job against the raw pipeline; `--images 500` for a quick check) run the other sections instead.
+# (the batch image warehouse: a batch job against the raw pipeline; `--images 500` for a quick check) and `--versions` (the cost
+# of model versions: routing by version with a canary on the CPU, shadow traffic at 10 % on a sim device; about 3 minutes)
+# run the other sections instead.
 # Builds into .cache/bench-artifacts, so it never touches the bin/ and obj/ folders other builds use.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

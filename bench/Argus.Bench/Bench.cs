@@ -101,7 +101,7 @@ internal static class Bench
         return 0;
     }
 
-    private static Measurement Print(Measurement m)
+    internal static Measurement Print(Measurement m)
     {
         var queue = double.IsNaN(m.QueueP50Ms) ? "" : $"  queue {m.QueueP50Ms:F1} ms";
         Console.WriteLine($"  {m.Scenario,-22} c={m.Concurrency,-3} {m.Images,6} images {m.ImagesPerSecond,6:F1}/s  "

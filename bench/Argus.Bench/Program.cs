@@ -53,6 +53,11 @@ internal static class Program
                 return await JobBench.RunAsync(options, stop.Token);
             }
 
+            if (options.Versions)
+            {
+                return await VersionBench.RunAsync(options, stop.Token);
+            }
+
             return options.ClusterSizes.Count > 0
                 ? await ClusterBench.RunAsync(options, stop.Token)
                 : await Bench.RunAsync(options, stop.Token);
@@ -75,8 +80,8 @@ internal sealed record BenchOptions
 {
     public const string Usage = """
         Usage: Argus.Bench [options]
-          --seconds N        measured window per scenario and concurrency (default 20)
-          --warmup N         discarded warm-up before each window, seconds (default 3)
+          --seconds N        measured window per scenario and concurrency (default 20; 4 with --versions)
+          --warmup N         discarded warm-up before each window, seconds (default 3; 1 with --versions)
           --concurrency LIST comma-separated concurrency levels (default 1,8)
           --images DIR|N     folder of *.jpg photos (default /usr/share/doc/opencv-doc/examples/data); with --jobs, a
                              count: the images made from opencv-doc's photos (default 10000; 500 for a quick check)
@@ -93,6 +98,9 @@ internal sealed record BenchOptions
           --jobs             instead: the batch image warehouse, a batch job over --images N files against the raw
                              ONNX Runtime pipeline on the same files, at each of --batch-sizes
           --batch-sizes L    with --jobs: comma-separated batch sizes (default 8,16,32,64)
+          --versions         instead: the cost of model versions, calls under a rollout against a twin model without
+                             one, alternating: routing by version (canary 20 %) on the CPU over HTTP and the SDK at each
+                             --concurrency, and shadow traffic at 10 % on a sim device over HTTP at c=4
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -119,6 +127,8 @@ internal sealed record BenchOptions
 
     public bool Jobs { get; init; }
 
+    public bool Versions { get; init; }
+
     /// <summary>With <see cref="Jobs"/>: how many images the warehouse holds.</summary>
     public int ImageCount { get; init; } = 10_000;
 
@@ -130,6 +140,7 @@ internal sealed record BenchOptions
     {
         options = new BenchOptions();
         problem = null;
+        var (windowGiven, warmupGiven) = (false, false);
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -163,6 +174,12 @@ internal sealed record BenchOptions
                 continue;
             }
 
+            if (name == "--versions")
+            {
+                options = options with { Versions = true };
+                continue;
+            }
+
             if (i + 1 >= args.Length)
             {
                 problem = $"{name}: unknown option or missing value.";
@@ -174,9 +191,11 @@ internal sealed record BenchOptions
             {
                 case "--seconds" when Seconds(value) is { } s:
                     options = options with { Window = s };
+                    windowGiven = true;
                     break;
                 case "--warmup" when Seconds(value, allowZero: true) is { } s:
                     options = options with { Warmup = s };
+                    warmupGiven = true;
                     break;
                 case "--concurrency" when Levels(value) is { } levels:
                     options = options with { Concurrency = levels };
@@ -212,6 +231,16 @@ internal sealed record BenchOptions
                     problem = $"{name} {value}: unknown option or invalid value.";
                     return false;
             }
+        }
+
+        if (options.Versions)
+        {
+            // That section alternates many short runs; its own defaults keep it to about three minutes.
+            options = options with
+            {
+                Window = windowGiven ? options.Window : VersionBench.DefaultWindow,
+                Warmup = warmupGiven ? options.Warmup : VersionBench.DefaultWarmup,
+            };
         }
 
         return true;

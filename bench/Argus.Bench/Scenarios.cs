@@ -34,9 +34,16 @@ internal sealed record Scenario(string Name, ILoadTarget Target)
     public async Task<Measurement> MeasureAsync(
         ImageSet images, int concurrency, TimeSpan warmup, TimeSpan window, CancellationToken cancellationToken)
     {
+        var (warm, measured) = await MeasureWindowsAsync(images, concurrency, warmup, window, cancellationToken);
+        return Measurement.From(Name, concurrency, warm, measured);
+    }
+
+    /// <summary>As <see cref="MeasureAsync"/>, the warm-up's and the window's figures apart, for runs merged later.</summary>
+    public async Task<(WindowStats Warmup, WindowStats Window)> MeasureWindowsAsync(
+        ImageSet images, int concurrency, TimeSpan warmup, TimeSpan window, CancellationToken cancellationToken)
+    {
         await using var load = ClosedLoop.Start(Target, images, concurrency, cancellationToken: cancellationToken);
         var warm = await load.MeasureAsync(warmup, cancellationToken);
-        var measured = await load.MeasureAsync(window, cancellationToken);
-        return Measurement.From(Name, concurrency, warm, measured);
+        return (warm, await load.MeasureAsync(window, cancellationToken));
     }
 }
