@@ -115,6 +115,7 @@ public sealed partial class ModelOptions
     }
 
     /// <summary>A version's identity as messages and logs name it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] // not a setting: SameDefinition compares the serialized settings
     public string Identity => $"'{Name}' v{Version}";
 
     /// <summary>Whether <paramref name="other"/> declares the same thing: every setting equal, the name's case aside.</summary>
