@@ -8,7 +8,8 @@ namespace Argus.Cluster.Tests;
 
 /// <summary>
 /// The model repository on a real two-silo Redis cluster: a version loaded through one silo is served by both, a silo
-/// that restarts loads it again from the repository's grain storage, and an unload takes it from every silo.
+/// that restarts loads it again from the repository's grain storage, so does a silo started after the whole cluster
+/// stopped (with the model's rollout), and an unload takes it from every silo and from the rollout.
 /// </summary>
 [Collection(RedisClusterFixture.Collection)]
 public sealed class ModelRepositoryTests
@@ -30,7 +31,7 @@ public sealed class ModelRepositoryTests
         """;
 
     [Fact]
-    public async Task A_version_loaded_through_one_silo_is_served_by_every_silo_and_by_one_that_restarts()
+    public async Task A_version_loaded_through_one_silo_is_served_by_every_silo_and_by_silos_that_restart()
     {
         await using var redis = await RedisServer.StartAsync();
         var settings = new Dictionary<string, string> { ["Argus__Redis"] = redis.ConnectionString };
@@ -60,21 +61,48 @@ public sealed class ModelRepositoryTests
             using (var restarted = Http(silos[1]))
             {
                 // Until the grains of the killed silo are back elsewhere, the index may answer 503: ask again.
+                var last = "";
                 await Eventually.HoldsAsync(async () =>
                 {
                     using var index = await restarted.GetAsync("v2/repository/index");
-                    return index.IsSuccessStatusCode && ReadySilos(JsonNode.Parse(await index.Content.ReadAsStringAsync())!.AsArray()).Contains("repo-1");
-                }, Timeout, "the restarted silo to serve cluster-2");
+                    last = $"{(int)index.StatusCode} {await index.Content.ReadAsStringAsync()}";
+                    return index.IsSuccessStatusCode && ReadySilos(JsonNode.Parse(last[4..])!.AsArray()).Contains("repo-1");
+                }, Timeout, $"the restarted silo to serve cluster-2 (the index: {last}; its log: {silos[1].Log[^Math.Min(silos[1].Log.Length, 3000)..]})");
                 Assert.Equal("cluster-2", await InferVersionAsync(restarted));
             }
 
-            using var unload = await first.PostAsync($"v2/repository/models/{Model}/unload",
+            // The whole cluster stops and one silo starts: the repository and the rollout come back from Redis.
+            using (var rollout = await first.PutAsync($"v1/models/{Model}/rollout",
+                new StringContent("""{"canary": "cluster-2", "canary_percent": 50}""", Encoding.UTF8, "application/json")))
+            {
+                Assert.True(rollout.IsSuccessStatusCode, await rollout.Content.ReadAsStringAsync());
+            }
+
+            foreach (var silo in silos)
+            {
+                silo.Kill();
+                await silo.WaitForExitAsync();
+                await silo.DisposeAsync();
+            }
+
+            silos.Clear();
+            silos.Add(await SiloProcess.StartAsync("repo-0", settings, TimeSpan.FromMinutes(2)));
+            using var alone = Http(silos[0]);
+            await Eventually.HoldsAsync(async () =>
+            {
+                using var index = await alone.GetAsync("v2/repository/index");
+                return index.IsSuccessStatusCode && ReadySilos(JsonNode.Parse(await index.Content.ReadAsStringAsync())!.AsArray()).SequenceEqual(["repo-0"]);
+            }, Timeout, "the silo started alone to serve cluster-2");
+            var kept = JsonNode.Parse(await alone.GetStringAsync($"v1/models/{Model}/rollout"))!["rollout"]!;
+            Assert.Equal(("cluster-2", 50.0), (kept["canary"]!.GetValue<string>(), kept["canary_percent"]!.GetValue<double>()));
+
+            using var unload = await alone.PostAsync($"v2/repository/models/{Model}/unload",
                 new StringContent("""{"version": "cluster-2"}""", Encoding.UTF8, "application/json"));
             Assert.True(unload.IsSuccessStatusCode, await unload.Content.ReadAsStringAsync());
-            Assert.DoesNotContain(await IndexAsync(first), e => e!["version"]!.GetValue<string>() == "cluster-2");
-            using var second = Http(silos[1]);
-            using var gone = await InferAsync(second);
+            Assert.DoesNotContain(await IndexAsync(alone), e => e!["version"]!.GetValue<string>() == "cluster-2");
+            using var gone = await InferAsync(alone);
             Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+            Assert.Null(JsonNode.Parse(await alone.GetStringAsync($"v1/models/{Model}/rollout"))!["rollout"]!["canary"]);
         }
         finally
         {

@@ -10,7 +10,9 @@ namespace Argus.Grains.Models;
 /// <summary>
 /// The cluster's model repository (key 0). A change is recorded first and then pushed to every active silo
 /// (<see cref="IModelHostGrain"/>), so a silo that joins meanwhile reads it; a load that fails on any silo is taken
-/// back out and pushed again, so no silo keeps half of it. Changes are applied one at a time.
+/// back out and pushed again, so no silo keeps half of it. Changes are applied one at a time. The state's lists are
+/// arrays: Redis storage writes JSON with each value's type, and the types a collection expression makes for an
+/// interface cannot be read back.
 /// </summary>
 internal sealed partial class ModelRepositoryGrain(
     [PersistentState("models")] IPersistentState<RepositoryState> state,
@@ -49,8 +51,8 @@ internal sealed partial class ModelRepositoryGrain(
         var loaded = current with
         {
             Generation = current.Generation + 1,
-            Loaded = [.. current.Loaded.Where(d => !d.Ref.Is(definition.Name, definition.Version)), definition],
-            Unloaded = [.. current.Unloaded.Where(u => !u.Is(definition.Name, definition.Version))],
+            Loaded = current.Loaded.Where(d => !d.Ref.Is(definition.Name, definition.Version)).Append(definition).ToArray(),
+            Unloaded = current.Unloaded.Where(u => !u.Is(definition.Name, definition.Version)).ToArray(),
         };
         await SaveAsync(loaded);
         var outcomes = await PushAsync(loaded);
@@ -92,8 +94,8 @@ internal sealed partial class ModelRepositoryGrain(
         var unloaded = current with
         {
             Generation = current.Generation + 1,
-            Loaded = [.. current.Loaded.Where(d => !d.Ref.Is(model, version))],
-            Unloaded = configured ? [.. current.Unloaded, new ModelVersionRef(model, version)] : current.Unloaded,
+            Loaded = current.Loaded.Where(d => !d.Ref.Is(model, version)).ToArray(),
+            Unloaded = configured ? current.Unloaded.Append(new ModelVersionRef(model, version)).ToArray() : current.Unloaded,
         };
         await SaveAsync(unloaded);
         var outcomes = await PushAsync(unloaded);

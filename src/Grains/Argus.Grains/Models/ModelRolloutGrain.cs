@@ -169,7 +169,8 @@ internal sealed partial class ModelRolloutGrain(
     private async Task<Rollout> ChangeAsync(Rollout next, string kind, string message)
     {
         var history = Current.History.Append(new RolloutEvent(time.GetUtcNow().UtcDateTime, kind, message)).TakeLast(HistoryLength);
-        state.State = next with { Model = Model, Revision = Current.Revision + 1, History = [.. history] };
+        // An array, not a collection expression: the storage's JSON names each value's type, and must read it back.
+        state.State = next with { Model = Model, Revision = Current.Revision + 1, History = history.ToArray() };
         await state.WriteStateAsync();
         if (kind != "auto_rollback")
         {
