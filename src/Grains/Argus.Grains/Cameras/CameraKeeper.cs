@@ -18,13 +18,9 @@ internal sealed partial class CameraKeeper(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        if (!await runtime.WhenReadyAsync(stoppingToken))
         {
-            await runtime.Ready.WaitAsync(stoppingToken);
-        }
-        catch (Exception) when (!stoppingToken.IsCancellationRequested)
-        {
-            return; // loading failed: the runtime stops the silo
+            return;
         }
 
         using var timer = new PeriodicTimer(Period, time);

@@ -20,13 +20,9 @@ internal sealed partial class DeviceLoadReporter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        if (!await runtime.WhenReadyAsync(stoppingToken))
         {
-            await runtime.Ready.WaitAsync(stoppingToken);
-        }
-        catch (Exception) when (!stoppingToken.IsCancellationRequested)
-        {
-            return; // loading failed: the runtime stops the silo
+            return;
         }
 
         var directory = grains.GetGrain<IDeviceDirectoryGrain>(0);

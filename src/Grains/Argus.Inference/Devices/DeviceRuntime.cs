@@ -38,6 +38,23 @@ public sealed partial class DeviceRuntime(
     /// <summary>Completes when the runtime is ready; faults when loading failed.</summary>
     public Task Ready => _ready.Task;
 
+    /// <summary>
+    /// Waits until the runtime is ready: true; false when loading failed (the runtime then stops the silo, and a
+    /// background service waiting for it has nothing to do).
+    /// </summary>
+    public async Task<bool> WhenReadyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _ready.Task.WaitAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The devices (empty until ready).</summary>
     public IReadOnlyList<InferenceDevice> Devices => _devices;
 
