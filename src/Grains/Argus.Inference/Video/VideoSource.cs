@@ -87,7 +87,7 @@ internal sealed partial record VideoSource(string Location, bool IsNetwork, stri
 
         try
         {
-            return new VideoSource(storage.Camera(fullPath), IsNetwork: false, fullPath);
+            return new VideoSource(storage.Camera(path), IsNetwork: false, fullPath);
         }
         catch (PathRefusedException e)
         {
