@@ -87,7 +87,9 @@ internal sealed partial record VideoSource(string Location, bool IsNetwork, stri
 
         try
         {
-            return new VideoSource(storage.Camera(path), IsNetwork: false, fullPath);
+            // Relative to the current folder, as without roots; joined, not normalised, so a '..' is still seen.
+            var joined = Path.IsPathRooted(path) ? path : Path.Join(Directory.GetCurrentDirectory(), path);
+            return new VideoSource(storage.Camera(joined), IsNetwork: false, fullPath);
         }
         catch (PathRefusedException e)
         {
