@@ -89,7 +89,7 @@ public sealed class JobTests(ClientFixture fixture) : IClassFixture<ClientFixtur
         Assert.Contains("schedule 'nightly' is not a cron expression", cron.Message);
         var reversed = await Assert.ThrowsAsync<BadInputException>(() => Client.SubmitJobAsync("cron", Spec("/in") with { Schedule = "1-0 * * * *" }));
         Assert.Contains("the minute range '1-0' is reversed", reversed.Message);
-        Assert.Contains("input '/in' does not exist", reversed.Message);
+        Assert.Contains("input '/in' lies outside the input roots", reversed.Message);
 
         await Eventually.HoldsAsync(async () => (await Client.GetDevicesAsync()).Count > 0, TimeSpan.FromSeconds(30), "the silo's devices in the routing table");
         var model = await Assert.ThrowsAsync<UnknownModelException>(() => Client.SubmitJobAsync("ghost", Spec(_dir.FullName) with { Model = "ghost" }));

@@ -1,5 +1,6 @@
 using Argus.Inference.Devices;
 using Argus.Inference.Models;
+using Argus.Inference.Storage;
 using Argus.Inference.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,7 +13,8 @@ public static class InferenceServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the silo-wide <see cref="DeviceRuntime"/> with <see cref="InferenceOptions"/> bound to
-    /// <c>Argus:Inference</c> and validated at start, and its <see cref="InferenceInstruments"/>. Calling it twice is harmless.
+    /// <c>Argus:Inference</c> and validated at start, and its <see cref="InferenceInstruments"/>; and the roots that paths
+    /// clients name must lie in, <see cref="StorageOptions"/> from <c>Argus:Storage</c>. Calling it twice is harmless.
     /// </summary>
     public static IServiceCollection AddArgusInference(this IServiceCollection services)
     {
@@ -22,6 +24,7 @@ public static class InferenceServiceCollectionExtensions
         }
 
         services.AddArgusOptions<InferenceOptions, InferenceOptionsValidator>(InferenceOptions.Section);
+        services.AddArgusOptions<StorageOptions, StorageOptionsValidator>(StorageOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<InferenceInstruments>();

@@ -142,7 +142,7 @@ public sealed class JobTriggerTests(JobTriggerTests.JobSilo silo, ITestOutputHel
         await Assert.ThrowsAsync<UnknownJobException>(() => Job("never-submitted").GetStatusAsync());
         var invalid = await Assert.ThrowsAsync<BadInputException>(() => Job("bad").SubmitAsync(
             new JobSpec { Input = Path.Combine(_root, "missing"), Model = "resnet18", Output = Output, Schedule = "nightly" }));
-        Assert.Contains("does not exist", invalid.Message);
+        Assert.Contains("is missing from the input roots", invalid.Message);
         Assert.Contains("'nightly' is not a cron expression", invalid.Message);
 
         Directory.CreateDirectory(Path.Combine(_root, "empty"));

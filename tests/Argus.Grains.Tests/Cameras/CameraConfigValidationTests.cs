@@ -2,6 +2,7 @@ using Argus.Cameras;
 using Argus.Devices;
 using Argus.Grains.Cameras;
 using Argus.Inference.Models;
+using Argus.Inference.Storage;
 
 namespace Argus.Grains.Tests.Cameras;
 
@@ -24,7 +25,7 @@ public sealed class CameraConfigValidationTests
     };
 
     private static IReadOnlyList<string> Problems(CameraConfig config, string camera = "gate-1") =>
-        CameraConfigValidation.Validate(camera, config, Served);
+        CameraConfigValidation.Validate(camera, config, Served, new StorageOptions());
 
     [Fact]
     public void A_good_configuration_has_no_problems()
@@ -86,10 +87,22 @@ public sealed class CameraConfigValidationTests
         Assert.Empty(Problems(Good with { Source = Path.Combine(Argus.Testing.TestData.ImagesDir, "vtest.avi") }));
         Assert.Empty(Problems(Good with { Source = "rtsp://camera.local/stream1" }));
 
-        var missing = Assert.Single(Problems(Good with { Source = "/no/such/video.avi" }));
-        Assert.Equal("source: The video file '/no/such/video.avi' does not exist. Or 'push' for frames sent to the camera.", missing);
+        var absent = Path.Combine(Path.GetTempPath(), "argus-no-such-video.avi");
+        var missing = Assert.Single(Problems(Good with { Source = absent }));
+        Assert.Equal($"source: The video file '{absent}' is missing from the camera roots (Argus:Storage:CameraRoots). Or 'push' for frames sent to the camera.", missing);
         Assert.Contains("scheme 'ftp'", Assert.Single(Problems(Good with { Source = "ftp://camera.local/x" })));
     }
+
+    [Theory]
+    [InlineData("/etc/passwd", "lies outside the camera roots")]
+    [InlineData("file:///etc/passwd", "lies outside the camera roots")]
+    [InlineData("/dev/video0", "lies outside the camera roots")]
+    [InlineData("/tmp/../etc/passwd", "'..' segment")]
+    [InlineData("data:video/avi;base64,AAAA", "scheme 'data' is not supported")]
+    [InlineData("concat:/tmp/a.avi|/etc/passwd", "scheme 'concat' is not supported")]
+    [InlineData("subfile,,start,0,end,0,,:/etc/passwd", "scheme 'subfile' is not supported")]
+    public void A_video_file_must_lie_inside_the_camera_roots_and_other_schemes_are_refused(string source, string reason) =>
+        Assert.Contains(reason, Assert.Single(Problems(Good with { Source = source })));
 
     [Fact]
     public void Missing_lists_are_problems_not_crashes()

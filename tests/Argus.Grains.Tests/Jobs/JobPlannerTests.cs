@@ -1,5 +1,6 @@
 using Argus.Errors;
 using Argus.Grains.Jobs;
+using Argus.Inference.Storage;
 using Argus.Testing;
 
 namespace Argus.Grains.Tests.Jobs;
@@ -8,7 +9,17 @@ public sealed class JobPlannerTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("argus-planner-").FullName;
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    private readonly string _outside = Directory.CreateTempSubdirectory("argus-planner-outside-").FullName;
+
+    private StorageOptions Storage => new() { InputRoots = [_root] };
+
+    public void Dispose()
+    {
+        Directory.Delete(_root, recursive: true);
+        Directory.Delete(_outside, recursive: true);
+    }
+
+    private IReadOnlyList<string> ListFiles(string input) => JobPlanner.ListFiles(input, Storage);
 
     private string Touch(string relative)
     {
@@ -27,7 +38,7 @@ public sealed class JobPlannerTests : IDisposable
         Touch("notes.txt");
         Touch(".hidden/x.jpg");
 
-        Assert.Equal(new[] { b, a, v }.Order(StringComparer.Ordinal), JobPlanner.ListFiles(_root));
+        Assert.Equal(new[] { b, a, v }.Order(StringComparer.Ordinal), ListFiles(_root));
     }
 
     [Fact]
@@ -38,7 +49,7 @@ public sealed class JobPlannerTests : IDisposable
         Touch("cam2/y.png");
         Touch("other/z.jpg");
 
-        Assert.Equal([one, two], JobPlanner.ListFiles(Path.Combine(_root, "cam*/**/*.jpg")));
+        Assert.Equal([one, two], ListFiles(Path.Combine(_root, "cam*/**/*.jpg")));
     }
 
     [Fact]
@@ -46,29 +57,63 @@ public sealed class JobPlannerTests : IDisposable
     {
         var a = Touch("imgs/a.jpg");
         var manifest = Path.Combine(_root, "list.txt");
-        File.WriteAllLines(manifest, ["# nightly", "imgs/a.jpg", "", "/elsewhere/b.jpg", "imgs/a.jpg"]);
+        var b = Touch("other/b.jpg");
+        File.WriteAllLines(manifest, ["# nightly", "imgs/a.jpg", "", b, "imgs/a.jpg"]);
 
-        Assert.Equal(["/elsewhere/b.jpg", a], JobPlanner.ListFiles(manifest));
+        Assert.Equal([a, b], ListFiles(manifest));
     }
 
     [Fact]
     public void A_csv_manifest_takes_its_first_column()
     {
         var manifest = Path.Combine(_root, "list.csv");
-        File.WriteAllLines(manifest, ["\"/data/x.jpg\",cat", "/data/y.jpg,dog"]);
+        var (x, y) = (Touch("x.jpg"), Touch("y.jpg"));
+        File.WriteAllLines(manifest, [$"\"{x}\",cat", $"{y},dog"]);
 
-        Assert.Equal(["/data/x.jpg", "/data/y.jpg"], JobPlanner.ListFiles(manifest));
+        Assert.Equal([x, y], ListFiles(manifest));
     }
 
     [Fact]
     public void A_missing_input_or_a_file_that_is_no_manifest_is_refused_with_the_reason()
     {
-        var missing = Assert.Throws<BadInputException>(() => JobPlanner.ListFiles(Path.Combine(_root, "nope")));
-        Assert.Contains("does not exist", missing.Message);
-        var image = Assert.Throws<BadInputException>(() => JobPlanner.ListFiles(Touch("a.jpg")));
+        var missing = Assert.Throws<BadInputException>(() => ListFiles(Path.Combine(_root, "nope")));
+        Assert.Contains("is missing from the input roots", missing.Message);
+        var image = Assert.Throws<BadInputException>(() => ListFiles(Touch("a.jpg")));
         Assert.Contains("not a manifest", image.Message);
-        var glob = Assert.Throws<BadInputException>(() => JobPlanner.ListFiles(Path.Combine(_root, "nope", "*.jpg")));
-        Assert.Contains("does not exist", glob.Message);
+        var glob = Assert.Throws<BadInputException>(() => ListFiles(Path.Combine(_root, "nope", "*.jpg")));
+        Assert.Contains("is missing from the input roots", glob.Message);
+    }
+
+    [Fact]
+    public void A_manifest_line_outside_the_roots_fails_the_listing_naming_it()
+    {
+        Touch("a.jpg");
+        var manifest = Path.Combine(_root, "list.txt");
+        File.WriteAllLines(manifest, ["a.jpg", "/etc/passwd", "../../etc/hostname"]);
+
+        var refused = Assert.Throws<BadInputException>(() => ListFiles(manifest));
+
+        Assert.Contains("'/etc/passwd' lies outside the input roots", refused.Message);
+    }
+
+    [Fact]
+    public void A_link_in_the_folder_pointing_out_fails_the_listing_and_a_glob_cannot_climb_out()
+    {
+        Touch("a.jpg");
+        File.WriteAllBytes(Path.Combine(_outside, "secret.jpg"), [1]);
+        File.CreateSymbolicLink(Path.Combine(_root, "b.jpg"), Path.Combine(_outside, "secret.jpg"));
+
+        Assert.Contains("lies outside the input roots", Assert.Throws<BadInputException>(() => ListFiles(_root)).Message);
+        Assert.Contains("'..' segment", Assert.Throws<BadInputException>(() => ListFiles(Path.Combine(_root, "*", "..", "..", "*.jpg"))).Message);
+        Assert.Contains("lies outside the input roots", Assert.Throws<BadInputException>(() => ListFiles(Path.Combine(_outside, "*.jpg"))).Message);
+    }
+
+    [Fact]
+    public void A_device_is_no_input()
+    {
+        var devices = new StorageOptions { InputRoots = ["/dev"] };
+
+        Assert.Contains("not a regular file or a folder", Assert.Throws<BadInputException>(() => JobPlanner.ListFiles("/dev/zero", devices)).Message);
     }
 
     [Fact]

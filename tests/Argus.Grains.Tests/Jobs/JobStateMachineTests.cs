@@ -63,10 +63,12 @@ public sealed class JobStateMachineTests
     {
         var job = Machine();
 
-        var refused = Assert.Throws<BadInputException>(() => job.Submit(Spec with { BatchSize = 0, Schedule = "1-0 * * * *" }, NoDevices));
+        var refused = Assert.Throws<BadInputException>(() => job.Submit(
+            Spec with { BatchSize = 0, Schedule = "1-0 * * * *" }, NoDevices, ["output '/out' lies outside the output roots."]));
 
         Assert.Contains("Job 'job' is invalid:", refused.Message);
         Assert.Contains("batch_size must be 1 to 256 (is 0)", refused.Message);
+        Assert.Contains("output '/out' lies outside the output roots.", refused.Message);
         Assert.Contains("the minute range '1-0' is reversed", refused.Message);
         Assert.False(job.Exists);
         Assert.Throws<UnknownJobException>(() => job.Status());

@@ -22,7 +22,7 @@ public sealed class FfmpegCommandTests
     [Fact]
     public void An_rtsp_stream_is_read_over_tcp_with_a_stall_timeout_into_jpegs_on_stdout()
     {
-        var source = VideoSource.Parse("rtsp://admin:secret@10.0.0.5:554/live");
+        var source = VideoSource.Parse("rtsp://admin:secret@10.0.0.5:554/live", storage: null);
 
         var arguments = FfmpegCommand.Arguments(source, new VideoSourceOptions { Source = source.Location });
 
@@ -35,7 +35,7 @@ public sealed class FfmpegCommandTests
     [Fact]
     public void An_http_stream_has_no_rtsp_transport_and_a_cap_selects_frames_without_repeating_any()
     {
-        var source = VideoSource.Parse("http://10.0.0.5/lobby.mjpg");
+        var source = VideoSource.Parse("http://10.0.0.5/lobby.mjpg", storage: null);
 
         var arguments = FfmpegCommand.Arguments(source, new VideoSourceOptions { Source = source.Location, MaxFps = 5, JpegQuality = 75 }).ToList();
 
@@ -51,7 +51,7 @@ public sealed class FfmpegCommandTests
         var folder = Directory.CreateTempSubdirectory("argus-ffmpeg-");
         try
         {
-            var source = VideoSource.Parse("rtsp://admin:secret@10.0.0.5:554/live");
+            var source = VideoSource.Parse("rtsp://admin:secret@10.0.0.5:554/live", storage: null);
             var empty = Directory.CreateDirectory(Path.Combine(folder.FullName, "empty")).FullName;
             var bin = Directory.CreateDirectory(Path.Combine(folder.FullName, "bin")).FullName;
             var ffmpeg = Path.Combine(bin, "ffmpeg");

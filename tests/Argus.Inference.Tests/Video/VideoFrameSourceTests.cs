@@ -113,29 +113,32 @@ public sealed class VideoFrameSourceTests(ITestOutputHelper output)
     [InlineData("rtsp://", "names no host")]
     [InlineData("/no/such/video.avi", "'/no/such/video.avi' does not exist")]
     [InlineData("file:///no/such/video.avi", "'/no/such/video.avi' does not exist")]
+    [InlineData("data:video/avi;base64,AAAA", "scheme 'data' is not supported")]
+    [InlineData("concat:/a.avi|/b.avi", "scheme 'concat' is not supported")]
+    [InlineData("subfile,,start,0,end,0,,:/etc/passwd", "scheme 'subfile' is not supported")]
     public void Validate_refuses_what_cannot_be_a_video_source(string source, string reason)
     {
-        Assert.Contains(reason, Assert.Throws<ArgumentException>(() => VideoFrameSource.Validate(source)).Message);
+        Assert.Contains(reason, Assert.Throws<ArgumentException>(() => VideoFrameSource.Validate(source, storage: null)).Message);
         Assert.Throws<ArgumentException>(() => VideoFrameSource.ReadAsync(new VideoSourceOptions { Source = source }, TimeProvider.System, NullLogger.Instance, default));
     }
 
     [Fact]
     public void Validate_accepts_files_file_urls_and_stream_urls()
     {
-        VideoFrameSource.Validate(Vtest.Path);
-        VideoFrameSource.Validate(new Uri(Vtest.Path).AbsoluteUri);
-        VideoFrameSource.Validate("rtsp://admin:secret@10.0.0.5:554/live");
-        VideoFrameSource.Validate("https://cameras.example/lobby.mjpg");
+        VideoFrameSource.Validate(Vtest.Path, storage: null);
+        VideoFrameSource.Validate(new Uri(Vtest.Path).AbsoluteUri, storage: null);
+        VideoFrameSource.Validate("rtsp://admin:secret@10.0.0.5:554/live", storage: null);
+        VideoFrameSource.Validate("https://cameras.example/lobby.mjpg", storage: null);
     }
 
     [Fact]
     public void A_stream_is_named_without_its_credentials_or_query() =>
-        Assert.Equal("rtsp://10.0.0.5:554/live", VideoSource.Parse("rtsp://admin:secret@10.0.0.5:554/live?token=abc").DisplayName);
+        Assert.Equal("rtsp://10.0.0.5:554/live", VideoSource.Parse("rtsp://admin:secret@10.0.0.5:554/live?token=abc", storage: null).DisplayName);
 
     [Fact]
     public void Ffmpeg_errors_are_redacted_to_the_streams_name()
     {
-        var source = VideoSource.Parse("rtsp://admin:secret@10.0.0.5:554/live?token=abc");
+        var source = VideoSource.Parse("rtsp://admin:secret@10.0.0.5:554/live?token=abc", storage: null);
 
         // ffmpeg quotes the URL as given; a lower layer may quote it in parts.
         Assert.Equal("rtsp://10.0.0.5:554/live: Connection refused", source.Redact("rtsp://admin:secret@10.0.0.5:554/live?token=abc: Connection refused"));

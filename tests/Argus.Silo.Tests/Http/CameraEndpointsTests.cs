@@ -185,6 +185,24 @@ public sealed class CameraEndpointsTests(SiloFixture fixture) : IClassFixture<Si
         using var end = await Http.DeleteAsync("v1/cameras/door");
     }
 
+    [Theory]
+    [InlineData("file:///etc/passwd", "The video file '/etc/passwd' lies outside the camera roots (Argus:Storage:CameraRoots)")]
+    [InlineData("/etc/passwd", "The video file '/etc/passwd' lies outside the camera roots")]
+    [InlineData("/dev/video0", "The video file '/dev/video0' lies outside the camera roots")]
+    [InlineData("/tmp/../etc/passwd", "has a '..' segment")]
+    [InlineData("ftp://camera.local/x.avi", "scheme 'ftp' is not supported")]
+    [InlineData("data:video/avi;base64,AAAA", "scheme 'data' is not supported")]
+    [InlineData("concat:/tmp/a.avi|/etc/passwd", "scheme 'concat' is not supported")]
+    [InlineData("subfile,,start,0,end,0,,:/etc/passwd", "scheme 'subfile' is not supported")]
+    public async Task A_source_outside_the_camera_roots_or_of_another_scheme_is_400_and_no_camera_is_made(string source, string reason)
+    {
+        var refused = await ErrorOf(await Http.PutAsync("v1/cameras/escape", Json(JsonSerializer.Serialize(new { source, models = new[] { "resnet18" } }))));
+
+        Assert.Equal((HttpStatusCode.BadRequest, "bad_input"), (refused.Status, refused.Code));
+        Assert.Contains(reason, refused.Message);
+        Assert.Equal(HttpStatusCode.NotFound, (await ErrorOf(await Http.GetAsync("v1/cameras/escape"))).Status);
+    }
+
     [Fact]
     public async Task Bad_requests_get_a_clear_error_and_the_silo_carries_on()
     {
@@ -206,7 +224,7 @@ public sealed class CameraEndpointsTests(SiloFixture fixture) : IClassFixture<Si
              "rules": [{"name": "r", "kind": "detection", "model": "resnet18", "threshold": 0.5, "k": 1, "n": 1}]}
             """));
         Assert.Equal(HttpStatusCode.BadRequest, problems.Status);
-        Assert.Contains("'/no/such.avi' does not exist", problems.Message);
+        Assert.Contains("'/no/such.avi' lies outside the camera roots", problems.Message);
         Assert.Contains("unknown model 'nope'", problems.Message);
         Assert.Contains("max_in_flight", problems.Message);
         Assert.Contains("rule 'r'", problems.Message);

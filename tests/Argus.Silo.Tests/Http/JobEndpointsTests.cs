@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -194,5 +195,75 @@ public sealed class JobEndpointsTests(SiloFixture fixture) : IClassFixture<SiloF
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal(("unknown_model", "Unknown model 'ghost'."), Error(body));
         Assert.Equal(HttpStatusCode.NotFound, (await ReadAsync(Http.GetAsync("v1/jobs/ghost"))).Status);
+    }
+
+    [Fact]
+    public async Task A_path_that_leaves_its_roots_is_400_naming_it_and_nothing_is_read_or_written_outside()
+    {
+        // The default roots are the silo's current folder, /tmp and OpenCV's samples: /var/tmp lies outside them.
+        var outside = Directory.CreateDirectory(Path.Combine("/var/tmp", $"argus-outside-{Guid.NewGuid():N}"));
+        try
+        {
+            var secrets = ImageWarehouse.Create(Path.Combine(outside.FullName, "photos"), 2);
+            var photos = Path.Combine(_dir.FullName, "photos");
+            var inside = ImageWarehouse.Create(photos, 2);
+            var inLink = Path.Combine(_dir.FullName, "in-link");
+            Directory.CreateSymbolicLink(inLink, Path.Combine(outside.FullName, "photos"));
+            var outLink = Path.Combine(_dir.FullName, "out-link");
+            Directory.CreateSymbolicLink(outLink, outside.FullName);
+            var pipe = Path.Combine(_dir.FullName, "pipe.txt");
+            using (var mkfifo = Process.Start("mkfifo", pipe))
+            {
+                await mkfifo.WaitForExitAsync();
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
+
+            var output = Path.Combine(_dir.FullName, "out");
+            (string Input, string Output, string Reason)[] escapes =
+            [
+                ($"{photos}/../photos", output, $"input '{photos}/../photos' has a '..' segment"),
+                ("/etc", output, "input '/etc' lies outside the input roots"),
+                (Path.Combine(outside.FullName, "photos"), output, "lies outside the input roots"),
+                (inLink, output, $"input '{inLink}' lies outside the input roots"),
+                ($"{inLink}/*.jpg", output, "lies outside the input roots"),
+                ("/dev/zero", output, "input '/dev/zero' lies outside the input roots"),
+                (pipe, output, $"input '{pipe}' is not a regular file or a folder"),
+                (photos, outside.FullName, "lies outside the output roots (Argus:Storage:OutputRoots)"),
+                (photos, outLink, $"output '{outLink}' lies outside the output roots"),
+                (photos, Path.Combine(outLink, "deeper"), "lies outside the output roots"),
+                (photos, $"{output}/../../escape", "has a '..' segment"),
+                (photos, "/etc/argus", "output '/etc/argus' lies outside the output roots"),
+            ];
+            for (var i = 0; i < escapes.Length; i++)
+            {
+                var spec = JsonSerializer.Serialize(new { id = $"escape-{i}", input = escapes[i].Input, model = "resnet18", output = escapes[i].Output });
+                var (status, body) = await ReadAsync(Http.PostAsync("v1/jobs", Json(spec)));
+
+                Assert.Equal(HttpStatusCode.BadRequest, status);
+                Assert.Equal("bad_input", Error(body).Code);
+                Assert.Contains(escapes[i].Reason, Error(body).Message);
+                Assert.Equal(HttpStatusCode.NotFound, (await ReadAsync(Http.GetAsync($"v1/jobs/escape-{i}"))).Status);
+            }
+
+            // A manifest inside the roots is taken; the file outside that it lists fails the job, naming it, before any item runs.
+            var manifest = Path.Combine(_dir.FullName, "list.txt");
+            File.WriteAllLines(manifest, [inside[0], secrets[0]]);
+            using (var submit = await Http.PostAsync("v1/jobs", Json(Spec(manifest, """, "id": "manifest-escape" """))))
+            {
+                Assert.Equal(HttpStatusCode.Created, submit.StatusCode);
+            }
+
+            var failed = await WaitUntilAsync("manifest-escape", s => s.GetProperty("is_finished").GetBoolean(), "the job to fail");
+            Assert.Equal("failed", State(failed));
+            Assert.Contains($"'{secrets[0]}' lies outside the input roots", failed.GetProperty("error").GetString());
+            Assert.Equal(0, failed.GetProperty("items_succeeded").GetInt64());
+
+            // Nothing was written outside: the folder holds the two photos the test put there, and no part file.
+            Assert.Equal(secrets.Order(StringComparer.Ordinal), Directory.GetFiles(outside.FullName, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
     }
 }

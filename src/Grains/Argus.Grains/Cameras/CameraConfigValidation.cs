@@ -2,6 +2,7 @@ using System.Globalization;
 using Argus.Cameras;
 using Argus.Devices;
 using Argus.Inference.Models;
+using Argus.Inference.Storage;
 using Argus.Inference.Video;
 
 namespace Argus.Grains.Cameras;
@@ -26,9 +27,10 @@ internal static class CameraConfigValidation
 
     /// <summary>
     /// The problems of <paramref name="config"/> for camera <paramref name="camera"/>, given the models the cluster
-    /// serves and their tasks; empty when it is valid. A video file must exist on this silo (silos share their files).
+    /// serves and their tasks; empty when it is valid. A video file must exist on this silo (silos share their files),
+    /// inside <paramref name="storage"/>'s camera roots.
     /// </summary>
-    public static IReadOnlyList<string> Validate(string camera, CameraConfig config, IReadOnlyDictionary<string, ModelTask> models)
+    public static IReadOnlyList<string> Validate(string camera, CameraConfig config, IReadOnlyDictionary<string, ModelTask> models, StorageOptions storage)
     {
         List<string> failures = [];
         if (!CameraConfig.IsValidId(camera))
@@ -40,7 +42,7 @@ internal static class CameraConfigValidation
         {
             try
             {
-                VideoFrameSource.Validate(config.Source ?? "");
+                VideoFrameSource.Validate(config.Source ?? "", storage);
             }
             catch (ArgumentException e)
             {

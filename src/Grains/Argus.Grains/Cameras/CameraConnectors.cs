@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Argus.Cameras;
+using Argus.Inference.Storage;
 using Argus.Inference.Video;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace Argus.Grains.Cameras;
@@ -11,9 +13,10 @@ namespace Argus.Grains.Cameras;
 /// loop on the thread pool (never the Orleans scheduler) reads frames with <see cref="VideoFrameSource"/> — files paced
 /// at their real frame rate, streams reconnected with back-off — and pushes each to the camera's grain. A camera starts
 /// its connector when it is activated or reconfigured and stops it when it is deactivated or removed, so after a silo
-/// is lost the connector resumes wherever the camera comes back.
+/// is lost the connector resumes wherever the camera comes back. A file is confined to the camera roots again each time
+/// a connector opens it, so a link changed since the camera was added cannot lead out.
 /// </summary>
-internal sealed partial class CameraConnectors(IGrainFactory grains, TimeProvider time, ILogger<CameraConnectors> logger) : IDisposable
+internal sealed partial class CameraConnectors(IGrainFactory grains, IOptions<StorageOptions> storage, TimeProvider time, ILogger<CameraConnectors> logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new();
 
@@ -55,7 +58,7 @@ internal sealed partial class CameraConnectors(IGrainFactory grains, TimeProvide
     private async Task RunAsync(string camera, CameraConfig config, CancellationTokenSource stop)
     {
         var grain = grains.GetGrain<ICameraGrain>(camera);
-        var options = new VideoSourceOptions { Source = config.Source, Loop = config.Loop };
+        var options = new VideoSourceOptions { Source = config.Source, Loop = config.Loop, Storage = storage.Value };
         LogStarted(logger, camera, config.Source);
         try
         {

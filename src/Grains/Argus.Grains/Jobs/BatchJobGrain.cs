@@ -1,5 +1,6 @@
 using Argus.Devices;
 using Argus.Errors;
+using Argus.Inference.Storage;
 using Argus.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ namespace Argus.Grains.Jobs;
 internal sealed partial class BatchJobGrain(
     [PersistentState("job")] IPersistentState<BatchJobState> checkpoint,
     IOptions<JobOptions> options,
+    IOptions<StorageOptions> storage,
     JobInstruments instruments,
     TimeProvider time,
     ILogger<BatchJobGrain> logger)
@@ -49,7 +51,7 @@ internal sealed partial class BatchJobGrain(
     public async Task<JobStatus> SubmitAsync(JobSpec spec)
     {
         var devices = await GrainFactory.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync();
-        if (!Job.Submit(spec, devices))
+        if (!Job.Submit(spec, devices, JobStorage.Problems(spec, storage.Value)))
         {
             return Job.Status();
         }
@@ -200,7 +202,7 @@ internal sealed partial class BatchJobGrain(
 
             var (spec, folder, first, planned, known) = (Job.Spec, Job.Folder, s.ShardsTotal, s.Planned, _known);
             DateTime? settled = spec.Watch ? Now() - _options.WatchSettle : null;
-            _planning = Task.Run(() => JobPlanner.Plan(spec, folder, first, planned ? known ?? JobPlanner.KnownFiles(folder, first) : null, settled));
+            _planning = Task.Run(() => JobPlanner.Plan(spec, folder, first, planned ? known ?? JobPlanner.KnownFiles(folder, first) : null, settled, storage.Value));
             return;
         }
 
@@ -283,7 +285,7 @@ internal sealed partial class BatchJobGrain(
         if (!s.ErrorsMerged)
         {
             var (folder, shards) = (Job.Folder, s.ShardsTotal);
-            await Task.Run(() => JobFiles.MergeErrors(folder, shards));
+            await Task.Run(() => JobFiles.MergeErrors(storage.Value, folder, shards));
             s.ErrorsMerged = true;
             await checkpoint.WriteStateAsync();
         }

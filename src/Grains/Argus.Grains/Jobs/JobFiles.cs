@@ -1,12 +1,14 @@
 using System.Text;
 using System.Text.Json;
+using Argus.Inference.Storage;
 
 namespace Argus.Grains.Jobs;
 
 /// <summary>
 /// The files of one job under <c>{output}/{job}</c>: the shard plans (<c>.plan/shard-{n:D5}.jsonl</c>), each shard's
 /// results (<c>part-{n:D5}.jsonl</c>) and failures (<c>.errors/part-{n:D5}.jsonl</c>), and the job's merged
-/// <c>errors.jsonl</c>. Every file is written to a temporary name and renamed, so it is there whole or not at all.
+/// <c>errors.jsonl</c>. Every file is written to a temporary name and renamed, so it is there whole or not at all, in
+/// its folder as resolved inside the output roots at that moment (<see cref="JobStorage.Output"/>).
 /// </summary>
 internal static class JobFiles
 {
@@ -34,10 +36,15 @@ internal static class JobFiles
     /// <summary>Every failure of the job, by shard, written when all its shards are.</summary>
     public static string MergedErrors(string folder) => Path.Combine(folder, "errors.jsonl");
 
-    /// <summary>Writes <paramref name="lines"/> to <paramref name="path"/> whole or not at all: a temporary file, flushed to disk, then renamed.</summary>
-    public static void WriteAtomically(string path, IEnumerable<string> lines)
+    /// <summary>
+    /// Writes <paramref name="lines"/> to <paramref name="path"/> whole or not at all: a temporary file, flushed to disk,
+    /// then renamed; in the real folder of <paramref name="path"/>, which must lie inside <paramref name="storage"/>'s output roots.
+    /// </summary>
+    /// <exception cref="Argus.Errors.BadInputException">The folder leaves the output roots.</exception>
+    public static void WriteAtomically(StorageOptions storage, string path, IEnumerable<string> lines)
     {
-        var directory = Path.GetDirectoryName(path)!;
+        var directory = JobStorage.Output(Path.GetDirectoryName(path)!, storage);
+        path = Path.Join(directory, Path.GetFileName(path));
         Directory.CreateDirectory(directory);
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
@@ -65,8 +72,8 @@ internal static class JobFiles
     }
 
     /// <summary>Writes a shard's plan.</summary>
-    public static void WritePlan(string folder, int shard, IEnumerable<JobItem> items) =>
-        WriteAtomically(Plan(folder, shard), items.Select(i => JsonSerializer.Serialize(i, Json)));
+    public static void WritePlan(StorageOptions storage, string folder, int shard, IEnumerable<JobItem> items) =>
+        WriteAtomically(storage, Plan(folder, shard), items.Select(i => JsonSerializer.Serialize(i, Json)));
 
     /// <summary>Reads a shard's plan.</summary>
     public static IReadOnlyList<JobItem> ReadPlan(string folder, int shard) =>
@@ -85,8 +92,8 @@ internal static class JobFiles
     public static int CountResults(string folder, int shard) => File.ReadLines(Part(folder, shard)).Count(l => l.Length > 0);
 
     /// <summary>Writes <c>errors.jsonl</c>: every shard's failures, in shard order.</summary>
-    public static void MergeErrors(string folder, int shards) =>
-        WriteAtomically(MergedErrors(folder), Enumerable.Range(0, shards)
+    public static void MergeErrors(StorageOptions storage, string folder, int shards) =>
+        WriteAtomically(storage, MergedErrors(folder), Enumerable.Range(0, shards)
             .Select(s => Errors(folder, s)).Where(File.Exists).SelectMany(File.ReadLines).Where(l => l.Length > 0));
 }
 

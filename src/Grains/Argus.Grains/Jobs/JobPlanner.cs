@@ -1,4 +1,5 @@
 using Argus.Errors;
+using Argus.Inference.Storage;
 using Argus.Inference.Video;
 using Argus.Jobs;
 using Microsoft.Extensions.FileSystemGlobbing;
@@ -22,41 +23,55 @@ internal static class JobPlanner
     /// <summary>
     /// The files <paramref name="input"/> names: a folder's images and videos (recursively), the files a glob (<c>*</c> within a name, <c>**</c> across folders) matches,
     /// or the paths a manifest lists (relative ones resolved against its folder; blank lines and lines starting with
-    /// '#' skipped; for a CSV, the first column). Sorted, without duplicates.
+    /// '#' skipped; for a CSV, the first column). Every one as its real path inside the input roots of
+    /// <paramref name="storage"/>, sorted, without duplicates. A file that leaves the roots (a manifest line naming
+    /// <c>/etc/passwd</c>, a link in the folder pointing out) fails the whole listing, naming it: a job reads nothing
+    /// outside its roots, and says so rather than leaving items out.
     /// </summary>
-    /// <exception cref="BadInputException">The input does not exist or is not one of those.</exception>
-    public static IReadOnlyList<string> ListFiles(string input)
+    /// <exception cref="BadInputException">The input does not exist, is not one of those, or names a file outside the roots.</exception>
+    public static IReadOnlyList<string> ListFiles(string input, StorageOptions storage)
     {
+        var real = JobStorage.ResolveInput(input, storage);
         IEnumerable<string> files;
-        if (Directory.Exists(input))
+        if (input.Contains('*'))
         {
-            files = Directory.EnumerateFiles(input, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden })
+            var (_, pattern) = SplitGlob(input);
+            var matcher = new Matcher(StringComparison.Ordinal);
+            matcher.AddInclude(pattern);
+            files = matcher.GetResultsInFullPath(real);
+        }
+        else if (Directory.Exists(real))
+        {
+            files = Directory.EnumerateFiles(real, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden })
                 .Where(IsMedia);
         }
-        else if (input.Contains('*'))
+        else if (ManifestExtensions.Contains(Path.GetExtension(real)))
         {
-            files = Glob(input);
-        }
-        else if (File.Exists(input) && ManifestExtensions.Contains(Path.GetExtension(input)))
-        {
-            var root = Path.GetDirectoryName(input)!;
-            var csv = Path.GetExtension(input).Equals(".csv", StringComparison.OrdinalIgnoreCase);
-            files = File.ReadLines(input)
+            var root = Path.GetDirectoryName(real)!;
+            var csv = Path.GetExtension(real).Equals(".csv", StringComparison.OrdinalIgnoreCase);
+            files = File.ReadLines(real)
                 .Select(l => l.Trim())
                 .Where(l => l.Length > 0 && !l.StartsWith('#'))
                 .Select(l => csv ? l.Split(',')[0].Trim().Trim('"') : l)
                 .Select(l => Path.GetFullPath(l, root));
         }
-        else if (File.Exists(input))
+        else
         {
             throw new BadInputException($"Input '{input}' is a file but not a manifest (.txt, .lst or .csv, one path per line).");
         }
-        else
-        {
-            throw new BadInputException($"Input '{input}' does not exist (a folder, a glob or a manifest file, as the silos see it).");
-        }
 
-        return [.. files.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        return [.. files.Select(f => JobStorage.Input(f, ConfinedKind.File, storage)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>An absolute glob's fixed leading folders (where matching starts) and the rest, its pattern.</summary>
+    /// <exception cref="BadInputException">The pattern has a <c>..</c> segment.</exception>
+    public static (string Root, string Pattern) SplitGlob(string glob)
+    {
+        var parts = glob.Split('/');
+        var fixedCount = parts.TakeWhile(p => !p.Contains('*')).Count();
+        return parts.Skip(fixedCount).Contains("..")
+            ? throw new BadInputException($"input '{glob}' has a '..' segment in its pattern: match files inside the input roots only.")
+            : ("/" + string.Join('/', parts.Take(fixedCount).Where(p => p.Length > 0)), string.Join('/', parts.Skip(fixedCount)));
     }
 
     /// <summary>Whether a watched input is a folder or glob (a manifest is read once).</summary>
@@ -104,17 +119,19 @@ internal static class JobPlanner
     /// <paramref name="settled"/>, and writes their shard plans under <paramref name="folder"/>, numbered from
     /// <paramref name="first"/>.
     /// </summary>
-    /// <exception cref="BadInputException">The input does not exist or is not a folder, a glob or a manifest.</exception>
-    public static JobPlan Plan(JobSpec spec, string folder, int first, IReadOnlySet<string>? known, DateTime? settled)
+    /// <exception cref="BadInputException">
+    /// The input does not exist, is not a folder, a glob or a manifest, or leaves <paramref name="storage"/>'s roots.
+    /// </exception>
+    public static JobPlan Plan(JobSpec spec, string folder, int first, IReadOnlySet<string>? known, DateTime? settled, StorageOptions storage)
     {
-        var fresh = ListFiles(spec.Input)
+        var fresh = ListFiles(spec.Input, storage)
             .Where(f => known?.Contains(f) != true && (settled is not { } cutoff || File.GetLastWriteTimeUtc(f) <= cutoff))
             .ToList();
         var shard = first;
         long items = 0;
         foreach (var chunk in Items(fresh, spec.VideoFps).Chunk(spec.ShardSize))
         {
-            JobFiles.WritePlan(folder, shard++, chunk);
+            JobFiles.WritePlan(storage, folder, shard++, chunk);
             items += chunk.Length;
         }
 
@@ -137,22 +154,6 @@ internal static class JobPlanner
     {
         var extension = Path.GetExtension(path);
         return ImageExtensions.Contains(extension) || VideoSampler.Extensions.Contains(extension);
-    }
-
-    /// <summary>The files an absolute glob matches: its fixed leading folders are the root, the rest the pattern.</summary>
-    private static IEnumerable<string> Glob(string pattern)
-    {
-        var parts = pattern.Split('/');
-        var fixedCount = parts.TakeWhile(p => !p.Contains('*')).Count();
-        var root = "/" + string.Join('/', parts.Take(fixedCount).Where(p => p.Length > 0));
-        if (!Directory.Exists(root))
-        {
-            throw new BadInputException($"Input '{pattern}': the folder '{root}' does not exist.");
-        }
-
-        var matcher = new Matcher(StringComparison.Ordinal);
-        matcher.AddInclude(string.Join('/', parts.Skip(fixedCount)));
-        return matcher.GetResultsInFullPath(root);
     }
 }
 

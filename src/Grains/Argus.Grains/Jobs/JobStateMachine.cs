@@ -82,10 +82,13 @@ internal sealed class JobStateMachine
     /// The routing table. When it has devices and none serves the model, the job could never run; when it is empty the
     /// cluster is still starting, and a job that then finds no device fails later (<see cref="NoDevice"/>).
     /// </param>
+    /// <param name="fileProblems">
+    /// What the file system says of the spec's paths (<see cref="JobStorage.Problems"/>), listed with the spec's own problems.
+    /// </param>
     /// <exception cref="JobConflictException">The job exists with another spec.</exception>
     /// <exception cref="BadInputException">The spec is invalid: the message lists every problem.</exception>
     /// <exception cref="UnknownModelException">No device in a routing table that has some serves the model.</exception>
-    public bool Submit(JobSpec spec, IReadOnlyList<DeviceLoad> devices)
+    public bool Submit(JobSpec spec, IReadOnlyList<DeviceLoad> devices, IEnumerable<string>? fileProblems = null)
     {
         if (_s.Spec is not null)
         {
@@ -93,7 +96,7 @@ internal sealed class JobStateMachine
         }
 
         var now = Now();
-        var problems = Problems(_id, spec, now).ToList();
+        var problems = Problems(_id, spec, now, fileProblems ?? []).ToList();
         if (problems.Count > 0)
         {
             throw new BadInputException(JobSubmission.Describe(_id, problems));
@@ -112,7 +115,7 @@ internal sealed class JobStateMachine
     }
 
     /// <summary>What is wrong with submitting <paramref name="spec"/> as job <paramref name="id"/> at <paramref name="now"/>, one line per problem.</summary>
-    private static IEnumerable<string> Problems(string id, JobSpec spec, DateTime now)
+    private static IEnumerable<string> Problems(string id, JobSpec spec, DateTime now, IEnumerable<string> fileProblems)
     {
         foreach (var problem in JobSubmission.Problems(id, spec))
         {
@@ -124,13 +127,9 @@ internal sealed class JobStateMachine
             yield return schedule;
         }
 
-        if (Path.IsPathFullyQualified(spec.Input) && !JobPlanner.CanWatch(spec.Input) && !File.Exists(spec.Input))
+        foreach (var problem in fileProblems)
         {
-            yield return $"input '{spec.Input}' does not exist (a folder, a glob or a manifest file, as the silos see it).";
-        }
-        else if (spec.Watch && Path.IsPathFullyQualified(spec.Input) && !JobPlanner.CanWatch(spec.Input))
-        {
-            yield return $"watch needs a folder or a glob as input, not '{spec.Input}'.";
+            yield return problem;
         }
     }
 

@@ -2,18 +2,21 @@ using System.Text.Json;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
+using Argus.Inference.Storage;
 using Argus.Inference.Video;
 using Argus.Jobs;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Argus.Grains.Jobs;
 
 /// <summary>
 /// Runs one leased shard on one device: reads its items, sends them to the device in batches of the job's batch size
 /// in the batch lane, retries transient failures as <see cref="ShardRetry"/> says, and writes the shard's failures and
-/// then its results, each whole or not at all. A shard found written already is not run again.
+/// then its results, each whole or not at all. A shard found written already is not run again. Every item's file is
+/// resolved inside the input roots again as it is read, and every file written inside the output roots.
 /// </summary>
-internal sealed partial class ShardRunner(InferenceDoor door, TimeProvider time, ILogger<ShardRunner> logger)
+internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOptions> storage, TimeProvider time, ILogger<ShardRunner> logger)
 {
     /// <summary>
     /// Runs the shard under its lease, renewing it, and reports it to <paramref name="job"/>. When the lease is lost
@@ -134,10 +137,10 @@ internal sealed partial class ShardRunner(InferenceDoor door, TimeProvider time,
         {
             if (errors.Count > 0)
             {
-                JobFiles.WriteAtomically(JobFiles.Errors(folder, lease.Shard), errors.Select(f => JsonSerializer.Serialize(f, JobFiles.Json)));
+                JobFiles.WriteAtomically(storage.Value, JobFiles.Errors(folder, lease.Shard), errors.Select(f => JsonSerializer.Serialize(f, JobFiles.Json)));
             }
 
-            JobFiles.WriteAtomically(JobFiles.Part(folder, lease.Shard), lines);
+            JobFiles.WriteAtomically(storage.Value, JobFiles.Part(folder, lease.Shard), lines);
         }, CancellationToken.None);
         return new ShardReport(lease.Shard, lease.LeaseId, lines.Count, ByReason(errors), Skipped: false);
     }
@@ -150,7 +153,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, TimeProvider time,
         ShardLease lease, DeviceKey device, IReadOnlyList<JobItem> items, int[] batch, ShardRetry retry, List<int> again,
         string?[] results, JobFailure?[] failures, CancellationToken cancellationToken)
     {
-        var inputs = await Task.Run(() => Load(items, batch, cancellationToken), cancellationToken);
+        var inputs = await Task.Run(() => Load(items, batch, storage.Value, cancellationToken), cancellationToken);
         var sent = new List<int>();
         foreach (var i in batch)
         {
@@ -216,8 +219,11 @@ internal sealed partial class ShardRunner(InferenceDoor door, TimeProvider time,
         }
     }
 
-    /// <summary>Reads the batch's files: image bytes as they are, a video's sampled frames as JPEG (one pass per video).</summary>
-    private static Dictionary<int, LoadedItem> Load(IReadOnlyList<JobItem> items, int[] batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the batch's files, each resolved inside the input roots first: image bytes as they are, a video's sampled
+    /// frames as JPEG (one pass per video).
+    /// </summary>
+    private static Dictionary<int, LoadedItem> Load(IReadOnlyList<JobItem> items, int[] batch, StorageOptions storage, CancellationToken cancellationToken)
     {
         var loaded = new Dictionary<int, LoadedItem>();
         foreach (var video in batch.Where(i => items[i].Frame is not null).GroupBy(i => items[i].Path))
@@ -226,9 +232,9 @@ internal sealed partial class ShardRunner(InferenceDoor door, TimeProvider time,
             IReadOnlyDictionary<long, byte[]?> read;
             try
             {
-                read = VideoSampler.Read(video.Key, frames, cancellationToken);
+                read = VideoSampler.Read(JobStorage.Input(video.Key, ConfinedKind.File, storage), frames, cancellationToken);
             }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or BadInputException)
             {
                 foreach (var i in video)
                 {
@@ -251,7 +257,11 @@ internal sealed partial class ShardRunner(InferenceDoor door, TimeProvider time,
             LoadedItem item;
             try
             {
-                item = new LoadedItem(File.ReadAllBytes(items[i].Path), null);
+                item = new LoadedItem(File.ReadAllBytes(JobStorage.Input(items[i].Path, ConfinedKind.File, storage)), null);
+            }
+            catch (BadInputException e)
+            {
+                item = new LoadedItem(null, e.Message);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

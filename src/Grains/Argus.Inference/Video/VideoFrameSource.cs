@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Argus.Inference.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Argus.Inference.Video;
@@ -34,7 +35,7 @@ public static class VideoFrameSource
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        var source = VideoSource.Parse(options.Source);
+        var source = VideoSource.Parse(options.Source, options.Storage);
         var ffmpeg = source.IsNetwork ? LocateFfmpeg(source) : null;
         var failures = options.Validate().ToList();
         if (failures.Count > 0)
@@ -48,11 +49,13 @@ public static class VideoFrameSource
     /// <summary>
     /// Throws <see cref="ArgumentException"/> with a clear message when <paramref name="source"/> can't be a video
     /// source here: empty, not a URL, an unknown scheme, a file that doesn't exist, or a network source when there is no
-    /// ffmpeg on PATH. Opens nothing.
+    /// ffmpeg on PATH, or (with <paramref name="storage"/>) a file outside the camera roots. Opens nothing.
     /// </summary>
-    public static void Validate(string source)
+    /// <param name="source">The source as given.</param>
+    /// <param name="storage">The roots a file must lie in (<see cref="StorageOptions.Cameras"/>); null: any file.</param>
+    public static void Validate(string source, StorageOptions? storage)
     {
-        var parsed = VideoSource.Parse(source);
+        var parsed = VideoSource.Parse(source, storage);
         if (parsed.IsNetwork)
         {
             LocateFfmpeg(parsed);

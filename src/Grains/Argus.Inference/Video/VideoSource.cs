@@ -1,18 +1,25 @@
+using System.Text.RegularExpressions;
+using Argus.Inference.Storage;
+
 namespace Argus.Inference.Video;
 
 /// <summary>A checked video source: what is opened, whether it is a network stream, and how logs and errors name it.</summary>
 /// <param name="Location">The path handed to OpenCV, or the URL handed to ffmpeg.</param>
 /// <param name="IsNetwork">A stream that reconnects, rather than a file that ends.</param>
 /// <param name="DisplayName">The path, or the URL without credentials and query (cameras carry passwords in both).</param>
-internal sealed record VideoSource(string Location, bool IsNetwork, string DisplayName)
+internal sealed partial record VideoSource(string Location, bool IsNetwork, string DisplayName)
 {
     private const string Expected = "a file path, a file:// URL, or an rtsp://, rtsps://, http:// or https:// URL";
 
     private static readonly string[] NetworkSchemes = ["rtsp", "rtsps", "http", "https"];
 
     /// <summary>Checks <paramref name="source"/> without opening it.</summary>
-    /// <exception cref="ArgumentException">Empty, not a URL, an unknown scheme, or a file that does not exist.</exception>
-    public static VideoSource Parse(string source)
+    /// <param name="source">The source as given.</param>
+    /// <param name="storage">The roots a file must lie in (<see cref="StorageOptions.Cameras"/>); null: any file.</param>
+    /// <exception cref="ArgumentException">
+    /// Empty, not a URL, an unknown scheme, or a file that does not exist or lies outside the camera roots.
+    /// </exception>
+    public static VideoSource Parse(string source, StorageOptions? storage)
     {
         if (string.IsNullOrWhiteSpace(source))
         {
@@ -22,7 +29,11 @@ internal sealed record VideoSource(string Location, bool IsNetwork, string Displ
         // A plain path has no scheme; Uri would also read an absolute Unix path as a file URL, but not a relative one.
         if (!source.Contains("://", StringComparison.Ordinal))
         {
-            return FromFile(source);
+            // FFmpeg, under OpenCV too, reads a leading "name:" or "name,…:" as a protocol (concat:, subfile,,…:, data:),
+            // which would open what the name hides.
+            return ProtocolPrefix().Match(source) is { Success: true } prefix
+                ? throw new ArgumentException($"The video source's scheme '{prefix.Groups[1].Value}' is not supported: expected {Expected}.", nameof(source))
+                : FromFile(source, storage);
         }
 
         if (!Uri.TryCreate(source, UriKind.Absolute, out var uri))
@@ -32,7 +43,7 @@ internal sealed record VideoSource(string Location, bool IsNetwork, string Displ
 
         if (uri.IsFile)
         {
-            return FromFile(uri.LocalPath);
+            return FromFile(uri.LocalPath, storage);
         }
 
         if (!NetworkSchemes.Contains(uri.Scheme))
@@ -64,14 +75,28 @@ internal sealed record VideoSource(string Location, bool IsNetwork, string Displ
         return uri.Query.Length > 1 ? text.Replace(uri.Query, "", StringComparison.Ordinal) : text;
     }
 
-    private static VideoSource FromFile(string path)
+    private static VideoSource FromFile(string path, StorageOptions? storage)
     {
         var fullPath = Path.GetFullPath(path);
-        if (!File.Exists(fullPath))
+        if (storage is null)
         {
-            throw new ArgumentException($"The video file '{fullPath}' does not exist.", "source");
+            return File.Exists(fullPath)
+                ? new VideoSource(fullPath, IsNetwork: false, fullPath)
+                : throw new ArgumentException($"The video file '{fullPath}' does not exist.", "source");
         }
 
-        return new VideoSource(fullPath, IsNetwork: false, fullPath);
+        try
+        {
+            // Relative to the current folder, as without roots; joined, not normalised, so a '..' is still seen.
+            var joined = Path.IsPathRooted(path) ? path : Path.Join(Directory.GetCurrentDirectory(), path);
+            return new VideoSource(storage.Camera(joined), IsNetwork: false, fullPath);
+        }
+        catch (PathRefusedException e)
+        {
+            throw new ArgumentException(e.Message, "source");
+        }
     }
+
+    [GeneratedRegex("^([A-Za-z][A-Za-z0-9+.-]*)(:|,.*:)")]
+    private static partial Regex ProtocolPrefix();
 }

@@ -1,3 +1,5 @@
+using Argus.Inference.Storage;
+
 namespace Argus.Inference.Video;
 
 /// <summary>What <see cref="VideoFrameSource.ReadAsync"/> reads and how.</summary>
@@ -8,6 +10,13 @@ public sealed class VideoSourceOptions
     /// must be on PATH; rtsp over TCP). Required.
     /// </summary>
     public string Source { get; set; } = "";
+
+    /// <summary>
+    /// The roots a file source must lie in once symbolic links are resolved (<see cref="StorageOptions.Cameras"/>), and
+    /// the file it opens is the resolved one. Null (the default): any file this process can read, for a tool that opens
+    /// the file its user named; a camera always sets it.
+    /// </summary>
+    public StorageOptions? Storage { get; set; }
 
     /// <summary>Files only: start again at the end instead of ending. Default false.</summary>
     public bool Loop { get; set; }
