@@ -57,10 +57,10 @@ public sealed class CameraCommandTests(CliSiloFixture fixture)
         Assert.Contains("the kind 'colour' is neither detection nor scene-change", output);
         Assert.Contains("the threshold must be a number", output);
 
-        var (refused, why) = await RunAsync("camera", "add", "gate", "-m", "nope", "--source", "/no/such/video.avi");
+        var (refused, why) = await RunAsync("camera", "add", "gate", "-m", "nope", "--source", "/tmp/argus-no-such/video.avi");
         Assert.Equal(2, refused);
         Assert.Contains("BadInputException", why);
         Assert.Contains("unknown model 'nope'", why);
-        Assert.Contains("does not exist", why);
+        Assert.Contains("is missing from", why);
     }
 }
