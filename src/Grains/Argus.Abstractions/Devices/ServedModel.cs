@@ -13,4 +13,9 @@ public sealed record ServedModel(
     [property: Id(0)] string Name,
     [property: Id(1)] string Version,
     [property: Id(2)] double ItemCostMs,
-    [property: Id(3)] bool IsDefault);
+    [property: Id(3)] bool IsDefault)
+{
+    /// <summary>Every entry for <paramref name="model"/> (any version) on <paramref name="devices"/>.</summary>
+    public static IEnumerable<ServedModel> Of(IEnumerable<DeviceLoad> devices, string model) =>
+        devices.SelectMany(d => d.Models).Where(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase));
+}

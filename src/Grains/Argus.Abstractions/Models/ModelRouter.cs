@@ -33,13 +33,15 @@ public sealed class ModelRouter(DeviceRouter devices, DeviceTable table, Rollout
     /// <exception cref="UnknownVersionException">No device serves <paramref name="version"/> of a model the cluster serves.</exception>
     public async ValueTask<RouteChoice> ChooseAsync(string model, string? version, Func<ulong> routeKey, CancellationToken cancellationToken)
     {
-        var served = await ServedAsync(model, cancellationToken);
+        // The table's versions of the model, read only when a version must be checked: a call to a model without a
+        // rollout names none and needs none.
+        ServedModel[]? served = null;
         var refreshed = false;
         if (version is not null)
         {
             return await ServesAsync(version)
                 ? RouteChoice.Named(version)
-                : throw new UnknownVersionException(model, version, [.. served.Select(m => m.Version).Distinct().Order(StringComparer.Ordinal)]);
+                : throw new UnknownVersionException(model, version, [.. served!.Select(m => m.Version).Distinct().Order(StringComparer.Ordinal)]);
         }
 
         var rollout = await rollouts.GetAsync(model, cancellationToken);
@@ -61,7 +63,13 @@ public sealed class ModelRouter(DeviceRouter devices, DeviceTable table, Rollout
         // missing from this caller's copy of the table: read it again once before saying no.
         async ValueTask<bool> ServesAsync(string? v)
         {
-            if (v is null || served.Length == 0 || served.Any(m => m.Version == v))
+            if (v is null)
+            {
+                return true;
+            }
+
+            served ??= await ServedAsync(model, cancellationToken);
+            if (served.Length == 0 || served.Any(m => m.Version == v))
             {
                 return true;
             }
@@ -170,8 +178,7 @@ public sealed class ModelRouter(DeviceRouter devices, DeviceTable table, Rollout
     {
         try
         {
-            return [.. (await table.GetAsync(cancellationToken)).SelectMany(d => d.Models)
-                .Where(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase))];
+            return [.. ServedModel.Of(await table.GetAsync(cancellationToken), model)];
         }
         catch (Exception e) when (SiloLoss.Is(e) && !cancellationToken.IsCancellationRequested)
         {

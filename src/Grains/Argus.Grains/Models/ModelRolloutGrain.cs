@@ -35,13 +35,14 @@ internal sealed partial class ModelRolloutGrain(
     public async Task<Rollout> SetAsync(RolloutSpec spec)
     {
         var current = Current;
-        var stable = spec.Stable ?? current.Stable ?? await DefaultVersionAsync();
+        var entries = ServedModel.Of(await GrainFactory.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync(), Model).ToList();
+        var stable = spec.Stable ?? current.Stable ?? entries.FirstOrDefault(m => m.IsDefault)?.Version;
         if (spec.Problems(stable) is { Count: > 0 } problems)
         {
             throw new BadInputException(string.Join(" ", problems));
         }
 
-        var served = await ServedVersionsAsync();
+        var served = entries.Select(m => m.Version).ToHashSet();
         foreach (var version in new[] { spec.Stable, spec.Canary, spec.Shadow }.OfType<string>().Distinct())
         {
             if (!served.Contains(version))
@@ -179,13 +180,6 @@ internal sealed partial class ModelRolloutGrain(
 
         return state.State;
     }
-
-    private async Task<HashSet<string>> ServedVersionsAsync() =>
-        [.. (await GrainFactory.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync())
-            .SelectMany(d => d.Models).Where(m => string.Equals(m.Name, Model, StringComparison.OrdinalIgnoreCase)).Select(m => m.Version)];
-
-    private async Task<string?> DefaultVersionAsync() =>
-        (await GrainFactory.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync()).Select(d => d.Find(Model, null)?.Version).FirstOrDefault(v => v is not null);
 
     private Dictionary<(string Version, bool Shadow), VersionWindow> Merged()
     {
