@@ -107,9 +107,7 @@ public sealed class LatencyProfile
             return mean;
         }
 
-        // Box–Muller.
-        var normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-        return mean * (1 + Jitter * Math.Clamp(normal, -3, 3));
+        return mean * (1 + Jitter * Math.Clamp(Statistics.Gaussian.Sample(random), -3, 3));
     }
 
     /// <summary>Whether the next batch fails, drawn from <paramref name="random"/> at <see cref="FailureRate"/>.</summary>

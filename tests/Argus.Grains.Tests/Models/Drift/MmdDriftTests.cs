@@ -6,7 +6,7 @@ namespace Argus.Grains.Tests.Models.Drift;
 public sealed class MmdDriftTests(ITestOutputHelper output)
 {
     private static float[][] Gaussian(Random random, int count, int dimensions, double shift = 0) =>
-        [.. Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, dimensions).Select(_ => (float)(RandomProjection.NextGaussian(random) + shift)).ToArray())];
+        [.. Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, dimensions).Select(_ => (float)(Argus.Inference.Statistics.Gaussian.Sample(random) + shift)).ToArray())];
 
     [Fact]
     public void Two_samples_of_the_same_points_have_the_hand_computed_statistic_and_bandwidth()

@@ -21,7 +21,7 @@ public sealed class RandomProjectionTests
         for (var seed = 0; seed < 200; seed++)
         {
             var projection = new RandomProjection(128, 32, seed);
-            float[] vector = [.. Enumerable.Range(0, 128).Select(_ => (float)RandomProjection.NextGaussian(random))];
+            float[] vector = [.. Enumerable.Range(0, 128).Select(_ => (float)Argus.Inference.Statistics.Gaussian.Sample(random))];
             ratios.Add(SquaredNorm(projection.Project(vector)) / SquaredNorm(vector));
         }
 

@@ -1,3 +1,5 @@
+using Argus.Inference.Statistics;
+
 namespace Argus.Grains.Models.Drift;
 
 /// <summary>
@@ -21,7 +23,7 @@ internal sealed class RandomProjection
         _matrix = new float[inputDimensions * outputDimensions];
         for (var i = 0; i < _matrix.Length; i++)
         {
-            _matrix[i] = (float)(NextGaussian(random) * scale);
+            _matrix[i] = (float)(Gaussian.Sample(random) * scale);
         }
     }
 
@@ -54,8 +56,4 @@ internal sealed class RandomProjection
 
         return projected;
     }
-
-    /// <summary>A standard normal draw (Box–Muller).</summary>
-    internal static double NextGaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }
