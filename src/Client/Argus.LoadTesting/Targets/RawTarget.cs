@@ -59,7 +59,7 @@ public sealed class RawTarget : ILoadTarget
         OpenCvSharp.Cv2.SetNumThreads(1);
         var target = ExecutionTarget.Discover(inference)[0];
         var session = OnnxModel.Load(
-            Resolve(model.Path), model.PreprocessPath is null ? null : Resolve(model.PreprocessPath),
+            ModelFiles.Configured(model.Path), model.PreprocessPath is null ? null : ModelFiles.Configured(model.PreprocessPath),
             [3, model.Preprocess.Height, model.Preprocess.Width],
             () => target.CreateSessionOptions(inference.IntraOpThreads));
         return new RawTarget(session, target, new ImagePreprocessor(model.Preprocess), inference.Images, model.Name, model.Batching.MaxBatchSize);
@@ -199,8 +199,6 @@ public sealed class RawTarget : ILoadTarget
             pending.Answer.TrySetResult(new TargetAnswer(DeviceKey, items));
         }
     }
-
-    private static string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
 
     private sealed record Pending(IReadOnlyList<byte[]> Images, long Arrived)
     {
