@@ -9,7 +9,7 @@ namespace Argus.Models;
 /// </summary>
 public sealed class RolloutRecorder
 {
-    private readonly ConcurrentDictionary<(string Model, string Version, bool Shadow), Counters> _counters = new();
+    private readonly ConcurrentDictionary<(string Model, string Version, bool Shadow), Counters> _counters = new(KeyComparer.Instance);
 
     /// <summary>A call answered (or failed) by <paramref name="version"/> after <paramref name="elapsed"/>.</summary>
     /// <param name="model">The model.</param>
@@ -111,8 +111,23 @@ public sealed class RolloutRecorder
         }
     });
 
+    /// <summary>A version's counters, found by the model's name in any case (no string made per call), added in lower case.</summary>
     private Counters Of(string model, string version, bool shadow) =>
-        _counters.GetOrAdd((model.ToLowerInvariant(), version, shadow), _ => new Counters());
+        _counters.TryGetValue((model, version, shadow), out var counters)
+            ? counters
+            : _counters.GetOrAdd((model.ToLowerInvariant(), version, shadow), _ => new Counters());
+
+    /// <summary>Model names in any case, versions as written.</summary>
+    private sealed class KeyComparer : IEqualityComparer<(string Model, string Version, bool Shadow)>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public bool Equals((string Model, string Version, bool Shadow) x, (string Model, string Version, bool Shadow) y) =>
+            string.Equals(x.Model, y.Model, StringComparison.OrdinalIgnoreCase) && x.Version == y.Version && x.Shadow == y.Shadow;
+
+        public int GetHashCode((string Model, string Version, bool Shadow) key) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(key.Model), key.Version, key.Shadow);
+    }
 
     private sealed class Counters
     {
