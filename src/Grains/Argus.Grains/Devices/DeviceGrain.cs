@@ -93,9 +93,7 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, DriftSampler drift, ILo
     {
         if (outcome.Failure is { } failure)
         {
-            // An item that reached its version as it was unloaded asked for a version that is gone: unknown, not overload.
-            var kind = failure.Reason == "model_unloaded" ? ErrorKind.UnknownModel : KindOf(failure.Kind);
-            return ItemResult.Failed(new InferenceError(kind, failure.Message, failure.RetryAfter?.TotalMilliseconds));
+            return ItemResult.Failed(new InferenceError(KindOf(failure.Kind), failure.Message, failure.RetryAfter?.TotalMilliseconds));
         }
 
         var ran = outcome.Ran!;
@@ -119,6 +117,7 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, DriftSampler drift, ILo
         ItemFailureKind.Rejected => ErrorKind.Overloaded,
         ItemFailureKind.Cancelled => ErrorKind.Cancelled,
         ItemFailureKind.ModelError => ErrorKind.Internal,
+        ItemFailureKind.Unloaded => ErrorKind.UnknownModel, // the version the item asked for is gone, not overloaded
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown failure."),
     };
 

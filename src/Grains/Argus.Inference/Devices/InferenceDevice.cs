@@ -152,7 +152,7 @@ public sealed class InferenceDevice : IDisposable
         }
         else
         {
-            // Found just before its unload took it away: refused like an item the batcher turns away, so callers retry.
+            // Found just before its unload took it away: failed as the batcher fails an item its unload leaves waiting.
             outcome = Rejected(MicroBatcher.Rejected(RejectReason.ModelUnloaded, TimeSpan.Zero));
         }
 
@@ -218,8 +218,9 @@ public sealed class InferenceDevice : IDisposable
 
     // The reason (queue_full, deadline_unreachable, deadline_expired, shutting_down, model_unloaded) says which control
     // refused it.
-    private static ItemOutcome Rejected(InferenceRejectedException e) =>
-        Failed(ItemFailureKind.Rejected, JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Reason.ToString()), e.Message, e.RetryAfter);
+    private static ItemOutcome Rejected(InferenceRejectedException e) => Failed(
+        e.Reason == RejectReason.ModelUnloaded ? ItemFailureKind.Unloaded : ItemFailureKind.Rejected,
+        JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Reason.ToString()), e.Message, e.RetryAfter);
 
     internal void ItemDone(bool batch)
     {

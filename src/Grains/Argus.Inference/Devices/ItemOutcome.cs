@@ -16,6 +16,9 @@ public enum ItemFailureKind
 
     /// <summary>The model failed on this item alone.</summary>
     ModelError,
+
+    /// <summary>Its model version was unloaded as the item arrived or while it waited: the version is gone.</summary>
+    Unloaded,
 }
 
 /// <summary>Why an item failed.</summary>
