@@ -8,8 +8,8 @@ using Argus.Testing;
 namespace Argus.Silo.Tests.Http;
 
 /// <summary>
-/// A real silo process on one simulated device (the real models' shapes, no compute), whose rollouts judge a canary
-/// after 10 items a side over a 30 s window.
+/// A real silo process on one simulated device (the real models' shapes, no compute), whose rollouts judge a canary's
+/// error rate after 10 items a side over a 30 s window.
 /// </summary>
 public sealed class VersionedSiloFixture : IAsyncLifetime
 {
@@ -24,6 +24,9 @@ public sealed class VersionedSiloFixture : IAsyncLifetime
             ["Argus__Inference__Sim__Devices"] = "1",
             ["Argus__Rollout__MinItems"] = "10",
             ["Argus__Rollout__WindowSeconds"] = "30",
+            // Only errors roll a canary back here: its versions are one model, and a loaded machine's latency noise
+            // between them must not end a canary a test is still measuring.
+            ["Argus__Rollout__LatencyFloorMs"] = "60000",
         });
         Http = new HttpClient { BaseAddress = Silo.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
