@@ -37,14 +37,8 @@ public sealed class PoissonArrivalsTests
         var target = FakeTarget.Answering();
         await using var load = OpenLoop.Start(target, FakeImages.Create(), 400, maxOutstanding: 1000, new Random(1), time: time);
 
-        var schedule = new PoissonArrivals(400, new Random(1));
-        var dueTimes = Enumerable.Range(0, 1000).Select(_ => schedule.NextGap()).ToArray();
-        for (var i = 1; i < dueTimes.Length; i++)
-        {
-            dueTimes[i] += dueTimes[i - 1];
-        }
-
-        var expected = dueTimes.Count(t => t <= TimeSpan.FromSeconds(1));
+        var dueTimes = DueTimes(new PoissonArrivals(400, new Random(1)), TimeSpan.FromSeconds(1));
+        var expected = dueTimes.Length;
         var beforeLastStep = dueTimes.Count(t => t <= TimeSpan.FromMilliseconds(999));
 
         var measuring = load.MeasureAsync(TimeSpan.FromSeconds(1));
@@ -72,9 +66,18 @@ public sealed class PoissonArrivalsTests
             return TargetAnswer.Rejected(images.Count, "full");
         });
         await using var load = OpenLoop.Start(target, FakeImages.Create(), 2000, maxOutstanding: 8, new Random(3), time: time);
+        var dueTimes = DueTimes(new PoissonArrivals(2000, new Random(3)), TimeSpan.FromMilliseconds(300));
 
         var measuring = load.MeasureAsync(TimeSpan.FromMilliseconds(300));
-        await AdvanceAsync(time, TimeSpan.FromMilliseconds(300));
+        for (var ms = 1; ms < 300; ms++)
+        {
+            // Each step waits for the schedule to catch up, so a slow thread cannot push arrivals past the window.
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            var due = dueTimes.Count(t => t <= TimeSpan.FromMilliseconds(ms));
+            await Argus.Testing.Eventually.HoldsAsync(() => Task.FromResult(load.Offered >= due), TimeSpan.FromSeconds(10), $"the arrivals due by {ms} ms");
+        }
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
         await Argus.Testing.Eventually.HoldsAsync(() => Task.FromResult(target.MaxInFlight == 8), TimeSpan.FromSeconds(10), "eight requests in flight");
         release.SetResult();
         var window = await measuring;
@@ -82,11 +85,24 @@ public sealed class PoissonArrivalsTests
         Assert.Equal(8, target.MaxInFlight);
 
         // Timers count whole milliseconds: the arrivals due in the first one (about two at 2000/s) may go out before the
-        // window opens, depending on which thread runs first, and are not in it.
-        Assert.InRange(window.Rejected, 6, 8);
-        Assert.InRange(window.Dropped, 1, 700); // up to 2000/s for 0.3 s, less the eight, as far as sent before the window closed
+        // window opens, depending on which thread runs first, and are not in it; those due in the last one may fall after.
+        var early = dueTimes.Count(t => t < TimeSpan.FromMilliseconds(1));
+        Assert.InRange(window.Rejected, 8 - early, 8);
+        Assert.InRange(window.Dropped, dueTimes.Count(t => t <= TimeSpan.FromMilliseconds(299)) - 8, dueTimes.Length - 8);
         Assert.Equal(window.Sent, window.Rejected + window.Dropped);
         Assert.Equal(0, window.Answered);
+    }
+
+    /// <summary>The arrival times <paramref name="arrivals"/> schedules up to <paramref name="until"/>.</summary>
+    private static TimeSpan[] DueTimes(PoissonArrivals arrivals, TimeSpan until)
+    {
+        var due = new List<TimeSpan>();
+        for (var t = arrivals.NextGap(); t <= until; t += arrivals.NextGap())
+        {
+            due.Add(t);
+        }
+
+        return [.. due];
     }
 
     /// <summary>Moves fake time on a millisecond at a time, so each arrival falls due in its own step.</summary>

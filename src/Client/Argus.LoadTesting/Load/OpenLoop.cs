@@ -15,6 +15,7 @@ public sealed class OpenLoop : LoadGenerator
     private readonly int _imagesPerRequest;
     private readonly Task _schedule;
     private int _outstanding;
+    private long _offered;
     private bool _stopped;
 
     private OpenLoop(
@@ -41,6 +42,9 @@ public sealed class OpenLoop : LoadGenerator
         return new OpenLoop(
             target, images, new PoissonArrivals(ratePerSecond, random), maxOutstanding, imagesPerRequest, time ?? TimeProvider.System, cancellationToken);
     }
+
+    /// <summary>Arrivals so far, sent or dropped: the load the schedule has offered.</summary>
+    public long Offered => Interlocked.Read(ref _offered);
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
@@ -95,6 +99,8 @@ public sealed class OpenLoop : LoadGenerator
             {
                 Drop(_imagesPerRequest);
             }
+
+            Interlocked.Increment(ref _offered);
         }
     }
 
