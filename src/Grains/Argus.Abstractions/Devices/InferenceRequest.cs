@@ -37,6 +37,10 @@ public sealed record InferenceInput
 /// The model version to run; null for the device's default version. The door and the SDK set it from the caller's
 /// choice or the model's rollout before the request reaches a device.
 /// </param>
+/// <param name="Tenant">
+/// Whom the call is made for (the caller's API key's tenant, the SDK's configured tenant, a camera's or job's owner);
+/// null for callers without one. A device shares a busy lane among tenants by their weights (<c>Argus:Tenants</c>).
+/// </param>
 [GenerateSerializer, Immutable, Alias("Argus.Devices.InferenceRequest")]
 public sealed record InferenceRequest(
     [property: Id(0)] string Model,
@@ -44,4 +48,5 @@ public sealed record InferenceRequest(
     [property: Id(2)] Lane Lane,
     [property: Id(3)] DateTime Deadline,
     [property: Id(4)] OutputKind Output = OutputKind.Postprocessed,
-    [property: Id(5)] string? Version = null);
+    [property: Id(5)] string? Version = null,
+    [property: Id(6)] string? Tenant = null);
