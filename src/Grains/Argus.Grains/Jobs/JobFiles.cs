@@ -38,18 +38,18 @@ internal static class JobFiles
 
     /// <summary>
     /// Writes <paramref name="lines"/> to <paramref name="path"/> whole or not at all: a temporary file, flushed to disk,
-    /// then renamed; in the real folder of <paramref name="path"/>, which must lie inside <paramref name="storage"/>'s output roots.
+    /// then renamed; in the real folder of <paramref name="path"/>, which must lie inside <paramref name="storage"/>'s output roots
+    /// and is opened without following links, so one swapped in after the check cannot lead the write out.
     /// </summary>
     /// <exception cref="Argus.Errors.BadInputException">The folder leaves the output roots.</exception>
     public static void WriteAtomically(StorageOptions storage, string path, IEnumerable<string> lines)
     {
-        var directory = JobStorage.Output(Path.GetDirectoryName(path)!, storage);
-        path = Path.Join(directory, Path.GetFileName(path));
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var name = Path.GetFileName(path);
+        var temp = $".{name}.{Guid.NewGuid():N}.tmp";
+        using var folder = JobStorage.OpenOutput(Path.GetDirectoryName(path)!, storage);
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var stream = folder.Create(temp))
             using (var writer = new StreamWriter(stream, Utf8))
             {
                 foreach (var line in lines)
@@ -62,11 +62,11 @@ internal static class JobFiles
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(temp, path, overwrite: true);
+            folder.Replace(temp, name);
         }
         catch
         {
-            File.Delete(temp);
+            folder.Delete(temp);
             throw;
         }
     }

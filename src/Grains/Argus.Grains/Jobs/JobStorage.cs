@@ -50,7 +50,27 @@ internal static class JobStorage
     /// <exception cref="BadInputException">It leaves the output roots.</exception>
     public static string Output(string path, StorageOptions storage) => Refuse(() => storage.Output(path));
 
-    private static string Refuse(Func<string> resolve)
+    /// <summary>
+    /// The bytes of item file <paramref name="path"/> inside the input roots, opened without following a link that
+    /// appeared after the check.
+    /// </summary>
+    /// <exception cref="BadInputException">It leaves the input roots, or is not a regular file.</exception>
+    public static byte[] ReadItem(string path, StorageOptions storage) =>
+        Refuse(() => ConfinedFile.ReadAllBytes(storage.Input(path, ConfinedKind.File)));
+
+    /// <summary>
+    /// Output folder <paramref name="path"/> inside the output roots, made when missing and opened without following a
+    /// link that appeared after the check: files are written in it through the open folder, never by its path.
+    /// </summary>
+    /// <exception cref="BadInputException">It leaves the output roots.</exception>
+    public static ConfinedFile.Folder OpenOutput(string path, StorageOptions storage) => Refuse(() =>
+    {
+        var folder = storage.Output(path);
+        Directory.CreateDirectory(folder);
+        return ConfinedFile.OpenFolder(folder);
+    });
+
+    private static T Refuse<T>(Func<T> resolve)
     {
         try
         {

@@ -257,7 +257,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
             LoadedItem item;
             try
             {
-                item = new LoadedItem(File.ReadAllBytes(JobStorage.Input(items[i].Path, ConfinedKind.File, storage)), null);
+                item = new LoadedItem(JobStorage.ReadItem(items[i].Path, storage), null);
             }
             catch (BadInputException e)
             {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Argus.Inference.Storage;
 
@@ -36,6 +37,7 @@ public static partial class ConfinedPath
     // .NET reports a pipe or a device as an ordinary file (FileAttributes.Normal), and opening a pipe to look would block:
     // statx(2) says what the path is without opening it. Its struct has the same layout on every Linux architecture.
     private const int AtFdCwd = -100;
+    private const int AtEmptyPath = 0x1000;
     private const uint StatxType = 0x1;
     private const int StatxModeOffset = 28;
     private const int StatxSize = 256;
@@ -180,10 +182,30 @@ public static partial class ConfinedPath
         Other,
     }
 
-    private static unsafe FileKind KindOf(string path)
+    /// <summary>True when the open <paramref name="handle"/> is a regular file (not a folder, device, pipe or socket).</summary>
+    internal static bool IsRegularFile(SafeFileHandle handle)
+    {
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return KindOf((int)handle.DangerousGetHandle(), "", AtEmptyPath) == FileKind.Regular;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private static FileKind KindOf(string path) => KindOf(AtFdCwd, path, 0);
+
+    private static unsafe FileKind KindOf(int directory, string path, int flags)
     {
         var buffer = stackalloc byte[StatxSize];
-        if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+        if (Statx(directory, path, flags, StatxType, buffer) != 0)
         {
             return FileKind.Missing;
         }
