@@ -102,7 +102,8 @@ internal sealed class KeyEntries
         }
         catch (JsonException e)
         {
-            _problems.Add($"{FileAt(path)} is not a JSON array of keys ({{\"name\", \"key\" or \"sha256\", \"roles\", \"tenant\"}}): {e.Message}");
+            // The message may quote the file's bytes at length.
+            _problems.Add($"{FileAt(path)} is not a JSON array of keys ({{\"name\", \"key\" or \"sha256\", \"roles\", \"tenant\"}}): {Clip(e.Message, 200)}");
             return;
         }
 
@@ -200,5 +201,5 @@ internal sealed class KeyEntries
     }
 
     /// <summary>A value quoted in a problem, cut short: a file may hold anything.</summary>
-    private static string Clip(string? value) => value is { Length: > 80 } ? value[..80] + "…" : value ?? "";
+    private static string Clip(string? value, int length = 80) => value is not null && value.Length > length ? value[..length] + "…" : value ?? "";
 }
