@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -102,8 +103,15 @@ public sealed class RolesSiloFixture : IAsyncLifetime
         File.WriteAllText(Path.Combine(KeysFolder, version, "keys.json"), json);
         var link = Path.Combine(KeysFolder, "..data_tmp");
         File.CreateSymbolicLink(link, version);
-        File.Move(link, Path.Combine(KeysFolder, "..data"), overwrite: true);
+        // rename(2) replaces the link itself; File.Move follows it to the folder and refuses.
+        if (Rename(link, Path.Combine(KeysFolder, "..data")) != 0)
+        {
+            throw new IOException($"rename failed: errno {Marshal.GetLastPInvokeError()}");
+        }
     }
+
+    [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
+    private static extern int Rename([MarshalAs(UnmanagedType.LPUTF8Str)] string from, [MarshalAs(UnmanagedType.LPUTF8Str)] string to);
 
     /// <summary>A request presenting <paramref name="key"/> (none when null) as <c>X-Api-Key</c>.</summary>
     public static HttpRequestMessage Request(string method, string path, string? key, HttpContent? content = null)
