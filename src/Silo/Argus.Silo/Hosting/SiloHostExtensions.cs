@@ -196,7 +196,8 @@ public static class SiloHostExtensions
             app.MapLoginEndpoints();
         }
 
-        // Who may call what, in one place (docs/ARCHITECTURE.md, "Who may call what"); health stays open.
+        // Who may call what (docs/ARCHITECTURE.md): a route group per role; health and login stay open, and /metrics
+        // (open with OpenMetrics) and the cameras (whose frames take infer too) name their roles where they are mapped.
         app.MapHealthEndpoints();
         app.MapArgusMetrics();
         var infer = app.MapGroup("").RequireAuthorization(ArgusRoles.Infer);
