@@ -94,6 +94,25 @@ public sealed class KeyEntriesTests
         }
     }
 
+    [Fact]
+    public void A_keys_file_over_the_limit_is_refused_unread_and_a_missing_one_is_named()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(file, new byte[KeyEntries.MaxFileBytes + 1]);
+
+            Assert.Null(KeyEntries.ReadFile(file, out var large));
+            Assert.Contains($"the limit is {KeyEntries.MaxFileBytes}", large);
+            Assert.Null(KeyEntries.ReadFile(file + ".missing", out var missing));
+            Assert.Contains("cannot be read", missing);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static byte[] RandomBytes(Random random)
     {
         var bytes = new byte[random.Next(0, 4096)];
