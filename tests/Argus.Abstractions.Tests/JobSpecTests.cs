@@ -24,6 +24,15 @@ public sealed class JobSpecTests
     }
 
     [Theory]
+    [InlineData("team-a", true)]
+    [InlineData("a.b_c-1", true)]
+    [InlineData("", false)]
+    [InlineData("a b", false)]
+    [InlineData("ünïcode", false)]
+    public void A_tenant_is_a_plain_name(string tenant, bool valid) =>
+        Assert.Equal(valid, !(Valid with { Tenant = tenant }).Validate().Any());
+
+    [Theory]
     [InlineData("nightly-photos", true)]
     [InlineData("job_1.v2", true)]
     [InlineData(".hidden", false)]

@@ -8,6 +8,9 @@ public sealed class CliSiloFixture : IAsyncLifetime
 {
     public const string ApiKey = "cli-test-key-0123456789";
 
+    /// <summary>A key that may infer but not administer (no autoscaler, no dashboard).</summary>
+    public const string InferKey = "cli-infer-key-0123456789";
+
     public SiloProcess? Silo { get; private set; }
 
     /// <summary>The silo's one device, as it reports it (<c>cpu0</c> here, <c>cuda0</c> where CUDA loads).</summary>
@@ -18,6 +21,9 @@ public sealed class CliSiloFixture : IAsyncLifetime
         Silo = await SiloProcess.StartAsync("cli-0", new Dictionary<string, string>
         {
             ["Argus__Auth__ApiKeys__0"] = ApiKey,
+            ["Argus__Auth__Keys__0__Name"] = "infer-only",
+            ["Argus__Auth__Keys__0__Key"] = InferKey,
+            ["Argus__Auth__Keys__0__Roles__0"] = "infer",
         });
         Device = Assert.Single(await Silo.GetDevicesAsync(ApiKey));
     }

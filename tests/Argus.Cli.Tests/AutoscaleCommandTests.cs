@@ -5,7 +5,7 @@ namespace Argus.Cli.Tests;
 public sealed class AutoscaleCommandTests(CliSiloFixture fixture)
 {
     [Fact]
-    public async Task Status_shows_the_decision_with_the_silos_key_and_is_refused_without_it()
+    public async Task Status_shows_the_decision_with_the_silos_key_and_is_refused_with_the_reason_without_it()
     {
         var url = fixture.Silo!.BaseAddress.ToString();
 
@@ -17,6 +17,12 @@ public sealed class AutoscaleCommandTests(CliSiloFixture fixture)
         (code, output) = await fixture.RunAsync("autoscale", "status", "--url", url, "--api-key", "not-the-key-0123456789");
         Assert.Equal(2, code);
         Assert.Contains("answered 401", output);
+
+        // A key without the admin role: the refusal says why.
+        (code, output) = await fixture.RunAsync("autoscale", "status", "--url", url, "--api-key", CliSiloFixture.InferKey);
+        Assert.Equal(2, code);
+        Assert.Contains("answered 403", output);
+        Assert.Contains("needs the role admin", output);
 
         (code, output) = await fixture.RunAsync("autoscale", "status", "--url", "ftp://elsewhere");
         Assert.Equal(2, code);

@@ -15,7 +15,7 @@ internal static class AutoscaleCommand
 {
     private static readonly Option<string?> ApiKey = new("--api-key")
     {
-        Description = "The silos' API key (Argus:Auth:ApiKeys), sent as X-Api-Key. Default: $ARGUS_API_KEY.",
+        Description = "A silos' API key with the admin role (Argus:Auth), sent as X-Api-Key. Default: $ARGUS_API_KEY.",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_API_KEY"),
     };
 

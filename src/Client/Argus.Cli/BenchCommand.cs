@@ -23,7 +23,7 @@ internal static class BenchCommand
         var url = new Option<string>("--url") { Description = "The silo's HTTP address, for --target http.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var apiKey = new Option<string?>("--api-key")
         {
-            Description = "For --target http: the silo's API key (Argus:Auth:ApiKeys), sent as X-Api-Key. Default: $ARGUS_API_KEY.",
+            Description = "For --target http: a silo's API key with the infer role (Argus:Auth), sent as X-Api-Key. Default: $ARGUS_API_KEY.",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_API_KEY"),
         };
         var model = new Option<string>("--model", "-m") { Description = "The model.", DefaultValueFactory = _ => "resnet18" };

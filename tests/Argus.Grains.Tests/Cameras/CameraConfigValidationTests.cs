@@ -35,6 +35,14 @@ public sealed class CameraConfigValidationTests
     }
 
     [Theory]
+    [InlineData("team-a", true)]
+    [InlineData("a b", false)]
+    [InlineData("", false)]
+    [InlineData("../x", false)]
+    public void A_tenant_is_a_plain_name(string tenant, bool valid) =>
+        Assert.Equal(valid, !Problems(Good with { Tenant = tenant }).Any(p => p.StartsWith("tenant", StringComparison.Ordinal)));
+
+    [Theory]
     [InlineData("")]
     [InlineData("a/b")]
     [InlineData("gate 1")]

@@ -22,4 +22,28 @@ public sealed class ArgusAuthOptionsValidatorTests
         Assert.StartsWith("Argus:Auth:ApiKeys:0 must be at least 16 characters", result.Failures!.First());
         Assert.StartsWith("Argus:Auth:ApiKeys:2 must be at least 16 characters", result.Failures!.Last());
     }
+
+    [Fact]
+    public void A_keys_file_that_is_missing_or_invalid_is_refused_at_start_with_the_configured_keys_problems()
+    {
+        var dir = Directory.CreateTempSubdirectory("argus-keys-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "keys.json");
+            File.WriteAllText(file, """[{ "name": "k", "key": "short" }]""");
+            var options = new ArgusAuthOptions { ApiKeys = ["short"], KeysFile = file };
+
+            var failures = _validator.Validate(null, options).Failures!.ToArray();
+            Assert.Equal(2, failures.Length);
+            Assert.StartsWith("Argus:Auth:ApiKeys:0 must be", failures[0]);
+            Assert.StartsWith($"Argus:Auth:KeysFile '{file}'[0]: key must be", failures[1]);
+
+            options.KeysFile = Path.Combine(dir.FullName, "missing.json");
+            Assert.Contains("cannot be read", _validator.Validate(null, options).Failures!.Last());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

@@ -86,7 +86,7 @@ public sealed class JobSubmissionReadingTests
             "watch: expected true or false, not a string.",
             "max_attempts: expected a whole number (32-bit), not the number 2.5.",
             "schedule: expected a string, not the number 5.",
-            "unknown field 'extra' (known: input, model, output, batch_size, shard_size, video_fps, schedule, watch, max_attempts).",
+            "unknown field 'extra' (known: input, model, output, batch_size, shard_size, video_fps, schedule, watch, max_attempts, tenant).",
             "input 'photos' must be an absolute path (silos resolve paths on their own machines).",
         ], submission.Problems);
     }

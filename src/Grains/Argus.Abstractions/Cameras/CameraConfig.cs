@@ -34,6 +34,12 @@ public sealed record CameraConfig
     /// <summary>For a video file: start again at its end instead of stopping. Default false.</summary>
     [Id(7)] public bool Loop { get; init; }
 
+    /// <summary>
+    /// The tenant the camera belongs to: its frames are inferred for it, and only its keys (and keys without a tenant) see
+    /// the camera. Set from the configuring key's tenant; a key without a tenant may name one. Null: no tenant's.
+    /// </summary>
+    [Id(8)] public string? Tenant { get; init; }
+
     /// <summary>The <see cref="Source"/> of a camera whose frames are pushed to it.</summary>
     public const string PushSource = "push";
 

@@ -47,6 +47,12 @@ public sealed partial record JobSpec
     /// <summary>Attempts per item for transient failures (an overloaded or failing device) before it counts as failed. Default 3.</summary>
     [Id(8)] public int MaxAttempts { get; init; } = 3;
 
+    /// <summary>
+    /// The tenant the job belongs to: its items are inferred for it, and only its keys (and keys without a tenant) see the
+    /// job. Set from the submitting key's tenant; a key without a tenant may name one. Null: the job belongs to no tenant.
+    /// </summary>
+    [Id(9)] public string? Tenant { get; init; }
+
     /// <summary>The longest id of a job with a <see cref="Schedule"/>: its runs' ids add 16 characters and may have 100.</summary>
     public const int MaxScheduleIdLength = 84;
 
@@ -69,6 +75,7 @@ public sealed partial record JobSpec
         if (!(VideoFps > 0 && VideoFps <= 1000)) yield return $"video_fps must be above 0 and at most 1000 (is {VideoFps}).";
         if (MaxAttempts is < 1 or > 20) yield return $"max_attempts must be 1 to 20 (is {MaxAttempts}).";
         if (Schedule is not null && Watch) yield return "a job either runs on a schedule or watches a folder, not both.";
+        if (Tenants.Problem("tenant", Tenant) is { } tenant) yield return tenant;
     }
 
     /// <summary>Whether <paramref name="id"/> can name a job: 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'.</summary>

@@ -173,7 +173,7 @@ internal sealed partial class CameraGrain(
             try
             {
                 var deadline = frame.CapturedAt + TimeSpan.FromMilliseconds(config.LatencyTargetMs);
-                var answers = await Task.WhenAll(config.Models.Select(m => InferAsync(m, frame, config.Lane, deadline)));
+                var answers = await Task.WhenAll(config.Models.Select(m => InferAsync(m, frame, config, deadline)));
                 var failed = answers.FirstOrDefault(a => a.Result.Error is not null);
                 if (failed.Result is { Error: { } error })
                 {
@@ -217,9 +217,9 @@ internal sealed partial class CameraGrain(
         }
     }
 
-    private async Task<(string Model, ItemResult Result)> InferAsync(string model, Frame frame, Lane lane, DateTime deadline)
+    private async Task<(string Model, ItemResult Result)> InferAsync(string model, Frame frame, CameraConfig config, DateTime deadline)
     {
-        var request = new InferenceRequest(model, [InferenceInput.FromImage(frame.Image)], lane, deadline);
+        var request = new InferenceRequest(model, [InferenceInput.FromImage(frame.Image)], config.Lane, deadline, Tenant: config.Tenant);
         return (model, (await door.InferAsync(request, Id, CancellationToken.None)).Items[0]);
     }
 

@@ -1,18 +1,18 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Argus.Silo.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace Argus.Silo.Auth;
 
 /// <summary>
-/// Authenticates a request by the API key it presents (<see cref="ApiKeys.Read"/>). A request without a valid key that
-/// needs one gets 401 with a v1 error body and <c>WWW-Authenticate</c>; a browser asking for a page is sent to
-/// <c>/login</c> instead.
+/// Authenticates a request by the API key it presents (<see cref="ApiKeys.Read"/>): the caller is named after the key and
+/// holds its roles (<see cref="ClaimTypes.Role"/>) and its tenant (<see cref="ArgusClaims.TenantType"/>). A request
+/// without a valid key that needs one gets 401 with its API's error body and <c>WWW-Authenticate</c>; a browser asking for
+/// a page is sent to <c>/login</c> instead.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggers, UrlEncoder encoder, ApiKeys keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggers, UrlEncoder encoder, ApiKeys keys, AuthRefusals refusals)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
 {
     /// <summary>The scheme's name.</summary>
@@ -25,12 +25,18 @@ internal sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!keys.Matches(presented))
+        if (keys.Find(presented) is not { } key)
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key")], SchemeName);
+        List<Claim> claims = [new(ClaimTypes.Name, key.Name), .. key.Roles.Select(r => new Claim(ClaimTypes.Role, r))];
+        if (key.Tenant is not null)
+        {
+            claims.Add(new Claim(ArgusClaims.TenantType, key.Tenant));
+        }
+
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
@@ -47,6 +53,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             ? failure.Message
             : $"This endpoint needs an API key: send it in {ApiKeys.Header} or as Authorization: Bearer, or sign in at {LoginEndpoints.Path}.";
         Response.Headers.WWWAuthenticate = result.Failure is null ? "Bearer realm=\"argus\"" : "Bearer realm=\"argus\", error=\"invalid_token\"";
-        await HttpErrors.V1(StatusCodes.Status401Unauthorized, "unauthorized", message).ExecuteAsync(Context);
+        await refusals.Refuse(Context, StatusCodes.Status401Unauthorized, result.Failure is null ? AuthRefusals.NoKey : AuthRefusals.BadKey, message)
+            .ExecuteAsync(Context);
     }
 }

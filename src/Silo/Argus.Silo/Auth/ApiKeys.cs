@@ -1,14 +1,14 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Argus.Silo.Auth;
 
 /// <summary>
-/// The configured API keys, held as SHA-256 digests and compared in constant time: a presented key is hashed and compared
-/// with every configured digest without stopping early, so neither its content nor its length shows in the time taken.
+/// The keys the silo accepts, held as SHA-256 digests and compared in constant time: a presented key is hashed and compared
+/// with every held digest without stopping early, so neither its content nor its length shows in the time taken. The
+/// configured keys are fixed; the keys file's are replaced whole when it changes (<see cref="KeysFileWatcher"/>).
 /// </summary>
-internal sealed class ApiKeys(IOptions<ArgusAuthOptions> options)
+internal sealed class ApiKeys
 {
     /// <summary>The cookie <c>POST /login</c> sets for browsers.</summary>
     public const string Cookie = "argus_api_key";
@@ -16,19 +16,48 @@ internal sealed class ApiKeys(IOptions<ArgusAuthOptions> options)
     /// <summary>The header API clients send the key in (or <c>Authorization: Bearer</c>).</summary>
     public const string Header = "X-Api-Key";
 
-    private readonly byte[][] _digests = [.. options.Value.ApiKeys.Select(Digest)];
+    // Swapped whole, never changed in place: a request sees either the old keys or the new.
+    private volatile HeldKey[] _keys;
 
-    /// <summary>True when <paramref name="presented"/> is one of the keys.</summary>
-    public bool Matches(string presented)
+    public ApiKeys(IOptions<ArgusAuthOptions> options)
     {
-        var digest = Digest(presented);
-        var match = false;
-        foreach (var known in _digests)
+        var entries = KeyEntries.Configured(options.Value);
+        if (options.Value.KeysFile is { Length: > 0 } path && KeyEntries.ReadFile(path, out _) is { } content)
         {
-            match |= CryptographicOperations.FixedTimeEquals(digest, known);
+            entries.AddFile(path, content);
+            FileHash = SHA256.HashData(content);
         }
 
-        return match;
+        _keys = [.. entries.Keys];
+    }
+
+    /// <summary>The SHA-256 digest of the keys file's content the held keys came from; null when none was read.</summary>
+    public byte[]? FileHash { get; private set; }
+
+    /// <summary>How many keys are held.</summary>
+    public int Count => _keys.Length;
+
+    /// <summary>The key <paramref name="presented"/> is, or null when it is none of them.</summary>
+    public HeldKey? Find(string presented)
+    {
+        var digest = KeyEntries.Digest(presented);
+        HeldKey? found = null;
+        foreach (var known in _keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(digest, known.Digest))
+            {
+                found = known;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Replaces the held keys with <paramref name="keys"/> (the configured ones and the file's), read from a file of hash <paramref name="fileHash"/>.</summary>
+    public void Use(IReadOnlyList<HeldKey> keys, byte[] fileHash)
+    {
+        _keys = [.. keys];
+        FileHash = fileHash;
     }
 
     /// <summary>The key a request presents: <c>X-Api-Key</c>, <c>Authorization: Bearer</c>, or the login cookie; null when none.</summary>
@@ -47,6 +76,4 @@ internal sealed class ApiKeys(IOptions<ArgusAuthOptions> options)
 
         return request.Cookies[Cookie] is { Length: > 0 } cookie ? cookie : null;
     }
-
-    private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

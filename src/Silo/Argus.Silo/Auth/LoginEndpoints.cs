@@ -4,7 +4,8 @@ namespace Argus.Silo.Auth;
 
 /// <summary>
 /// The browser's way in when API keys are set: <c>GET /login</c> shows a form, <c>POST /login</c> checks the key and puts
-/// it in an HttpOnly, SameSite=Strict cookie for the session, then returns to the page the browser asked for (the
+/// it in an HttpOnly, SameSite=Strict cookie for the session (so the browser holds the key's roles and tenant, checked
+/// again on every request: a key removed from the keys file logs its sessions out), then returns to the page the browser asked for (the
 /// dashboard by default). The key travels in a form body, never in a URL, so it stays out of history and access logs.
 /// </summary>
 internal static class LoginEndpoints
@@ -22,7 +23,7 @@ internal static class LoginEndpoints
         app.MapPost(Path, LoginAsync).AllowAnonymous().DisableAntiforgery();
     }
 
-    private static async Task<IResult> LoginAsync(HttpRequest request, ApiKeys keys)
+    private static async Task<IResult> LoginAsync(HttpRequest request, ApiKeys keys, AuthRefusals refusals)
     {
         IFormCollection? form;
         try
@@ -37,8 +38,9 @@ internal static class LoginEndpoints
 
         var key = form?["key"].ToString() ?? "";
         var returnUrl = form?["return_url"].ToString();
-        if (key.Length == 0 || !keys.Matches(key))
+        if (key.Length == 0 || keys.Find(key) is null)
         {
+            refusals.Count(StatusCodes.Status401Unauthorized, key.Length == 0 ? AuthRefusals.NoKey : AuthRefusals.BadKey);
             return Page(returnUrl, "That key is not valid.", StatusCodes.Status401Unauthorized);
         }
 

@@ -171,7 +171,8 @@ public static class SiloHostExtensions
 
     /// <summary>
     /// Maps the HTTP API (inference, cameras, batch jobs and the autoscaler's decision), the Open Inference Protocol, health, <c>/metrics</c>, the dashboard
-    /// and, with API keys, the login page; every endpoint but health and login needs a key when keys are set.
+    /// and, with API keys, the login page; every endpoint but health and login needs a key holding its role when keys are set
+    /// (<see cref="ArgusRoles"/>).
     /// </summary>
     public static WebApplication MapArgus(this WebApplication app)
     {
@@ -195,16 +196,22 @@ public static class SiloHostExtensions
             app.MapLoginEndpoints();
         }
 
+        // Who may call what (docs/ARCHITECTURE.md): a route group per role; health and login stay open, and /metrics
+        // (open with OpenMetrics) and the cameras (whose frames take infer too) name their roles where they are mapped.
         app.MapHealthEndpoints();
         app.MapArgusMetrics();
-        app.MapInferenceEndpoints();
-        app.MapOpenInferenceEndpoints();
-        app.MapModelEndpoints();
-        app.MapDriftEndpoints();
+        var infer = app.MapGroup("").RequireAuthorization(ArgusRoles.Infer);
+        infer.MapInferenceEndpoints();
+        infer.MapOpenInferenceEndpoints();
+        var operate = app.MapGroup("").RequireAuthorization(ArgusRoles.Operate);
+        operate.MapJobEndpoints();
+        // Cameras need operate, but frames pushed to a camera also take infer: each camera endpoint names its policy.
         app.MapCameraEndpoints();
-        app.MapJobEndpoints();
-        app.MapAutoscaleEndpoints();
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        var admin = app.MapGroup("").RequireAuthorization(ArgusRoles.Admin);
+        admin.MapModelEndpoints();
+        admin.MapDriftEndpoints();
+        admin.MapAutoscaleEndpoints();
+        admin.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
     }
 }

@@ -58,13 +58,17 @@ public static class TelemetryExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/metrics</c>: it needs an API key like the rest unless <see cref="ArgusAuthOptions.OpenMetrics"/>.</summary>
+    /// <summary>Maps <c>/metrics</c>: it needs a key with the <c>admin</c> role unless <see cref="ArgusAuthOptions.OpenMetrics"/>.</summary>
     public static WebApplication MapArgusMetrics(this WebApplication app)
     {
         var metrics = app.MapPrometheusScrapingEndpoint();
         if (app.Services.GetRequiredService<IOptions<ArgusAuthOptions>>().Value.OpenMetrics)
         {
             metrics.AllowAnonymous();
+        }
+        else
+        {
+            metrics.RequireAuthorization(ArgusRoles.Admin);
         }
 
         return app;

@@ -3,6 +3,7 @@ using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Cameras;
+using Argus.Silo.Auth;
 using Argus.Silo.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,9 @@ namespace Argus.Silo.Http;
 
 /// <summary>
 /// Cameras: <c>PUT|GET|DELETE /v1/cameras/{id}</c>, <c>GET /v1/cameras</c>, <c>POST /v1/cameras/{id}/frames</c> (one
-/// encoded frame) and <c>GET /v1/cameras/{id}/alerts</c> (server-sent events).
+/// encoded frame) and <c>GET /v1/cameras/{id}/alerts</c> (server-sent events). Each needs the <c>operate</c> role, pushing a
+/// frame <c>infer</c> or <c>operate</c>; a camera belongs to the tenant of the key that added it, and is unknown (404) to keys
+/// of other tenants.
 /// </summary>
 internal static class CameraEndpoints
 {
@@ -35,23 +38,26 @@ internal static class CameraEndpoints
                 return HttpErrors.SiloLost("The camera", e, context.HttpContext.Response);
             }
         });
-        cameras.MapGet("", ListAsync);
-        cameras.MapGet("/{id}", GetAsync);
-        cameras.MapPut("/{id}", ConfigureAsync);
-        cameras.MapDelete("/{id}", RemoveAsync);
-        cameras.MapPost("/{id}/frames", PushFrameAsync).DisableAntiforgery();
-        cameras.MapGet("/{id}/alerts", WatchAlertsAsync);
+        cameras.MapGet("", ListAsync).RequireAuthorization(ArgusRoles.Operate);
+        cameras.MapGet("/{id}", GetAsync).RequireAuthorization(ArgusRoles.Operate);
+        cameras.MapPut("/{id}", ConfigureAsync).RequireAuthorization(ArgusRoles.Operate);
+        cameras.MapDelete("/{id}", RemoveAsync).RequireAuthorization(ArgusRoles.Operate);
+        cameras.MapPost("/{id}/frames", PushFrameAsync).DisableAntiforgery().RequireAuthorization(AuthExtensions.PushFramesPolicy);
+        cameras.MapGet("/{id}/alerts", WatchAlertsAsync).RequireAuthorization(ArgusRoles.Operate);
     }
 
-    private static async Task<IResult> ListAsync(IGrainFactory grains)
+    /// <summary>The cameras the caller may see: its tenant's, or every one for a caller without a tenant.</summary>
+    private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains)
     {
         var ids = await grains.GetGrain<ICameraRegistryGrain>(0).ListAsync();
         var views = await Task.WhenAll(ids.Select(id => ViewAsync(grains.GetGrain<ICameraGrain>(id), id)));
-        return Results.Json(views.Where(v => v is not null));
+        return Results.Json(views.Where(v => v is not null && Tenants.MaySee(context.Tenant(), v.Config.Tenant)));
     }
 
-    private static async Task<IResult> GetAsync(string id, IGrainFactory grains) =>
-        CameraConfig.IsValidId(id) && await ViewAsync(grains.GetGrain<ICameraGrain>(id), id) is { } view ? Results.Json(view) : UnknownCamera(id);
+    private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains) =>
+        CameraConfig.IsValidId(id) && await ViewAsync(grains.GetGrain<ICameraGrain>(id), id) is { } view && context.Sees(view.Config.Tenant)
+            ? Results.Json(view)
+            : UnknownCamera(id);
 
     private static async Task<IResult> ConfigureAsync(
         string id, HttpRequest request, IGrainFactory grains, CameraConfigValidator validator, IOptions<JsonOptions> json, ArgusSiloOptions silo)
@@ -70,17 +76,29 @@ internal static class CameraEndpoints
 
         // The JSON's problems (a misspelt field, a wrong type) and the configuration's own, in one answer.
         var read = JsonFieldReader.ReadObject<CameraConfig>(body, json.Value.SerializerOptions);
-        IReadOnlyList<string> problems = read.Value is { } config ? [.. read.Problems, .. validator.Validate(id, config)] : read.Problems;
+        IReadOnlyList<string> problems = read.Value is { } given ? [.. read.Problems, .. validator.Validate(id, given)] : read.Problems;
         if (problems.Count > 0)
         {
             return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, $"Camera '{id}': " + string.Join(" ", problems));
         }
 
         var camera = grains.GetGrain<ICameraGrain>(id);
-        var added = await camera.GetConfigAsync() is null;
+        var existing = await camera.GetConfigAsync();
+        if (existing is not null && !request.HttpContext.Sees(existing.Tenant))
+        {
+            return UnknownCamera(id);
+        }
+
+        var config = read.Value!;
+        var (owner, refusal) = request.HttpContext.OwnerOf(config.Tenant, existing?.Tenant);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
         try
         {
-            await camera.ConfigureAsync(read.Value!);
+            await camera.ConfigureAsync(config with { Tenant = owner });
         }
         catch (BadInputException e)
         {
@@ -88,18 +106,12 @@ internal static class CameraEndpoints
         }
 
         var view = await ViewAsync(camera, id);
-        return added ? Results.Created($"/v1/cameras/{id}", view) : Results.Json(view);
+        return existing is null ? Results.Created($"/v1/cameras/{id}", view) : Results.Json(view);
     }
 
-    private static async Task<IResult> RemoveAsync(string id, IGrainFactory grains)
+    private static async Task<IResult> RemoveAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        if (!CameraConfig.IsValidId(id))
-        {
-            return UnknownCamera(id);
-        }
-
-        var camera = grains.GetGrain<ICameraGrain>(id);
-        if (await camera.GetConfigAsync() is null)
+        if (await FindAsync(id, context, grains) is not { } camera)
         {
             return UnknownCamera(id);
         }
@@ -111,13 +123,7 @@ internal static class CameraEndpoints
     private static async Task<IResult> PushFrameAsync(
         string id, HttpRequest request, IGrainFactory grains, ArgusSiloOptions silo)
     {
-        if (!CameraConfig.IsValidId(id))
-        {
-            return UnknownCamera(id);
-        }
-
-        var camera = grains.GetGrain<ICameraGrain>(id);
-        if (await camera.GetConfigAsync() is null)
+        if (await FindAsync(id, request.HttpContext, grains) is not { } camera)
         {
             return UnknownCamera(id);
         }
@@ -158,21 +164,28 @@ internal static class CameraEndpoints
         }
     }
 
-    private static async Task<IResult> WatchAlertsAsync(string id, IGrainFactory grains, IClusterClient client, IOptions<JsonOptions> json)
+    private static async Task<IResult> WatchAlertsAsync(
+        string id, HttpContext context, IGrainFactory grains, IClusterClient client, IOptions<JsonOptions> json)
     {
-        if (!CameraConfig.IsValidId(id))
-        {
-            return UnknownCamera(id);
-        }
-
-        var camera = grains.GetGrain<ICameraGrain>(id);
-        if (await camera.GetConfigAsync() is null)
+        if (await FindAsync(id, context, grains) is not { } camera)
         {
             return UnknownCamera(id);
         }
 
         var stream = client.GetStreamProvider(AlertStreams.Provider).GetStream<Alert>(StreamId.Create(AlertStreams.Namespace, id));
         return new AlertEventStream(camera, stream, json.Value.SerializerOptions);
+    }
+
+    /// <summary>The camera named in the route when it is configured and the caller may see it; null otherwise.</summary>
+    private static async Task<ICameraGrain?> FindAsync(string id, HttpContext context, IGrainFactory grains)
+    {
+        if (!CameraConfig.IsValidId(id))
+        {
+            return null;
+        }
+
+        var camera = grains.GetGrain<ICameraGrain>(id);
+        return await camera.GetConfigAsync() is { } config && context.Sees(config.Tenant) ? camera : null;
     }
 
     private static async Task<CameraView?> ViewAsync(ICameraGrain camera, string id) =>

@@ -101,8 +101,15 @@ internal static class HttpErrors
             StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", $"{http.Request.Method} is not an operation of {http.Request.Path}."),
             _ => ($"http_{status}", $"HTTP {status} {ReasonPhrases.GetReasonPhrase(status)}".TrimEnd() + "."),
         };
-        return (v1 ? V1(status, code, message) : Results.Json(new { error = message }, statusCode: status)).ExecuteAsync(http);
+        return OfApi(http.Request.Path, status, code, message).ExecuteAsync(http);
     });
+
+    /// <summary>
+    /// An error response in the body of the API <paramref name="path"/> belongs to: <c>{"error": message}</c> under
+    /// <c>/v2</c> (the Open Inference Protocol's), the v1 body everywhere else.
+    /// </summary>
+    public static IResult OfApi(PathString path, int status, string code, string message) =>
+        path.StartsWithSegments("/v2") ? Results.Json(new { error = message }, statusCode: status) : V1(status, code, message);
 
     /// <summary>An error kind as v1 names it, e.g. <c>bad_input</c>.</summary>
     public static string Code(ErrorKind kind) => JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
+using Argus.Silo.Auth;
 using Argus.Silo.Hosting;
 
 namespace Argus.Silo.Http;
@@ -37,7 +38,7 @@ internal static class InferenceEndpoints
         try
         {
             var inputs = images.Select(i => InferenceInput.FromImage(i.Data)).ToArray();
-            var call = new InferenceRequest(model, inputs, options.Lane, options.Deadline, Version: options.Version);
+            var call = new InferenceRequest(model, inputs, options.Lane, options.Deadline, Version: options.Version, Tenant: request.HttpContext.Tenant());
             response = await door.InferAsync(call, options.RouteKey, cancellationToken);
         }
         catch (Exception e) when (HttpErrors.FromException(e) is { } error)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Jobs;
+using Argus.Silo.Auth;
 using Argus.Silo.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,8 @@ namespace Argus.Silo.Http;
 
 /// <summary>
 /// Batch jobs: <c>POST /v1/jobs</c> (submit), <c>GET /v1/jobs</c> (every job's status), <c>GET /v1/jobs/{id}</c> and
-/// <c>POST /v1/jobs/{id}/pause|resume|cancel</c>. Every answer is a job's status, its ETA in seconds (<c>eta_s</c>).
+/// <c>POST /v1/jobs/{id}/pause|resume|cancel</c>. Every answer is a job's status, its ETA in seconds (<c>eta_s</c>). A job
+/// belongs to the tenant of the key that submitted it, and is unknown (404) to keys of other tenants.
 /// </summary>
 internal static class JobEndpoints
 {
@@ -44,11 +46,12 @@ internal static class JobEndpoints
             }
         });
         jobs.MapPost("", SubmitAsync);
-        jobs.MapGet("", async (IGrainFactory grains) => Results.Json((await grains.ListJobStatusesAsync()).Select(JobView.Of)));
-        jobs.MapGet("/{id}", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.GetStatusAsync()));
-        jobs.MapPost("/{id}/pause", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.PauseAsync()));
-        jobs.MapPost("/{id}/resume", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.ResumeAsync()));
-        jobs.MapPost("/{id}/cancel", (string id, IGrainFactory grains) => CallAsync(id, grains, job => job.CancelAsync()));
+        jobs.MapGet("", async (HttpContext context, IGrainFactory grains) =>
+            Results.Json((await grains.ListJobStatusesAsync()).Where(s => Tenants.MaySee(context.Tenant(), s.Spec.Tenant)).Select(JobView.Of)));
+        jobs.MapGet("/{id}", (string id, HttpContext context, IGrainFactory grains) => CallAsync(id, context, grains, job => job.GetStatusAsync()));
+        jobs.MapPost("/{id}/pause", (string id, HttpContext context, IGrainFactory grains) => CallAsync(id, context, grains, job => job.PauseAsync()));
+        jobs.MapPost("/{id}/resume", (string id, HttpContext context, IGrainFactory grains) => CallAsync(id, context, grains, job => job.ResumeAsync()));
+        jobs.MapPost("/{id}/cancel", (string id, HttpContext context, IGrainFactory grains) => CallAsync(id, context, grains, job => job.CancelAsync()));
     }
 
     /// <summary>
@@ -92,27 +95,54 @@ internal static class JobEndpoints
 
         var id = submission.Id ?? JobSubmission.NewId(time.GetUtcNow().UtcDateTime);
         var job = grains.GetGrain<IBatchJobGrain>(id);
-        var known = await ExistsAsync(job);
-        var view = JobView.Of(await job.SubmitAsync(submission.Spec!));
-        return known ? Results.Json(view) : Results.Created($"/v1/jobs/{id}", view);
+        var known = await StatusAsync(job);
+        if (known is not null && !Tenants.MaySee(request.HttpContext.Tenant(), known.Spec.Tenant))
+        {
+            // Ids are one space for every tenant: the id is taken, by whom is not said.
+            return HttpErrors.V1(StatusCodes.Status409Conflict, "job_conflict", $"The job id '{id}' is taken; choose another.");
+        }
+
+        var (owner, refusal) = request.HttpContext.OwnerOf(submission.Spec!.Tenant, known?.Spec.Tenant);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var view = JobView.Of(await job.SubmitAsync(submission.Spec with { Tenant = owner }));
+        return known is not null ? Results.Json(view) : Results.Created($"/v1/jobs/{id}", view);
     }
 
-    private static async Task<bool> ExistsAsync(IBatchJobGrain job)
+    private static async Task<JobStatus?> StatusAsync(IBatchJobGrain job)
     {
         try
         {
-            await job.GetStatusAsync();
-            return true;
+            return await job.GetStatusAsync();
         }
         catch (UnknownJobException)
         {
-            return false;
+            return null;
         }
     }
 
-    /// <summary>Calls the job named in the route; an id no job can have is unknown without asking a grain.</summary>
-    private static async Task<IResult> CallAsync(string id, IGrainFactory grains, Func<IBatchJobGrain, Task<JobStatus>> call) =>
-        JobSpec.IsValidId(id) ? Results.Json(JobView.Of(await call(grains.GetGrain<IBatchJobGrain>(id)))) : UnknownJob(id);
+    /// <summary>
+    /// Calls the job named in the route when the caller may see it; an id no job can have is unknown without asking a
+    /// grain, and another tenant's job is unknown too.
+    /// </summary>
+    private static async Task<IResult> CallAsync(string id, HttpContext context, IGrainFactory grains, Func<IBatchJobGrain, Task<JobStatus>> call)
+    {
+        if (!JobSpec.IsValidId(id))
+        {
+            return UnknownJob(id);
+        }
+
+        var job = grains.GetGrain<IBatchJobGrain>(id);
+        if (!context.Sees((await job.GetStatusAsync()).Spec.Tenant))
+        {
+            return UnknownJob(id);
+        }
+
+        return Results.Json(JobView.Of(await call(job)));
+    }
 
     private static IResult UnknownJob(string id) =>
         HttpErrors.V1(StatusCodes.Status404NotFound, "unknown_job", $"Unknown job '{id}'.");

@@ -2,6 +2,7 @@ using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
 using Argus.Models;
+using Argus.Silo.Auth;
 using Argus.Silo.Hosting;
 
 namespace Argus.Silo.Http.OpenInference;
@@ -113,7 +114,7 @@ internal static class OpenInferenceEndpoints
         try
         {
             response = await devices.InferAsync(
-                new InferenceRequest(model!.Name, valid.Inputs, options.Lane, options.Deadline, OutputKind.Raw), choice, context.RequestAborted);
+                new InferenceRequest(model!.Name, valid.Inputs, options.Lane, options.Deadline, OutputKind.Raw, Tenant: context.Tenant()), choice, context.RequestAborted);
         }
         catch (Exception e) when (HttpErrors.FromException(e) is { } error)
         {
