@@ -89,15 +89,22 @@ public sealed class TlsCertificates : IDisposable
         tls.RemoteCertificateValidation = (remote, _, _) => certificates().Trusts(remote);
     }
 
-    /// <summary>An HTTP handler that presents <see cref="Certificate"/> and trusts a server whose certificate chains to <see cref="Authorities"/>.</summary>
-    public SocketsHttpHandler CreateHttpHandler() => new()
+    /// <summary>
+    /// An HTTP handler that loads the files <paramref name="options"/> names, presents the certificate and trusts a server
+    /// whose certificate chains to the authority; it frees the certificates when disposed.
+    /// </summary>
+    public static HttpMessageHandler CreateHttpHandler(ArgusTlsOptions options)
     {
-        SslOptions = new SslClientAuthenticationOptions
+        var certificates = Load(options);
+        return new OwningHandler(certificates, new SocketsHttpHandler
         {
-            ClientCertificates = [Certificate],
-            RemoteCertificateValidationCallback = (_, remote, _, _) => remote is X509Certificate2 certificate && Trusts(certificate),
-        },
-    };
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = [certificates.Certificate],
+                RemoteCertificateValidationCallback = (_, remote, _, _) => remote is X509Certificate2 certificate && certificates.Trusts(certificate),
+            },
+        });
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -106,6 +113,18 @@ public sealed class TlsCertificates : IDisposable
         foreach (var authority in Authorities)
         {
             authority.Dispose();
+        }
+    }
+
+    private sealed class OwningHandler(TlsCertificates certificates, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (disposing)
+            {
+                certificates.Dispose();
+            }
         }
     }
 }
