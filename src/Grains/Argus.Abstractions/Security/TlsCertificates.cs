@@ -34,7 +34,7 @@ public sealed class TlsCertificates : IDisposable
         {
             certificate = X509Certificate2.CreateFromPemFile(options.Certificate!, options.Key);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException) // ArgumentException: the key is another certificate's
         {
             throw new CryptographicException(
                 $"Certificate ('{options.Certificate}') and Key ('{options.Key}') do not load as a PEM certificate and its private key: {e.Message}", e);
