@@ -91,19 +91,19 @@ public sealed class TlsCertificates : IDisposable
 
     /// <summary>
     /// An HTTP handler that loads the files <paramref name="options"/> names, presents the certificate and trusts a server
-    /// whose certificate chains to the authority; it frees the certificates when disposed.
+    /// whose certificate chains to the authority, over <paramref name="inner"/> (default: a new one); it frees the
+    /// certificates when disposed.
     /// </summary>
-    public static HttpMessageHandler CreateHttpHandler(ArgusTlsOptions options)
+    public static HttpMessageHandler CreateHttpHandler(ArgusTlsOptions options, SocketsHttpHandler? inner = null)
     {
         var certificates = Load(options);
-        return new OwningHandler(certificates, new SocketsHttpHandler
+        inner ??= new SocketsHttpHandler();
+        inner.SslOptions = new SslClientAuthenticationOptions
         {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                ClientCertificates = [certificates.Certificate],
-                RemoteCertificateValidationCallback = (_, remote, _, _) => remote is X509Certificate2 certificate && certificates.Trusts(certificate),
-            },
-        });
+            ClientCertificates = [certificates.Certificate],
+            RemoteCertificateValidationCallback = (_, remote, _, _) => remote is X509Certificate2 certificate && certificates.Trusts(certificate),
+        };
+        return new OwningHandler(certificates, inner);
     }
 
     /// <inheritdoc />
