@@ -23,6 +23,7 @@ internal static class Kustomize
             .DistinctBy(p => p.Key))
     {
         [ScaledObject.ApiVersionKind] = typeof(ScaledObject),
+        [TriggerAuthentication.ApiVersionKind] = typeof(TriggerAuthentication),
     };
 
     /// <summary>The objects that <paramref name="directory"/> (relative to deploy/k8s) renders to.</summary>

@@ -9,15 +9,16 @@ public sealed class ProbeTests
     [Fact]
     public async Task Every_probe_path_answers_200_on_a_ready_silo()
     {
-        var paths = new[] { "overlays/cpu", "overlays/gpu", "overlays/external-redis" }
+        var probes = new[] { "overlays/cpu", "overlays/gpu", "overlays/external-redis" }
             .Select(o => Kustomize.Render(o).Silo)
             .SelectMany(c => new[] { c.StartupProbe, c.ReadinessProbe, c.LivenessProbe })
-            .Select(p => p.HttpGet.Path)
-            .Distinct()
             .ToList();
-        await using var silo = await SiloProcess.StartAsync("probe-0");
-        using var http = new HttpClient { BaseAddress = silo.BaseAddress };
+        var paths = probes.Select(p => p.HttpGet.Path).Distinct().ToList();
+        using var authority = TestCertificateAuthority.Create("argus");
+        await using var silo = await SiloProcess.StartAsync("probe-0", TestCertificateAuthority.SiloSettings(authority.Issue("silo")));
+        using var http = silo.CreateHttpClient();
 
+        Assert.All(probes, p => Assert.Equal(silo.BaseAddress.Scheme, p.HttpGet.Scheme.ToLowerInvariant()));
         foreach (var path in paths)
         {
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(path.TrimStart('/'))).StatusCode);

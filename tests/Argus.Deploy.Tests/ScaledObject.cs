@@ -48,5 +48,40 @@ internal sealed class ScaleTrigger
 
     public string? MetricType { get; set; }
 
+    public ScaledObjectAuthenticationRef? AuthenticationRef { get; set; }
+
     public Dictionary<string, string> Metadata { get; set; } = [];
+}
+
+internal sealed class ScaledObjectAuthenticationRef
+{
+    public string Name { get; set; } = "";
+}
+
+/// <summary>KEDA's TriggerAuthentication (keda.sh/v1alpha1): parameters from Secrets.</summary>
+internal sealed class TriggerAuthentication : IKubernetesObject<V1ObjectMeta>
+{
+    public const string ApiVersionKind = "keda.sh/v1alpha1/TriggerAuthentication";
+
+    public string ApiVersion { get; set; } = "";
+
+    public string Kind { get; set; } = "";
+
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    public TriggerAuthenticationSpec Spec { get; set; } = new();
+}
+
+internal sealed class TriggerAuthenticationSpec
+{
+    public List<SecretTargetRef> SecretTargetRef { get; set; } = [];
+}
+
+internal sealed class SecretTargetRef
+{
+    public string Parameter { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public string Key { get; set; } = "";
 }

@@ -47,6 +47,14 @@ public sealed class ScalingManifestTests
         Assert.Equal(Assert.Single(api.Spec.Ports).Port, url.Port);
         Assert.Equal("/v1/autoscale", url.AbsolutePath);
         Assert.Equal("desired", trigger.Metadata["valueLocation"]);
+        // HTTPS only (Argus:Tls): the authority and a certificate from the silos' Secret.
+        Assert.Equal("https", url.Scheme);
+        Assert.Equal("tls", trigger.Metadata["authMode"]);
+        var authentication = Assert.Single(Kustomize.Render("scaling/keda").All<TriggerAuthentication>(), a => a.Metadata.Name == trigger.AuthenticationRef!.Name);
+        var secret = Assert.Single(Silos.Silos.Spec.Template.Spec.Volumes, v => v.Name == "tls").Secret.SecretName;
+        Assert.Equal(
+            [("ca", secret, "ca.crt"), ("cert", secret, "tls.crt"), ("key", secret, "tls.key")],
+            authentication.Spec.SecretTargetRef.Select(r => (r.Parameter, r.Name, r.Key)).OrderBy(r => r.Parameter));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Argus.Grains.Scaling;
 using Argus.Inference.Models;
+using Argus.Security;
 using Argus.Silo.Hosting;
 using Argus.Testing;
 using k8s.Models;
@@ -48,9 +49,10 @@ public sealed class SiloManifestTests
 
         Assert.All(PodConfiguration.Environment(rendered).Keys, name =>
             Assert.True(name.StartsWith("Argus__", StringComparison.Ordinal) || HostVariables.Contains(name), $"{name} is read by nothing in the silo"));
-        Assert.All(configuration.GetSection("Argus").GetChildren(), s => Assert.Contains(s.Key, new[] { "Silo", "Inference", "Redis" }));
+        Assert.All(configuration.GetSection("Argus").GetChildren(), s => Assert.Contains(s.Key, new[] { "Silo", "Inference", "Redis", "Tls", "Auth" }));
         // A key with no property behind it (a misspelt name) throws here.
         configuration.GetSection(ArgusSiloOptions.Section).Get<ArgusSiloOptions>(o => o.ErrorOnUnknownConfiguration = true);
+        Assert.True(configuration.GetSection(ArgusTlsOptions.Section).Get<ArgusTlsOptions>(o => o.ErrorOnUnknownConfiguration = true)!.Enabled);
         var inference = configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>(o => o.ErrorOnUnknownConfiguration = true)!;
         var validation = new InferenceOptionsValidator().Validate(null, inference);
         Assert.True(validation.Succeeded, validation.FailureMessage);
@@ -115,7 +117,60 @@ public sealed class SiloManifestTests
         Assert.Equal("/readyz", silo.StartupProbe.HttpGet.Path);
         Assert.Equal("/readyz", silo.ReadinessProbe.HttpGet.Path);
         Assert.Equal("/healthz", silo.LivenessProbe.HttpGet.Path);
-        Assert.All(new[] { silo.StartupProbe, silo.ReadinessProbe, silo.LivenessProbe }, p => Assert.Equal("http", p.HttpGet.Port.Value));
+        Assert.All(new[] { silo.StartupProbe, silo.ReadinessProbe, silo.LivenessProbe }, p =>
+        {
+            Assert.Equal("http", p.HttpGet.Port.Value);
+            Assert.Equal("HTTPS", p.HttpGet.Scheme); // with Argus:Tls the port answers nothing else
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void The_certificate_and_the_api_keys_come_from_Secrets_mounted_read_only_where_the_settings_point(string overlay)
+    {
+        var rendered = Kustomize.Render(overlay);
+        var configuration = PodConfiguration.For(rendered);
+        var tls = configuration.GetSection(ArgusTlsOptions.Section).Get<ArgusTlsOptions>()!;
+
+        // The file names a Secret of type kubernetes.io/tls carries (ca.crt as cert-manager writes it).
+        Assert.Equal(("tls.crt", "tls.key", "ca.crt"), (Path.GetFileName(tls.Certificate), Path.GetFileName(tls.Key), Path.GetFileName(tls.CertificateAuthority)));
+        Assert.All(new[] { tls.Certificate!, tls.Key!, tls.CertificateAuthority! }, path => Assert.Equal("argus-tls", SecretHolding(rendered, path)));
+        Assert.Equal("argus-api-keys", SecretHolding(rendered, configuration["Argus:Auth:KeysFile"]!));
+        Assert.StartsWith("https://", configuration[WebHostDefaults.ServerUrlsKey], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void The_network_policy_admits_the_api_port_from_anywhere_and_the_silo_ports_only_from_silos(string overlay)
+    {
+        var rendered = Kustomize.Render(overlay);
+        var podLabels = rendered.Silos.Spec.Template.Metadata.Labels;
+        var containerPorts = rendered.Silo.Ports.Select(p => p.Name).ToHashSet();
+        var policy = Assert.Single(rendered.All<V1NetworkPolicy>(), p => p.Spec.PodSelector.MatchLabels.All(l => podLabels.TryGetValue(l.Key, out var v) && v == l.Value));
+
+        Assert.Equal(["Ingress"], policy.Spec.PolicyTypes);
+        Assert.Equal(2, policy.Spec.Ingress.Count);
+        Assert.All(policy.Spec.Ingress.SelectMany(r => r.Ports), p => Assert.Contains(p.Port.Value, containerPorts));
+        // The API: from anywhere (no "from"), that port only; /metrics is served there, so the scrape passes too.
+        var api = Assert.Single(policy.Spec.Ingress, r => r.FromProperty is null);
+        Assert.Equal(["http"], api.Ports.Select(p => p.Port.Value));
+        Assert.Equal($"{rendered.Silo.Ports.Single(p => p.Name == "http").ContainerPort}", rendered.Silos.Spec.Template.Metadata.Annotations["prometheus.io/port"]);
+        // Silo to silo and the gateway: from silo pods only.
+        var cluster = Assert.Single(policy.Spec.Ingress, r => r.FromProperty is not null);
+        var peer = Assert.Single(cluster.FromProperty);
+        Assert.Null(peer.IpBlock);
+        Assert.Null(peer.NamespaceSelector);
+        Assert.All(peer.PodSelector.MatchLabels, l => Assert.Equal(l.Value, podLabels[l.Key]));
+        Assert.Equal(["gateway", "silo"], cluster.Ports.Select(p => p.Port.Value).Order());
+    }
+
+    /// <summary>The Secret whose read-only volume mount of the silo container holds <paramref name="path"/>.</summary>
+    private static string SecretHolding(Rendered rendered, string path)
+    {
+        var mount = Assert.Single(rendered.Silo.VolumeMounts, m => path.StartsWith(m.MountPath.TrimEnd('/') + "/", StringComparison.Ordinal));
+        Assert.True(mount.ReadOnlyProperty, $"{mount.MountPath} is writable");
+        Assert.Null(mount.SubPath); // a subPath mount would not see the Secret change
+        return Assert.Single(rendered.Silos.Spec.Template.Spec.Volumes, v => v.Name == mount.Name).Secret.SecretName;
     }
 
     [Theory]
@@ -243,6 +298,12 @@ public sealed class SiloManifestTests
 
         Assert.Equal($"{redis.Metadata.Name}:{Assert.Single(redis.Spec.Ports).Port}", PodConfiguration.Environment(rendered)["Argus__Redis"]);
         Assert.All(redis.Spec.Selector, l => Assert.Equal(l.Value, pod.Metadata.Labels[l.Key]));
+        // Its only clients are the silos.
+        var policy = rendered.Named<V1NetworkPolicy>("argus-redis");
+        Assert.Equal(policy.Spec.PodSelector.MatchLabels, pod.Metadata.Labels.Where(l => policy.Spec.PodSelector.MatchLabels.ContainsKey(l.Key)).ToDictionary());
+        var rule = Assert.Single(policy.Spec.Ingress);
+        Assert.Equal(rendered.Silos.Spec.Selector.MatchLabels, Assert.Single(rule.FromProperty).PodSelector.MatchLabels);
+        Assert.Equal("redis", Assert.Single(rule.Ports).Port.Value);
     }
 
     [Fact]
@@ -254,6 +315,7 @@ public sealed class SiloManifestTests
         Assert.Equal(PodConfiguration.ExternalRedis, PodConfiguration.Environment(rendered)["Argus__Redis"]);
         Assert.Empty(rendered.All<V1Deployment>());
         Assert.Null(rendered.Find<V1Service>("argus-redis"));
+        Assert.Null(rendered.Find<V1NetworkPolicy>("argus-redis"));
     }
 
     [Fact]

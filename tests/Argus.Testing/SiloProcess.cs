@@ -31,6 +31,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The process id.</summary>
     public int Pid => _silo.Pid;
 
+    /// <summary>An HTTP client for the API, trusting the silo's authority when it runs with TLS (<see cref="LocalSilo.CreateHttpClient"/>).</summary>
+    public HttpClient CreateHttpClient() => _silo.CreateHttpClient();
+
     /// <summary>What the silo wrote to stdout and stderr so far.</summary>
     public string Log => _silo.Log;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Argus.Client;
 using Argus.Errors;
 using Argus.LocalCluster;
+using Argus.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -25,6 +26,27 @@ internal static class ArgusCli
         Recursive = true,
     };
 
+    private static readonly Option<string?> TlsCertificate = new("--tls-cert")
+    {
+        Description = "For silos with Argus:Tls: this client's certificate (PEM), for the gateway and HTTPS; default $ARGUS_TLS_CERT.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_TLS_CERT"),
+        Recursive = true,
+    };
+
+    private static readonly Option<string?> TlsKey = new("--tls-key")
+    {
+        Description = "The private key of --tls-cert (PEM); default $ARGUS_TLS_KEY.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_TLS_KEY"),
+        Recursive = true,
+    };
+
+    private static readonly Option<string?> TlsAuthority = new("--tls-ca")
+    {
+        Description = "The cluster's certificate authority (PEM): the silos' certificates must chain to it; default $ARGUS_TLS_CA.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_TLS_CA"),
+        Recursive = true,
+    };
+
     /// <summary>Parses and runs the command line; returns the exit code.</summary>
     public static Task<int> RunAsync(string[] args, IAnsiConsole console)
     {
@@ -32,6 +54,9 @@ internal static class ArgusCli
         {
             Redis,
             Gateway,
+            TlsCertificate,
+            TlsKey,
+            TlsAuthority,
             InferCommand.Create(console),
             StatusCommand.Create(console),
             CameraCommand.Create(console),
@@ -51,11 +76,21 @@ internal static class ArgusCli
         ParseResult parse, IAnsiConsole console, Func<IArgusClient, Task<int>> run, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.AddArgusClient(o =>
+        try
         {
-            o.Redis = parse.GetValue(Redis);
-            o.GatewayPorts = [parse.GetValue(Gateway)];
-        });
+            builder.AddArgusClient(o =>
+            {
+                o.Redis = parse.GetValue(Redis);
+                o.GatewayPorts = [parse.GetValue(Gateway)];
+                o.Tls = Tls(parse);
+            });
+        }
+        catch (ArgumentException e)
+        {
+            console.MarkupLineInterpolated($"[red]argus:[/] {e.Message}");
+            return 2;
+        }
+
         using var host = builder.Build();
         try
         {
@@ -81,4 +116,37 @@ internal static class ArgusCli
             await host.StopAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>The TLS files of <c>--tls-cert</c>, <c>--tls-key</c> and <c>--tls-ca</c> (unset: plaintext).</summary>
+    internal static ArgusTlsOptions Tls(ParseResult parse) => new()
+    {
+        Certificate = parse.GetValue(TlsCertificate),
+        Key = parse.GetValue(TlsKey),
+        CertificateAuthority = parse.GetValue(TlsAuthority),
+    };
+
+    /// <summary>
+    /// An HTTP client for a silo's API: with <c>--tls-*</c>, it presents the certificate and trusts the cluster's
+    /// authority. Null, with every problem written, when the TLS files are wrong.
+    /// </summary>
+    internal static HttpClient? CreateHttpClient(ParseResult parse, IAnsiConsole console)
+    {
+        var tls = Tls(parse);
+        if (!tls.Enabled)
+        {
+            return new HttpClient();
+        }
+
+        var problems = TlsProblems(parse);
+        foreach (var problem in problems)
+        {
+            console.MarkupLineInterpolated($"[red]argus:[/] {problem}");
+        }
+
+        return problems.Count == 0 ? new HttpClient(TlsCertificates.CreateHttpHandler(tls)) : null;
+    }
+
+    /// <summary>What is wrong with the files of <c>--tls-*</c> (a missing one, a key of another certificate, …); empty when they are good or unset.</summary>
+    internal static IReadOnlyList<string> TlsProblems(ParseResult parse) =>
+        new ArgusTlsOptionsValidator(nameof(ArgusClientOptions.Tls)).Validate(null, Tls(parse)) is { Failed: true } validation ? [.. validation.Failures!] : [];
 }

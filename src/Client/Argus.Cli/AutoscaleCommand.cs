@@ -34,7 +34,14 @@ internal static class AutoscaleCommand
                 return 2;
             }
 
-            using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+            using var http = ArgusCli.CreateHttpClient(parse, console);
+            if (http is null)
+            {
+                return 2;
+            }
+
+            http.BaseAddress = baseAddress;
+            http.Timeout = TimeSpan.FromSeconds(10);
             if (parse.GetValue(ApiKey) is { } key)
             {
                 http.DefaultRequestHeaders.Add("X-Api-Key", key);

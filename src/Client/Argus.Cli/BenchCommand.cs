@@ -95,6 +95,11 @@ internal static class BenchCommand
                 problems.Add($"--lane must be realtime, interactive or batch (is '{parse.GetValue(lane)}').");
             }
 
+            if (kind == "http")
+            {
+                problems.AddRange(ArgusCli.TlsProblems(parse));
+            }
+
             if (problems.Count > 0)
             {
                 problems.ForEach(p => console.MarkupLineInterpolated($"[red]argus bench:[/] {p}"));
@@ -105,7 +110,7 @@ internal static class BenchCommand
             var name = parse.GetValue(model)!;
             return kind switch
             {
-                "http" => await run.RunAsync(() => new HttpTarget(baseAddress!, name, chosenLane, parse.GetValue(apiKey)), cancellationToken),
+                "http" => await run.RunAsync(() => new HttpTarget(baseAddress!, name, chosenLane, parse.GetValue(apiKey), ArgusCli.Tls(parse)), cancellationToken),
                 "sdk" => await ArgusCli.WithClientAsync(
                     parse, console, client => run.RunAsync(() => new SdkTarget(client, name, chosenLane), cancellationToken), cancellationToken),
                 _ => await run.RunAsync(() => LoadRaw(parse.GetValue(settings)!, name), cancellationToken),

@@ -2,6 +2,7 @@ using System.Net;
 using Argus.Cameras;
 using Argus.Devices;
 using Argus.Models;
+using Argus.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +29,9 @@ public static class ArgusClientExtensions
             o.GatewayPorts = options.GatewayPorts;
             o.DefaultTimeout = options.DefaultTimeout;
             o.AttemptTimeout = options.AttemptTimeout;
+            o.Tls = options.Tls;
         });
+        var tls = LoadTls(options.Tls);
         builder.UseOrleansClient(client =>
         {
             if (!string.IsNullOrWhiteSpace(options.Redis))
@@ -43,6 +46,11 @@ public static class ArgusClientExtensions
             else
             {
                 client.UseLocalhostClustering([.. options.GatewayPorts]);
+            }
+
+            if (tls is not null)
+            {
+                client.UseTls(tls.Certificate, o => TlsCertificates.Configure(o, () => tls));
             }
 
             client.AddMemoryStreams(AlertStreams.Provider);
@@ -60,6 +68,21 @@ public static class ArgusClientExtensions
         builder.Services.AddHostedService<RolloutReporter>();
         builder.Services.AddSingleton<IArgusClient, ArgusClient>();
         return builder;
+    }
+
+    /// <summary>The client's certificates, or null without TLS.</summary>
+    /// <exception cref="ArgumentException">The TLS settings are incomplete, or their files are missing, unreadable or do not chain.</exception>
+    private static TlsCertificates? LoadTls(ArgusTlsOptions options)
+    {
+        if (!options.Enabled)
+        {
+            return null;
+        }
+
+        var validation = new ArgusTlsOptionsValidator(nameof(ArgusClientOptions.Tls)).Validate(null, options);
+        return validation.Failed
+            ? throw new ArgumentException(string.Join(Environment.NewLine, validation.Failures!), nameof(options))
+            : TlsCertificates.Load(options);
     }
 
     private static IPEndPoint ParseGateway(string gateway) =>

@@ -1,3 +1,5 @@
+using Argus.Security;
+
 namespace Argus.Client;
 
 /// <summary>How the SDK reaches the cluster.</summary>
@@ -26,4 +28,11 @@ public sealed class ArgusClientOptions
 
     /// <summary>Time budget of a call that gives none. Default 10 s; at most <see cref="ClusterIdentity.MaxRequestTimeout"/>.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The client's certificate, its key and the cluster's certificate authority, for silos that run with <c>Argus:Tls</c>:
+    /// the client presents the certificate to the gateway and trusts a gateway whose certificate chains to the authority.
+    /// Unset: plaintext, which a silo with TLS refuses.
+    /// </summary>
+    public ArgusTlsOptions Tls { get; set; } = new();
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Argus.Scaling;
+using Argus.Security;
 
 namespace Argus.LocalCluster;
 
@@ -17,7 +18,7 @@ public sealed class LocalAutoscaler : IAsyncDisposable
 
     private readonly LocalAutoscalerOptions _options;
     private readonly Dictionary<string, string> _settings;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient _http;
     private readonly object _gate = new();
     private readonly List<LocalSilo> _running = [];
     private readonly List<Task> _changes = [];
@@ -42,6 +43,10 @@ public sealed class LocalAutoscaler : IAsyncDisposable
             ["Argus__Autoscale__MinSilos"] = options.MinSilos.ToString(CultureInfo.InvariantCulture),
             ["Argus__Autoscale__MaxSilos"] = options.MaxSilos.ToString(CultureInfo.InvariantCulture),
         };
+        // The silos' own certificate and authority, when they run with TLS, for their HTTPS API.
+        var tls = LocalSilo.TlsSettings(_settings);
+        _http = tls.Enabled ? new HttpClient(TlsCertificates.CreateHttpHandler(tls)) : new HttpClient();
+        _http.Timeout = TimeSpan.FromSeconds(5);
         if (options.SimDevices > 0)
         {
             _settings["Argus__Inference__Sim__Devices"] = options.SimDevices.ToString(CultureInfo.InvariantCulture);

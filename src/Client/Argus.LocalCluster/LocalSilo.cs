@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Argus.Security;
 
 namespace Argus.LocalCluster;
 
@@ -16,9 +17,10 @@ public sealed class LocalSilo : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
-    private LocalSilo(Process process, string name, int httpPort, int siloPort, int gatewayPort)
+    private LocalSilo(Process process, string name, int httpPort, int siloPort, int gatewayPort, ArgusTlsOptions tls)
     {
         _process = process;
+        Tls = tls;
         Name = name;
         HttpPort = httpPort;
         SiloPort = siloPort;
@@ -37,8 +39,11 @@ public sealed class LocalSilo : IAsyncDisposable
     /// <summary>The gateway port for Orleans clients.</summary>
     public int GatewayPort { get; }
 
-    /// <summary>The HTTP API's base address.</summary>
-    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}/");
+    /// <summary>The HTTP API's base address: <c>https</c> when the silo runs with <see cref="Tls"/>.</summary>
+    public Uri BaseAddress => new($"{(Tls.Enabled ? "https" : "http")}://127.0.0.1:{HttpPort}/");
+
+    /// <summary>The silo's TLS settings, as its <c>Argus__Tls__*</c> settings gave them (unset: plaintext).</summary>
+    public ArgusTlsOptions Tls { get; }
 
     /// <summary>The process id.</summary>
     public int Pid => _process.Id;
@@ -73,6 +78,7 @@ public sealed class LocalSilo : IAsyncDisposable
         }
 
         var (http, silo, gateway) = (FreePort(), FreePort(), FreePort());
+        var tls = TlsSettings(settings);
         var info = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardOutput = true,
@@ -80,7 +86,7 @@ public sealed class LocalSilo : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(dll))!,
         };
-        info.Environment["Urls"] = $"http://127.0.0.1:{http}";
+        info.Environment["Urls"] = $"{(tls.Enabled ? "https" : "http")}://127.0.0.1:{http}";
         info.Environment["Argus__Silo__Name"] = name;
         info.Environment["Argus__Silo__SiloPort"] = silo.ToString();
         info.Environment["Argus__Silo__GatewayPort"] = gateway.ToString();
@@ -91,7 +97,7 @@ public sealed class LocalSilo : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
-        var result = new LocalSilo(process, name, http, silo, gateway);
+        var result = new LocalSilo(process, name, http, silo, gateway, tls);
         process.OutputDataReceived += (_, e) => result.Append(e.Data);
         process.ErrorDataReceived += (_, e) => result.Append(e.Data);
         process.BeginOutputReadLine();
@@ -166,9 +172,29 @@ public sealed class LocalSilo : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// An HTTP client for the silo's API: with <see cref="Tls"/>, it presents the silo's own certificate and trusts what
+    /// chains to the silo's authority.
+    /// </summary>
+    public HttpClient CreateHttpClient() =>
+        Tls.Enabled ? new HttpClient(TlsCertificates.CreateHttpHandler(Tls)) { BaseAddress = BaseAddress } : new HttpClient { BaseAddress = BaseAddress };
+
+    /// <summary>The TLS settings among a silo's settings (environment variables <c>Argus__Tls__*</c>).</summary>
+    internal static ArgusTlsOptions TlsSettings(IReadOnlyDictionary<string, string>? settings)
+    {
+        const string prefix = "Argus__Tls__";
+        return new ArgusTlsOptions
+        {
+            Certificate = settings?.GetValueOrDefault(prefix + nameof(ArgusTlsOptions.Certificate)),
+            Key = settings?.GetValueOrDefault(prefix + nameof(ArgusTlsOptions.Key)),
+            CertificateAuthority = settings?.GetValueOrDefault(prefix + nameof(ArgusTlsOptions.CertificateAuthority)),
+        };
+    }
+
     private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var client = CreateHttpClient();
+        client.Timeout = TimeSpan.FromSeconds(5);
         var watch = Stopwatch.StartNew();
         while (true)
         {

@@ -16,6 +16,31 @@ public sealed class SiloConfigurationTests
     [Fact]
     public async Task A_silo_with_two_bad_settings_lists_both_and_exits_with_1()
     {
+        // Two options classes, registered by two projects: both are checked before either fails the start.
+        var lines = await RefusedStartAsync(("Argus__Silo__ProbeTimeoutMs", "5"), ("Argus__Jobs__LeaseSeconds", "0"));
+
+        Assert.Contains("Argus:Silo:ProbeTimeoutMs must be at least 100 (is 5).", lines);
+        Assert.Contains("Argus:Jobs:LeaseSeconds must be at least 1 (is 0).", lines);
+    }
+
+    [Fact]
+    public async Task A_silo_whose_TLS_files_are_missing_names_them_and_exits_with_1()
+    {
+        // Kestrel and Orleans are given the certificate when the host is built; it is read only after this check.
+        var missing = Path.Combine(Path.GetTempPath(), $"argus-missing-{Guid.NewGuid():N}");
+        var lines = await RefusedStartAsync(("Argus__Tls__Certificate", missing + ".crt"), ("Argus__Tls__Key", missing + ".key"));
+
+        Assert.Contains($"Argus:Tls:Certificate names no readable file (is '{missing}.crt').", lines);
+        Assert.Contains($"Argus:Tls:Key names no readable file (is '{missing}.key').", lines);
+        Assert.Contains(lines, l => l.StartsWith("Argus:Tls:CertificateAuthority is needed", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Starts a silo process with <paramref name="settings"/>, expects it to refuse them (exit code 1, no stack trace) and
+    /// returns the lines it wrote.
+    /// </summary>
+    private static async Task<string[]> RefusedStartAsync(params (string Name, string Value)[] settings)
+    {
         var info = new ProcessStartInfo("dotnet", [SiloProcess.SiloDll()])
         {
             RedirectStandardOutput = true,
@@ -26,9 +51,10 @@ public sealed class SiloConfigurationTests
         info.Environment["Urls"] = $"http://127.0.0.1:{SiloProcess.FreePort()}";
         info.Environment["Argus__Silo__SiloPort"] = SiloProcess.FreePort().ToString();
         info.Environment["Argus__Silo__GatewayPort"] = SiloProcess.FreePort().ToString();
-        // Two options classes, registered by two projects: both are checked before either fails the start.
-        info.Environment["Argus__Silo__ProbeTimeoutMs"] = "5";
-        info.Environment["Argus__Jobs__LeaseSeconds"] = "0";
+        foreach (var (name, value) in settings)
+        {
+            info.Environment[name] = value;
+        }
 
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -47,10 +73,9 @@ public sealed class SiloConfigurationTests
         var output = await stdout + await stderr;
         Assert.True(process.ExitCode == 1, $"exit code {process.ExitCode}:\n{output}");
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Contains("Argus:Silo:ProbeTimeoutMs must be at least 100 (is 5).", lines);
-        Assert.Contains("Argus:Jobs:LeaseSeconds must be at least 1 (is 0).", lines);
         Assert.DoesNotContain("Unhandled exception", output);
         Assert.DoesNotContain(lines, l => l.StartsWith("at ", StringComparison.Ordinal));
+        return lines;
     }
 
     [Fact]

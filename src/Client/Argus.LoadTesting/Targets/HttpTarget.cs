@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Argus.Devices;
 using Argus.Errors;
+using Argus.Security;
 
 namespace Argus.LoadTesting.Targets;
 
@@ -25,9 +26,11 @@ public sealed class HttpTarget : ILoadTarget
     /// <param name="model">The model to load.</param>
     /// <param name="lane">The lane every request asks for.</param>
     /// <param name="apiKey">The key sent as <c>X-Api-Key</c> with every request, for a silo with <c>Argus:Auth:ApiKeys</c>.</param>
-    public HttpTarget(Uri baseAddress, string model, Lane lane = Lane.Interactive, string? apiKey = null)
+    /// <param name="tls">The client certificate and the cluster's authority, for a silo with <c>Argus:Tls</c>.</param>
+    public HttpTarget(Uri baseAddress, string model, Lane lane = Lane.Interactive, string? apiKey = null, ArgusTlsOptions? tls = null)
     {
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { Timeout = TimeSpan.FromSeconds(60) };
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(tls is { Enabled: true } ? TlsCertificates.CreateHttpHandler(tls, handler) : handler) { Timeout = TimeSpan.FromSeconds(60) };
         if (apiKey is { Length: > 0 })
         {
             _http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);

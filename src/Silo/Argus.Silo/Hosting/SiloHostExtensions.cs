@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Argus.Devices;
 using Argus.Grains.Hosting;
 using Argus.Inference;
+using Argus.Security;
 using Argus.Silo.Auth;
 using Argus.Silo.Http;
 using Argus.Silo.Http.OpenInference;
@@ -21,8 +22,8 @@ namespace Argus.Silo.Hosting;
 public static class SiloHostExtensions
 {
     /// <summary>
-    /// Configures Orleans and the web server from <c>Argus:Silo</c> and <c>Argus:Redis</c>, API keys from
-    /// <c>Argus:Auth</c>, telemetry from <c>Argus:Telemetry</c>, batch jobs from <c>Argus:Jobs</c>, the autoscaler and the
+    /// Configures Orleans and the web server from <c>Argus:Silo</c> and <c>Argus:Redis</c>, TLS (HTTPS and Orleans' mutual
+    /// TLS) from <c>Argus:Tls</c>, API keys from <c>Argus:Auth</c>, telemetry from <c>Argus:Telemetry</c>, batch jobs from <c>Argus:Jobs</c>, the autoscaler and the
     /// drain from <c>Argus:Autoscale</c>. With no configuration: one silo on localhost clustering with in-memory grain
     /// storage and reminders, every endpoint open; with Redis, any number of silos form one cluster, with grain storage
     /// (and the alert streams' subscriptions, <c>PubSubStore</c>) and the jobs' reminders in Redis. In a Kubernetes pod
@@ -47,8 +48,14 @@ public static class SiloHostExtensions
         builder.Services.TryAddSingleton<DeviceTable>();
 
         var shape = ArgusSiloOptions.Shape(builder.Configuration);
+        var tls = builder.AddArgusTls();
         builder.UseOrleans(silo =>
         {
+            if (tls is not null)
+            {
+                silo.UseTls(o => TlsCertificates.Configure(o, () => tls.Value));
+            }
+
             silo.Services.AddOptions<SiloOptions>().Configure<ArgusSiloOptions>((o, argus) => o.SiloName = argus.Name);
             silo.Configure<ClusterOptions>(o =>
             {
@@ -95,6 +102,25 @@ public static class SiloHostExtensions
             silo.AddArgus();
         });
         return builder;
+    }
+
+    /// <summary>
+    /// With <c>Argus:Tls</c> set, every HTTP endpoint of the silo serves HTTPS only with the configured certificate, an
+    /// <c>http://</c> address in <c>Urls</c> included, so no plaintext port stays open by mistake; the certificates, for
+    /// Orleans' TLS too. Null without it. Loaded on first use, after the start-up check listed what is wrong with them.
+    /// </summary>
+    private static Lazy<TlsCertificates>? AddArgusTls(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddArgusOptions<ArgusTlsOptions, ArgusTlsOptionsValidator>(ArgusTlsOptions.Section);
+        var options = builder.Configuration.GetSection(ArgusTlsOptions.Section).Get<ArgusTlsOptions>();
+        if (options is not { Enabled: true })
+        {
+            return null;
+        }
+
+        var certificates = new Lazy<TlsCertificates>(() => TlsCertificates.Load(options));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseHttps(certificates.Value.Certificate)));
+        return certificates;
     }
 
     /// <summary>
