@@ -118,7 +118,7 @@ class Converter:
             if len(layer["inbound_nodes"]) != 1:
                 raise Unsupported(f"layer {name} is called {len(layer['inbound_nodes'])} times")
             inputs = [self.tensors[inbound[0]] for inbound in layer["inbound_nodes"][0]]
-            handler = getattr(self, kind, None)
+            handler = getattr(self, kind, None) if kind[:1].isupper() else None  # the methods named as Keras layers
             if handler is None:
                 raise Unsupported(f"layer {name} of type {kind}")
             if cfg.get("data_format", "channels_last") != "channels_last":
@@ -130,7 +130,7 @@ class Converter:
         if unused:
             raise Unsupported(f"weights no layer reads: {', '.join(unused[:5])}")
         out, shape = self.tensors[output_name]
-        output = self.node("Identity", [out], "probabilities")
+        output = self.node("Identity", [out], "output")
         graph = helper.make_graph(
             self.nodes, self.config.get("name", "model"), [graph_input],
             [helper.make_tensor_value_info(output, TensorProto.FLOAT, ["N", *shape])], self.initializers)
