@@ -263,7 +263,7 @@ public sealed class InferenceEndpointsTests(SiloFixture fixture) : IClassFixture
     public async Task Models_devices_health_and_the_dashboard_answer()
     {
         var models = await Http.GetFromJsonAsync<JsonElement>("v1/models");
-        Assert.Equal(["resnet18", "text-detection", "text-direction"], models.EnumerateArray().Select(m => m.GetProperty("name").GetString()).Order());
+        Assert.Equal(["moderation-fast", "moderation-heavy", "resnet18", "text-detection", "text-direction"], models.EnumerateArray().Select(m => m.GetProperty("name").GetString()).Order());
 
         var device = (await Http.GetFromJsonAsync<JsonElement>("v1/devices"))[0];
         // cpu0 here, cuda0 where CUDA loads: whatever the silo found, named after its kind.
