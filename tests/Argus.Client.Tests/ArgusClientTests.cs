@@ -84,7 +84,7 @@ public sealed class ArgusClientTests(ClientFixture fixture) : IClassFixture<Clie
     {
         var status = await Client.GetDeviceStatusAsync(Device);
         Assert.True(status.Ready);
-        Assert.Equal(["resnet18", "text-detection", "text-direction"], status.Models.Select(m => m.Name).Order());
+        Assert.Equal(["moderation-fast", "moderation-heavy", "resnet18", "text-detection", "text-direction"], status.Models.Select(m => m.Name).Order());
     }
 
     [Fact]

@@ -63,6 +63,27 @@ public sealed class InferenceEndpointsTests(SiloFixture fixture) : IClassFixture
         Assert.Equal(1.0, classes.Sum(c => c.GetProperty("score").GetDouble()), 3);
     }
 
+    // Both default moderation models are sure of these two (each top-1 scores above 0.8 on its own input size): a photo
+    // of a baboon's face is Neutral, the Blender monkey, a 3D rendering, a Drawing. On other photos they may disagree
+    // (apple.jpg: the fast one leans Porn at 0.6, the heavy one is sure of Neutral), which is what a heavy tier is for.
+    [Theory]
+    [InlineData("baboon.jpg", "Neutral")]
+    [InlineData("Blender_Suzanne1.jpg", "Drawing")]
+    public async Task The_fast_and_heavy_moderation_models_score_the_five_labels_and_agree_on_a_clear_image(string photo, string label)
+    {
+        foreach (var model in new[] { "moderation-fast", "moderation-heavy" })
+        {
+            var (status, json, _) = await PostAsync($"v1/models/{model}/infer", Body(TestData.Image(photo)));
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            var classes = json.GetProperty("results")[0].GetProperty("classes").EnumerateArray()
+                .Select(c => (Label: c.GetProperty("label").GetString(), Score: c.GetProperty("score").GetDouble())).ToArray();
+            Assert.Equal(["Drawing", "Hentai", "Neutral", "Porn", "Sexy"], classes.Select(c => c.Label).Order());
+            Assert.Equal(1.0, classes.Sum(c => c.Score), 3);
+            Assert.True(classes.MaxBy(c => c.Score).Label == label, $"{model} on {photo}: {string.Join(", ", classes)}");
+        }
+    }
+
     [Fact]
     public async Task The_text_detector_returns_boxes_in_the_photo_s_pixels_and_an_empty_list_for_a_blank_image()
     {
@@ -242,7 +263,7 @@ public sealed class InferenceEndpointsTests(SiloFixture fixture) : IClassFixture
     public async Task Models_devices_health_and_the_dashboard_answer()
     {
         var models = await Http.GetFromJsonAsync<JsonElement>("v1/models");
-        Assert.Equal(["resnet18", "text-detection", "text-direction"], models.EnumerateArray().Select(m => m.GetProperty("name").GetString()).Order());
+        Assert.Equal(["moderation-fast", "moderation-heavy", "resnet18", "text-detection", "text-direction"], models.EnumerateArray().Select(m => m.GetProperty("name").GetString()).Order());
 
         var device = (await Http.GetFromJsonAsync<JsonElement>("v1/devices"))[0];
         // cpu0 here, cuda0 where CUDA loads: whatever the silo found, named after its kind.

@@ -16,7 +16,7 @@ public static class ModelFiles
         var full = Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
         return File.Exists(full)
             ? full
-            : throw new ModelLoadException($"Model file {full} is missing. The PP-OCR models come from scripts/fetch-models.sh (run it, then rebuild).");
+            : throw new ModelLoadException($"Model file {full} is missing. The PP-OCR and moderation models come from scripts/fetch-models.sh (run it, then rebuild).");
     }
 
     /// <summary>
