@@ -28,6 +28,7 @@ public static class ArgusClientExtensions
             o.GatewayPorts = options.GatewayPorts;
             o.DefaultTimeout = options.DefaultTimeout;
             o.AttemptTimeout = options.AttemptTimeout;
+            o.Tenant = options.Tenant;
         });
         builder.UseOrleansClient(client =>
         {

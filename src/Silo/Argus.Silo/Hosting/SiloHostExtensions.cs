@@ -7,6 +7,7 @@ using Argus.Inference;
 using Argus.Silo.Auth;
 using Argus.Silo.Http;
 using Argus.Silo.Http.OpenInference;
+using Argus.Silo.Tenants;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -45,6 +46,8 @@ public static class SiloHostExtensions
         builder.Services.ConfigureHttpJsonOptions(j => UseArgusJson(j.SerializerOptions));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<DeviceTable>();
+        builder.Services.AddSingleton<TenantInstruments>();
+        builder.Services.AddSingleton<TenantLimiter>();
 
         var shape = ArgusSiloOptions.Shape(builder.Configuration);
         builder.UseOrleans(silo =>
