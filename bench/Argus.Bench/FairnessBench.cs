@@ -88,7 +88,7 @@ internal static class FairnessBench
             Directory.CreateDirectory(plots);
             var plotPath = Path.Combine(plots, "fairness-timeline.png");
             Plot(aTarget.Answers, bTarget.Answers, floodStart, clock.Elapsed.TotalSeconds, plotPath);
-            var markdown = Markdown(options, images, capacity, rows);
+            var markdown = Markdown(options, images, capacity, rows, Reasons(aTarget));
             Console.WriteLine(markdown);
             if (options.MarkdownPath is { } path)
             {
@@ -139,7 +139,7 @@ internal static class FairnessBench
         PlotReport.Save(plot, path);
     }
 
-    private static string Markdown(BenchOptions options, ImageSet images, double capacity, IReadOnlyList<Row> rows)
+    private static string Markdown(BenchOptions options, ImageSet images, double capacity, IReadOnlyList<Row> rows, string reasons)
     {
         var (alone, shared, flooder) = (rows[0].Stats, rows[2].Stats, rows[1].Stats);
         var goodputChange = shared.Throughput / alone.Throughput - 1;
@@ -147,35 +147,35 @@ internal static class FairnessBench
         var within = Math.Abs(goodputChange) <= Tolerance && p95Change <= Tolerance;
         var md = new StringBuilder();
         md.AppendLine("## Fairness: one tenant floods a device, another keeps its share (simulated GPU)").AppendLine();
-        md.AppendLine(Invariant, $"Regenerate with `{options.Command}` (about {Math.Ceiling((2 * (options.Window + options.Warmup)).TotalMinutes + 0.5):F0} minute(s)). Taken {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Report.CpuModel()}),");
+        md.AppendLine(Invariant, $"Regenerate with `{options.Command}` (about {Math.Ceiling((2 * (options.Window + options.Warmup)).TotalMinutes + 0.5):F0} min). Taken {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Report.CpuModel()}),");
         md.AppendLine("the silo and both clients on this one machine.");
         md.AppendLine(Invariant, $"One silo with one **sim** device (textbook GPU: {capacity:F0} images/s at batch {MaxBatchSize}), MaxBatchSize {MaxBatchSize}, MaxDelayMs 25,");
         md.AppendLine(Invariant, $"QueueCapacity {QueueCapacity} (per tenant and lane), both tenants at weight 1. Two SDK clients, `Tenant = \"a\"` and `\"b\"`, each");
         md.AppendLine(Invariant, $"send Poisson arrivals of one {ModelName} image ({images.All.Count} photos made at most 224 px a side) straight to the device. Tenant b offers");
         md.AppendLine(Invariant, $"{LightShare:P0} of capacity alone, then tenant a offers {FloodFactor:G}× capacity alongside it; {options.Warmup.TotalSeconds:G} s of warm-up, then a");
         md.AppendLine(Invariant, $"{options.Window.TotalSeconds:G} s window per phase.").AppendLine();
-        md.AppendLine("| Phase | Tenant | Offered images/s | Answered/s | p50 ms | p95 ms | p99 ms | 429 (overloaded) | Failed | Dropped by client |");
-        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        md.AppendLine("| Phase | Tenant | Offered images/s | Answered/s | p50 ms | p95 ms | p99 ms | Device queue p95 ms | 429 (overloaded) | Failed | Dropped by client |");
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var row in rows)
         {
             var s = row.Stats;
             md.AppendLine(Invariant,
-                $"| {row.Phase} | {row.Tenant} | {row.Offered:F0} | {s.Throughput:F1} | {s.LatencyMs(50):F0} | {s.LatencyMs(95):F0} | {s.LatencyMs(99):F0} | {s.Rejected} | {s.Failed} | {s.Dropped} |");
+                $"| {row.Phase} | {row.Tenant} | {row.Offered:F0} | {s.Throughput:F1} | {s.LatencyMs(50):F0} | {s.LatencyMs(95):F0} | {s.LatencyMs(99):F0} | {Percentiles.NearestRank(s.QueueMs, 95):F0} | {s.Rejected} | {s.Failed} | {s.Dropped} |");
         }
 
         md.AppendLine();
         md.AppendLine(Invariant, $"Tenant b with a flooding: goodput {goodputChange:+0.0 %;-0.0 %}, p95 {p95Change:+0.0 %;-0.0 %} against b alone: {(within ? "within" : "**not** within")} {Tolerance:P0}.");
-        md.AppendLine(Invariant, $"Refused: a {flooder.Rejected} ({Reasons(flooder)}), b {shared.Rejected}. Over the SDK no rate limit applies (a trusted cluster");
+        md.AppendLine(Invariant, $"Refused: a {flooder.Rejected} ({reasons}), b {shared.Rejected}. Over the SDK no rate limit applies (a trusted cluster");
         md.AppendLine("client): a's refusals are the device's admission turning away a's own full queue, while b's queue stays short. Over HTTP a tenant's");
         md.AppendLine("`RatePerSecond` refuses its excess earlier, at the silo's door, with a 429 naming it.");
         md.AppendLine().AppendLine("![Both tenants over time](plots/fairness-timeline.png)");
         return md.ToString();
     }
 
-    /// <summary>The refusals' reasons, most frequent first.</summary>
-    private static string Reasons(WindowStats stats) => stats.Errors.Count == 0
+    /// <summary>The refusals' reasons over the whole run, most frequent first.</summary>
+    private static string Reasons(RecordingTarget target) => target.Refusals.IsEmpty
         ? "none"
-        : string.Join("; ", stats.Errors.OrderByDescending(e => e.Value).Take(2).Select(e => string.Create(Invariant, $"{e.Value}× {e.Key}")));
+        : string.Join("; ", target.Refusals.OrderByDescending(e => e.Value).Select(e => string.Create(Invariant, $"{e.Value}× \"{e.Key}\"")));
 
     /// <summary>A target that notes when each request ended, how long it took and what became of its images.</summary>
     private sealed class RecordingTarget(ILoadTarget inner, Stopwatch clock) : ILoadTarget
@@ -183,6 +183,9 @@ internal static class FairnessBench
         private readonly ConcurrentQueue<Answer> _answers = new();
 
         public IReadOnlyCollection<Answer> Answers => _answers;
+
+        /// <summary>Images refused for load, by the refusal's message.</summary>
+        public ConcurrentDictionary<string, long> Refusals { get; } = new();
 
         public string Description => inner.Description;
 
@@ -193,6 +196,13 @@ internal static class FairnessBench
             var started = clock.Elapsed;
             var answer = await inner.SendAsync(images, cancellationToken);
             var ended = clock.Elapsed;
+            foreach (var item in answer.Items)
+            {
+                if (item.Error is { Kind: ErrorKind.Overloaded } refused)
+                {
+                    Refusals.AddOrUpdate(refused.Message, 1, static (_, n) => n + 1);
+                }
+            }
             _answers.Enqueue(new Answer(
                 ended.TotalSeconds, (ended - started).TotalMilliseconds, answer.Items.Count(i => i.Error is null),
                 answer.Items.Count(i => i.Error?.Kind == ErrorKind.Overloaded)));
