@@ -88,7 +88,7 @@ internal static class FairnessBench
             Directory.CreateDirectory(plots);
             var plotPath = Path.Combine(plots, "fairness-timeline.png");
             Plot(aTarget.Answers, bTarget.Answers, floodStart, clock.Elapsed.TotalSeconds, plotPath);
-            var markdown = Markdown(options, images, capacity, rows, Reasons(aTarget));
+            var markdown = Markdown(options, images, capacity, rows, Reasons(aTarget), Reasons(bTarget));
             Console.WriteLine(markdown);
             if (options.MarkdownPath is { } path)
             {
@@ -139,7 +139,8 @@ internal static class FairnessBench
         PlotReport.Save(plot, path);
     }
 
-    private static string Markdown(BenchOptions options, ImageSet images, double capacity, IReadOnlyList<Row> rows, string reasons)
+    private static string Markdown(
+        BenchOptions options, ImageSet images, double capacity, IReadOnlyList<Row> rows, string aReasons, string bReasons)
     {
         var (alone, shared, flooder) = (rows[0].Stats, rows[2].Stats, rows[1].Stats);
         var goodputChange = shared.Throughput / alone.Throughput - 1;
@@ -165,9 +166,12 @@ internal static class FairnessBench
 
         md.AppendLine();
         md.AppendLine(Invariant, $"Tenant b with a flooding: goodput {goodputChange:+0.0 %;-0.0 %}, p95 {p95Change:+0.0 %;-0.0 %} against b alone: {(within ? "within" : "**not** within")} {Tolerance:P0}.");
-        md.AppendLine(Invariant, $"Refused: a {flooder.Rejected} ({reasons}), b {shared.Rejected}. Over the SDK no rate limit applies (a trusted cluster");
-        md.AppendLine("client): a's refusals are the device's admission turning away a's own full queue, while b's queue stays short. Over HTTP a tenant's");
-        md.AppendLine("`RatePerSecond` refuses its excess earlier, at the silo's door, with a 429 naming it.");
+        md.AppendLine(Invariant, $"Refused in the window: a {flooder.Rejected}, b {shared.Rejected}; over the whole run, a: {aReasons}; b: {bReasons}.");
+        md.AppendLine("Over the SDK no rate limit applies (a trusted cluster client): a's refusals are the device's admission turning away a's");
+        md.AppendLine("own full queue. Over HTTP a tenant's `RatePerSecond` refuses its excess earlier, at the silo's door, with a 429 naming it.");
+        md.AppendLine("The device queue column is the time from admission to the start of the item's batch, as the device reports it: what the");
+        md.AppendLine("fair share decides. The rest of a request's latency is the machine's: decoding, Orleans messaging and the flood's own");
+        md.AppendLine("requests, all on the same cores.");
         md.AppendLine().AppendLine("![Both tenants over time](plots/fairness-timeline.png)");
         return md.ToString();
     }
