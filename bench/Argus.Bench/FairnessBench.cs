@@ -45,6 +45,7 @@ internal static class FairnessBench
         try
         {
             var images = ServingBench.SmallImages(options.ImagesDir, scratch.FullName);
+            var loadBefore = AutoscaleBench.LoadAverage();
             await using var silo = await SiloProcess.StartAsync("fair-0", new Dictionary<string, string>
             {
                 ["Argus__Inference__Sim__Devices"] = "1",
@@ -88,7 +89,9 @@ internal static class FairnessBench
             Directory.CreateDirectory(plots);
             var plotPath = Path.Combine(plots, "fairness-timeline.png");
             Plot(aTarget.Answers, bTarget.Answers, floodStart, clock.Elapsed.TotalSeconds, plotPath);
-            var markdown = Markdown(options, images, capacity, rows, Reasons(aTarget), Reasons(bTarget));
+            var bRefusedAt = bTarget.Answers.Where(x => x.Rejected > 0).Select(x => x.EndSeconds - floodStart).Order().ToArray();
+            var markdown = Markdown(
+                options, images, capacity, rows, Reasons(aTarget), Reasons(bTarget), bRefusedAt, (loadBefore, AutoscaleBench.LoadAverage()));
             Console.WriteLine(markdown);
             if (options.MarkdownPath is { } path)
             {
@@ -140,7 +143,8 @@ internal static class FairnessBench
     }
 
     private static string Markdown(
-        BenchOptions options, ImageSet images, double capacity, IReadOnlyList<Row> rows, string aReasons, string bReasons)
+        BenchOptions options, ImageSet images, double capacity, IReadOnlyList<Row> rows, string aReasons, string bReasons,
+        IReadOnlyList<double> bRefusedAt, (string Before, string After) load)
     {
         var (alone, shared, flooder) = (rows[0].Stats, rows[2].Stats, rows[1].Stats);
         var goodputChange = shared.Throughput / alone.Throughput - 1;
@@ -154,7 +158,8 @@ internal static class FairnessBench
         md.AppendLine(Invariant, $"QueueCapacity {QueueCapacity} (per tenant and lane), both tenants at weight 1. Two SDK clients, `Tenant = \"a\"` and `\"b\"`, each");
         md.AppendLine(Invariant, $"send Poisson arrivals of one {ModelName} image ({images.All.Count} photos made at most 224 px a side) straight to the device. Tenant b offers");
         md.AppendLine(Invariant, $"{LightShare:P0} of capacity alone, then tenant a offers {FloodFactor:G}× capacity alongside it; {options.Warmup.TotalSeconds:G} s of warm-up, then a");
-        md.AppendLine(Invariant, $"{options.Window.TotalSeconds:G} s window per phase.").AppendLine();
+        md.AppendLine(Invariant, $"{options.Window.TotalSeconds:G} s window per phase. The machine's load average (1, 5, 15 min) was {load.Before} before the run and");
+        md.AppendLine(Invariant, $"{load.After} after it: other work shared these cores, so the latency tails move from run to run.").AppendLine();
         md.AppendLine("| Phase | Tenant | Offered images/s | Answered/s | p50 ms | p95 ms | p99 ms | Device queue p95 ms | 429 (overloaded) | Failed | Dropped by client |");
         md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var row in rows)
@@ -167,6 +172,11 @@ internal static class FairnessBench
         md.AppendLine();
         md.AppendLine(Invariant, $"Tenant b with a flooding: goodput {goodputChange:+0.0 %;-0.0 %}, p95 {p95Change:+0.0 %;-0.0 %} against b alone: {(within ? "within" : "**not** within")} {Tolerance:P0}.");
         md.AppendLine(Invariant, $"Refused in the window: a {flooder.Rejected}, b {shared.Rejected}; over the whole run, a: {aReasons}; b: {bReasons}.");
+        if (bRefusedAt.Count > 0)
+        {
+            md.AppendLine(Invariant, $"b's refusals came {string.Join(", ", bRefusedAt.Select(t => t.ToString("+0.0;-0.0", Invariant)))} s from the flood's start.");
+        }
+
         md.AppendLine("Over the SDK no rate limit applies (a trusted cluster client): a's refusals are the device's admission turning away a's");
         md.AppendLine("own full queue. Over HTTP a tenant's `RatePerSecond` refuses its excess earlier, at the silo's door, with a 429 naming it.");
         md.AppendLine("The device queue column is the time from admission to the start of the item's batch, as the device reports it: what the");
