@@ -7,16 +7,17 @@ namespace Argus.Inference.Batching;
 /// </summary>
 internal sealed class LaneQueue
 {
+    private const int MaxSpare = 8;
     private readonly Dictionary<string, TenantQueue> _byTenant = new(StringComparer.Ordinal);
     private readonly List<TenantQueue> _tenants = [];
+
+    // Tenants leave the round whenever their queues empty, which at light load is after every item: their queues are reused.
+    private readonly Stack<TenantQueue> _spare = new();
     private TenantTurn[] _turns = new TenantTurn[4];
     private int _cursor;
 
     /// <summary>Items waiting, all tenants together.</summary>
     public int Count { get; private set; }
-
-    /// <summary>The tenants with items waiting, in round-robin order.</summary>
-    public IReadOnlyList<TenantQueue> Tenants => _tenants;
 
     /// <summary>When the oldest waiting item arrived; only when <see cref="Count"/> is positive.</summary>
     public DateTime OldestEnqueuedAt
@@ -64,7 +65,8 @@ internal sealed class LaneQueue
     {
         if (!_byTenant.TryGetValue(tenant.Key, out var queue))
         {
-            queue = new TenantQueue(tenant.Key);
+            queue = _spare.TryPop(out var spare) ? spare : new TenantQueue();
+            queue.Tenant = tenant.Key;
             _byTenant.Add(tenant.Key, queue);
             _tenants.Add(queue);
         }
@@ -138,10 +140,25 @@ internal sealed class LaneQueue
             }
         }
 
+        foreach (var queue in _tenants)
+        {
+            Recycle(queue);
+        }
+
         _tenants.Clear();
         _byTenant.Clear();
         _cursor = 0;
         Count = 0;
+    }
+
+    private void Recycle(TenantQueue queue)
+    {
+        if (_spare.Count < MaxSpare)
+        {
+            queue.Items.Clear();
+            queue.Deficit = 0;
+            _spare.Push(queue);
+        }
     }
 
     private void Detach(BatchItem item)
@@ -155,6 +172,7 @@ internal sealed class LaneQueue
     private void Drop(int index)
     {
         _byTenant.Remove(_tenants[index].Tenant);
+        Recycle(_tenants[index]);
         _tenants.RemoveAt(index);
         if (index < _cursor)
         {

@@ -1,9 +1,10 @@
 namespace Argus.Inference.Batching;
 
 /// <summary>One tenant's items in one lane of one model, oldest first, with its place in the lane's round robin.</summary>
-internal sealed class TenantQueue(string tenant)
+internal sealed class TenantQueue
 {
-    public string Tenant { get; } = tenant;
+    /// <summary>Its tenant's key (<see cref="BatchTenant.Key"/>); set when the queue joins a lane's round.</summary>
+    public string Tenant { get; set; } = "";
 
     public LinkedList<BatchItem> Items { get; } = new();
 
