@@ -180,6 +180,26 @@ public sealed class MicroBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task Tenants_share_a_contended_lane_by_their_weights()
+    {
+        var runner = new Runner();
+        var q = Register(runner, maxBatch: 4);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var heavy = new BatchTenant("heavy", 3);
+        var items = Enumerable.Range(1, 12).Select(i => Submit(q, i, tenant: heavy))
+            .Concat(Enumerable.Range(101, 12).Select(i => Submit(q, i, tenant: B))).ToArray();
+        runner.Gate.Set();
+        await Task.WhenAll([.. items, held]);
+
+        // Each batch of 4 after the held one: 3 of the weight-3 tenant, 1 of the weight-1 tenant, each in its own order.
+        var batches = runner.Batches.Skip(1).Take(4).ToArray();
+        Assert.All(batches, batch => Assert.Equal(3, batch.Count(id => id < 100)));
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (float)i), batches.SelectMany(b => b.Where(id => id < 100)));
+        Assert.Equal([101f, 102, 103, 104], batches.SelectMany(b => b.Where(id => id > 100)));
+    }
+
+    [Fact]
     public async Task A_flooding_tenant_fills_only_its_own_queue()
     {
         var runner = new Runner();
