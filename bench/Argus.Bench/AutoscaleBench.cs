@@ -236,7 +236,7 @@ internal static class AutoscaleBench
     }
 
     /// <summary>This machine's load averages over 1, 5 and 15 minutes, from /proc/loadavg.</summary>
-    private static string LoadAverage() => string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+    internal static string LoadAverage() => string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     /// <summary>The running silo count each time it changed.</summary>
     private static IEnumerable<int> SiloCounts(IReadOnlyList<Sample> samples)

@@ -58,6 +58,11 @@ internal static class Program
                 return await VersionBench.RunAsync(options, stop.Token);
             }
 
+            if (options.Fairness)
+            {
+                return await FairnessBench.RunAsync(options, stop.Token);
+            }
+
             return options.ClusterSizes.Count > 0
                 ? await ClusterBench.RunAsync(options, stop.Token)
                 : await Bench.RunAsync(options, stop.Token);
@@ -101,6 +106,8 @@ internal sealed record BenchOptions
           --versions         instead: the cost of model versions, calls under a rollout against a twin model without
                              one, alternating: routing by version (canary 20 %) on the CPU over HTTP and the SDK at each
                              --concurrency, and shadow traffic at 10 % on a sim device over HTTP at c=4
+          --fairness         instead: tenant b at 20 % of one sim device's capacity alone, then tenant a at 5x
+                             capacity alongside it (two SDK clients); --seconds per phase (default 20)
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -128,6 +135,8 @@ internal sealed record BenchOptions
     public bool Jobs { get; init; }
 
     public bool Versions { get; init; }
+
+    public bool Fairness { get; init; }
 
     /// <summary>With <see cref="Jobs"/>: how many images the warehouse holds.</summary>
     public int ImageCount { get; init; } = 10_000;
@@ -177,6 +186,12 @@ internal sealed record BenchOptions
             if (name == "--versions")
             {
                 options = options with { Versions = true };
+                continue;
+            }
+
+            if (name == "--fairness")
+            {
+                options = options with { Fairness = true };
                 continue;
             }
 

@@ -58,7 +58,7 @@ internal sealed class ArgusClient(
         deadline.CancelAfter(budget);
         try
         {
-            var request = new InferenceRequest(model, inputs, lane, DateTime.UtcNow + budget);
+            var request = new InferenceRequest(model, inputs, lane, DateTime.UtcNow + budget, Tenant: options.Value.Tenant);
             var choice = await _router.ChooseAsync(
                 model, version, () => routeKey is null ? RouteKeys.Of(request) : RouteKeys.Of(routeKey), deadline.Token);
             return await _router.InferAsync(request, choice, fallback: null, deadline.Token);
@@ -76,7 +76,7 @@ internal sealed class ArgusClient(
     public Task<InferenceResponse> InferAsync(
         DeviceKey device, string model, IReadOnlyList<InferenceInput> inputs, Lane lane, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var request = new InferenceRequest(model, inputs, lane, DateTime.UtcNow + Budget(timeout));
+        var request = new InferenceRequest(model, inputs, lane, DateTime.UtcNow + Budget(timeout), Tenant: options.Value.Tenant);
         return Grain(device).InferAsync(request.AsImmutable(), cancellationToken);
     }
 

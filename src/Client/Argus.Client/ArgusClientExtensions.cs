@@ -30,6 +30,7 @@ public static class ArgusClientExtensions
             o.DefaultTimeout = options.DefaultTimeout;
             o.AttemptTimeout = options.AttemptTimeout;
             o.Tls = options.Tls;
+            o.Tenant = options.Tenant;
         });
         var tls = LoadTls(options.Tls);
         builder.UseOrleansClient(client =>

@@ -26,6 +26,13 @@ public sealed class ArgusClientOptions
     /// </summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// The tenant this client's inference calls are made for: the devices share a busy lane among tenants by their weights
+    /// (the silos' <c>Argus:Tenants</c>). Null: no tenant. The SDK is a trusted cluster client, so the tenant is taken as
+    /// given and no rate limit applies to it (rates apply over HTTP). Default null.
+    /// </summary>
+    public string? Tenant { get; set; }
+
     /// <summary>Time budget of a call that gives none. Default 10 s; at most <see cref="ClusterIdentity.MaxRequestTimeout"/>.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

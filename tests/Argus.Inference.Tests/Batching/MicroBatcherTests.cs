@@ -37,7 +37,7 @@ public sealed class MicroBatcherTests : IDisposable
         public async Task<Task<BatchItemResult>> HoldAsync(MicroBatcher batcher, BatchQueue queue)
         {
             Gate.Reset();
-            var held = batcher.SubmitAsync(queue, BatchInput.Ready([0]), BatchLane.Interactive, Far);
+            var held = batcher.SubmitAsync(queue, BatchInput.Ready([0]), BatchLane.Interactive, BatchTenant.None, Far);
             Assert.True(await Entered.WaitAsync(Wait));
             return held;
         }
@@ -50,8 +50,8 @@ public sealed class MicroBatcherTests : IDisposable
             runner, TimeSpan.FromMilliseconds(itemCostMs));
 
     private Task<BatchItemResult> Submit(BatchQueue q, float id, BatchLane lane = BatchLane.Interactive, DateTime? deadline = null,
-        CancellationToken cancellationToken = default) =>
-        _batcher.SubmitAsync(q, BatchInput.Ready([id]), lane, deadline ?? Far, cancellationToken);
+        CancellationToken cancellationToken = default, BatchTenant? tenant = null) =>
+        _batcher.SubmitAsync(q, BatchInput.Ready([id]), lane, tenant ?? BatchTenant.None, deadline ?? Far, cancellationToken);
 
     [Fact]
     public async Task Every_item_gets_its_own_output_in_order()
@@ -161,6 +161,123 @@ public sealed class MicroBatcherTests : IDisposable
         await Task.WhenAll([.. queued, otherLane, held]);
     }
 
+    private static readonly BatchTenant A = new("a", 1);
+    private static readonly BatchTenant B = new("b", 1);
+
+    [Fact]
+    public async Task A_tenant_is_not_delayed_behind_another_tenants_flood()
+    {
+        var runner = new Runner();
+        var q = Register(runner, maxBatch: 4);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var flood = Enumerable.Range(1, 20).Select(i => Submit(q, i, tenant: A)).ToArray();
+        var light = new[] { Submit(q, 101, tenant: B), Submit(q, 102, tenant: B) };
+        runner.Gate.Set();
+        await Task.WhenAll([.. flood, .. light, held]);
+
+        Assert.Equal([1f, 2, 101, 102], runner.Batches.ElementAt(1).Order());
+    }
+
+    [Fact]
+    public async Task Tenants_share_a_contended_lane_by_their_weights()
+    {
+        var runner = new Runner();
+        var q = Register(runner, maxBatch: 4);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var heavy = new BatchTenant("heavy", 3);
+        var items = Enumerable.Range(1, 12).Select(i => Submit(q, i, tenant: heavy))
+            .Concat(Enumerable.Range(101, 12).Select(i => Submit(q, i, tenant: B))).ToArray();
+        runner.Gate.Set();
+        await Task.WhenAll([.. items, held]);
+
+        // Each batch of 4 after the held one: 3 of the weight-3 tenant, 1 of the weight-1 tenant, each in its own order.
+        var batches = runner.Batches.Skip(1).Take(4).ToArray();
+        Assert.All(batches, batch => Assert.Equal(3, batch.Count(id => id < 100)));
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (float)i), batches.SelectMany(b => b.Where(id => id < 100)));
+        Assert.Equal([101f, 102, 103, 104], batches.SelectMany(b => b.Where(id => id > 100)));
+    }
+
+    [Fact]
+    public async Task A_flooding_tenant_fills_only_its_own_queue()
+    {
+        var runner = new Runner();
+        var q = Register(runner, capacity: 4);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var flood = Enumerable.Range(1, 4).Select(i => Submit(q, i, tenant: A)).ToArray();
+
+        var refused = await Assert.ThrowsAsync<InferenceRejectedException>(() => Submit(q, 5, tenant: A));
+        Assert.Equal(RejectReason.QueueFull, refused.Reason);
+        var admitted = Submit(q, 101, tenant: B);
+        Assert.False(admitted.IsCompleted);
+        var anonymous = Submit(q, 201);
+        Assert.Equal(6, _batcher.GetStats().QueueDepth[(int)BatchLane.Interactive]);
+
+        runner.Gate.Set();
+        await Task.WhenAll([.. flood, admitted, anonymous, held]);
+    }
+
+    [Fact]
+    public async Task Another_tenants_backlog_counts_only_by_its_share_against_a_deadline()
+    {
+        var runner = new Runner();
+        var q = Register(runner, itemCostMs: 100);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var flood = Enumerable.Range(1, 50).Select(i => Submit(q, i, tenant: A)).ToArray();
+
+        var late = await Assert.ThrowsAsync<InferenceRejectedException>(
+            () => Submit(q, 51, tenant: A, deadline: DateTime.UtcNow.AddSeconds(2)));
+        Assert.Equal(RejectReason.DeadlineUnreachable, late.Reason);
+        var light = Submit(q, 101, tenant: B, deadline: DateTime.UtcNow.AddSeconds(2));
+        Assert.False(light.IsCompleted, "B's item waits behind one of A's, not fifty");
+
+        runner.Gate.Set();
+        await Task.WhenAll([.. flood, light, held]);
+    }
+
+    [Fact]
+    public async Task An_item_cancelled_in_a_tenants_queue_leaves_the_others_to_run()
+    {
+        var runner = new Runner();
+        var q = Register(runner);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        using var cancel = new CancellationTokenSource();
+        var a = Submit(q, 1, tenant: A);
+        var cancelled = Submit(q, 101, cancellationToken: cancel.Token, tenant: B);
+        var b = Submit(q, 102, tenant: B);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.Equal(2, _batcher.QueueDepths(q)[(int)BatchLane.Interactive]);
+
+        runner.Gate.Set();
+        await Task.WhenAll(a, b, held);
+        Assert.Equal([1f, 102], runner.Batches.ElementAt(1));
+        Assert.Equal(0, _batcher.QueueDepths(q)[(int)BatchLane.Interactive]);
+    }
+
+    [Fact]
+    public async Task An_unregistered_model_fails_every_tenants_waiting_items()
+    {
+        var runner = new Runner();
+        var q = Register(runner);
+        _batcher.Start();
+        var held = await runner.HoldAsync(_batcher, q);
+        var waiting = new[] { Submit(q, 1, tenant: A), Submit(q, 101, tenant: B), Submit(q, 201) };
+
+        _batcher.Unregister(q);
+        foreach (var item in waiting)
+        {
+            Assert.Equal(RejectReason.ModelUnloaded, (await Assert.ThrowsAsync<InferenceRejectedException>(() => item)).Reason);
+        }
+
+        runner.Gate.Set();
+        await held;
+    }
+
     [Fact]
     public async Task The_pre_check_refuses_what_submitting_would_refuse_and_queues_nothing()
     {
@@ -168,12 +285,12 @@ public sealed class MicroBatcherTests : IDisposable
         var q = Register(runner, capacity: 1);
         _batcher.Start();
         var held = await runner.HoldAsync(_batcher, q);
-        _batcher.ThrowIfWouldReject(q, BatchLane.Interactive, Far); // room for one
+        _batcher.ThrowIfWouldReject(q, BatchLane.Interactive, BatchTenant.None, Far); // room for one
         var queued = Submit(q, 1);
 
-        var error = Assert.Throws<InferenceRejectedException>(() => _batcher.ThrowIfWouldReject(q, BatchLane.Interactive, Far));
+        var error = Assert.Throws<InferenceRejectedException>(() => _batcher.ThrowIfWouldReject(q, BatchLane.Interactive, BatchTenant.None, Far));
         Assert.Equal(RejectReason.QueueFull, error.Reason);
-        _batcher.ThrowIfWouldReject(q, BatchLane.Realtime, Far);
+        _batcher.ThrowIfWouldReject(q, BatchLane.Realtime, BatchTenant.None, Far);
         Assert.Equal(1, _batcher.GetStats().QueueDepth[(int)BatchLane.Interactive]);
 
         runner.Gate.Set();
@@ -276,7 +393,7 @@ public sealed class MicroBatcherTests : IDisposable
         Assert.Equal([0f, 1, 2], runner.Batches.SelectMany(b => b).Order());
         await held;
 
-        Task<BatchItemResult> SubmitInput(BatchInput input) => _batcher.SubmitAsync(q, input, BatchLane.Interactive, Far);
+        Task<BatchItemResult> SubmitInput(BatchInput input) => _batcher.SubmitAsync(q, input, BatchLane.Interactive, BatchTenant.None, Far);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class DeviceRuntimeTests(CpuRuntimeFixture fixture) : IClassFixtur
     private DeviceRuntime Runtime => fixture.Host.Runtime;
 
     private static async Task<ItemOutcome> InferAsync(InferenceDevice device, LoadedModel model, string photo) =>
-        await device.InferAsync(model, TestData.Image(photo), null, BatchLane.Interactive, RuntimeHost.Deadline, raw: false, CancellationToken.None);
+        await device.InferAsync(model, TestData.Image(photo), null, BatchLane.Interactive, BatchTenant.None, RuntimeHost.Deadline, raw: false, CancellationToken.None);
 
     [Fact]
     public async Task Two_configured_versions_of_a_name_both_load_and_answer_with_their_own_version()

@@ -49,7 +49,7 @@ public sealed class SimulatedRuntimeTests(SimulatedRuntimeFixture fixture) : ICl
     private DeviceRuntime Runtime => fixture.Host.Runtime;
 
     private static Task<ItemOutcome> InferAsync(InferenceDevice device, LoadedModel model) => device.InferAsync(
-        model, null, new float[model.Input.ItemLength], BatchLane.Interactive, RuntimeHost.Deadline, raw: false, CancellationToken.None);
+        model, null, new float[model.Input.ItemLength], BatchLane.Interactive, BatchTenant.None, RuntimeHost.Deadline, raw: false, CancellationToken.None);
 
     [Fact]
     public async Task An_unload_runs_every_queued_item_then_the_version_is_gone_from_every_device()

@@ -49,7 +49,7 @@ public sealed class InferenceInstrumentsTests : IDisposable
     private IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
 
     private Task<BatchItemResult> Submit(float id, BatchLane lane = BatchLane.Interactive) =>
-        _batcher.SubmitAsync(_queue, BatchInput.Ready([id]), lane, _time.GetUtcNow().UtcDateTime.AddMinutes(5));
+        _batcher.SubmitAsync(_queue, BatchInput.Ready([id]), lane, BatchTenant.None, _time.GetUtcNow().UtcDateTime.AddMinutes(5));
 
     /// <summary>Holds the next batch on the gate and returns once it runs.</summary>
     private async Task<Task<BatchItemResult>> HoldAsync()

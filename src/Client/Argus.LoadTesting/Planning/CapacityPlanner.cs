@@ -124,7 +124,7 @@ public static class CapacityPlanner
         advice.Add(string.Create(CultureInfo.InvariantCulture,
             $"Configure MaxBatchSize {choice.BatchSize} and MaxDelayMs {choice.MaxDelayMs:0.#}: near {choice.ItemsPerSecond:0} img/s a device gathers a full batch in about one batch time, and a quieter stream waits at most {choice.MaxDelayMs:0.#} ms for batch-mates."));
         advice.Add(string.Create(CultureInfo.InvariantCulture,
-            $"Bound each device's queue at {Count(queueBound, "item")} (QueueCapacity, per lane): that many finish within {p95TargetMs:0.#} ms behind a running batch. Beyond the bound Argus answers 429 with Retry-After, so a burst is refused at once instead of making every queued request late."));
+            $"Bound each device's queue at {Count(queueBound, "item")} (QueueCapacity, per tenant and lane): that many finish within {p95TargetMs:0.#} ms behind a running batch. Beyond the bound Argus answers 429 with Retry-After, so a burst is refused at once instead of making every queued request late."));
         var capacity = choice.ItemsPerSecond * (devices?.Devices ?? 1);
         if (devices is not null)
         {

@@ -1,9 +1,12 @@
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Models.Drift;
+using Argus.Grains.Tenants;
+using Argus.Inference.Batching;
 using Argus.Inference.Devices;
 using Argus.Inference.Postprocessing;
 using Argus.Models;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 
@@ -11,14 +14,16 @@ namespace Argus.Grains.Devices;
 
 /// <summary>
 /// The addressable face of one device of its silo. Thin: it translates contracts and errors and makes one engine call
-/// per item (<see cref="InferenceDevice.InferAsync"/>); the silo-wide <see cref="DeviceRuntime"/> owns the sessions and
+/// per item (<see cref="InferenceDevice.InferAsync"/>), for the request's tenant at its configured weight
+/// (<see cref="TenantOptions"/>); the silo-wide <see cref="DeviceRuntime"/> owns the sessions and
 /// the batcher, so deactivating this grain never unloads a model. Reentrant, so concurrent requests pile up into
 /// batches; decoding and inference run off the Orleans scheduler. Every answered item is offered to the drift checks'
 /// sampler, which never waits.
 /// </summary>
 [Reentrant]
 [DevicePlacement]
-internal sealed class DeviceGrain(DeviceRuntime runtime, DriftSampler drift, ILocalSiloDetails silo) : Grain, IDeviceGrain
+internal sealed class DeviceGrain(DeviceRuntime runtime, DriftSampler drift, IOptions<TenantOptions> tenants, ILocalSiloDetails silo)
+    : Grain, IDeviceGrain
 {
     private DeviceKey _key;
 
@@ -40,6 +45,7 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, DriftSampler drift, ILo
         var model = device.FindModel(r.Model, r.Version) ?? throw Unknown(device, r);
         var lane = Lanes.ToBatchLane(r.Lane);
         var raw = r.Output == OutputKind.Raw;
+        var tenant = new BatchTenant(r.Tenant, tenants.Value.PolicyOf(r.Tenant).Weight);
         var items = new Task<ItemResult>[r.Inputs.Count];
         for (var i = 0; i < items.Length; i++)
         {
@@ -47,7 +53,7 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, DriftSampler drift, ILo
             items[i] = Task.Run(
                 async () =>
                 {
-                    var item = ToItem(await device.InferAsync(model, input.Image, input.Tensor, lane, r.Deadline, raw, cancellationToken));
+                    var item = ToItem(await device.InferAsync(model, input.Image, input.Tensor, lane, tenant, r.Deadline, raw, cancellationToken));
                     drift.Offer(model.Name, model.Version, item);
                     return item;
                 },

@@ -6,6 +6,7 @@ using Argus.Grains.Jobs;
 using Argus.Grains.Models;
 using Argus.Grains.Models.Drift;
 using Argus.Grains.Scaling;
+using Argus.Grains.Tenants;
 using Argus.Inference;
 using Argus.Models;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,8 @@ public static class ArgusSiloBuilderExtensions
     /// drain on stop (<see cref="SiloDrain"/>), with <see cref="AutoscaleOptions"/> from <c>Argus:Autoscale</c>, the model
     /// repository's hand on this silo (<see cref="RepositorySync"/>) and the rollouts' figures (<see cref="RolloutRecorder"/>,
     /// reported each second, with <see cref="RolloutOptions"/> from <c>Argus:Rollout</c>), and the drift checks' sampler,
-    /// flushed each second, with <see cref="DriftOptions"/> from <c>Argus:Drift</c>. Every options class is
+    /// flushed each second, with <see cref="DriftOptions"/> from <c>Argus:Drift</c>, and the tenants' weights and rates,
+    /// <see cref="TenantOptions"/> from <c>Argus:Tenants</c>. Every options class is
     /// validated at start. Calling it twice is harmless.
     /// </summary>
     public static ISiloBuilder AddArgus(this ISiloBuilder silo)
@@ -66,6 +68,7 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddSingleton<CameraConfigValidator>();
         silo.Services.AddHostedService<CameraKeeper>();
         silo.Services.AddArgusOptions<JobOptions, JobOptionsValidator>(JobOptions.Section);
+        silo.Services.AddArgusOptions<TenantOptions, TenantOptionsValidator>(TenantOptions.Section);
         silo.Services.AddOptions<ReminderOptions>()
             .Configure<IOptions<JobOptions>>((reminders, jobs) => reminders.MinimumReminderPeriod = jobs.Value.ReminderPeriod);
         silo.Services.AddSingleton<JobInstruments>();

@@ -31,9 +31,9 @@ internal readonly record struct AdmissionDecision(bool Admitted, RejectReason Re
 internal static class Admission
 {
     /// <summary>
-    /// Admits an item unless its lane is full, its deadline has passed, or the work ahead of it
-    /// (<paramref name="workAhead"/>: what runs now plus what waits in its lane and the lanes above) and its own
-    /// cost would end after its deadline. A rejection says when a retry has a fair chance: once the work ahead has drained.
+    /// Admits an item unless its queue is full (<paramref name="laneDepth"/>: what its tenant has waiting in its lane), its
+    /// deadline has passed, or the work ahead of it (<paramref name="workAhead"/>: what runs now, what waits in the lanes
+    /// above, and what the lane's fair share runs before it) and its own cost would end after its deadline. A rejection says when a retry has a fair chance: once the work ahead has drained.
     /// </summary>
     public static AdmissionDecision Decide(
         int laneDepth, int laneCapacity, TimeSpan workAhead, TimeSpan itemCost, DateTime now, DateTime deadline)

@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace Argus.Inference.Batching;
 
-/// <summary>The unit of work: one item, its lane and deadline, its caller's span, and its own completion.</summary>
-internal sealed class BatchItem(BatchInput input, BatchLane lane, DateTime enqueuedAt, DateTime deadline, ActivityContext caller)
+/// <summary>The unit of work: one item, its lane, tenant and deadline, its caller's span, and its own completion.</summary>
+internal sealed class BatchItem(BatchInput input, BatchLane lane, string tenant, DateTime enqueuedAt, DateTime deadline, ActivityContext caller)
 {
     private readonly TaskCompletionSource<BatchItemResult> _completion =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -12,6 +12,9 @@ internal sealed class BatchItem(BatchInput input, BatchLane lane, DateTime enque
 
     public BatchLane Lane { get; } = lane;
 
+    /// <summary>Its tenant's queue key (<see cref="BatchTenant.Key"/>).</summary>
+    public string Tenant { get; } = tenant;
+
     public DateTime EnqueuedAt { get; } = enqueuedAt;
 
     public DateTime Deadline { get; } = deadline;
@@ -19,8 +22,11 @@ internal sealed class BatchItem(BatchInput input, BatchLane lane, DateTime enque
     /// <summary>The span that queued the item (none when nobody traces), which its batch's span continues.</summary>
     public ActivityContext Caller { get; } = caller;
 
-    /// <summary>Its place in its queue while it waits; null once taken or removed.</summary>
+    /// <summary>Its place in its tenant's queue while it waits; null once taken or removed.</summary>
     public LinkedListNode<BatchItem>? Node { get; set; }
+
+    /// <summary>The lane it waits in; null once taken or removed.</summary>
+    public LaneQueue? Queue { get; set; }
 
     public Task<BatchItemResult> Completion => _completion.Task;
 

@@ -2,7 +2,7 @@ using Argus.Inference.Telemetry;
 
 namespace Argus.Inference.Batching;
 
-/// <summary>One model's queues on a batcher, one per lane. Obtained from <see cref="MicroBatcher.Register"/>.</summary>
+/// <summary>One model's queues on a batcher, one per lane, each shared among tenants. Obtained from <see cref="MicroBatcher.Register"/>.</summary>
 public sealed class BatchQueue
 {
     internal BatchQueue(InferenceLabels labels, BatchingOptions options, IBatchRunner runner, ItemCostEstimate cost, int lanes)
@@ -11,10 +11,10 @@ public sealed class BatchQueue
         Options = options;
         Runner = runner;
         Cost = cost;
-        Lanes = new LinkedList<BatchItem>[lanes];
+        Lanes = new LaneQueue[lanes];
         for (var i = 0; i < lanes; i++)
         {
-            Lanes[i] = new LinkedList<BatchItem>();
+            Lanes[i] = new LaneQueue();
         }
     }
 
@@ -33,5 +33,5 @@ public sealed class BatchQueue
 
     internal ItemCostEstimate Cost { get; }
 
-    internal LinkedList<BatchItem>[] Lanes { get; }
+    internal LaneQueue[] Lanes { get; }
 }

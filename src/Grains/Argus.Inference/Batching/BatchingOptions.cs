@@ -13,7 +13,10 @@ public sealed class BatchingOptions
     /// </summary>
     public double MaxDelayMs { get; set; }
 
-    /// <summary>Items each lane's queue holds before it rejects new ones. Default 256.</summary>
+    /// <summary>
+    /// Items each tenant may have waiting in each lane before its new ones are rejected. Default 256. Bounded per tenant,
+    /// so one tenant's flood never fills the lane for the others.
+    /// </summary>
     public int QueueCapacity { get; set; } = 256;
 
     /// <summary>

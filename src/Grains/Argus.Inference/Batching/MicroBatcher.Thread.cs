@@ -44,14 +44,7 @@ public sealed partial class MicroBatcher
             }
 
             queue = _queues[decision.Queue / LaneCount];
-            var list = queue.Lanes[decision.Queue % LaneCount];
-            for (var i = 0; i < decision.Count; i++)
-            {
-                var item = list.First!.Value;
-                list.RemoveFirst();
-                item.Node = null;
-                batch.Add(item);
-            }
+            queue.Lanes[decision.Queue % LaneCount].Take(decision.Count, batch);
 
             _running = true;
             _runningSince = now;
@@ -81,7 +74,7 @@ public sealed partial class MicroBatcher
                     ? BatchFormation.BatchLaneCap(q.Options.MaxBatchSize, q.Options.BatchLaneBudget, q.Cost.PerItem)
                     : q.Options.MaxBatchSize;
                 _views[n++] = new QueueView(
-                    qi * LaneCount + lane, (BatchLane)lane, list.Count, list.First!.Value.EnqueuedAt, max, q.Options.MaxDelay);
+                    qi * LaneCount + lane, (BatchLane)lane, list.Count, list.OldestEnqueuedAt, max, q.Options.MaxDelay);
             }
         }
 

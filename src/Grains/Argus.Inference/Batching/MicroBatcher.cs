@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Argus.Inference.Batching;
 
 /// <summary>
-/// One device's scheduler: bounded queues per model and lane, admission on deadlines, and a thread of its own that
-/// forms batches (<see cref="BatchFormation"/>) and runs them one at a time. Inference never runs on a caller's thread.
+/// One device's scheduler: bounded queues per model, lane and tenant, admission on deadlines, and a thread of its own that
+/// forms batches (<see cref="BatchFormation"/>), shares each lane among tenants by weight (<see cref="FairShare"/>), and
+/// runs them one at a time. Inference never runs on a caller's thread.
 /// </summary>
 public sealed partial class MicroBatcher : IDisposable
 {
@@ -93,12 +94,15 @@ public sealed partial class MicroBatcher : IDisposable
     public void Start() => _thread.Start();
 
     /// <summary>
-    /// Queues one item, or rejects it at once with <see cref="InferenceRejectedException"/> when its lane is full or
-    /// its deadline cannot be met. An item still queued at its deadline is rejected then, without running.
+    /// Queues one item for <paramref name="tenant"/>, or rejects it at once with <see cref="InferenceRejectedException"/>
+    /// when its tenant's queue in the lane is full or its deadline cannot be met. An item still queued at its deadline is
+    /// rejected then, without running.
     /// </summary>
     public Task<BatchItemResult> SubmitAsync(
-        BatchQueue queue, BatchInput input, BatchLane lane, DateTime deadline, CancellationToken cancellationToken = default)
+        BatchQueue queue, BatchInput input, BatchLane lane, BatchTenant tenant, DateTime deadline, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tenant.Weight, nameof(tenant));
+
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<BatchItemResult>(cancellationToken);
@@ -113,14 +117,14 @@ public sealed partial class MicroBatcher : IDisposable
                 return Task.FromException<BatchItemResult>(Rejected(RejectReason.ShuttingDown, TimeSpan.FromSeconds(1)));
             }
 
-            var admission = DecideLocked(queue, lane, now, deadline);
+            var admission = DecideLocked(queue, lane, tenant, now, deadline);
             if (!admission.Admitted)
             {
                 return Task.FromException<BatchItemResult>(Rejected(admission.Reason, admission.RetryAfter));
             }
 
-            item = new BatchItem(input, lane, now, deadline, Activity.Current?.Context ?? default);
-            item.Node = queue.Lanes[(int)lane].AddLast(item);
+            item = new BatchItem(input, lane, tenant.Key, now, deadline, Activity.Current?.Context ?? default);
+            queue.Lanes[(int)lane].Add(item, tenant);
             Monitor.Pulse(_gate);
         }
 
@@ -132,14 +136,14 @@ public sealed partial class MicroBatcher : IDisposable
     /// Throws the <see cref="InferenceRejectedException"/> that <see cref="SubmitAsync"/> would throw now, so a caller
     /// can skip work (decoding an image) that a full queue or a deadline out of reach would throw away.
     /// </summary>
-    public void ThrowIfWouldReject(BatchQueue queue, BatchLane lane, DateTime deadline)
+    public void ThrowIfWouldReject(BatchQueue queue, BatchLane lane, BatchTenant tenant, DateTime deadline)
     {
         AdmissionDecision admission;
         lock (_gate)
         {
             admission = _stopping
                 ? AdmissionDecision.Reject(RejectReason.ShuttingDown, TimeSpan.FromSeconds(1))
-                : DecideLocked(queue, lane, Now(), deadline);
+                : DecideLocked(queue, lane, tenant, Now(), deadline);
         }
 
         if (!admission.Admitted)
@@ -148,12 +152,15 @@ public sealed partial class MicroBatcher : IDisposable
         }
     }
 
-    /// <summary>How long a new item of <paramref name="lane"/> would wait before it runs: what runs now and what waits ahead.</summary>
+    /// <summary>
+    /// How long a new item of <paramref name="lane"/> would wait before it runs, whoever its tenant: what runs now and
+    /// everything that waits ahead.
+    /// </summary>
     public TimeSpan EstimateWait(BatchLane lane)
     {
         lock (_gate)
         {
-            return WorkAheadLocked(lane, Now());
+            return WorkAheadLocked(lane, null, Now());
         }
     }
 
@@ -221,33 +228,38 @@ public sealed partial class MicroBatcher : IDisposable
 
     private static void TakeAllLocked(BatchQueue queue, List<BatchItem> taken)
     {
-        foreach (var list in queue.Lanes)
+        foreach (var lane in queue.Lanes)
         {
-            foreach (var item in list)
-            {
-                item.Node = null;
-                taken.Add(item);
-            }
-
-            list.Clear();
+            lane.Clear(taken);
         }
     }
 
-    private AdmissionDecision DecideLocked(BatchQueue queue, BatchLane lane, DateTime now, DateTime deadline) => Admission.Decide(
-        queue.Lanes[(int)lane].Count, queue.Options.QueueCapacity, WorkAheadLocked(lane, now), queue.Cost.PerItem, now, deadline);
+    // Capacity and the work ahead are the tenant's: another tenant's backlog neither fills its queue nor counts whole
+    // against its deadline.
+    private AdmissionDecision DecideLocked(BatchQueue queue, BatchLane lane, BatchTenant tenant, DateTime now, DateTime deadline) =>
+        Admission.Decide(
+            queue.Lanes[(int)lane].CountOf(tenant.Key), queue.Options.QueueCapacity, WorkAheadLocked(lane, tenant, now),
+            queue.Cost.PerItem, now, deadline);
 
-    private TimeSpan WorkAheadLocked(BatchLane lane, DateTime now)
+    /// <summary>
+    /// What runs before a new item of <paramref name="lane"/>: the running batch's rest, every item of the lanes above,
+    /// and in its own lane of each model what the fair share runs first (<see cref="LaneQueue.CountAhead"/>), or the whole
+    /// lane when <paramref name="tenant"/> is null.
+    /// </summary>
+    private TimeSpan WorkAheadLocked(BatchLane lane, BatchTenant? tenant, DateTime now)
     {
         var running = _runningEstimate - (now - _runningSince);
         var ahead = running > TimeSpan.Zero ? running : TimeSpan.Zero;
         foreach (var q in _queues)
         {
             var waiting = 0;
-            for (var l = 0; l <= (int)lane; l++)
+            for (var l = 0; l < (int)lane; l++)
             {
                 waiting += q.Lanes[l].Count;
             }
 
+            var own = q.Lanes[(int)lane];
+            waiting += tenant is { } t ? own.CountAhead(t) : own.Count;
             ahead += q.Cost.PerItem * waiting;
         }
 
@@ -294,13 +306,12 @@ public sealed partial class MicroBatcher : IDisposable
     {
         lock (_gate)
         {
-            if (item.Node is not { } node)
+            if (item.Queue is not { } lane)
             {
                 return false;
             }
 
-            node.List!.Remove(node);
-            item.Node = null;
+            lane.Remove(item);
             return true;
         }
     }
@@ -308,7 +319,7 @@ public sealed partial class MicroBatcher : IDisposable
     internal static InferenceRejectedException Rejected(RejectReason reason, TimeSpan retryAfter) =>
         new(reason, retryAfter, reason switch
         {
-            RejectReason.QueueFull => "The device's queue for this lane is full.",
+            RejectReason.QueueFull => "The device's queue for this lane is full for the request's tenant.",
             RejectReason.DeadlineUnreachable => "The work queued ahead would end after the request's deadline.",
             RejectReason.DeadlineExpired => "The request's deadline passed before it could run.",
             RejectReason.ModelUnloaded => "The model version was unloaded from the device.",

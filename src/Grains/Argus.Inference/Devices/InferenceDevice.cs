@@ -129,12 +129,14 @@ public sealed class InferenceDevice : IDisposable
     /// <summary>
     /// Runs one item, an encoded image or a tensor in the model's input layout, through <paramref name="model"/> on this
     /// device: checks it, prepares it (now, or when its batch forms on a device that <see cref="PreprocessesOnDevice"/>),
-    /// queues it in <paramref name="lane"/> until <paramref name="deadline"/>, and applies the model's task to its output
+    /// queues it in <paramref name="lane"/> for <paramref name="tenant"/> (its fair share of the lane) until
+    /// <paramref name="deadline"/>, and applies the model's task to its output
     /// row unless <paramref name="raw"/>. Counted in <see cref="InFlight"/> and in the inference metrics. Never throws for
     /// the item: a failure is the outcome's.
     /// </summary>
     public async Task<ItemOutcome> InferAsync(
-        LoadedModel model, byte[]? image, float[]? tensor, BatchLane lane, DateTime deadline, bool raw, CancellationToken cancellationToken)
+        LoadedModel model, byte[]? image, float[]? tensor, BatchLane lane, BatchTenant tenant, DateTime deadline, bool raw,
+        CancellationToken cancellationToken)
     {
         using var counted = TrackItem(lane);
         var arrived = Stopwatch.GetTimestamp();
@@ -143,7 +145,7 @@ public sealed class InferenceDevice : IDisposable
         {
             try
             {
-                outcome = await RunAsync(model, image, tensor, lane, deadline, raw, cancellationToken);
+                outcome = await RunAsync(model, image, tensor, lane, tenant, deadline, raw, cancellationToken);
             }
             finally
             {
@@ -170,14 +172,15 @@ public sealed class InferenceDevice : IDisposable
     }
 
     private async Task<ItemOutcome> RunAsync(
-        LoadedModel model, byte[]? image, float[]? tensor, BatchLane lane, DateTime deadline, bool raw, CancellationToken cancellationToken)
+        LoadedModel model, byte[]? image, float[]? tensor, BatchLane lane, BatchTenant tenant, DateTime deadline, bool raw,
+        CancellationToken cancellationToken)
     {
         try
         {
             if (image is not null && !PreprocessesOnDevice)
             {
                 // Here images are decoded before they queue: decode none that the queue would refuse.
-                Batcher.ThrowIfWouldReject(model.Queue, lane, deadline);
+                Batcher.ThrowIfWouldReject(model.Queue, lane, tenant, deadline);
             }
 
             var prepared = (image, tensor) switch
@@ -186,7 +189,7 @@ public sealed class InferenceDevice : IDisposable
                 (null, { } t) => model.PrepareTensor(t),
                 _ => throw new InvalidInputException("Each input needs either an image or a tensor, not both or neither."),
             };
-            var ran = await Batcher.SubmitAsync(model.Queue, prepared, lane, deadline, cancellationToken);
+            var ran = await Batcher.SubmitAsync(model.Queue, prepared, lane, tenant, deadline, cancellationToken);
             return new ItemOutcome(ran, raw ? null : model.Postprocess(ran.Output, prepared.Fit), null);
         }
         catch (InvalidInputException e)

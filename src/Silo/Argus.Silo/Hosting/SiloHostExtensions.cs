@@ -8,6 +8,7 @@ using Argus.Security;
 using Argus.Silo.Auth;
 using Argus.Silo.Http;
 using Argus.Silo.Http.OpenInference;
+using Argus.Silo.Tenants;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,8 @@ public static class SiloHostExtensions
         builder.Services.ConfigureHttpJsonOptions(j => UseArgusJson(j.SerializerOptions));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<DeviceTable>();
+        builder.Services.AddSingleton<TenantInstruments>();
+        builder.Services.AddSingleton<TenantLimiter>();
 
         var shape = ArgusSiloOptions.Shape(builder.Configuration);
         var tls = builder.AddArgusTls();

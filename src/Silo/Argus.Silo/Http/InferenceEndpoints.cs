@@ -4,10 +4,14 @@ using Argus.Errors;
 using Argus.Grains.Devices;
 using Argus.Silo.Auth;
 using Argus.Silo.Hosting;
+using Argus.Silo.Tenants;
 
 namespace Argus.Silo.Http;
 
-/// <summary>Argus' own HTTP API: <c>POST /v1/models/{model}/infer</c> with one image as the body or several as multipart.</summary>
+/// <summary>
+/// Argus' own HTTP API: <c>POST /v1/models/{model}/infer</c> with one image as the body or several as multipart, for the
+/// caller's tenant, within its rate (<see cref="TenantLimiter"/>).
+/// </summary>
 internal static class InferenceEndpoints
 {
     /// <summary>The content types of a body that is one encoded image.</summary>
@@ -21,11 +25,17 @@ internal static class InferenceEndpoints
     }
 
     private static async Task<IResult> InferAsync(
-        string model, HttpRequest request, InferenceDoor door, ArgusSiloOptions silo, CancellationToken cancellationToken)
+        string model, HttpRequest request, InferenceDoor door, TenantLimiter limiter, ArgusSiloOptions silo, CancellationToken cancellationToken)
     {
         if (!RequestOptions.TryParse(request, Lane.Interactive, out var options, out var invalid))
         {
             return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, invalid!);
+        }
+
+        var tenant = request.HttpContext.Tenant();
+        if (limiter.Admit(tenant) is { } throttled)
+        {
+            return HttpErrors.V1(HttpErrors.StatusOf(throttled.Kind), throttled.Kind, throttled.Message, request.HttpContext.Response, throttled.RetryAfterMs);
         }
 
         var (images, readError) = await ReadImagesAsync(request, silo.MaxRequestBytes);
@@ -38,7 +48,7 @@ internal static class InferenceEndpoints
         try
         {
             var inputs = images.Select(i => InferenceInput.FromImage(i.Data)).ToArray();
-            var call = new InferenceRequest(model, inputs, options.Lane, options.Deadline, Version: options.Version, Tenant: request.HttpContext.Tenant());
+            var call = new InferenceRequest(model, inputs, options.Lane, options.Deadline, Version: options.Version, Tenant: tenant);
             response = await door.InferAsync(call, options.RouteKey, cancellationToken);
         }
         catch (Exception e) when (HttpErrors.FromException(e) is { } error)

@@ -4,6 +4,7 @@ using Argus.Grains.Devices;
 using Argus.Models;
 using Argus.Silo.Auth;
 using Argus.Silo.Hosting;
+using Argus.Silo.Tenants;
 
 namespace Argus.Silo.Http.OpenInference;
 
@@ -11,7 +12,8 @@ namespace Argus.Silo.Http.OpenInference;
 /// The Open Inference Protocol v2 (KServe's and Triton's REST protocol), so existing clients work unchanged:
 /// health, server and model metadata, and inference on FP32 tensors or on BYTES tensors of encoded images, as JSON or
 /// with the binary tensor data extension (<c>Inference-Header-Content-Length</c>). Requests are read and checked by
-/// <see cref="InferRequestReader"/>, answered by <see cref="InferResponseWriter"/>.
+/// <see cref="InferRequestReader"/>, answered by <see cref="InferResponseWriter"/>. Inference runs for the caller's tenant,
+/// within its rate (<see cref="TenantLimiter"/>).
 /// </summary>
 internal static class OpenInferenceEndpoints
 {
@@ -29,9 +31,10 @@ internal static class OpenInferenceEndpoints
         app.MapGet("/v2/models/{model}/versions/{version}", (string model, string version, InferenceDoor d) => Metadata(d, model, version));
         app.MapGet("/v2/models/{model}/ready", (string model, InferenceDoor d) => Ready(d, model, null));
         app.MapGet("/v2/models/{model}/versions/{version}/ready", (string model, string version, InferenceDoor d) => Ready(d, model, version));
-        app.MapPost("/v2/models/{model}/infer", (string model, HttpContext c, InferenceDoor d, ArgusSiloOptions s) => InferAsync(c, d, s, model, null));
+        app.MapPost("/v2/models/{model}/infer",
+            (string model, HttpContext c, InferenceDoor d, TenantLimiter l, ArgusSiloOptions s) => InferAsync(c, d, l, s, model, null));
         app.MapPost("/v2/models/{model}/versions/{version}/infer",
-            (string model, string version, HttpContext c, InferenceDoor d, ArgusSiloOptions s) => InferAsync(c, d, s, model, version));
+            (string model, string version, HttpContext c, InferenceDoor d, TenantLimiter l, ArgusSiloOptions s) => InferAsync(c, d, l, s, model, version));
     }
 
     private static IResult Metadata(InferenceDoor devices, string name, string? version)
@@ -73,12 +76,19 @@ internal static class OpenInferenceEndpoints
         return null;
     }
 
-    private static async Task<IResult> InferAsync(HttpContext context, InferenceDoor devices, ArgusSiloOptions silo, string name, string? version)
+    private static async Task<IResult> InferAsync(
+        HttpContext context, InferenceDoor devices, TenantLimiter limiter, ArgusSiloOptions silo, string name, string? version)
     {
         var request = context.Request;
         if (!RequestOptions.TryParse(request, Lane.Interactive, out var options, out var invalid))
         {
             return Error(StatusCodes.Status400BadRequest, invalid!);
+        }
+
+        var tenant = context.Tenant();
+        if (limiter.Admit(tenant) is { } throttled)
+        {
+            return Failed(context.Response, throttled);
         }
 
         if (Find(devices, name, version, out var model) is { } notFound)
@@ -114,7 +124,7 @@ internal static class OpenInferenceEndpoints
         try
         {
             response = await devices.InferAsync(
-                new InferenceRequest(model!.Name, valid.Inputs, options.Lane, options.Deadline, OutputKind.Raw, Tenant: context.Tenant()), choice, context.RequestAborted);
+                new InferenceRequest(model!.Name, valid.Inputs, options.Lane, options.Deadline, OutputKind.Raw, Tenant: tenant), choice, context.RequestAborted);
         }
         catch (Exception e) when (HttpErrors.FromException(e) is { } error)
         {
