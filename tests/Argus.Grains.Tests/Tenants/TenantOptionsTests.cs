@@ -49,13 +49,14 @@ public sealed class TenantOptionsTests
             ["Argus:Tenants:a:RatePerSecond"] = "-1",
             ["Argus:Tenants:b:Burst"] = "0",
             ["Argus:Tenants:c:Burst"] = "5",
+            ["Argus:Tenants:d!e:Weight"] = "2",
         });
 
         var result = _validator.Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Equal(
-            ["Argus:Tenants:a:Weight", "Argus:Tenants:a:RatePerSecond", "Argus:Tenants:b:Burst", "Argus:Tenants:b:Burst", "Argus:Tenants:c:Burst"],
+            ["Argus:Tenants:a:Weight", "Argus:Tenants:a:RatePerSecond", "Argus:Tenants:b:Burst", "Argus:Tenants:b:Burst", "Argus:Tenants:c:Burst", "Argus:Tenants:d!e:"],
             result.Failures!.Select(f => f.Split(' ')[0]));
     }
 }

@@ -75,7 +75,7 @@ public sealed partial record JobSpec
         if (!(VideoFps > 0 && VideoFps <= 1000)) yield return $"video_fps must be above 0 and at most 1000 (is {VideoFps}).";
         if (MaxAttempts is < 1 or > 20) yield return $"max_attempts must be 1 to 20 (is {MaxAttempts}).";
         if (Schedule is not null && Watch) yield return "a job either runs on a schedule or watches a folder, not both.";
-        if (Tenants.Problem("tenant", Tenant) is { } tenant) yield return tenant;
+        if (Tenancy.Problem("tenant", Tenant) is { } tenant) yield return tenant;
     }
 
     /// <summary>Whether <paramref name="id"/> can name a job: 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'.</summary>

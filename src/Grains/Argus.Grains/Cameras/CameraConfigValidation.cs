@@ -38,7 +38,7 @@ internal static class CameraConfigValidation
             failures.Add($"The camera id '{camera}' must be 1 to {CameraConfig.MaxIdLength} letters, digits, '-', '_' or '.'.");
         }
 
-        if (Tenants.Problem("tenant", config.Tenant) is { } tenant)
+        if (Tenancy.Problem("tenant", config.Tenant) is { } tenant)
         {
             failures.Add(tenant);
         }

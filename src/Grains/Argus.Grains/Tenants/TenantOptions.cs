@@ -62,6 +62,7 @@ internal sealed class TenantOptionsValidator : IValidateOptions<TenantOptions>
         foreach (var (tenant, policy) in options)
         {
             var at = $"{TenantOptions.Section}:{tenant}";
+            if (tenant != TenantOptions.DefaultKey && Tenancy.Problem("The tenant", tenant) is { } problem) failures.Add($"{at}: {problem}");
             if (!(policy.Weight is >= 0.01 and <= 1000)) failures.Add($"{at}:Weight must be from 0.01 to 1000 (is {policy.Weight}).");
             if (policy.RatePerSecond is { } rate && !(rate > 0)) failures.Add($"{at}:RatePerSecond must be positive (is {rate}).");
             if (policy.Burst is { } burst && burst < 1) failures.Add($"{at}:Burst must be at least 1 (is {burst}).");

@@ -21,6 +21,6 @@ public sealed class ApiKeyEntry
     /// <summary>What the key may do: any of <c>infer</c>, <c>operate</c>, <c>admin</c> (<see cref="ArgusRoles"/>). None: all three.</summary>
     public List<string>? Roles { get; set; }
 
-    /// <summary>The tenant the key acts for (<see cref="Tenants.IsValidName"/>); null: none, so it sees every tenant's cameras and jobs.</summary>
+    /// <summary>The tenant the key acts for (<see cref="Tenancy.IsValidName"/>); null: none, so it sees every tenant's cameras and jobs.</summary>
     public string? Tenant { get; set; }
 }

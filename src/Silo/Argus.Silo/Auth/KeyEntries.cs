@@ -176,7 +176,7 @@ internal sealed class KeyEntries
             _problems.Add($"{at}: unknown role '{Clip(role)}': use {string.Join(", ", ArgusRoles.All)}.");
         }
 
-        if (Tenants.Problem("tenant", entry.Tenant) is { } tenant)
+        if (Tenancy.Problem("tenant", entry.Tenant) is { } tenant)
         {
             _problems.Add($"{at}: {Clip(tenant)}");
         }

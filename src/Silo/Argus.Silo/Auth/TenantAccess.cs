@@ -7,12 +7,12 @@ namespace Argus.Silo.Auth;
 internal static class TenantAccess
 {
     /// <summary>
-    /// Whether the caller may see something owned by <paramref name="owner"/> (<see cref="Tenants.MaySee"/>); a refusal is
+    /// Whether the caller may see something owned by <paramref name="owner"/> (<see cref="Tenancy.MaySee"/>); a refusal is
     /// counted, the caller answers it with its own 404.
     /// </summary>
     public static bool Sees(this HttpContext context, string? owner)
     {
-        if (Tenants.MaySee(context.Tenant(), owner))
+        if (Tenancy.MaySee(context.Tenant(), owner))
         {
             return true;
         }

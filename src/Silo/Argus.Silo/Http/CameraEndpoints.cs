@@ -51,7 +51,7 @@ internal static class CameraEndpoints
     {
         var ids = await grains.GetGrain<ICameraRegistryGrain>(0).ListAsync();
         var views = await Task.WhenAll(ids.Select(id => ViewAsync(grains.GetGrain<ICameraGrain>(id), id)));
-        return Results.Json(views.Where(v => v is not null && Tenants.MaySee(context.Tenant(), v.Config.Tenant)));
+        return Results.Json(views.Where(v => v is not null && Tenancy.MaySee(context.Tenant(), v.Config.Tenant)));
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains) =>

@@ -47,7 +47,7 @@ internal static class JobEndpoints
         });
         jobs.MapPost("", SubmitAsync);
         jobs.MapGet("", async (HttpContext context, IGrainFactory grains) =>
-            Results.Json((await grains.ListJobStatusesAsync()).Where(s => Tenants.MaySee(context.Tenant(), s.Spec.Tenant)).Select(JobView.Of)));
+            Results.Json((await grains.ListJobStatusesAsync()).Where(s => Tenancy.MaySee(context.Tenant(), s.Spec.Tenant)).Select(JobView.Of)));
         jobs.MapGet("/{id}", (string id, HttpContext context, IGrainFactory grains) => CallAsync(id, context, grains, job => job.GetStatusAsync()));
         jobs.MapPost("/{id}/pause", (string id, HttpContext context, IGrainFactory grains) => CallAsync(id, context, grains, job => job.PauseAsync()));
         jobs.MapPost("/{id}/resume", (string id, HttpContext context, IGrainFactory grains) => CallAsync(id, context, grains, job => job.ResumeAsync()));
@@ -96,7 +96,7 @@ internal static class JobEndpoints
         var id = submission.Id ?? JobSubmission.NewId(time.GetUtcNow().UtcDateTime);
         var job = grains.GetGrain<IBatchJobGrain>(id);
         var known = await StatusAsync(job);
-        if (known is not null && !Tenants.MaySee(request.HttpContext.Tenant(), known.Spec.Tenant))
+        if (known is not null && !Tenancy.MaySee(request.HttpContext.Tenant(), known.Spec.Tenant))
         {
             // Ids are one space for every tenant: the id is taken, by whom is not said.
             return HttpErrors.V1(StatusCodes.Status409Conflict, "job_conflict", $"The job id '{id}' is taken; choose another.");

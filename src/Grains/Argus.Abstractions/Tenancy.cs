@@ -4,7 +4,7 @@ namespace Argus;
 /// Tenants: the owners an API key may name (<c>Argus:Auth</c>). Cameras and jobs belong to the tenant whose key created
 /// them and are invisible to keys of other tenants; a key without a tenant (an operator's) sees them all.
 /// </summary>
-public static class Tenants
+public static class Tenancy
 {
     /// <summary>The longest tenant name.</summary>
     public const int MaxNameLength = 64;
