@@ -7,11 +7,16 @@ using Argus.Testing;
 namespace Argus.Silo.Tests.Tenants;
 
 /// <summary>
-/// A real silo whose default tenant may make one inference request every ten seconds, two at once: without keys every
-/// caller is the tenantless one, so the third call over v1 or v2 is refused.
+/// A real silo whose default tenant policy allows one inference request every ten seconds, two at once, to requests
+/// without a tenant (one shared bucket) and to each tenant not listed (a bucket each); tenant b is listed without a rate.
+/// Keys: one without a tenant, one of tenant a, one of tenant b, all with the role infer (and admin, to read /metrics).
 /// </summary>
 public sealed class RateLimitedSiloFixture : IAsyncLifetime
 {
+    public const string NoTenantKey = "no-tenant-key-0123456789";
+    public const string TenantAKey = "tenant-a-key-0123456789";
+    public const string TenantBKey = "tenant-b-key-0123456789";
+
     public SiloProcess? Silo { get; private set; }
 
     public HttpClient? Http { get; private set; }
@@ -23,6 +28,15 @@ public sealed class RateLimitedSiloFixture : IAsyncLifetime
             ["Argus__Inference__Sim__Devices"] = "1",
             ["Argus__Tenants__Default__RatePerSecond"] = "0.1",
             ["Argus__Tenants__Default__Burst"] = "2",
+            ["Argus__Tenants__b__Weight"] = "1",
+            ["Argus__Auth__Keys__0__Name"] = "ops",
+            ["Argus__Auth__Keys__0__Key"] = NoTenantKey,
+            ["Argus__Auth__Keys__1__Name"] = "tenant-a",
+            ["Argus__Auth__Keys__1__Key"] = TenantAKey,
+            ["Argus__Auth__Keys__1__Tenant"] = "a",
+            ["Argus__Auth__Keys__2__Name"] = "tenant-b",
+            ["Argus__Auth__Keys__2__Key"] = TenantBKey,
+            ["Argus__Auth__Keys__2__Tenant"] = "b",
         });
         Http = new HttpClient { BaseAddress = Silo.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -43,11 +57,46 @@ public sealed class TenantRateLimitTests(RateLimitedSiloFixture fixture) : IClas
 
     private HttpClient Http => fixture.Http!;
 
-    private async Task<HttpResponseMessage> InferV1Async()
+    private async Task<HttpResponseMessage> InferV1Async(string key = RateLimitedSiloFixture.NoTenantKey)
     {
-        using var content = new ByteArrayContent(TestData.Image("apple.jpg"));
-        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-        return await Http.PostAsync("v1/models/resnet18/infer", content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/models/resnet18/infer")
+        {
+            Content = new ByteArrayContent(TestData.Image("apple.jpg")),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        request.Headers.Add("X-Api-Key", key);
+        return await Http.SendAsync(request);
+    }
+
+    private async Task<IReadOnlyList<Sample>> MetricsAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        request.Headers.Add("X-Api-Key", RateLimitedSiloFixture.NoTenantKey);
+        using var response = await Http.SendAsync(request);
+        return PrometheusText.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_tenant_over_its_rate_is_refused_by_name_while_another_tenant_is_served()
+    {
+        HttpStatusCode[] a = [(await InferV1Async(RateLimitedSiloFixture.TenantAKey)).StatusCode, (await InferV1Async(RateLimitedSiloFixture.TenantAKey)).StatusCode];
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], a);
+
+        using var refused = await InferV1Async(RateLimitedSiloFixture.TenantAKey);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.Contains("Retry-After"));
+        Assert.Contains("Tenant 'a' is over its rate of 0.1 requests/s", await refused.Content.ReadAsStringAsync());
+
+        // Tenant b has no rate, and a's empty bucket is not b's.
+        for (var i = 0; i < 5; i++)
+        {
+            using var b = await InferV1Async(RateLimitedSiloFixture.TenantBKey);
+            Assert.Equal(HttpStatusCode.OK, b.StatusCode);
+        }
+
+        var samples = await MetricsAsync();
+        Assert.Equal(1, samples.Single(s => s.Name == "argus_tenant_throttled_total" && s.Has(("tenant", "a"))).Value);
+        Assert.DoesNotContain(samples, s => s.Name == "argus_tenant_throttled_total" && s.Has(("tenant", "b")));
     }
 
     [Fact]
@@ -65,14 +114,17 @@ public sealed class TenantRateLimitTests(RateLimitedSiloFixture fixture) : IClas
         var v1Error = JsonDocument.Parse(await v1.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
         Assert.Equal(("overloaded", Reason), (v1Error.GetProperty("code").GetString(), v1Error.GetProperty("message").GetString()));
 
-        using var body = new StringContent("""{"inputs":[]}""", Encoding.UTF8, "application/json");
-        using var v2 = await Http.PostAsync("v2/models/resnet18/infer", body);
+        using var v2Request = new HttpRequestMessage(HttpMethod.Post, "v2/models/resnet18/infer")
+        {
+            Content = new StringContent("""{"inputs":[]}""", Encoding.UTF8, "application/json"),
+        };
+        v2Request.Headers.Add("X-Api-Key", RateLimitedSiloFixture.NoTenantKey);
+        using var v2 = await Http.SendAsync(v2Request);
         Assert.Equal(HttpStatusCode.TooManyRequests, v2.StatusCode);
         Assert.True(v2.Headers.Contains("Retry-After"));
         Assert.Equal(Reason, JsonDocument.Parse(await v2.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
 
-        var throttled = PrometheusText.Parse(await Http.GetStringAsync("metrics"))
-            .Single(s => s.Name == "argus_tenant_throttled_total" && s.Has(("tenant", "")));
+        var throttled = (await MetricsAsync()).Single(s => s.Name == "argus_tenant_throttled_total" && s.Has(("tenant", "")));
         Assert.Equal(2, throttled.Value);
     }
 }
