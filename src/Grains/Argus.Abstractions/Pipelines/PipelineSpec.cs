@@ -117,7 +117,7 @@ public sealed partial record PipelineSpec
 
         if (info.Task != "classification")
         {
-            yield return $"{tier}_model: '{model}' is a {info.Task} model; a tier's rule needs a classification model.";
+            yield return $"{tier}_model: '{model}' is not a classifier (its task is {info.Task}); a tier's rule needs class scores.";
             yield break;
         }
 
