@@ -46,7 +46,7 @@ public sealed class PipelineSpecReadingTests
     public void The_jsons_problems_and_the_specs_own_are_listed_together()
     {
         var (_, problems) = Read("""
-            {"fast_model": "moderation-fast", "fast_rule": {"block": {"Gore": 2}}, "heavy-model": "x",
+            {"fast_model": "moderation-fast", "fast_rule": {"block": {"Gore": 2}, "review": {"Porn": "high", "Sexy": 0.5}}, "heavy_rule": {"block": []}, "heavy-model": "x",
              "heavy_items": "some", "deadline_s": "soon", "heavy_sample": 1e400}
             """, id: ".bad");
 
@@ -57,6 +57,8 @@ public sealed class PipelineSpecReadingTests
         Assert.True(problems.Any(p => p.StartsWith("heavy_sample", StringComparison.Ordinal)), string.Join("\n", problems));
         Assert.Contains(problems, p => p.StartsWith("fast_rule.block: 'Gore' is not a label", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("fast_rule.block.Gore: the threshold must be 0 to 1", StringComparison.Ordinal));
+        Assert.Contains("fast_rule.review.Porn: expected a number, not a string.", problems);
+        Assert.Contains("heavy_rule.block: expected an object, not a list.", problems);
         Assert.Contains("heavy_model is required.", problems);
     }
 
