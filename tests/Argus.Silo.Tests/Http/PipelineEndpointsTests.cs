@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Argus.Silo.Tests.Telemetry;
 using Argus.Testing;
 
 namespace Argus.Silo.Tests.Http;
@@ -132,6 +133,11 @@ public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<
         Assert.True(Scores(heavy)["Neutral"] > 0.9, heavy.ToString());
         Assert.Equal("allow", heavy.GetProperty("decision").GetString());
         Assert.Equal(provisional.ToString(), final.GetProperty("provisional").ToString());
+        // The fast tier runs in the interactive lane, the heavy tier in the batch lane.
+        var samples = PrometheusText.Parse(await Http.GetStringAsync("metrics"));
+        Assert.Contains(samples, m => m.Name == "argus_inference_items_total" && m.Value >= 1 && m.Has(("model", "moderation-fast"), ("lane", "interactive")));
+        Assert.Contains(samples, m => m.Name == "argus_inference_items_total" && m.Value >= 1 && m.Has(("model", "moderation-heavy"), ("lane", "batch")));
+        Assert.DoesNotContain(samples, m => m.Name == "argus_inference_items_total" && m.Has(("model", "moderation-heavy"), ("lane", "interactive")));
 
         // Not sent on: the provisional decision is final at once.
         var (_, baboon) = await SendAsync(HttpMethod.Post, "v1/pipelines/tiers/items?item=baboon-1", Image(TestData.Image("baboon.jpg")));
@@ -181,5 +187,20 @@ public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "v1/pipelines/failing/items/never")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Post, "v1/pipelines/no-pipeline/items", Image(TestData.Image("baboon.jpg")))).Status);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await SendAsync(HttpMethod.Post, "v1/pipelines/failing/items", Json("{}"))).Status);
+
+        // Multipart as v1 infer reads it: one file is an item, two are refused.
+        using var one = new MultipartFormDataContent { { Image(TestData.Image("baboon.jpg")), "image", "baboon.jpg" } };
+        var (single, multipart) = await SendAsync(HttpMethod.Post, "v1/pipelines/failing/items?item=form", one);
+        Assert.Equal(HttpStatusCode.Created, single);
+        Assert.Equal("allow", multipart.GetProperty("provisional").GetProperty("decision").GetString());
+        using var two = new MultipartFormDataContent
+        {
+            { Image(TestData.Image("baboon.jpg")), "image", "a.jpg" },
+            { Image(TestData.Image("apple.jpg")), "image", "b.jpg" },
+        };
+        var (refused, reason) = await SendAsync(HttpMethod.Post, "v1/pipelines/failing/items?item=forms", two);
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Equal("An item is one image; the body holds 2.", Message(reason));
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "v1/pipelines/failing/items/forms")).Status);
     }
 }

@@ -17,8 +17,12 @@ public interface IPipelineItemGrain : IGrainWithStringKey
     [ResponseTimeout(PipelineCalls.SubmitTimeout)]
     Task<ItemSubmission> SubmitAsync(PipelineSpec spec, Immutable<byte[]> image);
 
-    /// <summary>The item; null when none was submitted under this key.</summary>
+    /// <summary>
+    /// The item; null when none was submitted under this key. Answered while the heavy call is out, so a reader never
+    /// waits behind the batch lane.
+    /// </summary>
     [Alias("Get")]
+    [AlwaysInterleave]
     [ResponseTimeout(PipelineCalls.Timeout)]
     Task<PipelineItem?> GetAsync();
 }

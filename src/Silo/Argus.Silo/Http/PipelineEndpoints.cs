@@ -172,10 +172,14 @@ internal static class PipelineEndpoints
             return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, $"An item is one image; the body holds {images.Count}.");
         }
 
+        var grain = grains.GetGrain<IPipelineItemGrain>(PipelineItem.KeyOf(id, item));
         ItemSubmission submission;
         try
         {
-            submission = await grains.GetGrain<IPipelineItemGrain>(PipelineItem.KeyOf(id, item)).SubmitAsync(spec, images[0].Data.AsImmutable());
+            // A key seen before is answered from the store at once, not behind a heavy call the item may have out.
+            submission = await grain.GetAsync() is { } known
+                ? new ItemSubmission(known, Created: false, Refused: null)
+                : await grain.SubmitAsync(spec, images[0].Data.AsImmutable());
         }
         catch (Exception e) when (HttpErrors.FromException(e) is { } failure)
         {
