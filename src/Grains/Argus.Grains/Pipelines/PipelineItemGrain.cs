@@ -142,7 +142,8 @@ internal sealed partial class PipelineItemGrain(
         catch (Exception e) when (e is ArgusException || SiloLoss.Is(e))
         {
             LogHeavyFailed(logger, item.Pipeline, item.Id, e.Message);
-            StartHeavy(HeavyRetry);
+            // A model or version no longer served will not be back in a second: the reminder's period, not a retry storm.
+            StartHeavy(e is UnknownModelException or UnknownVersionException ? jobs.Value.ReminderPeriod : HeavyRetry);
             return;
         }
 
