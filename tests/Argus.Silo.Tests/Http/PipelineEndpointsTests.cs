@@ -106,6 +106,21 @@ public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Hundreds_of_mutated_specs_over_http_are_answered_2xx_or_4xx_never_5xx()
+    {
+        var original = Encoding.UTF8.GetBytes(Moderation);
+        var random = new Random(1414);
+        for (var i = 0; i < 300; i++)
+        {
+            var body = JsonMutations.Mutate(original, random);
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var (status, answer) = await SendAsync(HttpMethod.Put, "v1/pipelines/fuzzed", content);
+            Assert.True((int)status < 500, $"mutation {i} (seed 1414): {(int)status} {answer}\n{Encoding.UTF8.GetString(body)}");
+        }
+    }
+
+    [Fact]
     public async Task An_item_gets_the_fast_models_provisional_decision_now_and_the_heavy_models_final_one_later()
     {
         Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Put, "v1/pipelines/tiers", Json(Moderation))).Status);
