@@ -13,7 +13,7 @@ public sealed class RoleTests(RolesSiloFixture fixture)
     private const string Admin = "admin";
 
     /// <summary>
-    /// Each endpoint with the roles that open it. Requests name cameras, jobs and models that do not exist where acting
+    /// Each endpoint with the roles that open it. Requests name cameras, jobs, pipelines and models that do not exist where acting
     /// would change the silo (unloading a model, cancelling a job): past the key they are 4xx, never 401 or 403.
     /// </summary>
     private static readonly (string Method, string Path, Func<HttpContent?> Body, string[] Roles)[] Endpoints =
@@ -37,6 +37,12 @@ public sealed class RoleTests(RolesSiloFixture fixture)
         ("POST", "v1/jobs/no-job/pause", NoBody, [Operate]),
         ("POST", "v1/jobs/no-job/resume", NoBody, [Operate]),
         ("POST", "v1/jobs/no-job/cancel", NoBody, [Operate]),
+        ("GET", "v1/pipelines", NoBody, [Operate]),
+        ("GET", "v1/pipelines/no-pipeline", NoBody, [Operate]),
+        ("PUT", "v1/pipelines/no-pipeline", () => RolesSiloFixture.Json("{}"), [Operate]),
+        ("DELETE", "v1/pipelines/no-pipeline", NoBody, [Operate]),
+        ("POST", "v1/pipelines/no-pipeline/items", RolesSiloFixture.Jpeg, [Operate]),
+        ("GET", "v1/pipelines/no-pipeline/items/no-item", NoBody, [Operate]),
         ("GET", "v2/repository/index", NoBody, [Admin]),
         ("POST", "v2/repository/index", () => RolesSiloFixture.Json("{}"), [Admin]),
         ("POST", "v2/repository/models/no-model/load", () => RolesSiloFixture.Json("{}"), [Admin]),

@@ -3,7 +3,7 @@ using Argus.Testing;
 
 namespace Argus.Silo.Tests.Auth;
 
-/// <summary>Cameras and jobs belong to the tenant whose key created them: other tenants cannot find them, operators can.</summary>
+/// <summary>Cameras, jobs and pipelines belong to the tenant whose key created them: other tenants cannot find them, operators can.</summary>
 [Collection(RolesSiloCollection.Name)]
 public sealed class TenantTests(RolesSiloFixture fixture)
 {
@@ -52,6 +52,40 @@ public sealed class TenantTests(RolesSiloFixture fixture)
         Assert.Equal("a", changedView!.Value.GetProperty("config").GetProperty("tenant").GetString());
         Assert.Equal(204, (await SendAsync("DELETE", "v1/cameras/cam-a", @operator)).Status);
         Assert.Equal(404, (await SendAsync("GET", "v1/cameras/cam-a", RolesSiloFixture.TenantAKey)).Status);
+    }
+
+    [Fact]
+    public async Task A_tenant_cannot_see_change_or_submit_to_another_tenants_pipeline_nor_read_its_items_and_an_operator_can()
+    {
+        const string pipeline = """
+            { "fast_model": "moderation-fast", "fast_rule": { "block": { "Porn": 0.9 } }, "heavy_model": "moderation-heavy", "heavy_rule": {} }
+            """;
+        var (created, view) = await SendAsync("PUT", "v1/pipelines/pipe-a", RolesSiloFixture.TenantAKey, RolesSiloFixture.Json(pipeline));
+        Assert.Equal(201, created);
+        Assert.Equal("a", view!.Value.GetProperty("spec").GetProperty("tenant").GetString());
+        Assert.Equal(201, (await SendAsync("POST", "v1/pipelines/pipe-a/items?item=k1", RolesSiloFixture.TenantAKey, RolesSiloFixture.Jpeg())).Status);
+
+        var b = RolesSiloFixture.TenantBKey;
+        foreach (var (method, path, content) in new (string, string, Func<HttpContent?>)[]
+        {
+            ("GET", "v1/pipelines/pipe-a", () => null),
+            ("PUT", "v1/pipelines/pipe-a", () => RolesSiloFixture.Json(pipeline)),
+            ("POST", "v1/pipelines/pipe-a/items?item=k1", RolesSiloFixture.Jpeg),
+            ("GET", "v1/pipelines/pipe-a/items/k1", () => null),
+            ("DELETE", "v1/pipelines/pipe-a", () => null),
+        })
+        {
+            var (status, body) = await SendAsync(method, path, b, content());
+            Assert.True(status == 404, $"{method} {path}: {status} {body}");
+            Assert.Equal("unknown_pipeline", body!.Value.GetProperty("error").GetProperty("code").GetString());
+        }
+
+        Assert.DoesNotContain("pipe-a", Ids((await SendAsync("GET", "v1/pipelines", b)).Body));
+        Assert.Contains("pipe-a", Ids((await SendAsync("GET", "v1/pipelines", RolesSiloFixture.TenantAKey)).Body));
+        var @operator = RolesSiloFixture.OperatorKey;
+        Assert.Equal(200, (await SendAsync("GET", "v1/pipelines/pipe-a/items/k1", @operator)).Status);
+        Assert.Equal(204, (await SendAsync("DELETE", "v1/pipelines/pipe-a", @operator)).Status);
+        Assert.Equal(404, (await SendAsync("GET", "v1/pipelines/pipe-a", RolesSiloFixture.TenantAKey)).Status);
     }
 
     [Fact]

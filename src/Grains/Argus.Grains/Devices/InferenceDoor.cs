@@ -9,8 +9,8 @@ using Orleans.Runtime;
 namespace Argus.Grains.Devices;
 
 /// <summary>
-/// The one way into the devices for every caller on a silo: the HTTP API (v1 and v2), camera grains and job shard
-/// runners. It owns readiness, the model catalog (in contract types), the choice of version (<see cref="ModelRouter"/>:
+/// The one way into the devices for every caller on a silo: the HTTP API (v1 and v2), camera grains, pipeline items'
+/// two tiers and job shard runners. It owns readiness, the model catalog (in contract types), the choice of version (<see cref="ModelRouter"/>:
 /// the caller's, else the model's rollout by route key, with shadow and comparison copies), the choice of device
 /// (<see cref="DeviceRouting"/>: a device of this silo while its wait is short, else the less loaded of two sampled across
 /// the cluster) and the rule for a call lost with its silo (<see cref="DeviceRouter"/>); the SDK shares the last three.

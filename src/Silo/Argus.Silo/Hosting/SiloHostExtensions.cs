@@ -234,6 +234,7 @@ public static class SiloHostExtensions
         infer.MapOpenInferenceEndpoints();
         var operate = app.MapGroup("").RequireAuthorization(ArgusRoles.Operate);
         operate.MapJobEndpoints();
+        operate.MapPipelineEndpoints();
         // Cameras need operate, but frames pushed to a camera also take infer: each camera endpoint names its policy.
         app.MapCameraEndpoints();
         var admin = app.MapGroup("").RequireAuthorization(ArgusRoles.Admin);

@@ -76,7 +76,8 @@ internal static class InferenceEndpoints
         return Results.Json(body, statusCode: status);
     }
 
-    private static async Task<(IReadOnlyList<(string? Name, byte[] Data)> Images, IResult? Error)> ReadImagesAsync(HttpRequest request, long limit)
+    /// <summary>The images of a request: its body as one image, or the files of a multipart body; or the 4xx that refuses it.</summary>
+    internal static async Task<(IReadOnlyList<(string? Name, byte[] Data)> Images, IResult? Error)> ReadImagesAsync(HttpRequest request, long limit)
     {
         var type = MediaType(request);
         var multipart = type == "multipart/form-data";

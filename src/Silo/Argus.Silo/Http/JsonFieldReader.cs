@@ -136,6 +136,36 @@ internal static class JsonFieldReader
 
                 bound = items;
                 return true;
+            case JsonTypeInfoKind.Dictionary when info.KeyType == typeof(string) && info.ElementType is { } valueType:
+                if (element.ValueKind != JsonValueKind.Object)
+                {
+                    problems.Add($"{Name(path)}: expected an object, not {Kind(element)}.");
+                    return false;
+                }
+
+                // Each value alone, so a wrong one is named by its key and the others still bind.
+                var entries = new JsonObject();
+                foreach (var entry in element.EnumerateObject())
+                {
+                    string key;
+                    try
+                    {
+                        key = entry.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        problems.Add($"{Name(path)}: a key is not valid UTF-16 (it holds a lone surrogate).");
+                        continue;
+                    }
+
+                    if (TryBind(entry.Value, valueType, options, $"{path}.{key}", problems, out var node))
+                    {
+                        entries[key] = node;
+                    }
+                }
+
+                bound = entries;
+                return true;
             default:
                 return TryBindValue(element, type, options, path, problems, out bound);
         }

@@ -1,0 +1,21 @@
+namespace Argus.Pipelines;
+
+/// <summary>A two-tier pipeline, keyed by its id; persisted.</summary>
+[Alias("Argus.Pipelines.IPipelineGrain")]
+public interface IPipelineGrain : IGrainWithStringKey
+{
+    /// <summary>The pipeline's spec; null when no pipeline has this id.</summary>
+    [Alias("Get")]
+    [ResponseTimeout(PipelineCalls.Timeout)]
+    Task<PipelineSpec?> GetAsync();
+
+    /// <summary>Creates the pipeline or replaces its spec (items already submitted keep the spec they were submitted with).</summary>
+    [Alias("Put")]
+    [ResponseTimeout(PipelineCalls.Timeout)]
+    Task PutAsync(PipelineSpec spec);
+
+    /// <summary>Removes the pipeline; false when there was none.</summary>
+    [Alias("Remove")]
+    [ResponseTimeout(PipelineCalls.Timeout)]
+    Task<bool> RemoveAsync();
+}

@@ -1,0 +1,138 @@
+using System.IO.Hashing;
+using System.Text;
+using System.Text.RegularExpressions;
+using Argus.Models;
+
+namespace Argus.Pipelines;
+
+/// <summary>
+/// A two-tier pipeline: the fast model decides each item at once (provisional), the heavy model decides the items
+/// <see cref="HeavyItems"/> selects within <see cref="DeadlineS"/> (final), each through its own rule.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Argus.Pipelines.PipelineSpec")]
+public sealed partial record PipelineSpec
+{
+    /// <summary>The fast tier's model (a classifier).</summary>
+    [Id(0)] public string FastModel { get; init; } = "";
+
+    /// <summary>The fast model's version; null: the model's rollout chooses.</summary>
+    [Id(1)] public string? FastVersion { get; init; }
+
+    /// <summary>The fast tier's rule: the provisional decision.</summary>
+    [Id(2)] public DecisionRule FastRule { get; init; } = new();
+
+    /// <summary>The heavy tier's model (a classifier).</summary>
+    [Id(3)] public string HeavyModel { get; init; } = "";
+
+    /// <summary>The heavy model's version; null: the rollout's stable version.</summary>
+    [Id(4)] public string? HeavyVersion { get; init; }
+
+    /// <summary>The heavy tier's rule: the final decision.</summary>
+    [Id(5)] public DecisionRule HeavyRule { get; init; } = new();
+
+    /// <summary>Which items go to the heavy tier. Default <see cref="HeavyItems.All"/>.</summary>
+    [Id(6)] public HeavyItems HeavyItems { get; init; } = HeavyItems.All;
+
+    /// <summary>With <see cref="HeavyItems.Review"/>: the share (0 to 1) of items not sent to review that go to the heavy tier too. Default 0.</summary>
+    [Id(7)] public double HeavySample { get; init; }
+
+    /// <summary>Seconds from submit by which an item should have its final decision. Default 600.</summary>
+    [Id(8)] public double DeadlineS { get; init; } = 600;
+
+    /// <summary>The fast tier's latency target, its p95 in milliseconds. Default 300.</summary>
+    [Id(9)] public double FastP95Ms { get; init; } = 300;
+
+    /// <summary>An http(s) URL to be told of final decisions; null: none.</summary>
+    [Id(10)] public string? Webhook { get; init; }
+
+    /// <summary>
+    /// The tenant the pipeline belongs to: its items are inferred for it, and only its keys (and keys without a tenant)
+    /// see the pipeline. Set from the creating key's tenant; a key without a tenant may name one.
+    /// </summary>
+    [Id(11)] public string? Tenant { get; init; }
+
+    /// <summary>The longest <see cref="DeadlineS"/>: a week.</summary>
+    public const double MaxDeadlineS = 7 * 24 * 3600;
+
+    /// <summary>
+    /// Every problem of the spec, one line each; empty when it is valid. <paramref name="findModel"/> is the serving
+    /// catalog (name, version or null → the model, or null when not served): rules are checked against its labels.
+    /// </summary>
+    public IEnumerable<string> Validate(Func<string, string?, ModelInfo?> findModel)
+    {
+        foreach (var problem in TierProblems("fast", FastModel, FastVersion, FastRule, findModel))
+        {
+            yield return problem;
+        }
+
+        foreach (var problem in TierProblems("heavy", HeavyModel, HeavyVersion, HeavyRule, findModel))
+        {
+            yield return problem;
+        }
+
+        if (!(HeavySample is >= 0 and <= 1)) yield return $"heavy_sample must be 0 to 1 (is {HeavySample}).";
+        if (HeavyItems == HeavyItems.All && HeavySample != 0) yield return "heavy_sample applies to heavy_items 'review' only (every item goes to the heavy tier with 'all').";
+        if (!(DeadlineS is > 0 and <= MaxDeadlineS)) yield return $"deadline_s must be above 0 and at most {MaxDeadlineS} (is {DeadlineS}).";
+        if (!(FastP95Ms is > 0 and <= 60_000)) yield return $"fast_p95_ms must be above 0 and at most 60000 (is {FastP95Ms}).";
+        if (Webhook is not null && !(Uri.TryCreate(Webhook, UriKind.Absolute, out var hook) && (hook.Scheme == Uri.UriSchemeHttp || hook.Scheme == Uri.UriSchemeHttps)))
+        {
+            yield return $"webhook '{Webhook}' must be an absolute http:// or https:// URL.";
+        }
+
+        if (Tenancy.Problem("tenant", Tenant) is { } tenant) yield return tenant;
+    }
+
+    /// <summary>
+    /// Whether the item <paramref name="item"/>, decided <paramref name="provisional"/> by the fast tier, goes to the heavy
+    /// tier. The sample is drawn from the item's id, so the same item is selected the same way every time it is asked.
+    /// </summary>
+    public bool SendsToHeavy(string item, Decision provisional) =>
+        HeavyItems == HeavyItems.All || provisional == Decision.Review || Draw(item) < HeavySample;
+
+    /// <summary>Whether <paramref name="id"/> can name a pipeline or an item: 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'.</summary>
+    public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
+
+    /// <summary>A uniform draw in [0, 1) from the item's id.</summary>
+    private static double Draw(string item) => (XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(item)) >> 11) * (1.0 / (1UL << 53));
+
+    private static IEnumerable<string> TierProblems(string tier, string model, string? version, DecisionRule? rule, Func<string, string?, ModelInfo?> findModel)
+    {
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            yield return $"{tier}_model is required.";
+            yield break;
+        }
+
+        if (findModel(model, null) is null)
+        {
+            yield return $"{tier}_model: unknown model '{model}'.";
+            yield break;
+        }
+
+        if (findModel(model, version) is not { } info)
+        {
+            yield return $"{tier}_version: model '{model}' has no version '{version}'.";
+            yield break;
+        }
+
+        if (info.Task != "classification")
+        {
+            yield return $"{tier}_model: '{model}' is not a classifier (its task is {info.Task}); a tier's rule needs class scores.";
+            yield break;
+        }
+
+        if (rule is null)
+        {
+            yield return $"{tier}_rule is required.";
+            yield break;
+        }
+
+        foreach (var problem in rule.Problems($"{tier}_rule", model, info.Labels))
+        {
+            yield return problem;
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$")]
+    private static partial Regex IdPattern();
+}

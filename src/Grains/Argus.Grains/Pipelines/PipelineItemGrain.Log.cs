@@ -1,0 +1,16 @@
+using Argus.Pipelines;
+using Microsoft.Extensions.Logging;
+
+namespace Argus.Grains.Pipelines;
+
+internal sealed partial class PipelineItemGrain
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Pipeline {Pipeline} item {Item} submitted: {State}, provisionally {Decision}")]
+    private static partial void LogSubmitted(ILogger logger, string pipeline, string item, PipelineItemState state, Decision? decision);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline {Pipeline} item {Item}: the heavy tier failed and is tried again: {Error}")]
+    private static partial void LogHeavyFailed(ILogger logger, string pipeline, string item, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Pipeline {Pipeline} item {Item} {State}: finally {Decision}")]
+    private static partial void LogFinal(ILogger logger, string pipeline, string item, PipelineItemState state, Decision? decision);
+}

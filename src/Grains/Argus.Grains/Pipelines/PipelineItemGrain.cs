@@ -1,0 +1,202 @@
+using Argus.Devices;
+using Argus.Errors;
+using Argus.Grains.Devices;
+using Argus.Grains.Jobs;
+using Argus.Pipelines;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace Argus.Grains.Pipelines;
+
+/// <summary>
+/// An item of a pipeline: the fast tier at submit, then, for an item the spec sends on, the heavy tier in the batch lane.
+/// The grain is the item's single writer and not reentrant, so a key submitted twice meets the stored item, and the heavy
+/// result is recorded once; a reminder restarts the heavy call after the item's silo was lost, and a call lost meanwhile
+/// is made again (the same image through the same rule: a repeat changes nothing but the times).
+/// </summary>
+internal sealed partial class PipelineItemGrain(
+    [PersistentState("pipeline-item")] IPersistentState<PipelineItemGrain.State> state,
+    InferenceDoor door, TimeProvider time, IOptions<JobOptions> jobs, ILogger<PipelineItemGrain> logger)
+    : Grain, IPipelineItemGrain, IRemindable
+{
+    private const string HeavyReminder = "heavy";
+
+    /// <summary>How long the fast call may wait for a busy device: within the submit's own timeout, so its caller hears why.</summary>
+    private static readonly TimeSpan FastDeadline = TimeSpan.FromSeconds(25);
+
+    /// <summary>When a heavy call that failed for a passing reason (overloaded, a lost silo) is tried again, while the grain is active.</summary>
+    private static readonly TimeSpan HeavyRetry = TimeSpan.FromSeconds(1);
+
+    private IGrainTimer? _heavy;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (IsPending)
+        {
+            StartHeavy(TimeSpan.Zero);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<ItemSubmission> SubmitAsync(PipelineSpec spec, Immutable<byte[]> image)
+    {
+        if (state.State.Item is { } stored)
+        {
+            return new ItemSubmission(stored, Created: false, Refused: null);
+        }
+
+        var (pipeline, id) = Key();
+        var started = time.GetUtcNow().UtcDateTime;
+        var request = new InferenceRequest(
+            spec.FastModel, [InferenceInput.FromImage(image.Value)], Lane.Interactive, started + FastDeadline, Version: spec.FastVersion, Tenant: spec.Tenant);
+        var response = await door.InferAsync(request, id, CancellationToken.None);
+        var answer = response.Items[0];
+        if (answer.Error is { Kind: not ErrorKind.BadInput } passing)
+        {
+            // Not the item's fault: nothing is stored, so the same key may be submitted again.
+            return new ItemSubmission(null, Created: false, Refused: passing);
+        }
+
+        PipelineItem item;
+        if (answer.Error is { } unusable)
+        {
+            item = new PipelineItem(pipeline, id, PipelineItemState.Failed, started, null, null, Heavy: false, unusable);
+        }
+        else
+        {
+            var provisional = Result(spec.FastRule, response, answer, started);
+            var heavy = spec.SendsToHeavy(id, provisional.Decision);
+            item = new PipelineItem(pipeline, id, heavy ? PipelineItemState.Pending : PipelineItemState.Final, started, provisional,
+                heavy ? null : provisional, heavy, null);
+        }
+
+        if (item.State == PipelineItemState.Pending)
+        {
+            // Before the item is stored: a stored pending item always has its reminder.
+            await this.RegisterOrUpdateReminder(HeavyReminder, jobs.Value.ReminderPeriod, jobs.Value.ReminderPeriod);
+            state.State = new State { Item = item, Spec = spec, Image = image.Value };
+        }
+        else
+        {
+            state.State = new State { Item = item };
+        }
+
+        await state.WriteStateAsync();
+        LogSubmitted(logger, pipeline, id, item.State, item.Provisional?.Decision);
+        if (IsPending)
+        {
+            StartHeavy(TimeSpan.Zero);
+        }
+
+        return new ItemSubmission(item, Created: true, Refused: null);
+    }
+
+    public Task<PipelineItem?> GetAsync() => Task.FromResult(state.State.Item);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (IsPending)
+        {
+            StartHeavy(TimeSpan.Zero);
+        }
+        else
+        {
+            await UnregisterHeavyReminderAsync();
+        }
+    }
+
+    private bool IsPending => state.State.Item?.State == PipelineItemState.Pending;
+
+    private void StartHeavy(TimeSpan due)
+    {
+        if (_heavy is null)
+        {
+            _heavy = this.RegisterGrainTimer(RunHeavyAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
+        }
+        else
+        {
+            _heavy.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>The heavy tier's call; the item's final result is written once, by the first call that answers.</summary>
+    private async Task RunHeavyAsync(CancellationToken cancellationToken)
+    {
+        if (state.State is not { Item: { State: PipelineItemState.Pending } item, Spec: { } spec, Image: { } image })
+        {
+            await UnregisterHeavyReminderAsync();
+            return;
+        }
+
+        var started = time.GetUtcNow().UtcDateTime;
+        var request = new InferenceRequest(
+            spec.HeavyModel, [InferenceInput.FromImage(image)], Lane.Batch, started + TimeSpan.FromSeconds(spec.DeadlineS), Version: spec.HeavyVersion, Tenant: spec.Tenant);
+        InferenceResponse response;
+        try
+        {
+            response = await door.InferAsync(request, item.Id, cancellationToken);
+        }
+        catch (Exception e) when (e is ArgusException || SiloLoss.Is(e))
+        {
+            LogHeavyFailed(logger, item.Pipeline, item.Id, e.Message);
+            // A model or version no longer served will not be back in a second: the reminder's period, not a retry storm.
+            StartHeavy(e is UnknownModelException or UnknownVersionException ? jobs.Value.ReminderPeriod : HeavyRetry);
+            return;
+        }
+
+        var answer = response.Items[0];
+        if (answer.Error is { Kind: not ErrorKind.BadInput } passing)
+        {
+            LogHeavyFailed(logger, item.Pipeline, item.Id, passing.Message);
+            StartHeavy(HeavyRetry);
+            return;
+        }
+
+        // The image passed the fast model's checks; one the heavy model still cannot use fails the item with its reason.
+        var final = answer.Error is { } unusable
+            ? item with { State = PipelineItemState.Failed, Error = unusable }
+            : item with { State = PipelineItemState.Final, Final = Result(spec.HeavyRule, response, answer, started) };
+        state.State = new State { Item = final };
+        await state.WriteStateAsync();
+        LogFinal(logger, item.Pipeline, item.Id, final.State, final.Final?.Decision);
+        await UnregisterHeavyReminderAsync();
+    }
+
+    private async Task UnregisterHeavyReminderAsync()
+    {
+        if (await this.GetReminder(HeavyReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private TierResult Result(DecisionRule rule, InferenceResponse response, ItemResult answer, DateTime started)
+    {
+        var scores = answer.Classes?.ToArray() ?? [];
+        return new TierResult(rule.Decide(scores), response.Model, response.Version, scores, started, time.GetUtcNow().UtcDateTime);
+    }
+
+    private (string Pipeline, string Item) Key()
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return (key[..slash], key[(slash + 1)..]);
+    }
+
+    /// <summary>What an item persists: the item, and while it waits for the heavy tier the spec and image that tier needs.</summary>
+    [GenerateSerializer, Alias("Argus.Grains.Pipelines.PipelineItemGrain.State")]
+    internal sealed class State
+    {
+        /// <summary>The item; null when none was submitted under this key.</summary>
+        [Id(0)] public PipelineItem? Item { get; set; }
+
+        /// <summary>The pipeline's spec at submit, while the item is pending.</summary>
+        [Id(1)] public PipelineSpec? Spec { get; set; }
+
+        /// <summary>The encoded image, while the item is pending; dropped once final.</summary>
+        [Id(2)] public byte[]? Image { get; set; }
+    }
+}

@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Argus.Silo.Tests.Telemetry;
+using Argus.Testing;
+
+namespace Argus.Silo.Tests.Http;
+
+/// <summary>Two-tier pipelines on a real silo with the default moderation models.</summary>
+public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<SiloFixture>
+{
+    // The fast model leans Porn at 0.6 on apple.jpg (review here), the heavy one is sure it is Neutral (allow); both
+    // are sure baboon.jpg is Neutral (allow, and not sent on).
+    private const string Moderation = """
+        {"fast_model": "moderation-fast", "fast_rule": {"block": {"Porn": 0.9}, "review": {"Porn": 0.4, "Sexy": 0.6}},
+         "heavy_model": "moderation-heavy", "heavy_rule": {"block": {"Porn": 0.7}, "review": {"Porn": 0.3}},
+         "heavy_items": "review", "deadline_s": 600, "fast_p95_ms": 300}
+        """;
+
+    private HttpClient Http => fixture.Http!;
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static ByteArrayContent Image(byte[] data, string type = "image/jpeg")
+    {
+        var content = new ByteArrayContent(data);
+        content.Headers.ContentType = new MediaTypeHeaderValue(type);
+        return content;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Json)> SendAsync(HttpMethod method, string path, HttpContent? content = null, string? key = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private static string Message(JsonElement error) => error.GetProperty("error").GetProperty("message").GetString()!;
+
+    private static Dictionary<string, double> Scores(JsonElement result) =>
+        result.GetProperty("scores").EnumerateArray().ToDictionary(s => s.GetProperty("label").GetString()!, s => s.GetProperty("score").GetDouble());
+
+    [Fact]
+    public async Task A_pipeline_is_created_read_listed_replaced_and_removed()
+    {
+        var (created, view) = await SendAsync(HttpMethod.Put, "v1/pipelines/crud", Json(Moderation));
+        Assert.Equal(HttpStatusCode.Created, created);
+        Assert.Equal("crud", view.GetProperty("id").GetString());
+        // The rules' labels come back as the model names them.
+        Assert.Equal(0.9, view.GetProperty("spec").GetProperty("fast_rule").GetProperty("block").GetProperty("Porn").GetDouble());
+
+        var (read, got) = await SendAsync(HttpMethod.Get, "v1/pipelines/crud");
+        Assert.Equal(HttpStatusCode.OK, read);
+        Assert.Equal("moderation-heavy", got.GetProperty("spec").GetProperty("heavy_model").GetString());
+        Assert.Equal("review", got.GetProperty("spec").GetProperty("heavy_items").GetString());
+
+        var (_, list) = await SendAsync(HttpMethod.Get, "v1/pipelines");
+        Assert.Contains("crud", list.EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+
+        var (replaced, changed) = await SendAsync(HttpMethod.Put, "v1/pipelines/crud", Json(Moderation.Replace("\"deadline_s\": 600", "\"deadline_s\": 60", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.OK, replaced);
+        Assert.Equal(60, changed.GetProperty("spec").GetProperty("deadline_s").GetDouble());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, "v1/pipelines/crud")).Status);
+        var (gone, error) = await SendAsync(HttpMethod.Get, "v1/pipelines/crud");
+        Assert.Equal(HttpStatusCode.NotFound, gone);
+        Assert.Equal("unknown_pipeline", error.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Delete, "v1/pipelines/crud")).Status);
+        Assert.DoesNotContain("crud", (await SendAsync(HttpMethod.Get, "v1/pipelines")).Json.EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task Every_problem_of_a_spec_is_listed_in_one_400()
+    {
+        var (status, error) = await SendAsync(HttpMethod.Put, "v1/pipelines/bad", Json("""
+            {"fast_model": "no-such-model", "fast_rule": {},
+             "heavy_model": "moderation-heavy", "heavy_rule": {"block": {"Gore": 0.5, "Porn": 1.5}},
+             "heavy_items": "review", "heavy_sample": -0.5, "deadline_s": 0, "webhook": "file:///etc/passwd"}
+            """));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var message = Message(error);
+        Assert.All(
+            [
+                "fast_model: unknown model 'no-such-model'.",
+                "heavy_rule.block: 'Gore' is not a label of model 'moderation-heavy' (its labels: Drawing, Hentai, Neutral, Porn, Sexy).",
+                "heavy_rule.block.Porn: the threshold must be 0 to 1 (is 1.5).",
+                "heavy_sample must be 0 to 1 (is -0.5).",
+                "deadline_s must be above 0 and at most 604800 (is 0).",
+                "webhook 'file:///etc/passwd' must be an absolute http:// or https:// URL.",
+            ],
+            p => Assert.Contains(p, message));
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "v1/pipelines/bad")).Status);
+
+        foreach (var body in new[] { "{", "[]", "{\"deadline_s\": 1e999}", "{\"fast_rule\": {\"block\": {\"Porn\": \"high\"}}}", "{\"fast_rule\": []}" })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Put, "v1/pipelines/bad", Json(body))).Status);
+        }
+    }
+
+    [Fact]
+    public async Task Hundreds_of_mutated_specs_over_http_are_answered_2xx_or_4xx_never_5xx()
+    {
+        var original = Encoding.UTF8.GetBytes(Moderation);
+        var random = new Random(1414);
+        for (var i = 0; i < 300; i++)
+        {
+            var body = JsonMutations.Mutate(original, random);
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var (status, answer) = await SendAsync(HttpMethod.Put, "v1/pipelines/fuzzed", content);
+            Assert.True((int)status < 500, $"mutation {i} (seed 1414): {(int)status} {answer}\n{Encoding.UTF8.GetString(body)}");
+        }
+    }
+
+    [Fact]
+    public async Task An_item_gets_the_fast_models_provisional_decision_now_and_the_heavy_models_final_one_later()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Put, "v1/pipelines/tiers", Json(Moderation))).Status);
+
+        var (status, item) = await SendAsync(HttpMethod.Post, "v1/pipelines/tiers/items", Image(TestData.Image("apple.jpg")), key: "apple-1");
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("apple-1", item.GetProperty("id").GetString());
+        var provisional = item.GetProperty("provisional");
+        Assert.Equal("moderation-fast", provisional.GetProperty("model").GetString());
+        Assert.Equal("4.3.0", provisional.GetProperty("version").GetString());
+        Assert.InRange(Scores(provisional)["Porn"], 0.4, 0.9);
+        Assert.Equal("review", provisional.GetProperty("decision").GetString());
+        Assert.True(item.GetProperty("heavy").GetBoolean());
+
+        JsonElement final = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var (_, stored) = await SendAsync(HttpMethod.Get, "v1/pipelines/tiers/items/apple-1");
+            final = stored;
+            return stored.GetProperty("state").GetString() == "final";
+        }, TimeSpan.FromSeconds(60), "the apple's final result");
+        var heavy = final.GetProperty("final");
+        Assert.Equal("moderation-heavy", heavy.GetProperty("model").GetString());
+        Assert.True(Scores(heavy)["Neutral"] > 0.9, heavy.ToString());
+        Assert.Equal("allow", heavy.GetProperty("decision").GetString());
+        Assert.Equal(provisional.ToString(), final.GetProperty("provisional").ToString());
+        // The fast tier runs in the interactive lane, the heavy tier in the batch lane.
+        var samples = PrometheusText.Parse(await Http.GetStringAsync("metrics"));
+        Assert.Contains(samples, m => m.Name == "argus_inference_items_total" && m.Value >= 1 && m.Has(("model", "moderation-fast"), ("lane", "interactive")));
+        Assert.Contains(samples, m => m.Name == "argus_inference_items_total" && m.Value >= 1 && m.Has(("model", "moderation-heavy"), ("lane", "batch")));
+        Assert.DoesNotContain(samples, m => m.Name == "argus_inference_items_total" && m.Has(("model", "moderation-heavy"), ("lane", "interactive")));
+
+        // Not sent on: the provisional decision is final at once.
+        var (_, baboon) = await SendAsync(HttpMethod.Post, "v1/pipelines/tiers/items?item=baboon-1", Image(TestData.Image("baboon.jpg")));
+        Assert.Equal("final", baboon.GetProperty("state").GetString());
+        Assert.False(baboon.GetProperty("heavy").GetBoolean());
+        Assert.Equal("allow", baboon.GetProperty("final").GetProperty("decision").GetString());
+        Assert.Equal("moderation-fast", baboon.GetProperty("final").GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public async Task The_same_key_twice_is_one_item_decided_once()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Put, "v1/pipelines/once", Json(Moderation))).Status);
+
+        var (first, item) = await SendAsync(HttpMethod.Post, "v1/pipelines/once/items", Image(TestData.Image("baboon.jpg")), key: "same");
+        var (second, again) = await SendAsync(HttpMethod.Post, "v1/pipelines/once/items?item=same", Image(TestData.Image("apple.jpg")));
+
+        Assert.Equal(HttpStatusCode.Created, first);
+        Assert.Equal(HttpStatusCode.OK, second);
+        // The stored item, with the times of the one fast call: the second image was never inferred.
+        Assert.Equal(item.ToString(), again.ToString());
+        Assert.Equal("Neutral", Scores(again.GetProperty("provisional")).MaxBy(s => s.Value).Key);
+
+        var (conflict, error) = await SendAsync(HttpMethod.Post, "v1/pipelines/once/items?item=a", Image(TestData.Image("baboon.jpg")), key: "b");
+        Assert.Equal(HttpStatusCode.BadRequest, conflict);
+        Assert.Contains("name different items", Message(error));
+
+        var (generated, fresh) = await SendAsync(HttpMethod.Post, "v1/pipelines/once/items", Image(TestData.Image("baboon.jpg")));
+        Assert.Equal(HttpStatusCode.Created, generated);
+        Assert.NotEqual("same", fresh.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task An_image_that_is_not_one_is_stored_as_failed_with_its_reason_and_answered_400()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Put, "v1/pipelines/failing", Json(Moderation))).Status);
+
+        var (status, error) = await SendAsync(HttpMethod.Post, "v1/pipelines/failing/items", Image("not an image"u8.ToArray()), key: "text");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("bad_input", error.GetProperty("error").GetProperty("code").GetString());
+        var (_, stored) = await SendAsync(HttpMethod.Get, "v1/pipelines/failing/items/text");
+        Assert.Equal("failed", stored.GetProperty("state").GetString());
+        Assert.Equal("bad_input", stored.GetProperty("error").GetProperty("kind").GetString());
+        Assert.Contains(stored.GetProperty("error").GetProperty("message").GetString()!, Message(error));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "v1/pipelines/failing/items/never")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Post, "v1/pipelines/no-pipeline/items", Image(TestData.Image("baboon.jpg")))).Status);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await SendAsync(HttpMethod.Post, "v1/pipelines/failing/items", Json("{}"))).Status);
+
+        // Multipart as v1 infer reads it: one file is an item, two are refused.
+        using var one = new MultipartFormDataContent { { Image(TestData.Image("baboon.jpg")), "image", "baboon.jpg" } };
+        var (single, multipart) = await SendAsync(HttpMethod.Post, "v1/pipelines/failing/items?item=form", one);
+        Assert.Equal(HttpStatusCode.Created, single);
+        Assert.Equal("allow", multipart.GetProperty("provisional").GetProperty("decision").GetString());
+        using var two = new MultipartFormDataContent
+        {
+            { Image(TestData.Image("baboon.jpg")), "image", "a.jpg" },
+            { Image(TestData.Image("apple.jpg")), "image", "b.jpg" },
+        };
+        var (refused, reason) = await SendAsync(HttpMethod.Post, "v1/pipelines/failing/items?item=forms", two);
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Equal("An item is one image; the body holds 2.", Message(reason));
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "v1/pipelines/failing/items/forms")).Status);
+    }
+}

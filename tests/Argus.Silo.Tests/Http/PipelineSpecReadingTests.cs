@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Argus.Models;
+using Argus.Silo.Hosting;
+using Argus.Silo.Http;
+
+namespace Argus.Silo.Tests.Http;
+
+/// <summary>How a <c>PUT /v1/pipelines/{id}</c> body becomes a spec or every problem it has; no silo needed.</summary>
+public sealed class PipelineSpecReadingTests
+{
+    private static readonly JsonSerializerOptions Api = SiloHostExtensions.UseArgusJson(
+        new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() });
+
+    private static readonly string[] Labels = ["Drawing", "Hentai", "Neutral", "Porn", "Sexy"];
+
+    private static ModelInfo? Find(string name, string? version) =>
+        name is "moderation-fast" or "moderation-heavy" && version is null or "4.3.0"
+            ? new ModelInfo(name, "4.3.0", "classification", new TensorInfo("input", [-1, 3, 224, 224]), new TensorInfo("output", [-1, 5]), Labels, 8)
+            : null;
+
+    private const string Spec = """
+        {"fast_model": "moderation-fast", "fast_version": "4.3.0", "fast_rule": {"block": {"Porn": 0.9}, "review": {"Porn": 0.4, "Sexy": 0.6}},
+         "heavy_model": "moderation-heavy", "heavy_rule": {"block": {"Porn": 0.7, "Hentai": 0.7}},
+         "heavy_items": "review", "heavy_sample": 0.05, "deadline_s": 600, "fast_p95_ms": 300, "webhook": "http://127.0.0.1:9/hook"}
+        """;
+
+    private static (Pipelines.PipelineSpec? Spec, IReadOnlyList<string> Problems) Read(string body, string id = "moderation") =>
+        PipelineEndpoints.ReadSpec(id, Encoding.UTF8.GetBytes(body), Api, Find);
+
+    [Fact]
+    public void Every_field_in_snake_case_is_read_with_the_rules_labels_as_given()
+    {
+        var (spec, problems) = Read(Spec);
+
+        Assert.Empty(problems);
+        Assert.Equal(0.4, spec!.FastRule.Review["Porn"]);
+        Assert.Equal(0.7, spec.HeavyRule.Block["Hentai"]);
+        Assert.Equal(Pipelines.HeavyItems.Review, spec.HeavyItems);
+        Assert.Equal(0.05, spec.HeavySample);
+        Assert.Equal("http://127.0.0.1:9/hook", spec.Webhook);
+    }
+
+    [Fact]
+    public void The_jsons_problems_and_the_specs_own_are_listed_together()
+    {
+        var (_, problems) = Read("""
+            {"fast_model": "moderation-fast", "fast_rule": {"block": {"Gore": 2}, "review": {"Porn": "high", "Sexy": 0.5}}, "heavy_rule": {"block": []}, "heavy-model": "x",
+             "heavy_items": "some", "deadline_s": "soon", "heavy_sample": 1e400}
+            """, id: ".bad");
+
+        Assert.Contains(problems, p => p.StartsWith("The pipeline id '.bad'", StringComparison.Ordinal));
+        Assert.Contains("unknown field 'heavy-model' (did you mean 'heavy_model'?).", problems);
+        Assert.Contains(problems, p => p.StartsWith("heavy_items: expected one of all, review", StringComparison.Ordinal));
+        Assert.Contains("deadline_s: expected a number, not a string.", problems);
+        Assert.True(problems.Any(p => p.StartsWith("heavy_sample", StringComparison.Ordinal)), string.Join("\n", problems));
+        Assert.Contains(problems, p => p.StartsWith("fast_rule.block: 'Gore' is not a label", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("fast_rule.block.Gore: the threshold must be 0 to 1", StringComparison.Ordinal));
+        Assert.Contains("fast_rule.review.Porn: expected a number, not a string.", problems);
+        Assert.Contains("heavy_rule.block: expected an object, not a list.", problems);
+        Assert.Contains("heavy_model is required.", problems);
+    }
+
+    [Fact]
+    public void Thousands_of_mutated_specs_are_read_or_refused_never_an_exception()
+    {
+        var original = Encoding.UTF8.GetBytes(Spec);
+        var random = new Random(14);
+        var (read, refused) = (0, 0);
+        for (var i = 0; i < 5000; i++)
+        {
+            var body = JsonMutations.Mutate(original, random);
+            try
+            {
+                var (spec, problems) = PipelineEndpoints.ReadSpec("moderation", body, Api, Find);
+                Assert.True(spec is not null || problems.Count > 0, $"mutation {i}: neither a spec nor a problem");
+                (read, refused) = problems.Count == 0 ? (read + 1, refused) : (read, refused + 1);
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                Assert.Fail($"Mutation {i} (seed 14) threw {e.GetType().Name}: {e.Message}\n{Encoding.UTF8.GetString(body)}");
+            }
+        }
+
+        Assert.True(read > 0 && refused > 0, $"read {read}, refused {refused}: the mutations should reach both outcomes");
+    }
+}
