@@ -16,6 +16,7 @@ public sealed class RateLimitedSiloFixture : IAsyncLifetime
     public const string NoTenantKey = "no-tenant-key-0123456789";
     public const string TenantAKey = "tenant-a-key-0123456789";
     public const string TenantBKey = "tenant-b-key-0123456789";
+    public const string TenantCKey = "tenant-c-key-0123456789";
 
     public SiloProcess? Silo { get; private set; }
 
@@ -37,6 +38,9 @@ public sealed class RateLimitedSiloFixture : IAsyncLifetime
             ["Argus__Auth__Keys__2__Name"] = "tenant-b",
             ["Argus__Auth__Keys__2__Key"] = TenantBKey,
             ["Argus__Auth__Keys__2__Tenant"] = "b",
+            ["Argus__Auth__Keys__3__Name"] = "tenant-c",
+            ["Argus__Auth__Keys__3__Key"] = TenantCKey,
+            ["Argus__Auth__Keys__3__Tenant"] = "c",
         });
         Http = new HttpClient { BaseAddress = Silo.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -97,6 +101,44 @@ public sealed class TenantRateLimitTests(RateLimitedSiloFixture fixture) : IClas
         var samples = await MetricsAsync();
         Assert.Equal(1, samples.Single(s => s.Name == "argus_tenant_throttled_total" && s.Has(("tenant", "a"))).Value);
         Assert.DoesNotContain(samples, s => s.Name == "argus_tenant_throttled_total" && s.Has(("tenant", "b")));
+    }
+
+    [Fact]
+    public async Task A_pipeline_submit_spends_its_owners_rate()
+    {
+        using var put = new HttpRequestMessage(HttpMethod.Put, "v1/pipelines/uploads-c")
+        {
+            Content = new StringContent(
+                """{"fast_model": "moderation-fast", "fast_rule": {"block": {"Porn": 0.9}}, "heavy_model": "moderation-heavy", "heavy_rule": {}, "heavy_items": "review"}""",
+                Encoding.UTF8, "application/json"),
+        };
+        put.Headers.Add("X-Api-Key", RateLimitedSiloFixture.TenantCKey);
+        using (var created = await Http.SendAsync(put))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        async Task<HttpResponseMessage> SubmitAsync(int item)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/pipelines/uploads-c/items?item=photo-{item}")
+            {
+                Content = new ByteArrayContent(TestData.Image("baboon.jpg")),
+            };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            request.Headers.Add("X-Api-Key", RateLimitedSiloFixture.TenantCKey);
+            return await Http.SendAsync(request);
+        }
+
+        using (var first = await SubmitAsync(1))
+        using (var second = await SubmitAsync(2))
+        {
+            Assert.True(first.IsSuccessStatusCode && second.IsSuccessStatusCode, await first.Content.ReadAsStringAsync() + await second.Content.ReadAsStringAsync());
+        }
+
+        using var refused = await SubmitAsync(3);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.Contains("Retry-After"));
+        Assert.Contains("Tenant 'c' is over its rate of 0.1 requests/s", await refused.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Argus.Grains.Devices;
 using Argus.Pipelines;
 using Argus.Silo.Auth;
 using Argus.Silo.Hosting;
+using Argus.Silo.Tenants;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -139,7 +140,7 @@ internal static class PipelineEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> SubmitAsync(string id, HttpRequest request, IGrainFactory grains, ArgusSiloOptions silo)
+    private static async Task<IResult> SubmitAsync(string id, HttpRequest request, IGrainFactory grains, TenantLimiter limiter, ArgusSiloOptions silo)
     {
         if (await FindAsync(id, request.HttpContext, grains) is not { } spec)
         {
@@ -159,6 +160,12 @@ internal static class PipelineEndpoints
         {
             return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput,
                 $"The item id '{item}' must be 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'.");
+        }
+
+        // The fast tier is interactive inference made for the pipeline's owner: it spends the owner's rate, as infer does.
+        if (limiter.Admit(spec.Tenant) is { } throttled)
+        {
+            return HttpErrors.V1(HttpErrors.StatusOf(throttled.Kind), throttled.Kind, throttled.Message, request.HttpContext.Response, throttled.RetryAfterMs);
         }
 
         var (images, readError) = await InferenceEndpoints.ReadImagesAsync(request, silo.MaxRequestBytes);
