@@ -6,6 +6,7 @@ using Argus.Inference.Devices;
 using Argus.Inference.Models;
 using Argus.Inference.Sessions;
 using Argus.Inference.Telemetry;
+using Argus.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -148,6 +149,9 @@ public sealed class InferenceInstrumentsTests : IDisposable
         _session.Gate.Set();
         await Task.WhenAll([held, .. items]);
 
+        // The batch is recorded in each trace after its items are answered, so the answers can arrive first.
+        bool Recorded(Activity r) => spans.Any(s => s.OperationName == "argus.batch" && s.TraceId == r.TraceId);
+        await Eventually.HoldsAsync(() => Task.FromResult(requests.All(Recorded)), Wait, "the batch span in each request's trace");
         var batch = requests.Select(r => spans.Single(s => s.OperationName == "argus.batch" && s.TraceId == r.TraceId)).ToArray();
         Assert.Equal(requests.Select(r => r.SpanId), batch.Select(b => b.ParentSpanId));
         Assert.All(batch, b =>
