@@ -23,6 +23,7 @@ public enum PipelineItemState
 /// <param name="Scores">The model's class scores, best first.</param>
 /// <param name="StartedAt">When the tier's call started (UTC).</param>
 /// <param name="FinishedAt">When it answered (UTC).</param>
+/// <param name="Backfill">The backfill that re-scored the item with this result; null for the tiers' own results.</param>
 [GenerateSerializer, Immutable, Alias("Argus.Pipelines.TierResult")]
 public sealed record TierResult(
     [property: Id(0)] Decision Decision,
@@ -30,7 +31,8 @@ public sealed record TierResult(
     [property: Id(2)] string Version,
     [property: Id(3)] ClassScore[] Scores,
     [property: Id(4)] DateTime StartedAt,
-    [property: Id(5)] DateTime FinishedAt);
+    [property: Id(5)] DateTime FinishedAt,
+    [property: Id(6)] string? Backfill = null);
 
 /// <summary>An item of a pipeline as stored: its provisional and final results, or why it failed.</summary>
 /// <param name="Pipeline">The pipeline's id.</param>
@@ -52,6 +54,18 @@ public sealed record PipelineItem(
     [property: Id(6)] bool Heavy,
     [property: Id(7)] InferenceError? Error)
 {
+    /// <summary>
+    /// The final results a backfill replaced, oldest first: <see cref="Final"/> is the current one, these the history
+    /// kept beside it.
+    /// </summary>
+    [Id(8)] public IReadOnlyList<TierResult> Superseded { get; init; } = [];
+
+    /// <summary>
+    /// Where the item's image is kept for a backfill (the pipeline's archive, or the watched file it came from); null
+    /// when it is not kept.
+    /// </summary>
+    [Id(9)] public string? Image { get; init; }
+
     /// <summary>The grain key of item <paramref name="item"/> of pipeline <paramref name="pipeline"/>.</summary>
     public static string KeyOf(string pipeline, string item) => $"{pipeline}/{item}";
 }

@@ -51,6 +51,18 @@ public sealed partial record PipelineSpec
     /// </summary>
     [Id(11)] public string? Tenant { get; init; }
 
+    /// <summary>
+    /// A folder under the storage output root where each submitted image is kept as <c>{item}</c>, so the pipeline's
+    /// history can be backfilled; null: images are dropped once final, and the history cannot be re-scored.
+    /// </summary>
+    [Id(12)] public string? Archive { get; init; }
+
+    /// <summary>
+    /// A folder under the storage input root whose new images are submitted as items (as a watching job reads its
+    /// folder), each once; null: items come by submit only.
+    /// </summary>
+    [Id(13)] public string? Watch { get; init; }
+
     /// <summary>The longest <see cref="DeadlineS"/>: a week.</summary>
     public const double MaxDeadlineS = 7 * 24 * 3600;
 

@@ -11,6 +11,9 @@ internal sealed partial class PipelineItemGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline {Pipeline} item {Item}: the heavy tier failed and is tried again: {Error}")]
     private static partial void LogHeavyFailed(ILogger logger, string pipeline, string item, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline {Pipeline} item {Item} is stored but not yet indexed or logged, and is tried again: {Error}")]
+    private static partial void LogAnnounceFailed(ILogger logger, string pipeline, string item, string error);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Pipeline {Pipeline} item {Item} {State}: finally {Decision}")]
     private static partial void LogFinal(ILogger logger, string pipeline, string item, PipelineItemState state, Decision? decision);
 }

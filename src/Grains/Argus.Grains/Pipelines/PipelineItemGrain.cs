@@ -14,7 +14,10 @@ namespace Argus.Grains.Pipelines;
 /// An item of a pipeline: the fast tier at submit, then, for an item the spec sends on, the heavy tier in the batch lane.
 /// The grain is the item's single writer and not reentrant, so a key submitted twice meets the stored item, and the heavy
 /// result is recorded once; a reminder restarts the heavy call after the item's silo was lost, and a call lost meanwhile
-/// is made again (the same image through the same rule: a repeat changes nothing but the times).
+/// is made again (the same image through the same rule: a repeat changes nothing but the times). After every change the
+/// item is announced: its entry recorded in its minute's index, and once it is final, appended to the current minute's
+/// finals log; both are idempotent, and <see cref="State.Announced"/> is persisted only once both are done, so a silo
+/// lost in between announces it again at the next activation.
 /// </summary>
 internal sealed partial class PipelineItemGrain(
     [PersistentState("pipeline-item")] IPersistentState<PipelineItemGrain.State> state,
@@ -33,7 +36,7 @@ internal sealed partial class PipelineItemGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (IsPending)
+        if (IsPending || state.State is { Item: not null, Announced: false })
         {
             StartHeavy(TimeSpan.Zero);
         }
@@ -86,10 +89,7 @@ internal sealed partial class PipelineItemGrain(
 
         await state.WriteStateAsync();
         LogSubmitted(logger, pipeline, id, item.State, item.Provisional?.Decision);
-        if (IsPending)
-        {
-            StartHeavy(TimeSpan.Zero);
-        }
+        StartHeavy(TimeSpan.Zero); // announces the item, then calls the heavy tier if it is pending
 
         return new ItemSubmission(item, Created: true, Refused: null);
     }
@@ -98,7 +98,7 @@ internal sealed partial class PipelineItemGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (IsPending)
+        if (IsPending || state.State is { Item: not null, Announced: false })
         {
             StartHeavy(TimeSpan.Zero);
         }
@@ -122,13 +122,30 @@ internal sealed partial class PipelineItemGrain(
         }
     }
 
-    /// <summary>The heavy tier's call; the item's final result is written once, by the first call that answers.</summary>
+    /// <summary>
+    /// Announces the item if it is not yet, then makes the heavy tier's call if it is pending; the item's final result is
+    /// written once, by the first call that answers.
+    /// </summary>
     private async Task RunHeavyAsync(CancellationToken cancellationToken)
     {
+        if (state.State is { Item: not null, Announced: false })
+        {
+            try
+            {
+                await AnnounceAsync();
+            }
+            catch (Exception e)
+            {
+                // The index or log grain's storage failed or its silo was lost: the item is stored, so announce again shortly.
+                LogAnnounceFailed(logger, state.State.Item.Pipeline, state.State.Item.Id, e.Message);
+                StartHeavy(HeavyRetry);
+                return;
+            }
+        }
+
         if (state.State is not { Item: { State: PipelineItemState.Pending } item, Spec: { } spec, Image: { } image })
         {
-            await UnregisterHeavyReminderAsync();
-            return;
+            return; // the reminder's next tick removes it
         }
 
         var started = time.GetUtcNow().UtcDateTime;
@@ -162,7 +179,24 @@ internal sealed partial class PipelineItemGrain(
         state.State = new State { Item = final };
         await state.WriteStateAsync();
         LogFinal(logger, item.Pipeline, item.Id, final.State, final.Final?.Decision);
-        await UnregisterHeavyReminderAsync();
+        StartHeavy(TimeSpan.Zero); // announces the final; the reminder's next tick removes it
+    }
+
+    /// <summary>Records the stored item in its minute's index and, once it is no longer pending, in the finals log.</summary>
+    private async Task AnnounceAsync()
+    {
+        var item = state.State.Item!;
+        await GrainFactory.GetGrain<IPipelineItemsGrain>(PipelineMinutes.KeyOf(item.Pipeline, item.SubmittedAt)).RecordAsync(PipelineItemEntry.Of(item));
+        if (item.State != PipelineItemState.Pending)
+        {
+            // A log that closed meanwhile refuses the append; the next minute's takes it.
+            while (!await GrainFactory.GetGrain<IPipelineFinalsGrain>(PipelineMinutes.KeyOf(item.Pipeline, time.GetUtcNow().UtcDateTime)).AppendAsync(item))
+            {
+            }
+        }
+
+        state.State.Announced = true;
+        await state.WriteStateAsync();
     }
 
     private async Task UnregisterHeavyReminderAsync()
@@ -198,5 +232,8 @@ internal sealed partial class PipelineItemGrain(
 
         /// <summary>The encoded image, while the item is pending; dropped once final.</summary>
         [Id(2)] public byte[]? Image { get; set; }
+
+        /// <summary>Whether the index and, once final, the finals log hold the item as stored.</summary>
+        [Id(3)] public bool Announced { get; set; }
     }
 }
