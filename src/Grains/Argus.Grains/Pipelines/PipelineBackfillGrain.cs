@@ -1,5 +1,4 @@
 using Argus.Errors;
-using Argus.Devices;
 using Argus.Grains.Jobs;
 using Argus.Pipelines;
 using Microsoft.Extensions.Logging;
@@ -136,8 +135,9 @@ internal sealed partial class PipelineBackfillGrain(
             await FinishAsync(BackfillState.Failed, $"The backfill's model stopped being served: {e.Message}");
             return;
         }
-        catch (Exception e) when (SiloLoss.Is(e) || e is TimeoutException || e is OrleansException)
+        catch (Exception e)
         {
+            // A lost silo, a timed-out call, an index grain's storage failing: the page is run again, from the checkpoint.
             RetryLater(spec, e.Message);
             return;
         }
