@@ -44,12 +44,11 @@ public sealed record BackfillSpec(
         {
             yield return "version is required: the model version the history is re-scored with.";
         }
-        else
+
+        foreach (var problem in PipelineSpec.RuleModelProblems(
+            "model", model, "version", string.IsNullOrWhiteSpace(version) ? null : version, "heavy_rule (the pipeline's)", spec.HeavyRule, findModel))
         {
-            foreach (var problem in PipelineSpec.RuleModelProblems("model", model, "version", version, "heavy_rule (the pipeline's)", spec.HeavyRule, findModel))
-            {
-                yield return problem;
-            }
+            yield return problem;
         }
 
         if (from is null)
