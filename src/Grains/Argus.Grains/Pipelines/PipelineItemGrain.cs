@@ -166,7 +166,10 @@ internal sealed partial class PipelineItemGrain(
         var answer = response.Items[0];
         if (answer.Error is { } error)
         {
-            return new RescoreAnswer(error.Kind == ErrorKind.BadInput ? RescoreOutcome.Failed : RescoreOutcome.Busy, error.Kind == ErrorKind.BadInput ? "bad_input" : "busy", error.Message);
+            // As in the heavy tier: an image the model cannot use fails, any other reason passes and is tried again.
+            return error.Kind == ErrorKind.BadInput
+                ? new RescoreAnswer(RescoreOutcome.Failed, "bad_input", error.Message)
+                : new RescoreAnswer(RescoreOutcome.Busy, "busy", error.Message);
         }
 
         var rescored = item with
