@@ -147,6 +147,25 @@ public sealed class PipelineBackfillTests(SiloFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_cancelled_backfill_stops_where_it_was_and_stays_cancelled()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Put, "v1/pipelines/stopped", Json(Moderation(_archive)))).Status);
+        // A week of minutes to walk: far more than the DELETE below takes to arrive.
+        var from = DateTime.UtcNow.AddDays(-7).ToString("O");
+        var (accepted, started) = await SendAsync(HttpMethod.Post, "v1/pipelines/stopped/backfills", Json($$"""{"version": "4.3.0", "id": "long", "from": "{{from}}"}"""));
+        Assert.Equal(HttpStatusCode.Accepted, accepted);
+        Assert.Equal("running", started.GetProperty("state").GetString());
+
+        var (status, cancelled) = await SendAsync(HttpMethod.Delete, "v1/pipelines/stopped/backfills/long");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("cancelled", cancelled.GetProperty("state").GetString());
+        Assert.True(cancelled.GetProperty("reached").GetDateTime() < cancelled.GetProperty("to").GetDateTime(), cancelled.ToString());
+        var (_, later) = await SendAsync(HttpMethod.Get, "v1/pipelines/stopped/backfills/long");
+        Assert.Equal(cancelled.ToString(), later.ToString());
+    }
+
+    [Fact]
     public async Task Every_problem_of_a_backfill_or_an_archive_is_listed_in_one_4xx()
     {
         var (refused, archive) = await SendAsync(HttpMethod.Put, "v1/pipelines/archived", Json(Moderation("/etc/argus-archive")));
