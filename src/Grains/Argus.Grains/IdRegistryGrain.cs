@@ -1,6 +1,6 @@
 namespace Argus.Grains;
 
-/// <summary>A persisted set of ids (key 0), so the things they name can be listed: cameras, pipelines.</summary>
+/// <summary>A persisted set of ids, so the things they name can be listed: cameras and pipelines (key 0), a pipeline's backfills (its id).</summary>
 internal abstract class IdRegistryGrain(IPersistentState<HashSet<string>> ids) : Grain
 {
     public async Task AddAsync(string id)

@@ -72,6 +72,8 @@ public sealed class TenantTests(RolesSiloFixture fixture)
             ("PUT", "v1/pipelines/pipe-a", () => RolesSiloFixture.Json(pipeline)),
             ("POST", "v1/pipelines/pipe-a/items?item=k1", RolesSiloFixture.Jpeg),
             ("GET", "v1/pipelines/pipe-a/items/k1", () => null),
+            ("POST", "v1/pipelines/pipe-a/backfills", () => RolesSiloFixture.Json("""{"version": "4.3.0"}""")),
+            ("GET", "v1/pipelines/pipe-a/backfills", () => null),
             ("DELETE", "v1/pipelines/pipe-a", () => null),
         })
         {

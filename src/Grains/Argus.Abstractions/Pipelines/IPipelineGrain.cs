@@ -9,6 +9,14 @@ public interface IPipelineGrain : IGrainWithStringKey
     [ResponseTimeout(PipelineCalls.Timeout)]
     Task<PipelineSpec?> GetAsync();
 
+    /// <summary>
+    /// When the pipeline was created (UTC), before its first item: where a backfill's window starts by default; null when
+    /// no pipeline has this id, or it was created before pipelines kept the time.
+    /// </summary>
+    [Alias("GetCreatedAt")]
+    [ResponseTimeout(PipelineCalls.Timeout)]
+    Task<DateTime?> GetCreatedAtAsync();
+
     /// <summary>Creates the pipeline or replaces its spec (items already submitted keep the spec they were submitted with).</summary>
     [Alias("Put")]
     [ResponseTimeout(PipelineCalls.Timeout)]

@@ -25,4 +25,16 @@ public interface IPipelineItemGrain : IGrainWithStringKey
     [AlwaysInterleave]
     [ResponseTimeout(PipelineCalls.Timeout)]
     Task<PipelineItem?> GetAsync();
+
+    /// <summary>
+    /// Re-scores a final item for <paramref name="backfill"/> from its kept image, in the batch lane: its final result
+    /// moves to <see cref="PipelineItem.Superseded"/> and the new one, marked with the backfill's id, becomes final. A
+    /// repeat for the same backfill changes nothing; a pending item is skipped (its heavy tier decides with the current
+    /// spec), and so are a failed one and one whose image is not kept.
+    /// </summary>
+    /// <exception cref="Errors.UnknownModelException">The backfill's model is no longer served.</exception>
+    /// <exception cref="Errors.UnknownVersionException">Its version is no longer served.</exception>
+    [Alias("Rescore")]
+    [ResponseTimeout(PipelineCalls.RescoreTimeout)]
+    Task<RescoreAnswer> RescoreAsync(BackfillSpec backfill);
 }

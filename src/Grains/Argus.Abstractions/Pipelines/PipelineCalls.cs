@@ -11,4 +11,14 @@ public static class PipelineCalls
 
     /// <summary>The longest a submit waits for the fast tier: a device queue under load, not the tier's p95 target.</summary>
     public const string SubmitTimeout = "00:00:30";
+
+    /// <summary>
+    /// The longest a backfill's re-score of one item waits: a batch-lane call, which yields to every real-time one. Its
+    /// request's deadline (<see cref="RescoreDeadline"/>) is shorter, so a busy lane answers as overloaded, and the item is
+    /// tried again, before the call itself times out.
+    /// </summary>
+    public const string RescoreTimeout = "00:02:00";
+
+    /// <summary>How long a re-score's inference may wait in the batch lane.</summary>
+    public static readonly TimeSpan RescoreDeadline = TimeSpan.FromSeconds(100);
 }

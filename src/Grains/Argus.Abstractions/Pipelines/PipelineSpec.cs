@@ -53,7 +53,8 @@ public sealed partial record PipelineSpec
 
     /// <summary>
     /// A folder under the storage output root where each submitted image is kept as <c>{item}</c>, so the pipeline's
-    /// history can be backfilled; null: images are dropped once final, and the history cannot be re-scored.
+    /// history can be backfilled; null: images are dropped once final, and the history cannot be re-scored. An absolute
+    /// path, confined to the output roots as a job's output is.
     /// </summary>
     [Id(12)] public string? Archive { get; init; }
 
@@ -72,12 +73,12 @@ public sealed partial record PipelineSpec
     /// </summary>
     public IEnumerable<string> Validate(Func<string, string?, ModelInfo?> findModel)
     {
-        foreach (var problem in TierProblems("fast", FastModel, FastVersion, FastRule, findModel))
+        foreach (var problem in RuleModelProblems("fast_model", FastModel, "fast_version", FastVersion, "fast_rule", FastRule, findModel))
         {
             yield return problem;
         }
 
-        foreach (var problem in TierProblems("heavy", HeavyModel, HeavyVersion, HeavyRule, findModel))
+        foreach (var problem in RuleModelProblems("heavy_model", HeavyModel, "heavy_version", HeavyVersion, "heavy_rule", HeavyRule, findModel))
         {
             yield return problem;
         }
@@ -92,6 +93,7 @@ public sealed partial record PipelineSpec
         }
 
         if (Tenancy.Problem("tenant", Tenant) is { } tenant) yield return tenant;
+        if (Archive is not null && !Path.IsPathFullyQualified(Archive)) yield return $"archive '{Archive}' must be an absolute path (silos resolve paths on their own machines).";
     }
 
     /// <summary>
@@ -107,39 +109,45 @@ public sealed partial record PipelineSpec
     /// <summary>A uniform draw in [0, 1) from the item's id.</summary>
     private static double Draw(string item) => (XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(item)) >> 11) * (1.0 / (1UL << 53));
 
-    private static IEnumerable<string> TierProblems(string tier, string model, string? version, DecisionRule? rule, Func<string, string?, ModelInfo?> findModel)
+    /// <summary>
+    /// Every problem of <paramref name="rule"/> applied to <paramref name="model"/> at <paramref name="version"/> (null: the
+    /// rollout's choice) as the serving catalog <paramref name="findModel"/> has it: the model and version exist, it is a
+    /// classifier, and the rule's labels are its own. Each problem names the field it is about.
+    /// </summary>
+    public static IEnumerable<string> RuleModelProblems(
+        string modelField, string model, string versionField, string? version, string ruleField, DecisionRule? rule, Func<string, string?, ModelInfo?> findModel)
     {
         if (string.IsNullOrWhiteSpace(model))
         {
-            yield return $"{tier}_model is required.";
+            yield return $"{modelField} is required.";
             yield break;
         }
 
         if (findModel(model, null) is null)
         {
-            yield return $"{tier}_model: unknown model '{model}'.";
+            yield return $"{modelField}: unknown model '{model}'.";
             yield break;
         }
 
         if (findModel(model, version) is not { } info)
         {
-            yield return $"{tier}_version: model '{model}' has no version '{version}'.";
+            yield return $"{versionField}: model '{model}' has no version '{version}'.";
             yield break;
         }
 
         if (info.Task != "classification")
         {
-            yield return $"{tier}_model: '{model}' is not a classifier (its task is {info.Task}); a tier's rule needs class scores.";
+            yield return $"{modelField}: '{model}' is not a classifier (its task is {info.Task}); a tier's rule needs class scores.";
             yield break;
         }
 
         if (rule is null)
         {
-            yield return $"{tier}_rule is required.";
+            yield return $"{ruleField} is required.";
             yield break;
         }
 
-        foreach (var problem in rule.Problems($"{tier}_rule", model, info.Labels))
+        foreach (var problem in rule.Problems(ruleField, model, info.Labels))
         {
             yield return problem;
         }

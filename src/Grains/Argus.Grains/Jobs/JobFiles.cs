@@ -36,13 +36,26 @@ internal static class JobFiles
     /// <summary>Every failure of the job, by shard, written when all its shards are.</summary>
     public static string MergedErrors(string folder) => Path.Combine(folder, "errors.jsonl");
 
+    /// <summary>Writes <paramref name="lines"/> to <paramref name="path"/> whole or not at all (<see cref="WriteAtomically(StorageOptions, string, Action{Stream})"/>).</summary>
+    /// <exception cref="Argus.Errors.BadInputException">The folder leaves the output roots.</exception>
+    public static void WriteAtomically(StorageOptions storage, string path, IEnumerable<string> lines) =>
+        WriteAtomically(storage, path, stream =>
+        {
+            using var writer = new StreamWriter(stream, Utf8, bufferSize: -1, leaveOpen: true);
+            foreach (var line in lines)
+            {
+                writer.Write(line);
+                writer.Write('\n');
+            }
+        });
+
     /// <summary>
-    /// Writes <paramref name="lines"/> to <paramref name="path"/> whole or not at all: a temporary file, flushed to disk,
-    /// then renamed; in the real folder of <paramref name="path"/>, which must lie inside <paramref name="storage"/>'s output roots
-    /// and is opened without following links, so one swapped in after the check cannot lead the write out.
+    /// Writes what <paramref name="write"/> writes to <paramref name="path"/> whole or not at all: a temporary file, flushed
+    /// to disk, then renamed; in the real folder of <paramref name="path"/>, which must lie inside <paramref name="storage"/>'s
+    /// output roots and is opened without following links, so one swapped in after the check cannot lead the write out.
     /// </summary>
     /// <exception cref="Argus.Errors.BadInputException">The folder leaves the output roots.</exception>
-    public static void WriteAtomically(StorageOptions storage, string path, IEnumerable<string> lines)
+    public static void WriteAtomically(StorageOptions storage, string path, Action<Stream> write)
     {
         var name = Path.GetFileName(path);
         var temp = $".{name}.{Guid.NewGuid():N}.tmp";
@@ -50,15 +63,8 @@ internal static class JobFiles
         try
         {
             using (var stream = folder.Create(temp))
-            using (var writer = new StreamWriter(stream, Utf8))
             {
-                foreach (var line in lines)
-                {
-                    writer.Write(line);
-                    writer.Write('\n');
-                }
-
-                writer.Flush();
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
 

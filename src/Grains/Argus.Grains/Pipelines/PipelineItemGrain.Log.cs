@@ -16,4 +16,7 @@ internal sealed partial class PipelineItemGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Pipeline {Pipeline} item {Item} {State}: finally {Decision}")]
     private static partial void LogFinal(ILogger logger, string pipeline, string item, PipelineItemState state, Decision? decision);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Pipeline {Pipeline} item {Item} re-scored by backfill {Backfill}: finally {Decision}")]
+    private static partial void LogRescored(ILogger logger, string pipeline, string item, string backfill, Decision decision);
 }

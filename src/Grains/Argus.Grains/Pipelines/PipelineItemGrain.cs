@@ -2,6 +2,7 @@ using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
 using Argus.Grains.Jobs;
+using Argus.Inference.Storage;
 using Argus.Pipelines;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,11 +18,12 @@ namespace Argus.Grains.Pipelines;
 /// is made again (the same image through the same rule: a repeat changes nothing but the times). After every change the
 /// item is announced: its entry recorded in its minute's index, and once it is final, appended to the current minute's
 /// finals log; both are idempotent, and <see cref="State.Announced"/> is persisted only once both are done, so a silo
-/// lost in between announces it again at the next activation.
+/// lost in between announces it again at the next activation. With an archive, a new item's image is kept there before
+/// the item is stored, so a backfill can re-score it later (<see cref="RescoreAsync"/>), through the same single writer.
 /// </summary>
 internal sealed partial class PipelineItemGrain(
     [PersistentState("pipeline-item")] IPersistentState<PipelineItemGrain.State> state,
-    InferenceDoor door, TimeProvider time, IOptions<JobOptions> jobs, ILogger<PipelineItemGrain> logger)
+    InferenceDoor door, TimeProvider time, IOptions<JobOptions> jobs, IOptions<StorageOptions> storage, ILogger<PipelineItemGrain> logger)
     : Grain, IPipelineItemGrain, IRemindable
 {
     private const string HeavyReminder = "heavy";
@@ -76,6 +78,20 @@ internal sealed partial class PipelineItemGrain(
                 heavy ? null : provisional, heavy, null);
         }
 
+        if (spec.Archive is { } archive && item.State != PipelineItemState.Failed)
+        {
+            try
+            {
+                item = item with { Image = PipelineArchive.Keep(storage.Value, archive, id, image.Value) };
+            }
+            catch (Exception e) when (e is BadInputException or IOException)
+            {
+                // Nothing is stored: an item the pipeline promises to keep is not kept half.
+                return new ItemSubmission(null, Created: false,
+                    Refused: new InferenceError(e is BadInputException ? ErrorKind.BadInput : ErrorKind.Internal, $"The image could not be archived: {e.Message}"));
+            }
+        }
+
         if (item.State == PipelineItemState.Pending)
         {
             // Before the item is stored: a stored pending item always has its reminder.
@@ -95,6 +111,81 @@ internal sealed partial class PipelineItemGrain(
     }
 
     public Task<PipelineItem?> GetAsync() => Task.FromResult(state.State.Item);
+
+    public async Task<RescoreAnswer> RescoreAsync(BackfillSpec backfill)
+    {
+        if (state.State.Item is not { } item)
+        {
+            return new RescoreAnswer(RescoreOutcome.Skipped, "unknown_item", "No item was submitted under this key.");
+        }
+
+        if (item.Final?.Backfill == backfill.Id || item.Superseded.Any(r => r.Backfill == backfill.Id))
+        {
+            return RescoreAnswer.Rescored;
+        }
+
+        var reason = item switch
+        {
+            { State: PipelineItemState.Pending } => new RescoreAnswer(RescoreOutcome.Skipped, "pending", "The item is pending: its heavy tier decides it with the pipeline's spec."),
+            { State: PipelineItemState.Failed } => new RescoreAnswer(RescoreOutcome.Skipped, "failed_item", $"The item failed: {item.Error?.Message}"),
+            { Image: null } => new RescoreAnswer(RescoreOutcome.Skipped, "no_image", "The item's image was not kept (the pipeline had no archive when it was submitted)."),
+            _ => null,
+        };
+        if (reason is not null)
+        {
+            return reason;
+        }
+
+        byte[] image;
+        try
+        {
+            image = PipelineArchive.Read(storage.Value, item.Image!);
+        }
+        catch (Exception e) when (e is PathRefusedException or IOException)
+        {
+            return new RescoreAnswer(RescoreOutcome.Failed, "unreadable", e.Message);
+        }
+
+        var started = time.GetUtcNow().UtcDateTime;
+        var request = new InferenceRequest(
+            backfill.Model, [InferenceInput.FromImage(image)], Lane.Batch, started + PipelineCalls.RescoreDeadline, Version: backfill.Version, Tenant: backfill.Tenant);
+        InferenceResponse response;
+        try
+        {
+            response = await door.InferAsync(request, item.Id, CancellationToken.None);
+        }
+        catch (BadInputException e)
+        {
+            return new RescoreAnswer(RescoreOutcome.Failed, "bad_input", e.Message);
+        }
+        catch (Exception e) when (e is ArgusException and not (UnknownModelException or UnknownVersionException) || SiloLoss.Is(e))
+        {
+            return new RescoreAnswer(RescoreOutcome.Busy, "busy", e.Message);
+        }
+
+        var answer = response.Items[0];
+        if (answer.Error is { } error)
+        {
+            // As in the heavy tier: an image the model cannot use fails, any other reason passes and is tried again.
+            return error.Kind == ErrorKind.BadInput
+                ? new RescoreAnswer(RescoreOutcome.Failed, "bad_input", error.Message)
+                : new RescoreAnswer(RescoreOutcome.Busy, "busy", error.Message);
+        }
+
+        var rescored = item with
+        {
+            Final = Result(backfill.Rule, response, answer, started) with { Backfill = backfill.Id },
+            Superseded = [.. item.Superseded, item.Final!],
+        };
+
+        // Before the item is stored: the reminder announces it again when this silo is lost before the timer did.
+        await this.RegisterOrUpdateReminder(HeavyReminder, jobs.Value.ReminderPeriod, jobs.Value.ReminderPeriod);
+        state.State = new State { Item = rescored };
+        await state.WriteStateAsync();
+        LogRescored(logger, item.Pipeline, item.Id, backfill.Id, rescored.Final.Decision);
+        StartHeavy(TimeSpan.Zero); // announces the new final
+        return RescoreAnswer.Rescored;
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

@@ -42,10 +42,21 @@ public sealed class StorageOptions
     public string Input(string path, ConfinedKind kind, string what = "input") =>
         ConfinedPath.Resolve(Inputs, path, kind, what, $"the input roots ({Section}:InputRoots)");
 
-    /// <summary>The real path of a job output folder inside <see cref="Outputs"/>; it may not exist yet.</summary>
+    /// <summary>
+    /// The real path of an output folder (a job's output, a pipeline's archive: <paramref name="what"/> names it in a
+    /// refusal) inside <see cref="Outputs"/>; it may not exist yet.
+    /// </summary>
     /// <exception cref="PathRefusedException">It leaves the roots, or is not a folder nor one that can be made.</exception>
-    public string Output(string path) =>
-        ConfinedPath.Resolve(Outputs, path, ConfinedKind.NewFolder, "output", $"the output roots ({Section}:OutputRoots)");
+    public string Output(string path, string what = "output") =>
+        ConfinedPath.Resolve(Outputs, path, ConfinedKind.NewFolder, what, $"the output roots ({Section}:OutputRoots)");
+
+    /// <summary>
+    /// The real path of a kept image file inside <see cref="Outputs"/> (a pipeline's archive) or <see cref="Inputs"/> (a
+    /// watched folder).
+    /// </summary>
+    /// <exception cref="PathRefusedException">It leaves the roots, or is not a regular file.</exception>
+    public string Kept(string path) =>
+        ConfinedPath.Resolve([.. Outputs, .. Inputs], path, ConfinedKind.File, "The kept image", $"the output and input roots ({Section})");
 
     /// <summary>The real path of a camera's video file inside <see cref="Cameras"/>.</summary>
     /// <exception cref="PathRefusedException">It leaves the roots, or is not a regular file.</exception>

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
+using Argus.Grains.Pipelines;
+using Argus.Inference.Storage;
 using Argus.Pipelines;
 using Argus.Silo.Auth;
 using Argus.Silo.Hosting;
@@ -15,7 +17,7 @@ namespace Argus.Silo.Http;
 /// <summary>
 /// Two-tier pipelines: <c>PUT|GET|DELETE /v1/pipelines/{id}</c>, <c>GET /v1/pipelines</c>, <c>POST /v1/pipelines/{id}/items</c>
 /// (one image, raw or multipart; an idempotency key in <c>Idempotency-Key</c> or <c>?item=</c>) and
-/// <c>GET /v1/pipelines/{id}/items/{item}</c>. A pipeline belongs to the tenant of the key that created it, and is unknown
+/// <c>GET /v1/pipelines/{id}/items/{item}</c>; its backfills in <see cref="PipelineBackfillEndpoints"/>. A pipeline belongs to the tenant of the key that created it, and is unknown
 /// (404) to keys of other tenants, its items with it.
 /// </summary>
 internal static class PipelineEndpoints
@@ -45,6 +47,7 @@ internal static class PipelineEndpoints
         pipelines.MapDelete("/{id}", RemoveAsync);
         pipelines.MapPost("/{id}/items", SubmitAsync).DisableAntiforgery();
         pipelines.MapGet("/{id}/items/{item}", GetItemAsync);
+        pipelines.MapPipelineBackfillEndpoints();
     }
 
     /// <summary>
@@ -82,7 +85,7 @@ internal static class PipelineEndpoints
         await FindAsync(id, context, grains) is { } spec ? Results.Json(new PipelineView(id, spec), Views(json)) : UnknownPipeline(id);
 
     private static async Task<IResult> PutAsync(
-        string id, HttpRequest request, IGrainFactory grains, InferenceDoor door, IOptions<JsonOptions> json, ArgusSiloOptions silo)
+        string id, HttpRequest request, IGrainFactory grains, InferenceDoor door, IOptions<JsonOptions> json, IOptions<StorageOptions> storage, ArgusSiloOptions silo)
     {
         if (!request.HasJsonContentType())
         {
@@ -104,6 +107,11 @@ internal static class PipelineEndpoints
         }
 
         var (spec, problems) = ReadSpec(id, body!, json.Value.SerializerOptions, (name, version) => door.FindModel(name, version));
+        if (spec is not null && PipelineArchive.Problem(spec, storage.Value) is { } archive)
+        {
+            problems = [.. problems, archive];
+        }
+
         if (problems.Count > 0)
         {
             return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, $"Pipeline '{id}' is invalid:\n" + string.Join('\n', problems));
@@ -221,10 +229,10 @@ internal static class PipelineEndpoints
     }
 
     /// <summary>The pipeline's spec when it exists and the caller may see it; an id no pipeline can have is unknown without asking a grain.</summary>
-    private static async Task<PipelineSpec?> FindAsync(string id, HttpContext context, IGrainFactory grains) =>
+    internal static async Task<PipelineSpec?> FindAsync(string id, HttpContext context, IGrainFactory grains) =>
         PipelineSpec.IsValidId(id) && await grains.GetGrain<IPipelineGrain>(id).GetAsync() is { } spec && context.Sees(spec.Tenant) ? spec : null;
 
-    private static IResult UnknownPipeline(string id) =>
+    internal static IResult UnknownPipeline(string id) =>
         HttpErrors.V1(StatusCodes.Status404NotFound, "unknown_pipeline", $"Unknown pipeline '{id}'.");
 
     private static JsonSerializerOptions Views(IOptions<JsonOptions> json) =>
