@@ -24,8 +24,11 @@ public sealed class CameraConfigValidationTests
         ],
     };
 
+    private static readonly ILookup<string, string> Versions =
+        new[] { ("resnet18", "1"), ("text-detection", "4"), ("text-detection", "5") }.ToLookup(v => v.Item1, v => v.Item2, StringComparer.OrdinalIgnoreCase);
+
     private static IReadOnlyList<string> Problems(CameraConfig config, string camera = "gate-1") =>
-        CameraConfigValidation.Validate(camera, config, Served, new StorageOptions());
+        CameraConfigValidation.Validate(camera, config, Served, Versions, new StorageOptions());
 
     [Fact]
     public void A_good_configuration_has_no_problems()

@@ -42,7 +42,22 @@ internal static class JobFiles
     /// and is opened without following links, so one swapped in after the check cannot lead the write out.
     /// </summary>
     /// <exception cref="Argus.Errors.BadInputException">The folder leaves the output roots.</exception>
-    public static void WriteAtomically(StorageOptions storage, string path, IEnumerable<string> lines)
+    public static void WriteAtomically(StorageOptions storage, string path, IEnumerable<string> lines) => WriteAtomically(storage, path, stream =>
+    {
+        using var writer = new StreamWriter(stream, Utf8, leaveOpen: true);
+        foreach (var line in lines)
+        {
+            writer.Write(line);
+            writer.Write('\n');
+        }
+    });
+
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> whole or not at all, as the lines overload does.</summary>
+    /// <exception cref="Argus.Errors.BadInputException">The folder leaves the output roots.</exception>
+    public static void WriteAtomically(StorageOptions storage, string path, ReadOnlyMemory<byte> bytes) =>
+        WriteAtomically(storage, path, stream => stream.Write(bytes.Span));
+
+    private static void WriteAtomically(StorageOptions storage, string path, Action<Stream> write)
     {
         var name = Path.GetFileName(path);
         var temp = $".{name}.{Guid.NewGuid():N}.tmp";
@@ -50,15 +65,8 @@ internal static class JobFiles
         try
         {
             using (var stream = folder.Create(temp))
-            using (var writer = new StreamWriter(stream, Utf8))
             {
-                foreach (var line in lines)
-                {
-                    writer.Write(line);
-                    writer.Write('\n');
-                }
-
-                writer.Flush();
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
 
