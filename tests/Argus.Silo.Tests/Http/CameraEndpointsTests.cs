@@ -114,7 +114,7 @@ public sealed class CameraEndpointsTests(SiloFixture fixture) : IClassFixture<Si
     public async Task An_alert_links_its_incident_which_becomes_ready_with_the_frames_around_it_and_the_summary_models_results()
     {
         // The scene-change rule of the test above fires about a second into vtest.avi; the file is read at its 10 fps, so
-        // 45 frames hold 4.5 s: the window (2 s before, 2 s after) when the summary is made a tick after its end.
+        // the ring of 45 frames holds the 2 s before the alert, and the 2 s after are written out as they come.
         using (var put = await Http.PutAsync("v1/cameras/crossing", Json($$$"""
             {"source": "{{{Video}}}", "models": ["resnet18"], "target_fps": 5, "latency_target_ms": 5000,
              "rules": [{"name": "people", "kind": "scene_change", "model": "resnet18", "threshold": 0.06, "k": 2, "n": 3}],
@@ -145,7 +145,6 @@ public sealed class CameraEndpointsTests(SiloFixture fixture) : IClassFixture<Si
         var (before, after) = (summary.GetProperty("frames_before").GetInt32(), summary.GetProperty("frames_after").GetInt32());
         Assert.True(before > 0 && after > 0, summary.ToString());
         Assert.Equal(before + after, frames.Length);
-        Assert.InRange(frames.Length, 2, 45);
         Assert.Equal(frames.Select(f => f.GetProperty("captured_at").GetDateTime()).Order(), frames.Select(f => f.GetProperty("captured_at").GetDateTime()));
         Assert.All(frames, f => Assert.InRange(f.GetProperty("captured_at").GetDateTime(), alertAt.AddSeconds(-2), alertAt.AddSeconds(2)));
         Assert.True(frames[0].GetProperty("offset_ms").GetDouble() < 0 && frames[^1].GetProperty("offset_ms").GetDouble() > 0);
@@ -153,8 +152,8 @@ public sealed class CameraEndpointsTests(SiloFixture fixture) : IClassFixture<Si
         Assert.All(frames, f => Assert.Equal(JsonValueKind.Array, f.GetProperty("result").GetProperty("detections").ValueKind));
 
         // Each frame is served as the camera received it: the JPEG the connector encoded.
-        var file = frames[0].GetProperty("file").GetString();
-        Assert.Equal("frame-0001.jpg", file);
+        var file = frames[0].GetProperty("file").GetString()!;
+        Assert.Equal($"frame-{frames[0].GetProperty("captured_at").GetDateTime().ToUniversalTime():yyyyMMdd'T'HHmmss'.'fffffff'Z'}.jpg", file);
         using (var jpeg = await Http.GetAsync($"{link[1..]}/frames/{file}"))
         {
             Assert.Equal(HttpStatusCode.OK, jpeg.StatusCode);

@@ -2,9 +2,9 @@ namespace Argus.Cameras;
 
 /// <summary>
 /// What a camera does when one of its rules raises an alert: the frames from <see cref="BeforeS"/> before the alerting
-/// frame to <see cref="AfterS"/> after it, kept in a bounded ring of the camera's recent frames, run through
-/// <see cref="Model"/> in the batch lane, and the summary (per-frame results, the frames) is stored for the alert to link
-/// to.
+/// frame to <see cref="AfterS"/> after it (those before taken from a bounded ring of the camera's recent frames, those
+/// after as they arrive) run through <see cref="Model"/> in the batch lane, and the summary (per-frame results, the
+/// frames) is stored for the alert to link to.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Argus.Cameras.IncidentConfig")]
 public sealed record IncidentConfig

@@ -33,4 +33,7 @@ internal sealed partial class CameraGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Camera}: its incidents were not deleted with it: {Error}")]
     private static partial void LogIncidentsNotDeleted(ILogger logger, string camera, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Camera}: {Frames} frame(s) of the incident of alert {Alert} were not written: {Error}")]
+    private static partial void LogIncidentFramesLost(ILogger logger, string camera, long alert, int frames, string error);
 }

@@ -22,8 +22,9 @@ namespace Argus.Grains.Cameras;
 /// configuration and on alerts, otherwise at most every <see cref="SaveInterval"/>: never per frame. With an incident
 /// configuration it keeps its recent frames in a bounded ring (<see cref="FrameRing"/>), and each alert's incident is
 /// persisted as pending until its summary — the frames around the alert run through the summary model in the batch lane —
-/// is stored (<see cref="IncidentFiles"/>); a camera that comes back on another silo makes the summaries still pending
-/// from the frames its new ring holds.
+/// is stored (<see cref="IncidentFiles"/>). The frames of an incident's window are written out as they come (the ring's
+/// at the alert, each later one on arrival), so a camera that comes back on another silo makes the summaries still
+/// pending from every frame but those that arrived while it was away.
 /// </summary>
 [Reentrant]
 internal sealed partial class CameraGrain(
@@ -59,6 +60,7 @@ internal sealed partial class CameraGrain(
     private readonly SemaphoreSlim _saving = new(1, 1);
     private FrameGate _gate = new();
     private FrameRing? _ring;
+    private Task _writingFrames = Task.CompletedTask;
     private CameraStatistics _stats = null!;
     private IAsyncStream<Alert> _alerts = null!;
     private bool _dirty;
@@ -144,6 +146,7 @@ internal sealed partial class CameraGrain(
         try
         {
             // A camera added again under this id numbers its alerts from 1 again: its incidents must not meet these.
+            await _writingFrames;
             await Task.Run(() => IncidentFiles.Delete(storage.Value, Id));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadInputException)
@@ -181,6 +184,13 @@ internal sealed partial class CameraGrain(
 
         var admission = _gate.Offer(frame.Value, config.MaxInFlight, config.TargetFps);
         _ring?.Add(frame.Value); // every frame, analysed or not: a summary shows the incident at the source's rate
+        foreach (var pending in state.State.PendingIncidents)
+        {
+            if (frame.Value.CapturedAt >= IncidentWindow.From(pending) && frame.Value.CapturedAt <= IncidentWindow.To(pending))
+            {
+                WriteFrames(pending.Alert, [frame.Value]);
+            }
+        }
         _stats.Offered(admission);
         instruments.Offered(Id, admission);
         if (admission.Start is { } start)
@@ -296,7 +306,9 @@ internal sealed partial class CameraGrain(
                     evidence.Score, evidence.Detections, sequence, incident is null ? null : Alert.IncidentPath(Id, sequence));
                 if (incident is not null)
                 {
-                    camera.PendingIncidents.Add(new PendingIncident(sequence, name, frame.CapturedAt, alert.RaisedAt, incident));
+                    var pending = new PendingIncident(sequence, name, frame.CapturedAt, alert.RaisedAt, incident);
+                    camera.PendingIncidents.Add(pending);
+                    WriteFrames(sequence, _ring?.Window(IncidentWindow.From(pending), IncidentWindow.To(pending)) ?? []);
                 }
 
                 camera.RecentAlerts.Add(alert);
@@ -338,6 +350,32 @@ internal sealed partial class CameraGrain(
         }
     }
 
+    /// <summary>
+    /// Writes frames of an incident off the grain's scheduler, after those queued before (a summary waits for them all); a
+    /// failure is logged and loses those frames only.
+    /// </summary>
+    private void WriteFrames(long alert, IReadOnlyList<Frame> frames)
+    {
+        if (frames.Count == 0)
+        {
+            return;
+        }
+
+        var (previous, files, camera) = (_writingFrames, storage.Value, Id);
+        _writingFrames = Task.Run(async () =>
+        {
+            await previous;
+            try
+            {
+                IncidentFiles.WriteFrames(files, camera, alert, frames);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadInputException)
+            {
+                LogIncidentFramesLost(logger, camera, alert, frames.Count, e.Message);
+            }
+        });
+    }
+
     /// <summary>Makes the summary of each pending incident whose window has passed, one at a time, oldest first.</summary>
     private async Task SummariseDueAsync(CancellationToken cancellationToken)
     {
@@ -371,13 +409,17 @@ internal sealed partial class CameraGrain(
         var deadline = pending.RaisedAt + IncidentWindow.Deadline;
         try
         {
-            if (await Task.Run(() => IncidentFiles.ReadSummary(files, Id, pending.Alert)) is not null)
+            // Stored before the camera's silo was lost; one of another alert (left by a camera of this id that was not
+            // removed through the API) is made again over it.
+            if (await Task.Run(() => IncidentFiles.ReadSummary(files, Id, pending.Alert)) is { } stored
+                && stored.CapturedAt == pending.CapturedAt && stored.Rule == pending.Rule)
             {
-                return true; // stored before the camera's silo was lost
+                return true;
             }
 
             var (from, to) = (IncidentWindow.From(pending), IncidentWindow.To(pending));
-            var frames = _ring?.Window(from, to) ?? [];
+            await _writingFrames;
+            var frames = await Task.Run(() => IncidentFiles.ReadFrames(files, Id, pending.Alert, from, to));
             var started = Now;
             List<ItemResult> results = new(frames.Count);
             string? version = null;
@@ -412,14 +454,14 @@ internal sealed partial class CameraGrain(
                 Id, pending.Alert, pending.Rule, pending.CapturedAt, pending.Config.Model, version, from, to,
                 frames.Count(f => f.CapturedAt < pending.CapturedAt), frames.Count(f => f.CapturedAt >= pending.CapturedAt),
                 [.. frames.Select((f, i) => new IncidentFrame(
-                    IncidentFiles.FrameFile(i + 1, f.Image), f.CapturedAt, (f.CapturedAt - pending.CapturedAt).TotalMilliseconds, results[i]))],
+                    IncidentFiles.FrameFile(f), f.CapturedAt, (f.CapturedAt - pending.CapturedAt).TotalMilliseconds, results[i]))],
                 Now);
             if (!state.State.PendingIncidents.Contains(pending))
             {
                 return false; // the camera was removed meanwhile
             }
 
-            await Task.Run(() => IncidentFiles.Write(files, summary, frames));
+            await Task.Run(() => IncidentFiles.WriteSummary(files, summary));
             LogIncidentMade(logger, Id, pending.Alert, frames.Count, (Now - started).TotalMilliseconds);
             return true;
         }

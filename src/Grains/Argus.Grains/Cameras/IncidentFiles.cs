@@ -9,8 +9,9 @@ using Argus.Inference.Storage;
 namespace Argus.Grains.Cameras;
 
 /// <summary>
-/// The files of an incident under <c>{first output root}/incidents/{camera}/{alert}/</c>: each frame as the camera
-/// received it (<c>frame-0001.jpg</c>, …) and <c>summary.json</c>, written last; each file is written whole or not at all
+/// The files of an incident under <c>{first output root}/incidents/{camera}/{alert}/</c>: each frame of its window as the
+/// camera received it, named by its capture time (<c>frame-20260501T120000.2500000Z.jpg</c>), written as it comes in (so
+/// the frames outlive the camera's silo), and <c>summary.json</c>, written last; each file is written whole or not at all
 /// (<see cref="JobFiles.WriteAtomically(StorageOptions, string, ReadOnlyMemory{byte})"/>), so a summary that is there is
 /// complete, and one that is not is still pending. Silos share their files, so any silo can serve them.
 /// </summary>
@@ -33,9 +34,11 @@ public static class IncidentFiles
 
     private static string CameraFolder(StorageOptions storage, string camera) => Path.Combine(storage.Outputs[0], "incidents", camera);
 
-    /// <summary>The file name of the incident's frame <paramref name="index"/> (from 1), by its encoded format.</summary>
-    public static string FrameFile(int index, byte[] image) => string.Create(CultureInfo.InvariantCulture,
-        $"frame-{index:D4}.{ImageHeader.Read(image).Format switch { ImageFormat.Jpeg => "jpg", var other => other.ToString().ToLowerInvariant() }}");
+    /// <summary>The file name of a frame: its capture time, which orders the names, and its encoded format.</summary>
+    public static string FrameFile(Frame frame) => string.Create(CultureInfo.InvariantCulture,
+        $"frame-{frame.CapturedAt.ToString(FrameTime, CultureInfo.InvariantCulture)}.{ImageHeader.Read(frame.Image).Format switch { ImageFormat.Jpeg => "jpg", var other => other.ToString().ToLowerInvariant() }}");
+
+    private const string FrameTime = "yyyyMMdd'T'HHmmss'.'fffffff'Z'";
 
     /// <summary>The media type of a frame file, by its extension; null for a name no frame file has.</summary>
     public static string? MediaType(string file) =>
@@ -48,18 +51,48 @@ public static class IncidentFiles
             _ => null,
         };
 
-    /// <summary>Writes the frames, then the summary that lists them.</summary>
+    /// <summary>Writes <paramref name="frames"/> of alert <paramref name="alert"/>'s incident, each unless it is there.</summary>
     /// <exception cref="Errors.BadInputException">The folder leaves the output roots.</exception>
-    internal static void Write(StorageOptions storage, IncidentSummary summary, IReadOnlyList<Frame> frames)
+    internal static void WriteFrames(StorageOptions storage, string camera, long alert, IEnumerable<Frame> frames)
     {
-        var folder = Folder(storage, summary.Camera, summary.Alert);
-        for (var i = 0; i < frames.Count; i++)
+        var folder = Folder(storage, camera, alert);
+        foreach (var frame in frames)
         {
-            JobFiles.WriteAtomically(storage, Path.Combine(folder, summary.Frames[i].File), frames[i].Image);
+            var path = Path.Combine(folder, FrameFile(frame));
+            if (!File.Exists(path))
+            {
+                JobFiles.WriteAtomically(storage, path, frame.Image);
+            }
+        }
+    }
+
+    /// <summary>The frames written for an incident and captured from <paramref name="from"/> to <paramref name="to"/>, oldest first.</summary>
+    internal static IReadOnlyList<Frame> ReadFrames(StorageOptions storage, string camera, long alert, DateTime from, DateTime to)
+    {
+        var folder = JobStorage.Output(Folder(storage, camera, alert), storage);
+        if (!Directory.Exists(folder))
+        {
+            return [];
         }
 
-        JobFiles.WriteAtomically(storage, Path.Combine(folder, SummaryFile), JsonSerializer.SerializeToUtf8Bytes(summary, Json));
+        List<Frame> frames = [];
+        foreach (var path in Directory.EnumerateFiles(folder, "frame-*").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileNameWithoutExtension(path)["frame-".Length..];
+            if (DateTime.TryParseExact(name, FrameTime, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+                && at >= from && at <= to)
+            {
+                frames.Add(new Frame(ConfinedFile.ReadAllBytes(path), at));
+            }
+        }
+
+        return frames;
     }
+
+    /// <summary>Writes the summary: the incident is ready.</summary>
+    /// <exception cref="Errors.BadInputException">The folder leaves the output roots.</exception>
+    internal static void WriteSummary(StorageOptions storage, IncidentSummary summary) => JobFiles.WriteAtomically(
+        storage, Path.Combine(Folder(storage, summary.Camera, summary.Alert), SummaryFile), JsonSerializer.SerializeToUtf8Bytes(summary, Json));
 
     /// <summary>The summary, or null while it is not written.</summary>
     internal static IncidentSummary? ReadSummary(StorageOptions storage, string camera, long alert) =>
