@@ -400,7 +400,7 @@ internal sealed partial class CameraGrain(
     }
 
     /// <summary>
-    /// Makes and stores <paramref name="pending"/>'s summary from the frames of its window the ring holds; false when it
+    /// Makes and stores <paramref name="pending"/>'s summary from the frames of its window written so far; false when it
     /// is to be tried again (the model's devices were busy or lost, or the files could not be written) before its deadline.
     /// </summary>
     private async Task<bool> SummariseAsync(PendingIncident pending)
