@@ -24,8 +24,11 @@ public sealed class CameraConfigValidationTests
         ],
     };
 
+    private static readonly ILookup<string, string> Versions =
+        new[] { ("resnet18", "1"), ("text-detection", "4"), ("text-detection", "5") }.ToLookup(v => v.Item1, v => v.Item2, StringComparer.OrdinalIgnoreCase);
+
     private static IReadOnlyList<string> Problems(CameraConfig config, string camera = "gate-1") =>
-        CameraConfigValidation.Validate(camera, config, Served, new StorageOptions());
+        CameraConfigValidation.Validate(camera, config, Served, Versions, new StorageOptions());
 
     [Fact]
     public void A_good_configuration_has_no_problems()
@@ -87,6 +90,28 @@ public sealed class CameraConfigValidationTests
             p => Assert.Equal("rules: every rule needs a name.", p),
             p => Assert.Contains("'elsewhere' is not among the camera's models", p),
             p => Assert.Contains("K 0, N 101", p));
+    }
+
+    [Fact]
+    public void An_incident_names_a_served_model_and_version_and_bounded_windows_and_ring()
+    {
+        Assert.Empty(Problems(Good with { Incident = new IncidentConfig { Model = "TEXT-DETECTION", Version = "5", BeforeS = 30, AfterS = 0 } }));
+        Assert.Empty(Problems(Good with { Incident = new IncidentConfig { Model = "resnet18", RingFrames = 1000, RingMib = 256 } }));
+
+        var problems = Problems(Good with
+        {
+            Incident = new IncidentConfig { Model = "text-detection", Version = "9", BeforeS = 30.5, AfterS = double.NaN, RingFrames = 0, RingMib = 257 },
+        }, camera: "..");
+
+        Assert.Collection(problems,
+            p => Assert.Contains("incident: the camera id '..' cannot name", p), // a camera may be called that without incidents
+            p => Assert.Equal("incident.version: 'text-detection' has no version '9' (served: 4, 5).", p),
+            p => Assert.StartsWith("incident.before_s must be between 0 and 30", p),
+            p => Assert.StartsWith("incident.after_s must be between 0 and 30 (is NaN)", p),
+            p => Assert.StartsWith("incident.ring_frames must be between 1 and 1000", p),
+            p => Assert.StartsWith("incident.ring_mib must be between 1 and 256", p));
+        Assert.Contains("incident.model: unknown model 'nope'", Assert.Single(Problems(Good with { Incident = new IncidentConfig { Model = "nope" } })));
+        Assert.Contains("incident.model: unknown model ''", Assert.Single(Problems(Good with { Incident = new IncidentConfig { Model = null! } })));
     }
 
     [Fact]

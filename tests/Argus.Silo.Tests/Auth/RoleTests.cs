@@ -30,6 +30,8 @@ public sealed class RoleTests(RolesSiloFixture fixture)
         ("PUT", "v1/cameras/no-camera", () => RolesSiloFixture.Json("{}"), [Operate]),
         ("DELETE", "v1/cameras/no-camera", NoBody, [Operate]),
         ("GET", "v1/cameras/no-camera/alerts", NoBody, [Operate]),
+        ("GET", "v1/cameras/no-camera/incidents/1", NoBody, [Operate]),
+        ("GET", "v1/cameras/no-camera/incidents/1/frames/frame-x.jpg", NoBody, [Operate]),
         ("POST", "v1/cameras/no-camera/frames", RolesSiloFixture.Jpeg, [Infer, Operate]),
         ("GET", "v1/jobs", NoBody, [Operate]),
         ("POST", "v1/jobs", () => RolesSiloFixture.Json("{}"), [Operate]),

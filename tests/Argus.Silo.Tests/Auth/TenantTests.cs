@@ -28,6 +28,8 @@ public sealed class TenantTests(RolesSiloFixture fixture)
             ("PUT", "v1/cameras/cam-a", () => RolesSiloFixture.Json(camera)),
             ("POST", "v1/cameras/cam-a/frames", RolesSiloFixture.Jpeg),
             ("GET", "v1/cameras/cam-a/alerts", () => null),
+            ("GET", "v1/cameras/cam-a/incidents/1", () => null),
+            ("GET", "v1/cameras/cam-a/incidents/1/frames/frame-x.jpg", () => null),
             ("DELETE", "v1/cameras/cam-a", () => null),
         })
         {

@@ -111,6 +111,96 @@ public sealed class CameraEndpointsTests(SiloFixture fixture) : IClassFixture<Si
     }
 
     [Fact]
+    public async Task An_alert_links_its_incident_which_becomes_ready_with_the_frames_around_it_and_the_summary_models_results()
+    {
+        // The scene-change rule of the test above fires about a second into vtest.avi; the file is read at its 10 fps, so
+        // the ring of 45 frames holds the 2 s before the alert, and the 2 s after are written out as they come.
+        using (var put = await Http.PutAsync("v1/cameras/crossing", Json($$$"""
+            {"source": "{{{Video}}}", "models": ["resnet18"], "target_fps": 5, "latency_target_ms": 5000,
+             "rules": [{"name": "people", "kind": "scene_change", "model": "resnet18", "threshold": 0.06, "k": 2, "n": 3}],
+             "incident": {"model": "text-detection", "before_s": 2, "after_s": 2, "ring_frames": 45}}
+            """)))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/cameras/crossing/alerts");
+        request.Headers.Add("Last-Event-ID", "0");
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var events = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var (_, alert) = await NextAlertAsync(events, TimeSpan.FromSeconds(60));
+        var link = alert.GetProperty("incident").GetString();
+        Assert.Equal("/v1/cameras/crossing/incidents/1", link);
+        Assert.Contains((await GetAsync(link![1..])).GetProperty("state").GetString(), new[] { "pending", "ready" });
+
+        var incident = default(JsonElement);
+        await Eventually.HoldsAsync(async () => (incident = await GetAsync(link[1..])).GetProperty("state").GetString() == "ready",
+            TimeSpan.FromSeconds(120), "the incident to be ready");
+        var summary = incident.GetProperty("summary");
+        var alertAt = alert.GetProperty("captured_at").GetDateTime();
+        Assert.Equal(("crossing", 1, "people", "text-detection", "4"), (summary.GetProperty("camera").GetString(), summary.GetProperty("alert").GetInt32(),
+            summary.GetProperty("rule").GetString(), summary.GetProperty("model").GetString(), summary.GetProperty("version").GetString()));
+        Assert.Equal(alertAt, summary.GetProperty("captured_at").GetDateTime());
+        var frames = summary.GetProperty("frames").EnumerateArray().ToArray();
+        var (before, after) = (summary.GetProperty("frames_before").GetInt32(), summary.GetProperty("frames_after").GetInt32());
+        Assert.True(before > 0 && after > 0, summary.ToString());
+        Assert.Equal(before + after, frames.Length);
+        Assert.Equal(frames.Select(f => f.GetProperty("captured_at").GetDateTime()).Order(), frames.Select(f => f.GetProperty("captured_at").GetDateTime()));
+        Assert.All(frames, f => Assert.InRange(f.GetProperty("captured_at").GetDateTime(), alertAt.AddSeconds(-2), alertAt.AddSeconds(2)));
+        Assert.True(frames[0].GetProperty("offset_ms").GetDouble() < 0 && frames[^1].GetProperty("offset_ms").GetDouble() > 0);
+        Assert.All(frames, f => Assert.False(f.GetProperty("result").TryGetProperty("error", out var e) && e.ValueKind != JsonValueKind.Null, f.ToString()));
+        Assert.All(frames, f => Assert.Equal(JsonValueKind.Array, f.GetProperty("result").GetProperty("detections").ValueKind));
+
+        // Each frame is served as the camera received it: the JPEG the connector encoded.
+        var file = frames[0].GetProperty("file").GetString()!;
+        Assert.Equal($"frame-{frames[0].GetProperty("captured_at").GetDateTime().ToUniversalTime():yyyyMMdd'T'HHmmss'.'fffffff'Z'}.jpg", file);
+        using (var jpeg = await Http.GetAsync($"{link[1..]}/frames/{file}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, jpeg.StatusCode);
+            Assert.Equal("image/jpeg", jpeg.Content.Headers.ContentType?.MediaType);
+            Assert.Equal([0xFF, 0xD8, 0xFF], (await jpeg.Content.ReadAsByteArrayAsync())[..3]);
+        }
+
+        // The ring stays within its bound however long the camera runs.
+        for (var samples = 0; samples < 10; samples++)
+        {
+            var stats = (await GetAsync("v1/cameras/crossing")).GetProperty("stats");
+            Assert.InRange(stats.GetProperty("ring_frames").GetInt32(), 1, 45);
+            Assert.True(stats.GetProperty("ring_bytes").GetInt64() > 0);
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+        }
+
+        Assert.Equal("unknown_incident", (await ErrorOf(await Http.GetAsync("v1/cameras/crossing/incidents/999"))).Code);
+        Assert.Equal("unknown_incident", (await ErrorOf(await Http.GetAsync("v1/cameras/crossing/incidents/first"))).Code);
+        Assert.Equal("unknown_incident", (await ErrorOf(await Http.GetAsync($"{link[1..]}/frames/summary.json"))).Code);
+        Assert.Equal("unknown_incident", (await ErrorOf(await Http.GetAsync($"{link[1..]}/frames/..%2F..%2F1%2Fsummary.json"))).Code);
+        Assert.Equal("unknown_camera", (await ErrorOf(await Http.GetAsync("v1/cameras/nope/incidents/1"))).Code);
+
+        using var delete = await Http.DeleteAsync("v1/cameras/crossing");
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_bad_incident_configuration_is_400_listing_every_problem()
+    {
+        var problems = await ErrorOf(await Http.PutAsync("v1/cameras/junction", Json("""
+            {"models": ["resnet18"],
+             "incident": {"model": "text-detection", "version": "9", "before_s": 31, "after_s": -1, "ring_frames": 0, "ring_mib": 1000, "befor_s": 1}}
+            """)));
+
+        Assert.Equal((HttpStatusCode.BadRequest, "bad_input"), (problems.Status, problems.Code));
+        Assert.Contains("incident: unknown field 'befor_s'", problems.Message);
+        Assert.Contains("'text-detection' has no version '9'", problems.Message);
+        Assert.Contains("incident.before_s must be between 0 and 30 (is 31)", problems.Message);
+        Assert.Contains("incident.after_s must be between 0 and 30 (is -1)", problems.Message);
+        Assert.Contains("incident.ring_frames must be between 1 and 1000", problems.Message);
+        Assert.Contains("incident.ring_mib must be between 1 and 256", problems.Message);
+        Assert.Contains("incident.model: unknown model 'nope'",
+            (await ErrorOf(await Http.PutAsync("v1/cameras/junction", Json("""{"models": ["resnet18"], "incident": {"model": "nope"}}""")))).Message);
+        Assert.Equal(HttpStatusCode.NotFound, (await ErrorOf(await Http.GetAsync("v1/cameras/junction"))).Status);
+    }
+
+    [Fact]
     public async Task Adding_and_removing_a_camera_at_run_time_leaves_another_cameras_analysis_running()
     {
         using (var put = await Http.PutAsync("v1/cameras/steady", Json($$"""{"source": "{{Video}}", "loop": true, "models": ["resnet18"], "target_fps": 3, "latency_target_ms": 5000}""")))

@@ -12,6 +12,10 @@ namespace Argus.Cameras;
 /// <param name="Score">The evidence's measure: the best region's score, or the cosine distance from the baseline.</param>
 /// <param name="Detections">The regions that counted (detection rules), in the frame's pixels; empty otherwise.</param>
 /// <param name="Sequence">The camera's alert number, from 1.</param>
+/// <param name="Incident">
+/// The path of its incident (<c>/v1/cameras/{camera}/incidents/{sequence}</c>) when the camera makes incident summaries;
+/// null otherwise.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Argus.Cameras.Alert")]
 public sealed record Alert(
     [property: Id(0)] string Camera,
@@ -22,4 +26,9 @@ public sealed record Alert(
     [property: Id(5)] string Message,
     [property: Id(6)] double Score,
     [property: Id(7)] IReadOnlyList<Detection> Detections,
-    [property: Id(8)] long Sequence);
+    [property: Id(8)] long Sequence,
+    [property: Id(9)] string? Incident = null)
+{
+    /// <summary>The path of alert <paramref name="sequence"/>'s incident on camera <paramref name="camera"/>.</summary>
+    public static string IncidentPath(string camera, long sequence) => $"/v1/cameras/{camera}/incidents/{sequence}";
+}

@@ -40,6 +40,12 @@ public sealed record CameraConfig
     /// </summary>
     [Id(8)] public string? Tenant { get; init; }
 
+    /// <summary>
+    /// The incident summary each alert triggers (<see cref="IncidentConfig"/>): the frames around it run through a model in
+    /// the batch lane. Null: alerts only.
+    /// </summary>
+    [Id(9)] public IncidentConfig? Incident { get; init; }
+
     /// <summary>The <see cref="Source"/> of a camera whose frames are pushed to it.</summary>
     public const string PushSource = "push";
 

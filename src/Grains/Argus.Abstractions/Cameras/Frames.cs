@@ -37,6 +37,8 @@ public enum FrameOutcome
 /// <param name="Alerts">Alerts raised.</param>
 /// <param name="Silo">The silo the camera is active on.</param>
 /// <param name="NewestAnalysed">The capture time (UTC) of the newest frame analysed so far; null before the first.</param>
+/// <param name="RingFrames">Recent frames kept for incident summaries (none without <see cref="CameraConfig.Incident"/>).</param>
+/// <param name="RingBytes">Their encoded size.</param>
 [GenerateSerializer, Immutable, Alias("Argus.Cameras.CameraStats")]
 public sealed record CameraStats(
     [property: Id(0)] string Camera,
@@ -52,4 +54,6 @@ public sealed record CameraStats(
     [property: Id(10)] double TargetFps,
     [property: Id(11)] long Alerts,
     [property: Id(12)] string Silo,
-    [property: Id(13)] DateTime? NewestAnalysed = null);
+    [property: Id(13)] DateTime? NewestAnalysed = null,
+    [property: Id(14)] int RingFrames = 0,
+    [property: Id(15)] long RingBytes = 0);

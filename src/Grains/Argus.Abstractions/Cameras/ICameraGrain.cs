@@ -40,4 +40,12 @@ public interface ICameraGrain : IGrainWithStringKey
     [Alias("GetRecentAlerts")]
     [ResponseTimeout(CameraCalls.Timeout)]
     Task<IReadOnlyList<Alert>> GetRecentAlertsAsync();
+
+    /// <summary>
+    /// Alert <paramref name="alert"/>'s incident: pending until its summary is made, then ready with it; null when that
+    /// alert has none (the camera made no summaries then, or there is no such alert).
+    /// </summary>
+    [Alias("GetIncident")]
+    [ResponseTimeout(CameraCalls.Timeout)]
+    Task<Incident?> GetIncidentAsync(long alert);
 }

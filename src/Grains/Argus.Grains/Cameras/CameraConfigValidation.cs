@@ -25,12 +25,22 @@ internal static class CameraConfigValidation
     /// <summary>The most analyses one camera may have in flight.</summary>
     public const int MaxInFlight = 16;
 
+    /// <summary>The most seconds of frames an incident takes before, and after, its alert.</summary>
+    public const double MaxIncidentSeconds = 30;
+
+    /// <summary>The most frames a camera keeps for incidents.</summary>
+    public const int MaxRingFrames = 1000;
+
+    /// <summary>The most MiB of frames a camera keeps for incidents.</summary>
+    public const int MaxRingMib = 256;
+
     /// <summary>
     /// The problems of <paramref name="config"/> for camera <paramref name="camera"/>, given the models the cluster
-    /// serves and their tasks; empty when it is valid. A video file must exist on this silo (silos share their files),
-    /// inside <paramref name="storage"/>'s camera roots.
+    /// serves and their tasks (and <paramref name="versions"/>, each model's versions); empty when it is valid. A video file
+    /// must exist on this silo (silos share their files), inside <paramref name="storage"/>'s camera roots.
     /// </summary>
-    public static IReadOnlyList<string> Validate(string camera, CameraConfig config, IReadOnlyDictionary<string, ModelTask> models, StorageOptions storage)
+    public static IReadOnlyList<string> Validate(
+        string camera, CameraConfig config, IReadOnlyDictionary<string, ModelTask> models, ILookup<string, string> versions, StorageOptions storage)
     {
         List<string> failures = [];
         if (!CameraConfig.IsValidId(camera))
@@ -113,7 +123,50 @@ internal static class CameraConfigValidation
             failures.AddRange(ValidateRule(rule, cameraModels, models));
         }
 
+        if (config.Incident is { } incident)
+        {
+            failures.AddRange(ValidateIncident(camera, incident, models, versions));
+        }
+
         return failures;
+    }
+
+    private static IEnumerable<string> ValidateIncident(
+        string camera, IncidentConfig incident, IReadOnlyDictionary<string, ModelTask> models, ILookup<string, string> versions)
+    {
+        if (camera is "." or "..")
+        {
+            yield return $"incident: the camera id '{camera}' cannot name its incidents' folder.";
+        }
+
+        if (!models.ContainsKey(incident.Model ?? ""))
+        {
+            yield return $"incident.model: unknown model '{incident.Model}' (served: {string.Join(", ", models.Keys.Order(StringComparer.Ordinal))}).";
+        }
+        else if (incident.Version is { } version && !versions[incident.Model!].Contains(version, StringComparer.Ordinal))
+        {
+            yield return $"incident.version: '{incident.Model}' has no version '{version}' (served: {string.Join(", ", versions[incident.Model!])}).";
+        }
+
+        if (!(incident.BeforeS >= 0 && incident.BeforeS <= MaxIncidentSeconds))
+        {
+            yield return Invariant($"incident.before_s must be between 0 and {MaxIncidentSeconds} (is {incident.BeforeS}).");
+        }
+
+        if (!(incident.AfterS >= 0 && incident.AfterS <= MaxIncidentSeconds))
+        {
+            yield return Invariant($"incident.after_s must be between 0 and {MaxIncidentSeconds} (is {incident.AfterS}).");
+        }
+
+        if (incident.RingFrames is < 1 or > MaxRingFrames)
+        {
+            yield return $"incident.ring_frames must be between 1 and {MaxRingFrames} (is {incident.RingFrames}).";
+        }
+
+        if (incident.RingMib is < 1 or > MaxRingMib)
+        {
+            yield return $"incident.ring_mib must be between 1 and {MaxRingMib} (is {incident.RingMib}).";
+        }
     }
 
     private static IEnumerable<string> ValidateRule(AlertRule? rule, IReadOnlyList<string> cameraModels, IReadOnlyDictionary<string, ModelTask> models)

@@ -17,6 +17,9 @@ public sealed class CameraConfigValidator(IOptions<InferenceOptions> inference, 
         inference.Value.Models.DistinctBy(m => m.Name, StringComparer.OrdinalIgnoreCase) // a model's versions share its task
             .ToDictionary(m => m.Name, m => m.Task, StringComparer.OrdinalIgnoreCase);
 
+    private readonly ILookup<string, string> _versions =
+        inference.Value.Models.ToLookup(m => m.Name, m => m.Version, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Every problem of <paramref name="config"/> for camera <paramref name="camera"/>; empty when it is valid.</summary>
-    public IReadOnlyList<string> Validate(string camera, CameraConfig config) => CameraConfigValidation.Validate(camera, config, _models, storage.Value);
+    public IReadOnlyList<string> Validate(string camera, CameraConfig config) => CameraConfigValidation.Validate(camera, config, _models, _versions, storage.Value);
 }

@@ -21,4 +21,19 @@ internal sealed partial class CameraGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Camera}: saving its state failed: {Error}")]
     private static partial void LogSaveFailed(ILogger logger, string camera, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Camera}: incident of alert {Alert} stored, {Frames} frame(s) in {Ms:F0} ms")]
+    private static partial void LogIncidentMade(ILogger logger, string camera, long alert, int frames, double ms);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Camera {Camera}: the incident of alert {Alert} is tried again: {Error}")]
+    private static partial void LogIncidentRetried(ILogger logger, string camera, long alert, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Camera {Camera}: the incident of alert {Alert} is abandoned at its deadline: {Error}")]
+    private static partial void LogIncidentAbandoned(ILogger logger, string camera, long alert, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Camera}: its incidents were not deleted with it: {Error}")]
+    private static partial void LogIncidentsNotDeleted(ILogger logger, string camera, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Camera}: {Frames} frame(s) of the incident of alert {Alert} were not written: {Error}")]
+    private static partial void LogIncidentFramesLost(ILogger logger, string camera, long alert, int frames, string error);
 }

@@ -4,6 +4,7 @@ using Argus.Errors;
 using Argus.Grains.Devices;
 using Argus.Inference.Imaging;
 using Argus.Inference.Models;
+using Argus.Inference.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -18,7 +19,12 @@ namespace Argus.Grains.Cameras;
 /// configured model on a routed device, with the capture time plus the latency target as its deadline; the results feed
 /// the alert rules (<see cref="AlertRules"/>), and alerts go out on the camera's stream. Reentrant, so frames arrive
 /// while others are analysed. The configuration, rule state and recent alerts are persisted on every change of
-/// configuration and on alerts, otherwise at most every <see cref="SaveInterval"/>: never per frame.
+/// configuration and on alerts, otherwise at most every <see cref="SaveInterval"/>: never per frame. With an incident
+/// configuration it keeps its recent frames in a bounded ring (<see cref="FrameRing"/>), and each alert's incident is
+/// persisted as pending until its summary — the frames around the alert run through the summary model in the batch lane —
+/// is stored (<see cref="IncidentFiles"/>). The frames of an incident's window are written out as they come (the ring's
+/// at the alert, each later one on arrival), so a camera that comes back on another silo makes the summaries still
+/// pending from every frame but those that arrived while it was away.
 /// </summary>
 [Reentrant]
 internal sealed partial class CameraGrain(
@@ -28,6 +34,7 @@ internal sealed partial class CameraGrain(
     CameraInstruments instruments,
     CameraConfigValidator validator,
     IOptions<InferenceOptions> inference,
+    IOptions<StorageOptions> storage,
     ILocalSiloDetails silo,
     TimeProvider time,
     ILogger<CameraGrain> logger) : Grain, ICameraGrain
@@ -44,8 +51,16 @@ internal sealed partial class CameraGrain(
     /// <summary>Alerts kept in the grain.</summary>
     internal const int RecentAlertCount = 100;
 
+    /// <summary>How often pending incidents are checked for being due.</summary>
+    internal static readonly TimeSpan IncidentCheck = TimeSpan.FromSeconds(1);
+
+    /// <summary>Frames of an incident sent to the summary model in one request.</summary>
+    internal const int IncidentBatch = 8;
+
     private readonly SemaphoreSlim _saving = new(1, 1);
     private FrameGate _gate = new();
+    private FrameRing? _ring;
+    private Task _writingFrames = Task.CompletedTask;
     private CameraStatistics _stats = null!;
     private IAsyncStream<Alert> _alerts = null!;
     private bool _dirty;
@@ -59,8 +74,10 @@ internal sealed partial class CameraGrain(
         _stats = new CameraStatistics(Now);
         _alerts = this.GetStreamProvider(AlertStreams.Provider).GetStream<Alert>(StreamId.Create(AlertStreams.Namespace, Id));
         this.RegisterGrainTimer(SaveChangesAsync, new GrainTimerCreationOptions(SaveInterval, SaveInterval) { Interleave = true });
+        this.RegisterGrainTimer(SummariseDueAsync, new GrainTimerCreationOptions(IncidentCheck, IncidentCheck) { Interleave = true });
         if (state.State.Config is { } config)
         {
+            _ring = config.Incident is { } incident ? IncidentWindow.Ring(incident) : null;
             connectors.Start(Id, config); // back after a deactivation, or on another silo after this one's was lost
         }
 
@@ -89,6 +106,11 @@ internal sealed partial class CameraGrain(
         state.State.Rules = config.Rules.ToDictionary(
             r => r.Name, r => rules.TryGetValue(r.Name, out var kept) && kept.Rule == r ? kept : RuleState.Start(r));
         await SaveAsync();
+        if (config.Incident != previous?.Incident)
+        {
+            _ring = config.Incident is { } incident ? IncidentWindow.Ring(incident) : null;
+        }
+
         if (previous is null || previous.Source != config.Source || previous.Loop != config.Loop || !connectors.IsRunning(Id))
         {
             connectors.Start(Id, config); // a file that ended is read again
@@ -106,6 +128,7 @@ internal sealed partial class CameraGrain(
 
         connectors.Stop(Id);
         _gate = new FrameGate();
+        _ring = null;
         _stats = new CameraStatistics(Now);
         await _saving.WaitAsync();
         try
@@ -120,6 +143,17 @@ internal sealed partial class CameraGrain(
         }
 
         await GrainFactory.GetGrain<ICameraRegistryGrain>(0).RemoveAsync(Id);
+        try
+        {
+            // A camera added again under this id numbers its alerts from 1 again: its incidents must not meet these.
+            await _writingFrames;
+            await Task.Run(() => IncidentFiles.Delete(storage.Value, Id));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadInputException)
+        {
+            LogIncidentsNotDeleted(logger, Id, e.Message);
+        }
+
         LogRemoved(logger, Id);
     }
 
@@ -149,6 +183,14 @@ internal sealed partial class CameraGrain(
         }
 
         var admission = _gate.Offer(frame.Value, config.MaxInFlight, config.TargetFps);
+        _ring?.Add(frame.Value); // every frame, analysed or not: a summary shows the incident at the source's rate
+        foreach (var pending in state.State.PendingIncidents)
+        {
+            if (frame.Value.CapturedAt >= IncidentWindow.From(pending) && frame.Value.CapturedAt <= IncidentWindow.To(pending))
+            {
+                WriteFrames(pending.Alert, [frame.Value]);
+            }
+        }
         _stats.Offered(admission);
         instruments.Offered(Id, admission);
         if (admission.Start is { } start)
@@ -160,9 +202,26 @@ internal sealed partial class CameraGrain(
     }
 
     public Task<CameraStats> GetStatsAsync() => Task.FromResult(_stats.Snapshot(
-        Id, state.State.Config?.TargetFps ?? 0, state.State.AlertSequence, silo.Name, Now));
+        Id, state.State.Config?.TargetFps ?? 0, state.State.AlertSequence, silo.Name, Now) with { RingFrames = _ring?.Count ?? 0, RingBytes = _ring?.Bytes ?? 0 });
 
     public Task<IReadOnlyList<Alert>> GetRecentAlertsAsync() => Task.FromResult<IReadOnlyList<Alert>>([.. state.State.RecentAlerts]);
+
+    public async Task<Incident?> GetIncidentAsync(long alert)
+    {
+        if (state.State.Config is null || alert < 1 || alert > state.State.AlertSequence)
+        {
+            return null;
+        }
+
+        if (state.State.PendingIncidents.Any(p => p.Alert == alert))
+        {
+            return new Incident(Id, alert, IncidentState.Pending, null);
+        }
+
+        return await Task.Run(() => IncidentFiles.ReadSummary(storage.Value, Id, alert)) is { } summary
+            ? new Incident(Id, alert, IncidentState.Ready, summary)
+            : null;
+    }
 
     /// <summary>Analyses <paramref name="frame"/>, then each frame the gate hands over when it completes.</summary>
     private async Task AnalyseAsync(Frame? frame, FrameGate gate)
@@ -240,9 +299,18 @@ internal sealed partial class CameraGrain(
             _dirty = true;
             if (step.Raise is { } evidence)
             {
+                var sequence = ++camera.AlertSequence;
+                var incident = camera.Config?.Incident;
                 var alert = new Alert(
                     Id, name, rule.Rule.Kind, frame.CapturedAt, Now, AlertRules.Describe(rule.Rule, evidence, Id),
-                    evidence.Score, evidence.Detections, ++camera.AlertSequence);
+                    evidence.Score, evidence.Detections, sequence, incident is null ? null : Alert.IncidentPath(Id, sequence));
+                if (incident is not null)
+                {
+                    var pending = new PendingIncident(sequence, name, frame.CapturedAt, alert.RaisedAt, incident);
+                    camera.PendingIncidents.Add(pending);
+                    WriteFrames(sequence, _ring?.Window(IncidentWindow.From(pending), IncidentWindow.To(pending)) ?? []);
+                }
+
                 camera.RecentAlerts.Add(alert);
                 if (camera.RecentAlerts.Count > RecentAlertCount)
                 {
@@ -279,6 +347,134 @@ internal sealed partial class CameraGrain(
             {
                 LogPublishFailed(logger, Id, alert.Sequence, e.Message);
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes frames of an incident off the grain's scheduler, after those queued before (a summary waits for them all); a
+    /// failure is logged and loses those frames only.
+    /// </summary>
+    private void WriteFrames(long alert, IReadOnlyList<Frame> frames)
+    {
+        if (frames.Count == 0)
+        {
+            return;
+        }
+
+        var (previous, files, camera) = (_writingFrames, storage.Value, Id);
+        _writingFrames = Task.Run(async () =>
+        {
+            await previous;
+            try
+            {
+                IncidentFiles.WriteFrames(files, camera, alert, frames);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadInputException)
+            {
+                LogIncidentFramesLost(logger, camera, alert, frames.Count, e.Message);
+            }
+        });
+    }
+
+    /// <summary>Makes the summary of each pending incident whose window has passed, one at a time, oldest first.</summary>
+    private async Task SummariseDueAsync(CancellationToken cancellationToken)
+    {
+        foreach (var pending in state.State.PendingIncidents.ToArray())
+        {
+            if (!IncidentWindow.IsDue(pending, _ring?.Newest, Now) || !await SummariseAsync(pending)
+                || !state.State.PendingIncidents.Remove(pending)) // removed with the camera meanwhile
+            {
+                continue;
+            }
+
+            try
+            {
+                await SaveAsync();
+            }
+            catch (Exception e)
+            {
+                // Stored but still listed as pending: made again after a restart, it is found stored and not remade.
+                LogSaveFailed(logger, Id, e.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes and stores <paramref name="pending"/>'s summary from the frames of its window written so far; false when it
+    /// is to be tried again (the model's devices were busy or lost, or the files could not be written) before its deadline.
+    /// </summary>
+    private async Task<bool> SummariseAsync(PendingIncident pending)
+    {
+        var files = storage.Value;
+        var deadline = pending.RaisedAt + IncidentWindow.Deadline;
+        try
+        {
+            // Stored before the camera's silo was lost; one of another alert (left by a camera of this id that was not
+            // removed through the API) is made again over it.
+            if (await Task.Run(() => IncidentFiles.ReadSummary(files, Id, pending.Alert)) is { } stored
+                && stored.CapturedAt == pending.CapturedAt && stored.Rule == pending.Rule)
+            {
+                return true;
+            }
+
+            var (from, to) = (IncidentWindow.From(pending), IncidentWindow.To(pending));
+            await _writingFrames;
+            var frames = await Task.Run(() => IncidentFiles.ReadFrames(files, Id, pending.Alert, from, to));
+            var started = Now;
+            List<ItemResult> results = new(frames.Count);
+            string? version = null;
+            foreach (var chunk in frames.Chunk(IncidentBatch))
+            {
+                // The batch lane: the summary fills what real-time work leaves and never delays a camera's frames.
+                var request = new InferenceRequest(
+                    pending.Config.Model, [.. chunk.Select(f => InferenceInput.FromImage(f.Image))], Lane.Batch, deadline,
+                    Version: pending.Config.Version, Tenant: state.State.Config?.Tenant);
+                InferenceResponse response;
+                try
+                {
+                    response = await door.InferAsync(request, Id, CancellationToken.None);
+                }
+                catch (Exception e) when ((e is ArgusException || SiloLoss.Is(e)) && Now >= deadline)
+                {
+                    results.AddRange(chunk.Select(_ => ItemResult.Failed(new InferenceError(ErrorKind.Cancelled, $"The incident's deadline passed: {e.Message}"))));
+                    continue;
+                }
+
+                if (response.Items.Any(i => i.Error is { IsRetryable: true }) && Now < deadline)
+                {
+                    LogIncidentRetried(logger, Id, pending.Alert, response.Items.First(i => i.Error is not null).Error!.Message);
+                    return false;
+                }
+
+                version ??= response.Version;
+                results.AddRange(response.Items);
+            }
+
+            var summary = new IncidentSummary(
+                Id, pending.Alert, pending.Rule, pending.CapturedAt, pending.Config.Model, version, from, to,
+                frames.Count(f => f.CapturedAt < pending.CapturedAt), frames.Count(f => f.CapturedAt >= pending.CapturedAt),
+                [.. frames.Select((f, i) => new IncidentFrame(
+                    IncidentFiles.FrameFile(f), f.CapturedAt, (f.CapturedAt - pending.CapturedAt).TotalMilliseconds, results[i]))],
+                Now);
+            if (!state.State.PendingIncidents.Contains(pending))
+            {
+                return false; // the camera was removed meanwhile
+            }
+
+            await Task.Run(() => IncidentFiles.WriteSummary(files, summary));
+            LogIncidentMade(logger, Id, pending.Alert, frames.Count, (Now - started).TotalMilliseconds);
+            return true;
+        }
+        catch (Exception e) when (e is ArgusException || SiloLoss.Is(e) || e is IOException or UnauthorizedAccessException)
+        {
+            if (Now < deadline)
+            {
+                LogIncidentRetried(logger, Id, pending.Alert, e.Message);
+                return false;
+            }
+
+            LogIncidentAbandoned(logger, Id, pending.Alert, e.Message);
+            return true;
         }
     }
 

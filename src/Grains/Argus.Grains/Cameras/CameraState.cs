@@ -2,7 +2,7 @@ using Argus.Cameras;
 
 namespace Argus.Grains.Cameras;
 
-/// <summary>What a camera persists: its configuration, its rules' state and its recent alerts.</summary>
+/// <summary>What a camera persists: its configuration, its rules' state, its recent alerts and its pending incidents.</summary>
 [GenerateSerializer, Alias("Argus.Grains.Cameras.CameraState")]
 internal sealed class CameraState
 {
@@ -17,4 +17,7 @@ internal sealed class CameraState
 
     /// <summary>The most recent alerts, oldest first.</summary>
     [Id(3)] public List<Alert> RecentAlerts { get; set; } = [];
+
+    /// <summary>The alerts whose incident summary is not yet stored, oldest first.</summary>
+    [Id(4)] public List<PendingIncident> PendingIncidents { get; set; } = [];
 }

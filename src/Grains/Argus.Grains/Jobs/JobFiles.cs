@@ -36,6 +36,11 @@ internal static class JobFiles
     /// <summary>Every failure of the job, by shard, written when all its shards are.</summary>
     public static string MergedErrors(string folder) => Path.Combine(folder, "errors.jsonl");
 
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> whole or not at all (<see cref="WriteAtomically(StorageOptions, string, Action{Stream})"/>).</summary>
+    /// <exception cref="Argus.Errors.BadInputException">The folder leaves the output roots.</exception>
+    public static void WriteAtomically(StorageOptions storage, string path, ReadOnlyMemory<byte> bytes) =>
+        WriteAtomically(storage, path, stream => stream.Write(bytes.Span));
+
     /// <summary>Writes <paramref name="lines"/> to <paramref name="path"/> whole or not at all (<see cref="WriteAtomically(StorageOptions, string, Action{Stream})"/>).</summary>
     /// <exception cref="Argus.Errors.BadInputException">The folder leaves the output roots.</exception>
     public static void WriteAtomically(StorageOptions storage, string path, IEnumerable<string> lines) =>

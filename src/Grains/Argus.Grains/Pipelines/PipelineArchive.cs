@@ -36,7 +36,7 @@ public static class PipelineArchive
     internal static string Keep(StorageOptions storage, string archive, string item, byte[] image)
     {
         var path = Path.Combine(archive, item);
-        JobFiles.WriteAtomically(storage, path, stream => stream.Write(image));
+        JobFiles.WriteAtomically(storage, path, image);
         return path;
     }
 

@@ -3,6 +3,7 @@ using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Cameras;
+using Argus.Inference.Storage;
 using Argus.Silo.Auth;
 using Argus.Silo.Hosting;
 using Microsoft.AspNetCore.Http.Json;
@@ -15,7 +16,8 @@ namespace Argus.Silo.Http;
 
 /// <summary>
 /// Cameras: <c>PUT|GET|DELETE /v1/cameras/{id}</c>, <c>GET /v1/cameras</c>, <c>POST /v1/cameras/{id}/frames</c> (one
-/// encoded frame) and <c>GET /v1/cameras/{id}/alerts</c> (server-sent events). Each needs the <c>operate</c> role, pushing a
+/// encoded frame), <c>GET /v1/cameras/{id}/alerts</c> (server-sent events) and an alert's incident,
+/// <c>GET /v1/cameras/{id}/incidents/{alert}</c> with its frames under <c>…/frames/{file}</c>. Each needs the <c>operate</c> role, pushing a
 /// frame <c>infer</c> or <c>operate</c>; a camera belongs to the tenant of the key that added it, and is unknown (404) to keys
 /// of other tenants.
 /// </summary>
@@ -44,6 +46,8 @@ internal static class CameraEndpoints
         cameras.MapDelete("/{id}", RemoveAsync).RequireAuthorization(ArgusRoles.Operate);
         cameras.MapPost("/{id}/frames", PushFrameAsync).DisableAntiforgery().RequireAuthorization(AuthExtensions.PushFramesPolicy);
         cameras.MapGet("/{id}/alerts", WatchAlertsAsync).RequireAuthorization(ArgusRoles.Operate);
+        cameras.MapGet("/{id}/incidents/{alert}", GetIncidentAsync).RequireAuthorization(ArgusRoles.Operate);
+        cameras.MapGet("/{id}/incidents/{alert}/frames/{file}", GetIncidentFrameAsync).RequireAuthorization(ArgusRoles.Operate);
     }
 
     /// <summary>The cameras the caller may see: its tenant's, or every one for a caller without a tenant.</summary>
@@ -175,6 +179,46 @@ internal static class CameraEndpoints
         var stream = client.GetStreamProvider(AlertStreams.Provider).GetStream<Alert>(StreamId.Create(AlertStreams.Namespace, id));
         return new AlertEventStream(camera, stream, json.Value.SerializerOptions);
     }
+
+    /// <summary>An alert's incident: 200 pending, or ready with its summary (each frame's file under <c>…/frames/</c>).</summary>
+    private static async Task<IResult> GetIncidentAsync(string id, string alert, HttpContext context, IGrainFactory grains)
+    {
+        if (await FindAsync(id, context, grains) is not { } camera)
+        {
+            return UnknownCamera(id);
+        }
+
+        return long.TryParse(alert, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            && await camera.GetIncidentAsync(sequence) is { } incident
+            ? Results.Json(incident)
+            : UnknownIncident(id, alert);
+    }
+
+    /// <summary>One frame of a ready incident, as the camera received it.</summary>
+    private static async Task<IResult> GetIncidentFrameAsync(
+        string id, string alert, string file, HttpContext context, IGrainFactory grains, IOptions<StorageOptions> storage)
+    {
+        if (await FindAsync(id, context, grains) is not { } camera)
+        {
+            return UnknownCamera(id);
+        }
+
+        // Only a file the summary lists: its name is checked against the summary, never used as a path on its own.
+        if (!long.TryParse(alert, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            || await camera.GetIncidentAsync(sequence) is not { Summary: { } summary }
+            || !summary.Frames.Any(f => f.File == file) || IncidentFiles.MediaType(file) is not { } type
+            || await Task.Run(() => IncidentFiles.Read(storage.Value, id, sequence, file)) is not { } bytes)
+        {
+            return HttpErrors.V1(StatusCodes.Status404NotFound, "unknown_incident", $"Camera '{id}' has no incident frame '{file}' of alert '{alert}'.");
+        }
+
+        return Results.Bytes(bytes, type);
+    }
+
+    /// <summary>404 for an alert without an incident (none configured then, or no such alert).</summary>
+    private static IResult UnknownIncident(string id, string alert) =>
+        HttpErrors.V1(StatusCodes.Status404NotFound, "unknown_incident",
+            $"Camera '{id}' has no incident for alert '{alert}': only alerts raised while its configuration has an incident have one.");
 
     /// <summary>The camera named in the route when it is configured and the caller may see it; null otherwise.</summary>
     private static async Task<ICameraGrain?> FindAsync(string id, HttpContext context, IGrainFactory grains)
