@@ -58,6 +58,10 @@ public readonly partial record struct FinalsCursor([property: Id(0)] DateTime Mi
             : (default, $"since '{since}' is not an ISO-8601 time (e.g. 2026-12-06T10:30:00Z).");
     }
 
+    /// <summary>Where a reader from <paramref name="since"/> starts: its minute's log, within the bounds of <see cref="Start"/>.</summary>
+    public static (FinalsCursor Start, string? Problem) Since(DateTime since, DateTime now) =>
+        Within(At(since), string.Create(CultureInfo.InvariantCulture, $"since {since.ToUniversalTime():O}"), now);
+
     /// <summary>Reads an event id of <see cref="ToString"/>: exactly twelve digits of a valid minute, a dot, an offset of digits.</summary>
     public static bool TryParse(string? text, out FinalsCursor cursor)
     {
