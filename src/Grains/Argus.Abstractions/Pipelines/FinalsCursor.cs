@@ -24,8 +24,8 @@ public readonly partial record struct FinalsCursor([property: Id(0)] DateTime Mi
     /// <summary>The place <paramref name="count"/> items on in the same log.</summary>
     public FinalsCursor After(int count) => this with { Offset = Offset + count };
 
-    /// <summary>The start of the next minute's log.</summary>
-    public FinalsCursor NextMinute => new(Minute.AddMinutes(1), 0);
+    /// <summary>The start of the next minute's log (a method: a property of the same type would send JSON state serializers round forever).</summary>
+    public FinalsCursor NextMinute() => new(Minute.AddMinutes(1), 0);
 
     /// <summary>The event id of the item at this place.</summary>
     public override string ToString() =>

@@ -44,7 +44,7 @@ public static class FinalsReader
                 return new FinalsBatch(from, page.Items);
             }
 
-            from = from.NextMinute;
+            from = from.NextMinute();
         }
     }
 }

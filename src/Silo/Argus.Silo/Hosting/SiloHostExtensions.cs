@@ -9,7 +9,6 @@ using Argus.Security;
 using Argus.Silo.Auth;
 using Argus.Silo.Http;
 using Argus.Silo.Http.OpenInference;
-using Argus.Silo.Pipelines;
 using Argus.Silo.Tenants;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;

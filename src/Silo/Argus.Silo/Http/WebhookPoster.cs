@@ -5,7 +5,7 @@ using Argus.Pipelines;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
-namespace Argus.Silo.Pipelines;
+namespace Argus.Silo.Http;
 
 /// <summary>
 /// Posts webhook deliveries with the <see cref="Client"/> HTTP client of the factory (its timeout <see cref="Timeout"/>)
