@@ -79,11 +79,7 @@ public sealed class PipelineFinalsFailoverTests
                 Assert.Equal(HttpStatusCode.Created, submit.StatusCode);
             }));
 
-            var pending = 0;
-            foreach (var id in ids)
-            {
-                pending += (await StateAsync(http[0], id)) == "pending" ? 1 : 0;
-            }
+            var pending = (await Task.WhenAll(ids.Select(id => StateAsync(http[0], id)))).Count(s => s == "pending");
 
             Assert.True(pending > 0, "every item was final before the kill: the test would not test the heavy tier's loss");
             silos[2].Kill();

@@ -16,8 +16,8 @@ namespace Argus.Silo.Http;
 /// Two-tier pipelines: <c>PUT|GET|DELETE /v1/pipelines/{id}</c>, <c>GET /v1/pipelines</c>, <c>POST /v1/pipelines/{id}/items</c>
 /// (one image, raw or multipart; an idempotency key in <c>Idempotency-Key</c> or <c>?item=</c>) and
 /// <c>GET /v1/pipelines/{id}/items/{item}</c>; the finals as they come, <c>GET /v1/pipelines/{id}/finals</c> (server-sent
-/// events, <see cref="FinalsEventStream"/>), and the webhook's delivery status, <c>GET /v1/pipelines/{id}/webhook</c>. A pipeline belongs to the tenant of the key that created it, and is unknown
-/// (404) to keys of other tenants, its items with it.
+/// events, <see cref="FinalsEventStream"/>), and the webhook's delivery status, <c>GET /v1/pipelines/{id}/webhook</c>. A
+/// pipeline belongs to the tenant of the key that created it, and is unknown (404) to keys of other tenants, its items with it.
 /// </summary>
 internal static class PipelineEndpoints
 {
