@@ -7,6 +7,7 @@ using Argus.Devices;
 using Argus.Errors;
 using Argus.Jobs;
 using Argus.Models;
+using Argus.Pipelines;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -189,6 +190,36 @@ internal sealed class ArgusClient(
 
     public Task<RolloutComparison> CompareAsync(string model) => IdempotentCallAsync(() => RolloutOf(model).CompareAsync());
 
+    // Pipelines' finals.
+
+    public async IAsyncEnumerable<PipelineItem> WatchFinalsAsync(
+        string pipeline, DateTimeOffset? since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!PipelineSpec.IsValidId(pipeline)
+            || await IdempotentCallAsync(() => cluster.GetGrain<IPipelineGrain>(pipeline).GetAsync(), cancellationToken) is not { } spec
+            || !Tenancy.MaySee(options.Value.Tenant, spec.Tenant))
+        {
+            throw new BadInputException($"Unknown pipeline '{pipeline}'.");
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var (at, problem) = since is { } from ? FinalsCursor.Since(from.UtcDateTime, now) : (FinalsCursor.At(now), null);
+        if (problem is not null)
+        {
+            throw new BadInputException(problem);
+        }
+
+        while (true)
+        {
+            var batch = await FinalsReader.ReadAsync(cluster, pipeline, at, FinalsReader.MaxItems, FinalsReader.Wait, time, cancellationToken);
+            foreach (var item in batch.Items)
+            {
+                yield return item;
+            }
+
+            at = batch.Next;
+        }
+    }
 
     /// <summary>A change of a rollout, after which this client routes by the new rollout at once.</summary>
     private async Task<Rollout> ChangeRolloutAsync(string model, Func<IModelRolloutGrain, Task<Rollout>> change)

@@ -198,4 +198,15 @@ public interface IArgusClient
     /// latency percentiles, copies run and dropped, and agreement with stable on the same inputs.
     /// </summary>
     Task<RolloutComparison> CompareAsync(string model);
+
+    // Pipelines' finals.
+
+    /// <summary>
+    /// The items of <paramref name="pipeline"/> as they become final (or fail, or are re-scored by a backfill), in the
+    /// order of its finals log, from the minute of <paramref name="since"/> (default now) on, until cancelled (which ends
+    /// it with an <see cref="OperationCanceledException"/>). A read lost with a silo is made again from where the
+    /// enumeration stands, so nothing is skipped; an item may come twice when its own grain was lost as it was logged.
+    /// </summary>
+    /// <exception cref="Argus.Errors.BadInputException">No pipeline this client may see has that id, or <paramref name="since"/> lies over 7 days back or ahead of the cluster's clock.</exception>
+    IAsyncEnumerable<Argus.Pipelines.PipelineItem> WatchFinalsAsync(string pipeline, DateTimeOffset? since = null, CancellationToken cancellationToken = default);
 }

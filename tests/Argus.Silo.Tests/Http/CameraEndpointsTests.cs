@@ -40,30 +40,6 @@ public sealed class CameraEndpointsTests(SiloFixture fixture) : IClassFixture<Si
         }
     }
 
-    /// <summary>Reads server-sent events until the first <c>alert</c> event; returns its id and data.</summary>
-    private static async Task<(string Id, JsonElement Alert)> NextAlertAsync(StreamReader events, TimeSpan timeout)
-    {
-        using var cancel = new CancellationTokenSource(timeout);
-        string? id = null, type = null;
-        while (await events.ReadLineAsync(cancel.Token) is { } line)
-        {
-            if (line.StartsWith("id: ", StringComparison.Ordinal))
-            {
-                id = line[4..];
-            }
-            else if (line.StartsWith("event: ", StringComparison.Ordinal))
-            {
-                type = line[7..];
-            }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal) && type == "alert")
-            {
-                return (id!, JsonDocument.Parse(line[6..]).RootElement.Clone());
-            }
-        }
-
-        throw new EndOfStreamException("The event stream ended before an alert.");
-    }
-
     [Fact]
     public async Task A_camera_fed_from_the_pedestrian_video_analyses_it_and_alerts_on_the_scene_change_over_sse()
     {
@@ -84,8 +60,8 @@ public sealed class CameraEndpointsTests(SiloFixture fixture) : IClassFixture<Si
         request.Headers.Add("Last-Event-ID", "0");
         using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        using var events = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var (id, alert) = await NextAlertAsync(events, TimeSpan.FromSeconds(60));
+        using var events = new EventStreamReader(await response.Content.ReadAsStreamAsync());
+        var (id, _, alert) = await events.NextAsync("alert", TimeSpan.FromSeconds(60));
 
         Assert.Equal("1", id);
         Assert.Equal(("street", "people", "scene_change", 1), (

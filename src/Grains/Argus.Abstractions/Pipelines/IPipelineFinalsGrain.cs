@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Argus.Pipelines;
 
 /// <summary>
@@ -22,11 +24,13 @@ public interface IPipelineFinalsGrain : IGrainWithStringKey
 
     /// <summary>
     /// Up to <paramref name="max"/> items from <paramref name="offset"/> on. When none is there yet and the log is open,
-    /// waits up to <paramref name="wait"/> for one.
+    /// waits up to <paramref name="wait"/> (less than <see cref="PipelineCalls.Timeout"/>) for one, or for the log to
+    /// close. Readers never hold up appends, and a log is only answered as closed when no append is in flight.
     /// </summary>
     [Alias("Read")]
+    [AlwaysInterleave]
     [ResponseTimeout(PipelineCalls.Timeout)]
-    Task<FinalsPage> ReadAsync(int offset, int max, TimeSpan wait);
+    Task<FinalsPage> ReadAsync(int offset, int max, TimeSpan wait, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A page of a minute's finals log.</summary>

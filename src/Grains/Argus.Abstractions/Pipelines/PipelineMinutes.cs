@@ -8,7 +8,8 @@ namespace Argus.Pipelines;
 /// </summary>
 public static class PipelineMinutes
 {
-    private const string Format = "yyyyMMddHHmm";
+    /// <summary>How a key names its minute (and a finals event id its log).</summary>
+    internal const string Format = "yyyyMMddHHmm";
 
     /// <summary>The start of the UTC minute <paramref name="time"/> falls in.</summary>
     public static DateTime MinuteOf(DateTime time)

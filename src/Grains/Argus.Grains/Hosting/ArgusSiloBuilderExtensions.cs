@@ -5,6 +5,7 @@ using Argus.Grains.Devices;
 using Argus.Grains.Jobs;
 using Argus.Grains.Models;
 using Argus.Grains.Models.Drift;
+using Argus.Grains.Pipelines;
 using Argus.Grains.Scaling;
 using Argus.Grains.Tenants;
 using Argus.Inference;
@@ -31,7 +32,8 @@ public static class ArgusSiloBuilderExtensions
     /// repository's hand on this silo (<see cref="RepositorySync"/>) and the rollouts' figures (<see cref="RolloutRecorder"/>,
     /// reported each second, with <see cref="RolloutOptions"/> from <c>Argus:Rollout</c>), and the drift checks' sampler,
     /// flushed each second, with <see cref="DriftOptions"/> from <c>Argus:Drift</c>, and the tenants' weights and rates,
-    /// <see cref="TenantOptions"/> from <c>Argus:Tenants</c>. Every options class is
+    /// <see cref="TenantOptions"/> from <c>Argus:Tenants</c>, and pipelines' webhooks (the host adds their
+    /// <see cref="IWebhookPoster"/>). Every options class is
     /// validated at start. Calling it twice is harmless.
     /// </summary>
     public static ISiloBuilder AddArgus(this ISiloBuilder silo)
@@ -73,6 +75,7 @@ public static class ArgusSiloBuilderExtensions
             .Configure<IOptions<JobOptions>>((reminders, jobs) => reminders.MinimumReminderPeriod = jobs.Value.ReminderPeriod);
         silo.Services.AddSingleton<JobInstruments>();
         silo.Services.AddSingleton<ShardRunner>();
+        silo.Services.AddSingleton<WebhookInstruments>();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
         silo.AddMemoryStreams(AlertStreams.Provider);
         return silo;

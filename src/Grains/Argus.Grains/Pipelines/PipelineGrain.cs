@@ -2,7 +2,10 @@ using Argus.Pipelines;
 
 namespace Argus.Grains.Pipelines;
 
-/// <summary>A pipeline's spec, persisted; the HTTP API validates a spec against the serving catalog before it comes here.</summary>
+/// <summary>
+/// A pipeline's spec, persisted; the HTTP API validates a spec against the serving catalog before it comes here. The
+/// pipeline starts and stops its webhook (<see cref="IPipelineWebhookGrain"/>) as its spec gains or loses one.
+/// </summary>
 internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentState<PipelineGrain.State> state, TimeProvider time) : Grain, IPipelineGrain
 {
     public Task<PipelineSpec?> GetAsync() => Task.FromResult(state.State.Spec);
@@ -18,8 +21,17 @@ internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentSta
             state.State.CreatedAt = time.GetUtcNow().UtcDateTime;
         }
 
+        var hadWebhook = state.State.Spec?.Webhook is not null;
         state.State.Spec = spec;
         await state.WriteStateAsync();
+        if (spec.Webhook is not null)
+        {
+            await Webhook.StartAsync();
+        }
+        else if (hadWebhook)
+        {
+            await Webhook.StopAsync();
+        }
     }
 
     public async Task<bool> RemoveAsync()
@@ -29,10 +41,18 @@ internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentSta
             return false;
         }
 
+        var hadWebhook = state.State.Spec.Webhook is not null;
         await state.ClearStateAsync();
         await GrainFactory.GetGrain<IPipelineRegistryGrain>(0).RemoveAsync(this.GetPrimaryKeyString());
+        if (hadWebhook)
+        {
+            await Webhook.StopAsync();
+        }
+
         return true;
     }
+
+    private IPipelineWebhookGrain Webhook => GrainFactory.GetGrain<IPipelineWebhookGrain>(this.GetPrimaryKeyString());
 
     /// <summary>What a pipeline persists.</summary>
     [GenerateSerializer, Alias("Argus.Grains.Pipelines.PipelineGrain.State")]

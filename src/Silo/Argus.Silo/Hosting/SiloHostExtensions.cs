@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Argus.Devices;
 using Argus.Grains.Hosting;
+using Argus.Grains.Pipelines;
 using Argus.Inference;
 using Argus.Security;
 using Argus.Silo.Auth;
@@ -49,6 +50,8 @@ public static class SiloHostExtensions
         builder.Services.TryAddSingleton<DeviceTable>();
         builder.Services.AddSingleton<TenantInstruments>();
         builder.Services.AddSingleton<TenantLimiter>();
+        builder.Services.AddHttpClient(WebhookPoster.Client, c => c.Timeout = WebhookPoster.Timeout);
+        builder.Services.AddSingleton<IWebhookPoster, WebhookPoster>();
 
         var shape = ArgusSiloOptions.Shape(builder.Configuration);
         var tls = builder.AddArgusTls();

@@ -8,15 +8,12 @@ namespace Argus.Silo.Http;
 
 /// <summary>
 /// A camera's alerts as server-sent events (<c>id: {sequence}</c>, <c>event: alert</c>, <c>data: {json}</c>), from the
-/// moment the subscription is in place (announced by a first comment line) until the client goes away; a comment line
-/// every <see cref="KeepAlive"/> keeps proxies from closing a quiet stream. A client that reconnects with
+/// moment the subscription is in place (announced by a first comment line) until the client goes away, written as
+/// <see cref="ServerSentEvents"/> says. A client that reconnects with
 /// <c>Last-Event-ID: n</c> first gets the camera's recent alerts numbered above n (of the last 100 it keeps).
 /// </summary>
 internal sealed class AlertEventStream(ICameraGrain camera, IAsyncStream<Alert> stream, JsonSerializerOptions json) : IResult
 {
-    /// <summary>How long a stream stays silent before a keep-alive comment.</summary>
-    internal static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
-
     /// <summary>Alerts buffered for a slow client; beyond it the oldest go.</summary>
     private const int Buffer = 256;
 
@@ -32,9 +29,7 @@ internal sealed class AlertEventStream(ICameraGrain camera, IAsyncStream<Alert> 
         });
         try
         {
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-cache";
-            await response.WriteAsync(": subscribed\n\n", aborted);
+            await ServerSentEvents.BeginAsync(response, "subscribed", aborted);
 
             // Replayed after subscribing, so nothing falls between the two; an alert both replayed and delivered live
             // is written once.
@@ -52,7 +47,7 @@ internal sealed class AlertEventStream(ICameraGrain camera, IAsyncStream<Alert> 
             while (true)
             {
                 using var quiet = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                quiet.CancelAfter(KeepAlive);
+                quiet.CancelAfter(ServerSentEvents.KeepAlive);
                 try
                 {
                     await alerts.Reader.WaitToReadAsync(quiet.Token);
@@ -66,7 +61,7 @@ internal sealed class AlertEventStream(ICameraGrain camera, IAsyncStream<Alert> 
                 }
                 catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
                 {
-                    await response.WriteAsync(": keep-alive\n\n", aborted);
+                    await ServerSentEvents.KeepAliveAsync(response, aborted);
                 }
 
                 await response.Body.FlushAsync(aborted);
@@ -83,6 +78,5 @@ internal sealed class AlertEventStream(ICameraGrain camera, IAsyncStream<Alert> 
     }
 
     private Task WriteAsync(HttpResponse response, Alert alert, CancellationToken cancellationToken) =>
-        response.WriteAsync(string.Create(CultureInfo.InvariantCulture,
-            $"id: {alert.Sequence}\nevent: alert\ndata: {JsonSerializer.Serialize(alert, json)}\n\n"), cancellationToken);
+        ServerSentEvents.WriteAsync(response, alert.Sequence.ToString(CultureInfo.InvariantCulture), "alert", JsonSerializer.Serialize(alert, json), cancellationToken);
 }

@@ -17,8 +17,10 @@ namespace Argus.Silo.Http;
 /// <summary>
 /// Two-tier pipelines: <c>PUT|GET|DELETE /v1/pipelines/{id}</c>, <c>GET /v1/pipelines</c>, <c>POST /v1/pipelines/{id}/items</c>
 /// (one image, raw or multipart; an idempotency key in <c>Idempotency-Key</c> or <c>?item=</c>) and
-/// <c>GET /v1/pipelines/{id}/items/{item}</c>; its backfills in <see cref="PipelineBackfillEndpoints"/>. A pipeline belongs to the tenant of the key that created it, and is unknown
-/// (404) to keys of other tenants, its items with it.
+/// <c>GET /v1/pipelines/{id}/items/{item}</c>; the finals as they come, <c>GET /v1/pipelines/{id}/finals</c> (server-sent
+/// events, <see cref="FinalsEventStream"/>), the webhook's delivery status, <c>GET /v1/pipelines/{id}/webhook</c>, and the
+/// backfills in <see cref="PipelineBackfillEndpoints"/>. A pipeline belongs to the tenant of the key that created it, and
+/// is unknown (404) to keys of other tenants, its items with it.
 /// </summary>
 internal static class PipelineEndpoints
 {
@@ -47,6 +49,8 @@ internal static class PipelineEndpoints
         pipelines.MapDelete("/{id}", RemoveAsync);
         pipelines.MapPost("/{id}/items", SubmitAsync).DisableAntiforgery();
         pipelines.MapGet("/{id}/items/{item}", GetItemAsync);
+        pipelines.MapGet("/{id}/finals", WatchFinalsAsync);
+        pipelines.MapGet("/{id}/webhook", GetWebhookAsync);
         pipelines.MapPipelineBackfillEndpoints();
     }
 
@@ -226,6 +230,36 @@ internal static class PipelineEndpoints
         return PipelineSpec.IsValidId(item) && await grains.GetGrain<IPipelineItemGrain>(PipelineItem.KeyOf(id, item)).GetAsync() is { } stored
             ? Results.Json(stored)
             : HttpErrors.V1(StatusCodes.Status404NotFound, "unknown_item", $"Pipeline '{id}' has no item '{item}'.");
+    }
+
+    /// <summary>
+    /// The finals from <c>?since=</c> (ISO-8601; default now) or, on a reconnect, after <c>Last-Event-ID</c>; 400 with the
+    /// reason when either is unreadable or out of range (<see cref="FinalsCursor.Start"/>).
+    /// </summary>
+    private static async Task<IResult> WatchFinalsAsync(string id, HttpRequest request, IGrainFactory grains, TimeProvider time, IOptions<JsonOptions> json)
+    {
+        if (await FindAsync(id, request.HttpContext, grains) is null)
+        {
+            return UnknownPipeline(id);
+        }
+
+        var (start, problem) = FinalsCursor.Start(
+            request.Query["since"].FirstOrDefault(), request.Headers["Last-Event-ID"].FirstOrDefault(), time.GetUtcNow().UtcDateTime);
+        return problem is null
+            ? new FinalsEventStream(grains, id, start, json.Value.SerializerOptions, time)
+            : HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, problem);
+    }
+
+    private static async Task<IResult> GetWebhookAsync(string id, HttpContext context, IGrainFactory grains)
+    {
+        if (await FindAsync(id, context, grains) is not { } spec)
+        {
+            return UnknownPipeline(id);
+        }
+
+        return spec.Webhook is null
+            ? HttpErrors.V1(StatusCodes.Status404NotFound, "no_webhook", $"Pipeline '{id}' has no webhook.")
+            : Results.Json(await grains.GetGrain<IPipelineWebhookGrain>(id).GetStatusAsync());
     }
 
     /// <summary>The pipeline's spec when it exists and the caller may see it; an id no pipeline can have is unknown without asking a grain.</summary>
