@@ -15,7 +15,7 @@ namespace Argus.Silo.Http;
 /// <summary>
 /// Two-tier pipelines: <c>PUT|GET|DELETE /v1/pipelines/{id}</c>, <c>GET /v1/pipelines</c>, <c>POST /v1/pipelines/{id}/items</c>
 /// (one image, raw or multipart; an idempotency key in <c>Idempotency-Key</c> or <c>?item=</c>) and
-/// <c>GET /v1/pipelines/{id}/items/{item}</c>. A pipeline belongs to the tenant of the key that created it, and is unknown
+/// <c>GET /v1/pipelines/{id}/items/{item}</c>; the listing <c>GET /v1/pipelines/{id}/items</c> is <see cref="PipelineItemListing"/>. A pipeline belongs to the tenant of the key that created it, and is unknown
 /// (404) to keys of other tenants, its items with it.
 /// </summary>
 internal static class PipelineEndpoints
@@ -44,6 +44,7 @@ internal static class PipelineEndpoints
         pipelines.MapPut("/{id}", PutAsync);
         pipelines.MapDelete("/{id}", RemoveAsync);
         pipelines.MapPost("/{id}/items", SubmitAsync).DisableAntiforgery();
+        pipelines.MapGet("/{id}/items", PipelineItemListing.ListAsync);
         pipelines.MapGet("/{id}/items/{item}", GetItemAsync);
     }
 
@@ -221,10 +222,10 @@ internal static class PipelineEndpoints
     }
 
     /// <summary>The pipeline's spec when it exists and the caller may see it; an id no pipeline can have is unknown without asking a grain.</summary>
-    private static async Task<PipelineSpec?> FindAsync(string id, HttpContext context, IGrainFactory grains) =>
+    internal static async Task<PipelineSpec?> FindAsync(string id, HttpContext context, IGrainFactory grains) =>
         PipelineSpec.IsValidId(id) && await grains.GetGrain<IPipelineGrain>(id).GetAsync() is { } spec && context.Sees(spec.Tenant) ? spec : null;
 
-    private static IResult UnknownPipeline(string id) =>
+    internal static IResult UnknownPipeline(string id) =>
         HttpErrors.V1(StatusCodes.Status404NotFound, "unknown_pipeline", $"Unknown pipeline '{id}'.");
 
     private static JsonSerializerOptions Views(IOptions<JsonOptions> json) =>
