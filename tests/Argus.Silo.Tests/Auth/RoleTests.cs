@@ -43,6 +43,7 @@ public sealed class RoleTests(RolesSiloFixture fixture)
         ("DELETE", "v1/pipelines/no-pipeline", NoBody, [Operate]),
         ("POST", "v1/pipelines/no-pipeline/items", RolesSiloFixture.Jpeg, [Operate]),
         ("GET", "v1/pipelines/no-pipeline/items/no-item", NoBody, [Operate]),
+        ("GET", "v1/pipelines/no-pipeline/items", NoBody, [Operate]),
         ("GET", "v2/repository/index", NoBody, [Admin]),
         ("POST", "v2/repository/index", () => RolesSiloFixture.Json("{}"), [Admin]),
         ("POST", "v2/repository/models/no-model/load", () => RolesSiloFixture.Json("{}"), [Admin]),

@@ -72,6 +72,7 @@ public sealed class TenantTests(RolesSiloFixture fixture)
             ("PUT", "v1/pipelines/pipe-a", () => RolesSiloFixture.Json(pipeline)),
             ("POST", "v1/pipelines/pipe-a/items?item=k1", RolesSiloFixture.Jpeg),
             ("GET", "v1/pipelines/pipe-a/items/k1", () => null),
+            ("GET", "v1/pipelines/pipe-a/items", () => null),
             ("DELETE", "v1/pipelines/pipe-a", () => null),
         })
         {

@@ -218,4 +218,83 @@ public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<
         Assert.Equal("An item is one image; the body holds 2.", Message(reason));
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "v1/pipelines/failing/items/forms")).Status);
     }
+
+    [Fact]
+    public async Task Items_are_listed_by_state_and_submit_window_and_paged_each_once_in_submit_order()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Put, "v1/pipelines/listed", Json(Moderation))).Status);
+        var before = DateTime.UtcNow.AddSeconds(-1);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Post, "v1/pipelines/listed/items", Image(TestData.Image("apple.jpg")), key: "apple")).Status);
+        string[] baboons = ["b-0", "b-1", "b-2", "b-3", "b-4"];
+        foreach (var key in baboons)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Post, "v1/pipelines/listed/items", Image(TestData.Image("baboon.jpg")), key: key)).Status);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Post, "v1/pipelines/listed/items", Image("not an image"u8.ToArray()), key: "text")).Status);
+        var window = $"from={Iso(before)}&to={Iso(DateTime.UtcNow.AddSeconds(1))}";
+
+        // Items are indexed just after they are stored; the apple is listed pending until the heavy tier decides, then final.
+        List<string> appleStates = [];
+        JsonElement all = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            (_, all) = await SendAsync(HttpMethod.Get, $"v1/pipelines/listed/items?{window}");
+            if (Entries(all).FirstOrDefault(e => e.GetProperty("id").GetString() == "apple") is { ValueKind: JsonValueKind.Object } apple
+                && apple.GetProperty("state").GetString() is { } state && (appleStates.Count == 0 || appleStates[^1] != state))
+            {
+                appleStates.Add(state);
+            }
+
+            return appleStates.LastOrDefault() == "final" && Entries(all).Count() == 7;
+        }, TimeSpan.FromSeconds(60), "the apple listed as final beside the other six items");
+        Assert.True(appleStates is ["final"] or ["pending", "final"], string.Join(", ", appleStates));
+        Assert.True(all.GetProperty("next").ValueKind == JsonValueKind.Null);
+        var apple = Entries(all).Single(e => e.GetProperty("id").GetString() == "apple");
+        Assert.Equal("review", apple.GetProperty("provisional").GetString());
+        Assert.Equal("allow", apple.GetProperty("final").GetString());
+        Assert.True(apple.GetProperty("finished_at").GetDateTime() >= apple.GetProperty("submitted_at").GetDateTime());
+        var order = Entries(all).Select(e => (e.GetProperty("submitted_at").GetDateTime(), e.GetProperty("id").GetString()!)).ToList();
+        Assert.Equal(order.OrderBy(e => e.Item1).ThenBy(e => e.Item2, StringComparer.Ordinal), order);
+
+        var (_, failed) = await SendAsync(HttpMethod.Get, $"v1/pipelines/listed/items?state=failed&{window}");
+        Assert.Equal(["text"], Ids(failed));
+        var (_, final) = await SendAsync(HttpMethod.Get, $"v1/pipelines/listed/items?state=final&{window}");
+        Assert.Equal(["apple", .. baboons], Ids(final).Order(StringComparer.Ordinal));
+        Assert.Empty(Ids((await SendAsync(HttpMethod.Get, $"v1/pipelines/listed/items?state=pending&{window}")).Json));
+        // The default window is the last hour.
+        Assert.Equal(7, Ids((await SendAsync(HttpMethod.Get, "v1/pipelines/listed/items")).Json).Count);
+
+        // Pages of two, each item once, in the order of the whole listing.
+        List<string> paged = [];
+        string? next = null;
+        var pages = 0;
+        do
+        {
+            var (status, page) = await SendAsync(HttpMethod.Get, $"v1/pipelines/listed/items?{window}&limit=2" + (next is null ? "" : $"&after={Uri.EscapeDataString(next)}"));
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.InRange(Ids(page).Count, 0, 2);
+            paged.AddRange(Ids(page));
+            next = page.GetProperty("next").GetString();
+            Assert.True(++pages <= 5, $"pages do not end: {string.Join(", ", paged)}");
+        }
+        while (next is not null);
+        Assert.Equal(Ids(all), paged);
+
+        // Bounds: a window that ends before the items or starts after them lists none.
+        Assert.Empty(Ids((await SendAsync(HttpMethod.Get, $"v1/pipelines/listed/items?from={Iso(before.AddHours(-1))}&to={Iso(before)}")).Json));
+        Assert.Empty(Ids((await SendAsync(HttpMethod.Get, $"v1/pipelines/listed/items?from={Iso(DateTime.UtcNow.AddSeconds(1))}&to={Iso(DateTime.UtcNow.AddMinutes(1))}")).Json));
+
+        var (invalid, error) = await SendAsync(HttpMethod.Get, "v1/pipelines/listed/items?state=done&limit=0");
+        Assert.Equal(HttpStatusCode.BadRequest, invalid);
+        Assert.Contains("state must be pending, final or failed (is 'done').", Message(error));
+        Assert.Contains("limit must be a whole number from 1 to 1000 (is '0').", Message(error));
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "v1/pipelines/no-pipeline/items")).Status);
+    }
+
+    private static string Iso(DateTime time) => Uri.EscapeDataString(time.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+
+    private static IEnumerable<JsonElement> Entries(JsonElement page) => page.GetProperty("items").EnumerateArray();
+
+    private static List<string> Ids(JsonElement page) => [.. Entries(page).Select(e => e.GetProperty("id").GetString()!)];
 }
