@@ -292,6 +292,24 @@ public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "v1/pipelines/no-pipeline/items")).Status);
     }
 
+    [Fact]
+    public async Task Each_items_final_lag_is_measured_per_pipeline_and_a_final_within_its_deadline_is_not_late()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Put, "v1/pipelines/lagging", Json(Moderation))).Status);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Post, "v1/pipelines/lagging/items", Image(TestData.Image("apple.jpg")), key: "apple")).Status);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Post, "v1/pipelines/lagging/items", Image(TestData.Image("baboon.jpg")), key: "baboon")).Status);
+        await Eventually.HoldsAsync(async () => (await SendAsync(HttpMethod.Get, "v1/pipelines/lagging/items/apple")).Json.GetProperty("state").GetString() == "final",
+            TimeSpan.FromSeconds(60), "the apple's final result");
+
+        // The baboon was final at submit, the apple after the heavy tier: two lags, neither late, nothing left pending.
+        var samples = PrometheusText.Parse(await Http.GetStringAsync("metrics"));
+        Assert.Contains(samples, m => m.Name == "argus_pipeline_final_lag_seconds_count" && m.Value == 2 && m.Has(("pipeline", "lagging")));
+        Assert.DoesNotContain(samples, m => m.Name == "argus_pipeline_final_late_total" && m.Value > 0 && m.Has(("pipeline", "lagging")));
+        Assert.Contains(samples, m => m.Name == "argus_pipeline_pending" && m.Value == 0 && m.Has(("pipeline", "lagging")));
+        Assert.Contains(samples, m => m.Name == "argus_pipeline_pending_oldest_age_seconds" && m.Value == 0 && m.Has(("pipeline", "lagging")));
+        Assert.DoesNotContain("Pipeline lagging item apple is not final after", fixture.Silo!.Log, StringComparison.Ordinal);
+    }
+
     private static string Iso(DateTime time) => Uri.EscapeDataString(time.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
 
     private static IEnumerable<JsonElement> Entries(JsonElement page) => page.GetProperty("items").EnumerateArray();

@@ -5,6 +5,7 @@ using Argus.Grains.Devices;
 using Argus.Grains.Jobs;
 using Argus.Grains.Models;
 using Argus.Grains.Models.Drift;
+using Argus.Grains.Pipelines;
 using Argus.Grains.Scaling;
 using Argus.Grains.Tenants;
 using Argus.Inference;
@@ -73,6 +74,7 @@ public static class ArgusSiloBuilderExtensions
             .Configure<IOptions<JobOptions>>((reminders, jobs) => reminders.MinimumReminderPeriod = jobs.Value.ReminderPeriod);
         silo.Services.AddSingleton<JobInstruments>();
         silo.Services.AddSingleton<ShardRunner>();
+        silo.Services.AddSingleton<PipelineInstruments>();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
         silo.AddMemoryStreams(AlertStreams.Provider);
         return silo;

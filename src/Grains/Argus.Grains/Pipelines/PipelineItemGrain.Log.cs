@@ -16,4 +16,7 @@ internal sealed partial class PipelineItemGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Pipeline {Pipeline} item {Item} {State}: finally {Decision}")]
     private static partial void LogFinal(ILogger logger, string pipeline, string item, PipelineItemState state, Decision? decision);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline {Pipeline} item {Item} is not final after {UsedS:F1} s of its {DeadlineS} s deadline: the deadline is at risk")]
+    private static partial void LogAtRisk(ILogger logger, string pipeline, string item, double usedS, double deadlineS);
 }
