@@ -310,6 +310,56 @@ public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<
         Assert.DoesNotContain("Pipeline lagging item apple is not final after", fixture.Silo!.Log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_watched_folders_images_become_items_each_once_and_one_that_is_not_an_image_a_failed_item()
+    {
+        var folder = Directory.CreateTempSubdirectory("argus-watch-").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(folder, "baboon.jpg"), TestData.Image("baboon.jpg"));
+            var spec = Moderation.Replace("\"deadline_s\"", $"\"watch\": \"{folder}\", \"deadline_s\"", StringComparison.Ordinal);
+            var (created, view) = await SendAsync(HttpMethod.Put, "v1/pipelines/watched", Json(spec));
+            Assert.Equal(HttpStatusCode.Created, created);
+            Assert.Equal(folder, view.GetProperty("spec").GetProperty("watch").GetString());
+
+            // Dropped in after the watch started: an image in a subfolder, a file that only claims to be one, and a file the watch does not take.
+            Directory.CreateDirectory(Path.Combine(folder, "sub"));
+            File.WriteAllBytes(Path.Combine(folder, "sub", "apple.jpg"), TestData.Image("apple.jpg"));
+            File.WriteAllText(Path.Combine(folder, "broken.jpg"), "not an image");
+            File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image either");
+
+            JsonElement page = default;
+            await Eventually.HoldsAsync(async () =>
+            {
+                (_, page) = await SendAsync(HttpMethod.Get, "v1/pipelines/watched/items");
+                return Entries(page).Count() == 3 && Entries(page).All(e => e.GetProperty("state").GetString() != "pending");
+            }, TimeSpan.FromSeconds(90), "the folder's three images listed, none pending");
+
+            var items = Entries(page).ToDictionary(e => e.GetProperty("id").GetString()![..^17], e => e.GetProperty("id").GetString()!);
+            Assert.Equal(["baboon.jpg", "broken.jpg", "sub_apple.jpg"], items.Keys.Order(StringComparer.Ordinal));
+            var (_, baboon) = await SendAsync(HttpMethod.Get, $"v1/pipelines/watched/items/{items["baboon.jpg"]}");
+            Assert.Equal("final", baboon.GetProperty("state").GetString());
+            Assert.Equal(Path.Combine(folder, "baboon.jpg"), baboon.GetProperty("image").GetString());
+            var (_, apple) = await SendAsync(HttpMethod.Get, $"v1/pipelines/watched/items/{items["sub_apple.jpg"]}");
+            Assert.Equal("moderation-heavy", apple.GetProperty("final").GetProperty("model").GetString());
+            var (_, broken) = await SendAsync(HttpMethod.Get, $"v1/pipelines/watched/items/{items["broken.jpg"]}");
+            Assert.Equal("failed", broken.GetProperty("state").GetString());
+            Assert.Equal("bad_input", broken.GetProperty("error").GetProperty("kind").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(broken.GetProperty("error").GetProperty("message").GetString()));
+
+
+            // A watch that leaves the input roots is refused with the reason.
+            var (refused, error) = await SendAsync(HttpMethod.Put, "v1/pipelines/watched", Json(spec.Replace(folder, "/etc", StringComparison.Ordinal)));
+            Assert.Equal(HttpStatusCode.BadRequest, refused);
+            Assert.Contains("/etc", Message(error), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, "v1/pipelines/watched")).Status);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string Iso(DateTime time) => Uri.EscapeDataString(time.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
 
     private static IEnumerable<JsonElement> Entries(JsonElement page) => page.GetProperty("items").EnumerateArray();

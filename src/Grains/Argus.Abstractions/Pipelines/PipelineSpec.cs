@@ -91,6 +91,7 @@ public sealed partial record PipelineSpec
             yield return $"webhook '{Webhook}' must be an absolute http:// or https:// URL.";
         }
 
+        if (Watch is not null && !Path.IsPathFullyQualified(Watch)) yield return $"watch '{Watch}' must be an absolute path (silos resolve paths on their own machines).";
         if (Tenancy.Problem("tenant", Tenant) is { } tenant) yield return tenant;
     }
 

@@ -2,7 +2,10 @@ using Argus.Pipelines;
 
 namespace Argus.Grains.Pipelines;
 
-/// <summary>A pipeline's spec, persisted; the HTTP API validates a spec against the serving catalog before it comes here.</summary>
+/// <summary>
+/// A pipeline's spec, persisted; the HTTP API validates a spec against the serving catalog before it comes here. Its
+/// folder watch (<see cref="IPipelineWatchGrain"/>) is told of every spec put, and stopped when the pipeline is removed.
+/// </summary>
 internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentState<PipelineGrain.State> state) : Grain, IPipelineGrain
 {
     public Task<PipelineSpec?> GetAsync() => Task.FromResult(state.State.Spec);
@@ -13,6 +16,7 @@ internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentSta
         await GrainFactory.GetGrain<IPipelineRegistryGrain>(0).AddAsync(this.GetPrimaryKeyString());
         state.State.Spec = spec;
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IPipelineWatchGrain>(this.GetPrimaryKeyString()).WatchAsync(spec);
     }
 
     public async Task<bool> RemoveAsync()
@@ -23,6 +27,7 @@ internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentSta
         }
 
         await state.ClearStateAsync();
+        await GrainFactory.GetGrain<IPipelineWatchGrain>(this.GetPrimaryKeyString()).WatchAsync(null);
         await GrainFactory.GetGrain<IPipelineRegistryGrain>(0).RemoveAsync(this.GetPrimaryKeyString());
         return true;
     }

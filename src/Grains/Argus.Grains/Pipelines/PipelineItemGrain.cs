@@ -59,7 +59,7 @@ internal sealed partial class PipelineItemGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<ItemSubmission> SubmitAsync(PipelineSpec spec, Immutable<byte[]> image)
+    public async Task<ItemSubmission> SubmitAsync(PipelineSpec spec, Immutable<byte[]> image, string? source)
     {
         if (state.State.Item is { } stored)
         {
@@ -81,14 +81,14 @@ internal sealed partial class PipelineItemGrain(
         PipelineItem item;
         if (answer.Error is { } unusable)
         {
-            item = new PipelineItem(pipeline, id, PipelineItemState.Failed, started, null, null, Heavy: false, unusable);
+            item = new PipelineItem(pipeline, id, PipelineItemState.Failed, started, null, null, Heavy: false, unusable) { Image = source };
         }
         else
         {
             var provisional = Result(spec.FastRule, response, answer, started);
             var heavy = spec.SendsToHeavy(id, provisional.Decision);
             item = new PipelineItem(pipeline, id, heavy ? PipelineItemState.Pending : PipelineItemState.Final, started, provisional,
-                heavy ? null : provisional, heavy, null);
+                heavy ? null : provisional, heavy, null) { Image = source };
         }
 
         if (item.State == PipelineItemState.Pending)

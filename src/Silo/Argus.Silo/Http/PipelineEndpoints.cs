@@ -2,6 +2,7 @@ using System.Text.Json;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
+using Argus.Inference.Storage;
 using Argus.Pipelines;
 using Argus.Silo.Auth;
 using Argus.Silo.Hosting;
@@ -50,10 +51,11 @@ internal static class PipelineEndpoints
 
     /// <summary>
     /// Reads a pipeline's spec: a JSON object of its fields in snake_case. Every problem is listed: the JSON's (an unknown
-    /// or repeated field, a wrong type) and the spec's own against <paramref name="findModel"/>, the serving catalog.
+    /// or repeated field, a wrong type), the spec's own against <paramref name="findModel"/>, the serving catalog, and a
+    /// watched folder's against <paramref name="storage"/>'s input roots, by the rule jobs' inputs follow.
     /// </summary>
     internal static (PipelineSpec? Spec, IReadOnlyList<string> Problems) ReadSpec(
-        string id, byte[] body, JsonSerializerOptions json, Func<string, string?, Models.ModelInfo?> findModel)
+        string id, byte[] body, JsonSerializerOptions json, Func<string, string?, Models.ModelInfo?> findModel, StorageOptions storage)
     {
         var read = JsonFieldReader.ReadObject<PipelineSpec>(body, json);
         List<string> problems = [];
@@ -66,6 +68,17 @@ internal static class PipelineEndpoints
         if (read.Value is { } spec)
         {
             problems.AddRange(spec.Validate(findModel));
+            if (spec.Watch is { } watch && Path.IsPathFullyQualified(watch))
+            {
+                try
+                {
+                    storage.Input(watch, ConfinedKind.Folder, "watch");
+                }
+                catch (PathRefusedException e)
+                {
+                    problems.Add(e.Message);
+                }
+            }
         }
 
         return (read.Value, problems);
@@ -83,7 +96,7 @@ internal static class PipelineEndpoints
         await FindAsync(id, context, grains) is { } spec ? Results.Json(new PipelineView(id, spec), Views(json)) : UnknownPipeline(id);
 
     private static async Task<IResult> PutAsync(
-        string id, HttpRequest request, IGrainFactory grains, InferenceDoor door, IOptions<JsonOptions> json, ArgusSiloOptions silo)
+        string id, HttpRequest request, IGrainFactory grains, InferenceDoor door, IOptions<JsonOptions> json, IOptions<StorageOptions> storage, ArgusSiloOptions silo)
     {
         if (!request.HasJsonContentType())
         {
@@ -104,7 +117,7 @@ internal static class PipelineEndpoints
                 "The silo is still loading its models; try again shortly.", request.HttpContext.Response, 1000);
         }
 
-        var (spec, problems) = ReadSpec(id, body!, json.Value.SerializerOptions, (name, version) => door.FindModel(name, version));
+        var (spec, problems) = ReadSpec(id, body!, json.Value.SerializerOptions, (name, version) => door.FindModel(name, version), storage.Value);
         if (problems.Count > 0)
         {
             return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, $"Pipeline '{id}' is invalid:\n" + string.Join('\n', problems));
@@ -187,7 +200,7 @@ internal static class PipelineEndpoints
             // A key seen before is answered from the store at once, not behind a heavy call the item may have out.
             submission = await grain.GetAsync() is { } known
                 ? new ItemSubmission(known, Created: false, Refused: null)
-                : await grain.SubmitAsync(spec, images[0].Data.AsImmutable());
+                : await grain.SubmitAsync(spec, images[0].Data.AsImmutable(), source: null);
         }
         catch (Exception e) when (HttpErrors.FromException(e) is { } failure)
         {
