@@ -311,6 +311,33 @@ public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_pending_item_past_half_its_deadline_is_warned_of_once_and_counted_pending_with_its_age()
+    {
+        // The heavy tier names a version that is unloaded once the pipeline is put: the apple stays pending, as behind a long batch queue.
+        const string definition = """
+            {"version": "risk-1", "path": "nsfwjs/mobilenet_v2.onnx", "task": "Classification", "labelsPath": "labels/moderation.txt", "softmax": false,
+             "preprocess": {"width": 224, "height": 224, "resize": "Stretch", "channels": "Rgb", "std": [255, 255, 255]}}
+            """;
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, "v2/repository/models/moderation-heavy/load", Json(definition))).Status);
+        var spec = Moderation.Replace("\"heavy_model\": \"moderation-heavy\",", "\"heavy_model\": \"moderation-heavy\", \"heavy_version\": \"risk-1\",", StringComparison.Ordinal)
+            .Replace("\"deadline_s\": 600", "\"deadline_s\": 1", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Put, "v1/pipelines/at-risk", Json(spec))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, "v2/repository/models/moderation-heavy/unload", Json("""{"version": "risk-1"}"""))).Status);
+
+        var (submitted, item) = await SendAsync(HttpMethod.Post, "v1/pipelines/at-risk/items", Image(TestData.Image("apple.jpg")), key: "apple");
+        Assert.Equal(HttpStatusCode.Created, submitted);
+        Assert.Equal("pending", item.GetProperty("state").GetString());
+
+        const string warning = "Pipeline at-risk item apple is not final after";
+        await Eventually.HoldsAsync(() => Task.FromResult(fixture.Silo!.Log.Contains(warning, StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "the deadline-at-risk warning");
+        var samples = PrometheusText.Parse(await Http.GetStringAsync("metrics"));
+        Assert.Contains(samples, m => m.Name == "argus_pipeline_pending" && m.Value == 1 && m.Has(("pipeline", "at-risk")));
+        Assert.Contains(samples, m => m.Name == "argus_pipeline_pending_oldest_age_seconds" && m.Value >= 0.5 && m.Has(("pipeline", "at-risk")));
+        Assert.Equal("pending", (await SendAsync(HttpMethod.Get, "v1/pipelines/at-risk/items/apple")).Json.GetProperty("state").GetString());
+        Assert.Equal(1, fixture.Silo!.Log.Split(warning).Length - 1);
+    }
+
+    [Fact]
     public async Task A_watched_folders_images_become_items_each_once_and_one_that_is_not_an_image_a_failed_item()
     {
         var folder = Directory.CreateTempSubdirectory("argus-watch-").FullName;
