@@ -375,11 +375,15 @@ public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<
             Assert.False(string.IsNullOrWhiteSpace(broken.GetProperty("error").GetProperty("message").GetString()));
 
 
-            // A watch that leaves the input roots is refused with the reason.
+            // A watch that leaves the input roots is refused with the reason, and the watch carries on.
             var (refused, error) = await SendAsync(HttpMethod.Put, "v1/pipelines/watched", Json(spec.Replace(folder, "/etc", StringComparison.Ordinal)));
             Assert.Equal(HttpStatusCode.BadRequest, refused);
             Assert.Contains("/etc", Message(error), StringComparison.Ordinal);
+            // Removing the pipeline stops its watch (its timer and reminder), as a PUT without a watch would.
+            Assert.Single(fixture.Silo!.Log.Split('\n'), l => l.Contains("Pipeline watched watches", StringComparison.Ordinal));
             Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, "v1/pipelines/watched")).Status);
+            await Eventually.HoldsAsync(() => Task.FromResult(fixture.Silo!.Log.Contains("Pipeline watched no longer watches a folder", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(10), "the watch stopped");
         }
         finally
         {

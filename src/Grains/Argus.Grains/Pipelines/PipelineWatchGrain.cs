@@ -42,6 +42,13 @@ internal sealed partial class PipelineWatchGrain(
 
     public async Task WatchAsync(PipelineSpec? spec)
     {
+        if (spec?.Watch is null && state.State.Spec is null)
+        {
+            // Nothing watched (most pipelines): no write. A stray reminder removes itself at its next tick.
+            DeactivateOnIdle();
+            return;
+        }
+
         if (spec?.Watch is null)
         {
             _timer?.Dispose();
