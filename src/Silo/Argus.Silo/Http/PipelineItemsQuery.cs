@@ -1,7 +1,6 @@
 using System.Globalization;
 using Argus.Pipelines;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Primitives;
 
 namespace Argus.Silo.Http;
 
