@@ -16,6 +16,8 @@ public sealed class SiloFixture : IAsyncLifetime
         Silo = await SiloProcess.StartAsync("http-0", new Dictionary<string, string>
         {
             ["Argus__Silo__MaxRequestBytes"] = MaxRequestBytes.ToString(),
+            // The folder watch says when it starts and stops at Information, which test silos leave out elsewhere.
+            ["Logging__LogLevel__Argus.Grains.Pipelines.PipelineWatchGrain"] = "Information",
         });
         Http = new HttpClient { BaseAddress = Silo.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }

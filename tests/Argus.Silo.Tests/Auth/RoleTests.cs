@@ -51,6 +51,7 @@ public sealed class RoleTests(RolesSiloFixture fixture)
         ("DELETE", "v1/pipelines/no-pipeline/backfills/no-backfill", NoBody, [Operate]),
         ("GET", "v1/pipelines/no-pipeline/finals", NoBody, [Operate]),
         ("GET", "v1/pipelines/no-pipeline/webhook", NoBody, [Operate]),
+        ("GET", "v1/pipelines/no-pipeline/items", NoBody, [Operate]),
         ("GET", "v2/repository/index", NoBody, [Admin]),
         ("POST", "v2/repository/index", () => RolesSiloFixture.Json("{}"), [Admin]),
         ("POST", "v2/repository/models/no-model/load", () => RolesSiloFixture.Json("{}"), [Admin]),

@@ -76,6 +76,7 @@ public sealed class TenantTests(RolesSiloFixture fixture)
             ("GET", "v1/pipelines/pipe-a/items/k1", () => null),
             ("POST", "v1/pipelines/pipe-a/backfills", () => RolesSiloFixture.Json("""{"version": "4.3.0"}""")),
             ("GET", "v1/pipelines/pipe-a/backfills", () => null),
+            ("GET", "v1/pipelines/pipe-a/items", () => null),
             ("DELETE", "v1/pipelines/pipe-a", () => null),
         })
         {

@@ -103,8 +103,8 @@ public sealed class CameraEndpointsTests(SiloFixture fixture) : IClassFixture<Si
         using var request = new HttpRequestMessage(HttpMethod.Get, "v1/cameras/crossing/alerts");
         request.Headers.Add("Last-Event-ID", "0");
         using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        using var events = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var (_, alert) = await NextAlertAsync(events, TimeSpan.FromSeconds(60));
+        using var events = new EventStreamReader(await response.Content.ReadAsStreamAsync());
+        var (_, _, alert) = await events.NextAsync("alert", TimeSpan.FromSeconds(60));
         var link = alert.GetProperty("incident").GetString();
         Assert.Equal("/v1/cameras/crossing/incidents/1", link);
         Assert.Contains((await GetAsync(link![1..])).GetProperty("state").GetString(), new[] { "pending", "ready" });

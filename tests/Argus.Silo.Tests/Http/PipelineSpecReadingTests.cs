@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Argus.Inference.Storage;
 using Argus.Models;
 using Argus.Silo.Hosting;
 using Argus.Silo.Http;
@@ -12,6 +13,8 @@ public sealed class PipelineSpecReadingTests
 {
     private static readonly JsonSerializerOptions Api = SiloHostExtensions.UseArgusJson(
         new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() });
+
+    private static readonly StorageOptions Storage = new() { InputRoots = [Path.GetTempPath()] };
 
     private static readonly string[] Labels = ["Drawing", "Hentai", "Neutral", "Porn", "Sexy"];
 
@@ -27,7 +30,7 @@ public sealed class PipelineSpecReadingTests
         """;
 
     private static (Pipelines.PipelineSpec? Spec, IReadOnlyList<string> Problems) Read(string body, string id = "moderation") =>
-        PipelineEndpoints.ReadSpec(id, Encoding.UTF8.GetBytes(body), Api, Find);
+        PipelineEndpoints.ReadSpec(id, Encoding.UTF8.GetBytes(body), Api, Find, Storage);
 
     [Fact]
     public void Every_field_in_snake_case_is_read_with_the_rules_labels_as_given()
@@ -73,7 +76,7 @@ public sealed class PipelineSpecReadingTests
             var body = JsonMutations.Mutate(original, random);
             try
             {
-                var (spec, problems) = PipelineEndpoints.ReadSpec("moderation", body, Api, Find);
+                var (spec, problems) = PipelineEndpoints.ReadSpec("moderation", body, Api, Find, Storage);
                 Assert.True(spec is not null || problems.Count > 0, $"mutation {i}: neither a spec nor a problem");
                 (read, refused) = problems.Count == 0 ? (read + 1, refused) : (read, refused + 1);
             }
@@ -84,5 +87,25 @@ public sealed class PipelineSpecReadingTests
         }
 
         Assert.True(read > 0 && refused > 0, $"read {read}, refused {refused}: the mutations should reach both outcomes");
+    }
+
+    [Fact]
+    public void A_watched_folder_must_be_an_absolute_folder_inside_the_input_roots()
+    {
+        var inside = Directory.CreateTempSubdirectory("argus-watch-").FullName;
+        try
+        {
+            Assert.Empty(Read(Spec.Replace("\"deadline_s\"", $"\"watch\": \"{inside}\", \"deadline_s\"", StringComparison.Ordinal)).Problems);
+            Assert.Equal<string>(["watch 'photos' must be an absolute path (silos resolve paths on their own machines)."],
+                Read(Spec.Replace("\"deadline_s\"", "\"watch\": \"photos\", \"deadline_s\"", StringComparison.Ordinal)).Problems);
+            var outside = Read(Spec.Replace("\"deadline_s\"", "\"watch\": \"/etc\", \"deadline_s\"", StringComparison.Ordinal)).Problems;
+            Assert.Contains("/etc", Assert.Single(outside), StringComparison.Ordinal);
+            Assert.Contains("input roots", outside[0], StringComparison.Ordinal);
+            Assert.Single(Read(Spec.Replace("\"deadline_s\"", $"\"watch\": \"{inside}/missing\", \"deadline_s\"", StringComparison.Ordinal)).Problems);
+        }
+        finally
+        {
+            Directory.Delete(inside, recursive: true);
+        }
     }
 }

@@ -11,11 +11,12 @@ public interface IPipelineItemGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Decides a new item with the fast tier of <paramref name="spec"/> and stores it, or answers the item already
-    /// stored under this key without inferring again. An unusable image is stored as failed.
+    /// stored under this key without inferring again. An unusable image is stored as failed. <paramref name="source"/> is
+    /// where the image is kept already (a watched folder's file), recorded as <see cref="PipelineItem.Image"/>; null: nowhere.
     /// </summary>
     [Alias("Submit")]
     [ResponseTimeout(PipelineCalls.SubmitTimeout)]
-    Task<ItemSubmission> SubmitAsync(PipelineSpec spec, Immutable<byte[]> image);
+    Task<ItemSubmission> SubmitAsync(PipelineSpec spec, Immutable<byte[]> image, string? source);
 
     /// <summary>
     /// The item; null when none was submitted under this key. Answered while the heavy call is out, so a reader never

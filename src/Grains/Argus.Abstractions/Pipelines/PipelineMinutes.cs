@@ -19,14 +19,19 @@ public static class PipelineMinutes
     }
 
     /// <summary>The key of <paramref name="pipeline"/>'s grain for the minute <paramref name="time"/> falls in.</summary>
-    public static string KeyOf(string pipeline, DateTime time) =>
-        $"{pipeline}/{MinuteOf(time).ToString(Format, CultureInfo.InvariantCulture)}";
+    public static string KeyOf(string pipeline, DateTime time) => $"{pipeline}/{Stamp(time)}";
 
     /// <summary>The pipeline and minute a key of <see cref="KeyOf"/> names.</summary>
     public static (string Pipeline, DateTime Minute) Parse(string key)
     {
         var slash = key.LastIndexOf('/');
-        var minute = DateTime.ParseExact(key[(slash + 1)..], Format, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-        return (key[..slash], minute);
+        return TryParseStamp(key.AsSpan(slash + 1), out var minute) ? (key[..slash], minute) : throw new FormatException($"'{key}' is not a pipeline minute's key.");
     }
+
+    /// <summary>The minute <paramref name="time"/> falls in as keys and cursors write it, <c>yyyyMMddHHmm</c>.</summary>
+    public static string Stamp(DateTime time) => MinuteOf(time).ToString(Format, CultureInfo.InvariantCulture);
+
+    /// <summary>The minute a <see cref="Stamp"/> names; false when <paramref name="stamp"/> is not one.</summary>
+    public static bool TryParseStamp(ReadOnlySpan<char> stamp, out DateTime minute) =>
+        DateTime.TryParseExact(stamp, Format, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out minute);
 }

@@ -92,6 +92,7 @@ public sealed partial record PipelineSpec
             yield return $"webhook '{Webhook}' must be an absolute http:// or https:// URL.";
         }
 
+        if (Watch is not null && !Path.IsPathFullyQualified(Watch)) yield return $"watch '{Watch}' must be an absolute path (silos resolve paths on their own machines).";
         if (Tenancy.Problem("tenant", Tenant) is { } tenant) yield return tenant;
         if (Archive is not null && !Path.IsPathFullyQualified(Archive)) yield return $"archive '{Archive}' must be an absolute path (silos resolve paths on their own machines).";
     }

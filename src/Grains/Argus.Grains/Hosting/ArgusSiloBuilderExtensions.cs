@@ -76,6 +76,7 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddSingleton<JobInstruments>();
         silo.Services.AddSingleton<ShardRunner>();
         silo.Services.AddSingleton<WebhookInstruments>();
+        silo.Services.AddSingleton<PipelineInstruments>();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
         silo.AddMemoryStreams(AlertStreams.Provider);
         return silo;

@@ -74,6 +74,9 @@ internal static class JobPlanner
             : ("/" + string.Join('/', parts.Take(fixedCount).Where(p => p.Length > 0)), string.Join('/', parts.Skip(fixedCount)));
     }
 
+    /// <summary>Whether <paramref name="path"/> is named as an image.</summary>
+    public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path));
+
     /// <summary>Whether a watched input is a folder or glob (a manifest is read once).</summary>
     public static bool CanWatch(string input) => Directory.Exists(input) || input.Contains('*');
 
@@ -150,11 +153,7 @@ internal static class JobPlanner
     public static HashSet<string> KnownFiles(string folder, int shards) =>
         new(Enumerable.Range(0, shards).SelectMany(s => JobFiles.ReadPlan(folder, s)).Select(i => i.Path), StringComparer.Ordinal);
 
-    private static bool IsMedia(string path)
-    {
-        var extension = Path.GetExtension(path);
-        return ImageExtensions.Contains(extension) || VideoSampler.Extensions.Contains(extension);
-    }
+    private static bool IsMedia(string path) => IsImage(path) || VideoSampler.Extensions.Contains(Path.GetExtension(path));
 }
 
 /// <summary>What one planning pass wrote.</summary>

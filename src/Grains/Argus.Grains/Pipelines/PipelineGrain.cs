@@ -4,7 +4,8 @@ namespace Argus.Grains.Pipelines;
 
 /// <summary>
 /// A pipeline's spec, persisted; the HTTP API validates a spec against the serving catalog before it comes here. The
-/// pipeline starts and stops its webhook (<see cref="IPipelineWebhookGrain"/>) as its spec gains or loses one.
+/// pipeline starts and stops its webhook (<see cref="IPipelineWebhookGrain"/>) as its spec gains or loses one; its folder
+/// watch (<see cref="IPipelineWatchGrain"/>) is told of every spec put, and stopped when the pipeline is removed.
 /// </summary>
 internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentState<PipelineGrain.State> state, TimeProvider time) : Grain, IPipelineGrain
 {
@@ -32,6 +33,7 @@ internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentSta
         {
             await Webhook.StopAsync();
         }
+        await GrainFactory.GetGrain<IPipelineWatchGrain>(this.GetPrimaryKeyString()).WatchAsync(spec);
     }
 
     public async Task<bool> RemoveAsync()
@@ -43,6 +45,7 @@ internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentSta
 
         var hadWebhook = state.State.Spec.Webhook is not null;
         await state.ClearStateAsync();
+        await GrainFactory.GetGrain<IPipelineWatchGrain>(this.GetPrimaryKeyString()).WatchAsync(null);
         await GrainFactory.GetGrain<IPipelineRegistryGrain>(0).RemoveAsync(this.GetPrimaryKeyString());
         if (hadWebhook)
         {

@@ -20,10 +20,13 @@ namespace Argus.Grains.Pipelines;
 /// finals log; both are idempotent, and <see cref="State.Announced"/> is persisted only once both are done, so a silo
 /// lost in between announces it again at the next activation. With an archive, a new item's image is kept there before
 /// the item is stored, so a backfill can re-score it later (<see cref="RescoreAsync"/>), through the same single writer.
+/// The final lag is the pipeline's SLO (<see cref="FinalDeadline"/>): recorded when the item becomes final or failed, and
+/// warned of once (per activation) when a pending item has used half its deadline.
 /// </summary>
 internal sealed partial class PipelineItemGrain(
     [PersistentState("pipeline-item")] IPersistentState<PipelineItemGrain.State> state,
-    InferenceDoor door, TimeProvider time, IOptions<JobOptions> jobs, IOptions<StorageOptions> storage, ILogger<PipelineItemGrain> logger)
+    InferenceDoor door, TimeProvider time, IOptions<JobOptions> jobs, IOptions<StorageOptions> storage, PipelineInstruments instruments,
+    ILogger<PipelineItemGrain> logger)
     : Grain, IPipelineItemGrain, IRemindable
 {
     private const string HeavyReminder = "heavy";
@@ -35,9 +38,16 @@ internal sealed partial class PipelineItemGrain(
     private static readonly TimeSpan HeavyRetry = TimeSpan.FromSeconds(1);
 
     private IGrainTimer? _heavy;
+    private IGrainTimer? _atRisk;
+    private bool _warnedAtRisk;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (IsPending)
+        {
+            WatchDeadline();
+        }
+
         if (IsPending || state.State is { Item: not null, Announced: false })
         {
             StartHeavy(TimeSpan.Zero);
@@ -46,7 +56,13 @@ internal sealed partial class PipelineItemGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<ItemSubmission> SubmitAsync(PipelineSpec spec, Immutable<byte[]> image)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        instruments.Left(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    public async Task<ItemSubmission> SubmitAsync(PipelineSpec spec, Immutable<byte[]> image, string? source)
     {
         if (state.State.Item is { } stored)
         {
@@ -68,17 +84,17 @@ internal sealed partial class PipelineItemGrain(
         PipelineItem item;
         if (answer.Error is { } unusable)
         {
-            item = new PipelineItem(pipeline, id, PipelineItemState.Failed, started, null, null, Heavy: false, unusable);
+            item = new PipelineItem(pipeline, id, PipelineItemState.Failed, started, null, null, Heavy: false, unusable) { Image = source };
         }
         else
         {
             var provisional = Result(spec.FastRule, response, answer, started);
             var heavy = spec.SendsToHeavy(id, provisional.Decision);
             item = new PipelineItem(pipeline, id, heavy ? PipelineItemState.Pending : PipelineItemState.Final, started, provisional,
-                heavy ? null : provisional, heavy, null);
+                heavy ? null : provisional, heavy, null) { Image = source };
         }
 
-        if (spec.Archive is { } archive && item.State != PipelineItemState.Failed)
+        if (spec.Archive is { } archive && source is null && item.State != PipelineItemState.Failed) // a watched file is kept where it is
         {
             try
             {
@@ -105,6 +121,15 @@ internal sealed partial class PipelineItemGrain(
 
         await state.WriteStateAsync();
         LogSubmitted(logger, pipeline, id, item.State, item.Provisional?.Decision);
+        if (item.State == PipelineItemState.Pending)
+        {
+            WatchDeadline();
+        }
+        else
+        {
+            instruments.Finished(pipeline, time.GetUtcNow().UtcDateTime - started, spec.DeadlineS);
+        }
+
         StartHeavy(TimeSpan.Zero); // announces the item, then calls the heavy tier if it is pending
 
         return new ItemSubmission(item, Created: true, Refused: null);
@@ -239,6 +264,7 @@ internal sealed partial class PipelineItemGrain(
             return; // the reminder's next tick removes it
         }
 
+        WarnIfAtRisk();
         var started = time.GetUtcNow().UtcDateTime;
         var request = new InferenceRequest(
             spec.HeavyModel, [InferenceInput.FromImage(image)], Lane.Batch, started + TimeSpan.FromSeconds(spec.DeadlineS), Version: spec.HeavyVersion, Tenant: spec.Tenant);
@@ -270,7 +296,34 @@ internal sealed partial class PipelineItemGrain(
         state.State = new State { Item = final };
         await state.WriteStateAsync();
         LogFinal(logger, item.Pipeline, item.Id, final.State, final.Final?.Decision);
+        instruments.Left(this.GetPrimaryKeyString());
+        instruments.Finished(item.Pipeline, time.GetUtcNow().UtcDateTime - item.SubmittedAt, spec.DeadlineS);
         StartHeavy(TimeSpan.Zero); // announces the final; the reminder's next tick removes it
+    }
+
+    /// <summary>
+    /// Counts the pending item on this silo, and sets a timer for when it becomes at risk. The timer interleaves: the
+    /// heavy call it warns of is out meanwhile.
+    /// </summary>
+    private void WatchDeadline()
+    {
+        var (item, spec) = (state.State.Item!, state.State.Spec!);
+        instruments.Waiting(this.GetPrimaryKeyString(), item.Pipeline, item.SubmittedAt);
+        var due = FinalDeadline.AtRiskAt(item.SubmittedAt, spec.DeadlineS) - time.GetUtcNow().UtcDateTime;
+        _atRisk ??= this.RegisterGrainTimer(
+            _ => { WarnIfAtRisk(); return Task.CompletedTask; },
+            new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
+    }
+
+    /// <summary>Warns, once, that the pending item has used more than half its deadline.</summary>
+    private void WarnIfAtRisk()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (!_warnedAtRisk && state.State is { Item: { State: PipelineItemState.Pending } item, Spec: { } spec } && FinalDeadline.IsAtRisk(item.SubmittedAt, spec.DeadlineS, now))
+        {
+            _warnedAtRisk = true;
+            LogAtRisk(logger, item.Pipeline, item.Id, (now - item.SubmittedAt).TotalSeconds, spec.DeadlineS);
+        }
     }
 
     /// <summary>Records the stored item in its minute's index and, once it is no longer pending, in the finals log.</summary>

@@ -17,10 +17,10 @@ namespace Argus.Silo.Http;
 /// <summary>
 /// Two-tier pipelines: <c>PUT|GET|DELETE /v1/pipelines/{id}</c>, <c>GET /v1/pipelines</c>, <c>POST /v1/pipelines/{id}/items</c>
 /// (one image, raw or multipart; an idempotency key in <c>Idempotency-Key</c> or <c>?item=</c>) and
-/// <c>GET /v1/pipelines/{id}/items/{item}</c>; the finals as they come, <c>GET /v1/pipelines/{id}/finals</c> (server-sent
-/// events, <see cref="FinalsEventStream"/>), the webhook's delivery status, <c>GET /v1/pipelines/{id}/webhook</c>, and the
-/// backfills in <see cref="PipelineBackfillEndpoints"/>. A pipeline belongs to the tenant of the key that created it, and
-/// is unknown (404) to keys of other tenants, its items with it.
+/// <c>GET /v1/pipelines/{id}/items/{item}</c>; the listing <c>GET /v1/pipelines/{id}/items</c> is <see cref="PipelineItemListing"/>;
+/// the finals as they come, <c>GET /v1/pipelines/{id}/finals</c> (server-sent events, <see cref="FinalsEventStream"/>), the
+/// webhook's delivery status, <c>GET /v1/pipelines/{id}/webhook</c>, and the backfills in <see cref="PipelineBackfillEndpoints"/>.
+/// A pipeline belongs to the tenant of the key that created it, and is unknown (404) to keys of other tenants, its items with it.
 /// </summary>
 internal static class PipelineEndpoints
 {
@@ -48,6 +48,7 @@ internal static class PipelineEndpoints
         pipelines.MapPut("/{id}", PutAsync);
         pipelines.MapDelete("/{id}", RemoveAsync);
         pipelines.MapPost("/{id}/items", SubmitAsync).DisableAntiforgery();
+        pipelines.MapGet("/{id}/items", PipelineItemListing.ListAsync);
         pipelines.MapGet("/{id}/items/{item}", GetItemAsync);
         pipelines.MapGet("/{id}/finals", WatchFinalsAsync);
         pipelines.MapGet("/{id}/webhook", GetWebhookAsync);
@@ -56,10 +57,11 @@ internal static class PipelineEndpoints
 
     /// <summary>
     /// Reads a pipeline's spec: a JSON object of its fields in snake_case. Every problem is listed: the JSON's (an unknown
-    /// or repeated field, a wrong type) and the spec's own against <paramref name="findModel"/>, the serving catalog.
+    /// or repeated field, a wrong type), the spec's own against <paramref name="findModel"/>, the serving catalog, and a
+    /// watched folder's against <paramref name="storage"/>'s input roots, by the rule jobs' inputs follow.
     /// </summary>
     internal static (PipelineSpec? Spec, IReadOnlyList<string> Problems) ReadSpec(
-        string id, byte[] body, JsonSerializerOptions json, Func<string, string?, Models.ModelInfo?> findModel)
+        string id, byte[] body, JsonSerializerOptions json, Func<string, string?, Models.ModelInfo?> findModel, StorageOptions storage)
     {
         var read = JsonFieldReader.ReadObject<PipelineSpec>(body, json);
         List<string> problems = [];
@@ -72,6 +74,22 @@ internal static class PipelineEndpoints
         if (read.Value is { } spec)
         {
             problems.AddRange(spec.Validate(findModel));
+            if (spec.Watch is { } watch && Path.IsPathFullyQualified(watch))
+            {
+                try
+                {
+                    storage.Input(watch, ConfinedKind.Folder, "watch");
+                }
+                catch (PathRefusedException e)
+                {
+                    problems.Add(e.Message);
+                }
+            }
+
+            if (PipelineArchive.Problem(spec, storage) is { } archive)
+            {
+                problems.Add(archive);
+            }
         }
 
         return (read.Value, problems);
@@ -110,12 +128,7 @@ internal static class PipelineEndpoints
                 "The silo is still loading its models; try again shortly.", request.HttpContext.Response, 1000);
         }
 
-        var (spec, problems) = ReadSpec(id, body!, json.Value.SerializerOptions, (name, version) => door.FindModel(name, version));
-        if (spec is not null && PipelineArchive.Problem(spec, storage.Value) is { } archive)
-        {
-            problems = [.. problems, archive];
-        }
-
+        var (spec, problems) = ReadSpec(id, body!, json.Value.SerializerOptions, (name, version) => door.FindModel(name, version), storage.Value);
         if (problems.Count > 0)
         {
             return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, $"Pipeline '{id}' is invalid:\n" + string.Join('\n', problems));
@@ -198,7 +211,7 @@ internal static class PipelineEndpoints
             // A key seen before is answered from the store at once, not behind a heavy call the item may have out.
             submission = await grain.GetAsync() is { } known
                 ? new ItemSubmission(known, Created: false, Refused: null)
-                : await grain.SubmitAsync(spec, images[0].Data.AsImmutable());
+                : await grain.SubmitAsync(spec, images[0].Data.AsImmutable(), source: null);
         }
         catch (Exception e) when (HttpErrors.FromException(e) is { } failure)
         {
