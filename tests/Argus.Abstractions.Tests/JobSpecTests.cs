@@ -33,6 +33,14 @@ public sealed class JobSpecTests
         Assert.Equal(valid, !(Valid with { Tenant = tenant }).Validate().Any());
 
     [Theory]
+    [InlineData(null, true)]
+    [InlineData("2", true)]
+    [InlineData("", false)]
+    [InlineData("  ", false)]
+    public void A_version_when_given_is_not_blank(string? version, bool valid) =>
+        Assert.Equal(valid, !(Valid with { Version = version }).Validate().Any());
+
+    [Theory]
     [InlineData("nightly-photos", true)]
     [InlineData("job_1.v2", true)]
     [InlineData(".hidden", false)]

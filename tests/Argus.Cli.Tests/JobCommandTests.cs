@@ -14,15 +14,16 @@ public sealed class JobCommandTests
     {
         var (id, spec, problems) = Submission("/home/ops",
             "--input", "photos/2026", "--model", "resnet18", "--output", "../results", "--id", "nightly", "--batch-size", "8",
-            "--shard-size", "100", "--video-fps", "2.5", "--max-attempts", "5");
+            "--shard-size", "100", "--video-fps", "2.5", "--max-attempts", "5", "--version", "2");
 
         Assert.Empty(problems);
         Assert.Equal("nightly", id);
         Assert.Equal(new JobSpec
         {
             Input = "/home/ops/photos/2026", Model = "resnet18", Output = "/home/results", BatchSize = 8, ShardSize = 100,
-            VideoFps = 2.5, MaxAttempts = 5,
+            VideoFps = 2.5, MaxAttempts = 5, Version = "2",
         }, spec);
+        Assert.Equal("resnet18 v2", JobCommand.ModelOf(spec));
     }
 
     [Fact]
@@ -56,10 +57,11 @@ public sealed class JobCommandTests
     {
         // No silo listens on this gateway: the problems are found first.
         var (code, output) = await CapturedConsole.RunAsync(
-            ["--gateway", "1", "job", "submit", "-i", "photos", "-m", "resnet18", "-o", "out", "--max-attempts", "0"]);
+            ["--gateway", "1", "job", "submit", "-i", "photos", "-m", "resnet18", "--version", " ", "-o", "out", "--max-attempts", "0"]);
 
         Assert.Equal(2, code);
         Assert.Contains("max_attempts must be 1 to 20 (is 0).", output);
+        Assert.Contains("version, when given, names a version of the model", output); // the job's --version, not the program's
         Assert.DoesNotContain("Cannot reach the cluster", output);
     }
 

@@ -24,6 +24,11 @@ internal static class JobCommand
 
     private static readonly Option<string> Model = new("--model", "-m") { Description = "The model every item runs through.", Required = true };
 
+    private static readonly Option<string?> Version = new("--version", "--model-version")
+    {
+        Description = "The model version every item runs through (re-score the input with another version); default the rollout's stable version.",
+    };
+
     private static readonly Option<string> Output = new("--output", "-o")
     {
         Description = "The folder the job writes {output}/{id}/part-NNNNN.jsonl and errors.jsonl to; relative to the current folder.",
@@ -90,6 +95,7 @@ internal static class JobCommand
         {
             Input = Absolute(parse.GetValue(Input)!, currentFolder),
             Model = parse.GetValue(Model)!,
+            Version = parse.GetValue(Version),
             Output = Absolute(parse.GetValue(Output)!, currentFolder),
             BatchSize = parse.GetValue(BatchSize),
             ShardSize = parse.GetValue(ShardSize),
@@ -106,6 +112,9 @@ internal static class JobCommand
 
         return (id, spec, problems);
     }
+
+    /// <summary>The job's model as the command shows it: with the version it names, e.g. <c>resnet18 v2</c>.</summary>
+    internal static string ModelOf(JobSpec spec) => spec.Version is { } version ? $"{spec.Model} v{version}" : spec.Model;
 
     /// <summary>One line of a job's progress: state, items done of planned, items/s, ETA and failures by reason.</summary>
     internal static string Progress(JobStatus s)
@@ -126,7 +135,7 @@ internal static class JobCommand
     {
         var command = new Command("submit", "Submits a batch job: every item of the input through a model, written under the output folder.")
         {
-            Input, Model, Output, Id, BatchSize, ShardSize, VideoFps, Schedule, WatchFolder, MaxAttempts, Wait,
+            Input, Model, Version, Output, Id, BatchSize, ShardSize, VideoFps, Schedule, WatchFolder, MaxAttempts, Wait,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -144,7 +153,7 @@ internal static class JobCommand
             return await ArgusCli.WithClientAsync(parse, console, async client =>
             {
                 var status = await client.SubmitJobAsync(id, spec);
-                console.MarkupLineInterpolated($"Job [bold]{status.Id}[/] {State(status.State)}: {spec.Input} → {spec.Model} → {status.OutputFolder}");
+                console.MarkupLineInterpolated($"Job [bold]{status.Id}[/] {State(status.State)}: {spec.Input} → {ModelOf(spec)} → {status.OutputFolder}");
                 return parse.GetValue(Wait) ? await WaitAsync(console, client, status.Id, cancellationToken) : 0;
             }, cancellationToken);
         });
@@ -234,7 +243,7 @@ internal static class JobCommand
             foreach (var s in jobs)
             {
                 table.AddRow(
-                    Markup.Escape(s.Id), State(s.State), Markup.Escape(s.Spec.Model), Invariant($"{s.ItemsSucceeded + s.ItemsFailed}/{s.ItemsTotal}"),
+                    Markup.Escape(s.Id), State(s.State), Markup.Escape(ModelOf(s.Spec)), Invariant($"{s.ItemsSucceeded + s.ItemsFailed}/{s.ItemsTotal}"),
                     Invariant($"{s.ItemsFailed}"), Invariant($"{s.ItemsPerSecond:F1}"), Eta(s.Eta), Invariant($"{s.SubmittedAt:yyyy-MM-dd HH:mm:ss}"));
             }
 
@@ -266,7 +275,7 @@ internal static class JobCommand
         void Row(string name, string value) => grid.AddRow(new Text(name), new Text(value));
         Row("Job", s.Id);
         Row("State", State(s.State));
-        Row("Spec", Invariant($"{s.Spec.Input} → {s.Spec.Model}, batches of {s.Spec.BatchSize}, shards of {s.Spec.ShardSize}, {s.Spec.MaxAttempts} attempt(s)"));
+        Row("Spec", Invariant($"{s.Spec.Input} → {ModelOf(s.Spec)}, batches of {s.Spec.BatchSize}, shards of {s.Spec.ShardSize}, {s.Spec.MaxAttempts} attempt(s)"));
         Row("Output", s.OutputFolder);
         Row("Items", Invariant($"{s.ItemsSucceeded} succeeded, {s.ItemsFailed} failed, {s.ItemsTotal} planned"));
         Row("Shards", Invariant($"{s.ShardsDone}/{s.ShardsTotal} written, {s.ShardsLeased} running"));

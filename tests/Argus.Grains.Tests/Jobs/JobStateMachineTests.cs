@@ -86,6 +86,26 @@ public sealed class JobStateMachineTests
     }
 
     [Fact]
+    public void A_version_no_device_of_the_table_serves_is_refused_naming_those_served_and_only_its_devices_run_the_job()
+    {
+        var rescore = Spec with { Version = "2" };
+        DeviceLoad[] devices =
+        [
+            new("a/cpu0", "a", [new ServedModel("resnet18", "1", 1, IsDefault: true)], 0, 0),
+            new("b/cpu0", "b", [new ServedModel("resnet18", "1", 1, IsDefault: true), new ServedModel("ResNet18", "2", 1, IsDefault: false)], 0, 0),
+        ];
+
+        var unknown = Assert.Throws<UnknownVersionException>(() => Machine().Submit(Spec with { Version = "3" }, devices));
+        Assert.Equal(("resnet18", "3"), (unknown.Model, unknown.Version));
+        Assert.Equal("Model 'resnet18' has no version '3' loaded; it has '1', '2'.", unknown.Message);
+        Assert.Throws<UnknownModelException>(() => Machine().Submit(rescore with { Model = "ocr-det" }, devices));
+
+        Assert.True(Machine().Submit(rescore, devices));
+        Assert.Equal(["b/cpu0"], JobStateMachine.Serving(devices, rescore).Select(d => d.Key));
+        Assert.Equal(["a/cpu0", "b/cpu0"], JobStateMachine.Serving(devices, Spec).Select(d => d.Key)); // stable is chosen per call
+    }
+
+    [Fact]
     public void Shards_are_leased_only_while_the_job_runs()
     {
         var job = Machine();

@@ -82,6 +82,7 @@ public sealed class ShardRetryTests
     public void A_failed_device_call_fails_every_item_of_the_batch_alike()
     {
         Assert.Equal(new ItemFault("unknown_model", "Unknown model 'ghost'.", false), ShardRetry.Of(new UnknownModelException("ghost")));
+        Assert.Equal(new ItemFault("unknown_model", "Model 'm' has no version '9' loaded.", false), ShardRetry.Of(new UnknownVersionException("m", "9", [])));
         Assert.Equal(new ItemFault("not_ready", "loading", true), ShardRetry.Of(new NotReadyException("loading")));
         Assert.Equal(new ItemFault("device_unavailable", "lost", true), ShardRetry.Of(new TimeoutException("lost")));
         Assert.False(ShardRetry.Unreadable("gone").Transient);

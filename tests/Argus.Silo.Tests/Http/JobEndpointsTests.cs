@@ -198,6 +198,56 @@ public sealed class JobEndpointsTests(SiloFixture fixture) : IClassFixture<SiloF
     }
 
     [Fact]
+    public async Task A_job_naming_a_version_loaded_at_run_time_writes_every_line_with_it_and_a_job_without_one_keeps_the_stable_version()
+    {
+        const string model = ModelVersionEndpointsTests.Model;
+        var (loaded, why) = await ReadAsync(Http.PostAsync($"v2/repository/models/{model}/load", Json(ModelVersionEndpointsTests.Definition("rescore-1"))));
+        Assert.True(loaded == HttpStatusCode.OK, why.ToString());
+        var input = Path.Combine(_dir.FullName, "history");
+        ImageWarehouse.Create(input, 12);
+        var output = Path.Combine(_dir.FullName, "out");
+
+        foreach (var (id, version) in new (string Id, string? Version)[] { ("rescored", "rescore-1"), ("as-before", null) })
+        {
+            var spec = JsonSerializer.Serialize(new { id, input, model, output, version, shard_size = 5 });
+            var (status, submitted) = await ReadAsync(Http.PostAsync("v1/jobs", Json(spec)));
+            Assert.True(status == HttpStatusCode.Created, submitted.ToString());
+        }
+
+        foreach (var (id, version) in new[] { ("rescored", "rescore-1"), ("as-before", ModelVersionEndpointsTests.Stable) })
+        {
+            var done = await WaitUntilAsync(id, s => s.GetProperty("is_finished").GetBoolean(), $"job {id} to finish");
+            Assert.Equal(("completed", 12L), (State(done), done.GetProperty("items_succeeded").GetInt64()));
+            var lines = Directory.GetFiles(Path.Combine(output, id), "part-*.jsonl").SelectMany(File.ReadLines)
+                .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(12, lines.Count);
+            Assert.All(lines, l => Assert.Equal((model, version), (l.GetProperty("model").GetString(), l.GetProperty("version").GetString())));
+        }
+
+        Assert.Equal("rescore-1", JsonDocument.Parse(await Http.GetStringAsync("v1/jobs/rescored")).RootElement.GetProperty("spec").GetProperty("version").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await ReadAsync(Http.PostAsync($"v2/repository/models/{model}/unload", Json("""{"version": "rescore-1"}""")))).Status);
+    }
+
+    [Fact]
+    public async Task A_job_naming_a_version_no_silo_serves_is_404_naming_the_versions_served()
+    {
+        await Eventually.HoldsAsync(async () =>
+            JsonDocument.Parse(await Http.GetStringAsync("v1/autoscale")).RootElement.GetProperty("devices").GetInt32() > 0,
+            TimeSpan.FromSeconds(30), "the silo's devices in the routing table");
+        var spec = JsonSerializer.Serialize(new { id = "no-such-version", input = _dir.FullName, model = "resnet18", version = "9", output = Path.Combine(_dir.FullName, "out") });
+
+        var (status, body) = await ReadAsync(Http.PostAsync("v1/jobs", Json(spec)));
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal(("unknown_model", "Model 'resnet18' has no version '9' loaded; it has '1'."), Error(body));
+        Assert.Equal(HttpStatusCode.NotFound, (await ReadAsync(Http.GetAsync("v1/jobs/no-such-version"))).Status);
+
+        var (blank, refused) = await ReadAsync(Http.PostAsync("v1/jobs", Json(spec.Replace("\"9\"", "\" \""))));
+        Assert.Equal(HttpStatusCode.BadRequest, blank);
+        Assert.Contains("version, when given, names a version of the model", Error(refused).Message);
+    }
+
+    [Fact]
     public async Task A_path_that_leaves_its_roots_is_400_naming_it_and_nothing_is_read_or_written_outside()
     {
         // The default roots are the silo's current folder, /tmp and OpenCV's samples: /var/tmp lies outside them.

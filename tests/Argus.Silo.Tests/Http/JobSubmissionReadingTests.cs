@@ -21,7 +21,7 @@ public sealed class JobSubmissionReadingTests
     {
         var submission = Read("""
             {"id": "nightly", "input": "/data/in", "model": "resnet18", "output": "/data/out", "batch_size": 8,
-             "shard_size": 100, "video_fps": 2.5, "schedule": "0 2 * * *", "watch": false, "max_attempts": 5}
+             "shard_size": 100, "video_fps": 2.5, "schedule": "0 2 * * *", "watch": false, "max_attempts": 5, "version": "2"}
             """);
 
         Assert.Empty(submission.Problems);
@@ -29,7 +29,7 @@ public sealed class JobSubmissionReadingTests
         Assert.Equal(new JobSpec
         {
             Input = "/data/in", Model = "resnet18", Output = "/data/out", BatchSize = 8, ShardSize = 100, VideoFps = 2.5,
-            Schedule = "0 2 * * *", Watch = false, MaxAttempts = 5,
+            Schedule = "0 2 * * *", Watch = false, MaxAttempts = 5, Version = "2",
         }, submission.Spec);
     }
 
@@ -41,6 +41,8 @@ public sealed class JobSubmissionReadingTests
         Assert.Empty(submission.Problems);
         Assert.Null(submission.Id);
         Assert.Equal(new JobSpec { Input = "/data/in", Model = "resnet18", Output = "/data/out" }, submission.Spec);
+        Assert.Null(submission.Spec!.Version); // the rollout's stable version
+        Assert.Equal(submission.Spec, Read("""{"input": "/data/in", "model": "resnet18", "output": "/data/out", "version": null}""").Spec);
     }
 
     [Fact]
@@ -86,7 +88,7 @@ public sealed class JobSubmissionReadingTests
             "watch: expected true or false, not a string.",
             "max_attempts: expected a whole number (32-bit), not the number 2.5.",
             "schedule: expected a string, not the number 5.",
-            "unknown field 'extra' (known: input, model, output, batch_size, shard_size, video_fps, schedule, watch, max_attempts, tenant).",
+            "unknown field 'extra' (known: input, model, output, batch_size, shard_size, video_fps, schedule, watch, max_attempts, tenant, version).",
             "input 'photos' must be an absolute path (silos resolve paths on their own machines).",
         ], submission.Problems);
     }
@@ -109,6 +111,8 @@ public sealed class JobSubmissionReadingTests
     [InlineData("""{"input": "/in", "model": "m", "output": "/out", "\ud800x": 1}""", "The body: a field's name is not valid UTF-16 (it holds a lone surrogate).")]
     [InlineData("""{"input": "/in", "model": "m", "output": "/out", "batch_size": null}""", "batch_size: expected a whole number (32-bit), not null.")]
     [InlineData("""{"input": "/in", "model": "m", "output": "/out", "batch_size": 1e10}""", "batch_size: expected a whole number (32-bit), not the number 1e10.")]
+    [InlineData("""{"input": "/in", "model": "m", "output": "/out", "version": 2}""", "version: expected a string, not the number 2.")]
+    [InlineData("""{"input": "/in", "model": "m", "output": "/out", "version": ""}""", "version, when given, names a version of the model (leave it out for the rollout's stable version).")]
     public void A_repeated_field_or_text_that_is_not_utf16_is_a_problem_not_a_crash(string body, string problem) =>
         Assert.Equal(problem, Read(body).Problems[0]);
 
@@ -117,7 +121,7 @@ public sealed class JobSubmissionReadingTests
     {
         var original = Encoding.UTF8.GetBytes("""
             {"id": "nightly", "input": "/data/in", "model": "resnet18", "output": "/data/out", "batch_size": 8,
-             "shard_size": 100, "video_fps": 2.5, "schedule": "0 2 * * *", "watch": false, "max_attempts": 5}
+             "shard_size": 100, "video_fps": 2.5, "schedule": "0 2 * * *", "watch": false, "max_attempts": 5, "version": "2"}
             """);
         var random = new Random(3);
         var (read, refused) = (0, 0);

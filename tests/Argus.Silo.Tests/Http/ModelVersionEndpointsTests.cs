@@ -48,14 +48,16 @@ public sealed class VersionedSiloFixture : IAsyncLifetime
 /// </summary>
 public sealed class ModelVersionEndpointsTests(VersionedSiloFixture fixture) : IClassFixture<VersionedSiloFixture>
 {
-    private const string Model = "text-direction";
-    private const string Stable = "2.0";
+    internal const string Model = "text-direction";
+
+    /// <summary>The version of <see cref="Model"/> the default configuration serves.</summary>
+    internal const string Stable = "2.0";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private HttpClient Http => fixture.Http!;
 
     /// <summary>The configured version's entry as a definition of <paramref name="version"/>, with <paramref name="extra"/> fields.</summary>
-    private static string Definition(string version, string extra = "") => $$"""
+    internal static string Definition(string version, string extra = "") => $$"""
         {
           "version": "{{version}}",
           "path": "ppocr/ch_ppocr_mobile_v2.0_cls_infer.onnx",

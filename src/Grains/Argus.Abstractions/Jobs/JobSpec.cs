@@ -53,6 +53,13 @@ public sealed partial record JobSpec
     /// </summary>
     [Id(9)] public string? Tenant { get; init; }
 
+    /// <summary>
+    /// The version of <see cref="Model"/> every item runs through: re-scoring a job's inputs with another version is the
+    /// job submitted again with it. Only silos whose devices serve it take the job's shards. Null: the model's rollout's
+    /// stable version.
+    /// </summary>
+    [Id(10)] public string? Version { get; init; }
+
     /// <summary>The longest id of a job with a <see cref="Schedule"/>: its runs' ids add 16 characters and may have 100.</summary>
     public const int MaxScheduleIdLength = 84;
 
@@ -68,6 +75,7 @@ public sealed partial record JobSpec
         if (string.IsNullOrWhiteSpace(Input)) yield return "input is required (a folder, a glob or a manifest file).";
         else if (!Path.IsPathFullyQualified(Input)) yield return $"input '{Input}' must be an absolute path (silos resolve paths on their own machines).";
         if (string.IsNullOrWhiteSpace(Model)) yield return "model is required.";
+        if (Version is not null && string.IsNullOrWhiteSpace(Version)) yield return "version, when given, names a version of the model (leave it out for the rollout's stable version).";
         if (string.IsNullOrWhiteSpace(Output)) yield return "output is required (a folder).";
         else if (!Path.IsPathFullyQualified(Output)) yield return $"output '{Output}' must be an absolute path.";
         if (BatchSize is < 1 or > MaxBatchSize) yield return $"batch_size must be 1 to {MaxBatchSize} (is {BatchSize}).";

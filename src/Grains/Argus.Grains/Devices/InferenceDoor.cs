@@ -55,9 +55,9 @@ public sealed class InferenceDoor
     public IReadOnlyList<string> VersionsOf(string name) =>
         _runtime.Devices.FirstOrDefault() is { } device ? [.. device.Versions(name).Select(m => m.Version)] : [];
 
-    /// <summary>The devices of this silo that serve <paramref name="model"/>.</summary>
-    public IReadOnlyList<DeviceKey> LocalDevices(string model) =>
-        [.. _runtime.Devices.Where(d => d.FindModel(model, null) is not null).Select(d => new DeviceKey(_silo, d.Name))];
+    /// <summary>The devices of this silo that serve <paramref name="model"/> (at <paramref name="version"/>, when one is named).</summary>
+    public IReadOnlyList<DeviceKey> LocalDevices(string model, string? version = null) =>
+        [.. _runtime.Devices.Where(d => d.FindModel(model, version) is not null).Select(d => new DeviceKey(_silo, d.Name))];
 
     /// <summary>
     /// Runs <paramref name="request"/> on the device routing picks; a call lost with another silo goes to another device,

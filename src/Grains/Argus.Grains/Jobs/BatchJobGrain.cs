@@ -242,8 +242,8 @@ internal sealed partial class BatchJobGrain(
     }
 
     /// <summary>
-    /// Starts the workers of every silo with a device that serves the job's model, but silos that drain; fails the job
-    /// when no device has served its model for <see cref="JobOptions.DeviceWait"/>.
+    /// Starts the workers of every silo with a device that serves the job's model (at its version), but silos that drain;
+    /// fails the job when no device has served it for <see cref="JobOptions.DeviceWait"/>.
     /// </summary>
     private async Task WakeWorkersAsync()
     {
@@ -264,7 +264,7 @@ internal sealed partial class BatchJobGrain(
             return;
         }
 
-        var silos = JobStateMachine.Serving(devices, Job.Spec.Model).Where(d => !d.Draining).Select(d => d.Silo).Distinct();
+        var silos = JobStateMachine.Serving(devices, Job.Spec).Where(d => !d.Draining).Select(d => d.Silo).Distinct();
         await Task.WhenAll(silos.Select(async silo =>
         {
             try
@@ -296,7 +296,7 @@ internal sealed partial class BatchJobGrain(
         }
     }
 
-    /// <summary>Submits a schedule's run when it is due; a run whose model no silo serves is skipped.</summary>
+    /// <summary>Submits a schedule's run when it is due; a run whose model (or version) no silo serves is skipped.</summary>
     private async Task StartScheduledRunAsync()
     {
         if (Job.RunDue() is not { } due)
@@ -311,7 +311,7 @@ internal sealed partial class BatchJobGrain(
             Job.RunStarted(run);
             LogScheduledRun(logger, Id, run);
         }
-        catch (UnknownModelException)
+        catch (Exception e) when (e is UnknownModelException or UnknownVersionException)
         {
             Job.RunStarted(null);
             LogRunSkipped(logger, Id, due, Job.Spec.Model);

@@ -12,7 +12,7 @@ namespace Argus.Grains.Jobs;
 /// <summary>
 /// A job's worker on one silo (key <c>{silo}/{job}</c>, placed on that silo like a device): while the job has shards to
 /// hand out, it keeps <see cref="JobOptions.BatchesInFlightPerDevice"/> shards running on each local device that serves
-/// the job's model, each a lease of its own. The work runs off the Orleans scheduler. When the silo drains (it was asked
+/// the job's model (at the version it names), each a lease of its own. The work runs off the Orleans scheduler. When the silo drains (it was asked
 /// to stop: <see cref="SiloDrain"/>), every shard in progress is cancelled and handed back to the job at once, to run
 /// elsewhere, so the drain does not wait for whole shards.
 /// </summary>
@@ -50,7 +50,7 @@ internal sealed partial class BatchWorkerGrain(
                 return;
             }
 
-            var devices = door.LocalDevices(first.Spec.Model);
+            var devices = door.LocalDevices(first.Spec.Model, first.Spec.Version);
             if (devices.Count == 0)
             {
                 await job.ReleaseShardAsync(first.Shard, first.LeaseId);

@@ -69,9 +69,12 @@ internal sealed class JobStateMachine
     /// <summary>Whether <paramref name="state"/> is final: completed, cancelled or failed.</summary>
     public static bool IsFinal(JobState state) => state is JobState.Completed or JobState.Cancelled or JobState.Failed;
 
-    /// <summary>The devices of the routing table that serve <paramref name="model"/>.</summary>
-    public static IEnumerable<DeviceLoad> Serving(IEnumerable<DeviceLoad> devices, string model) =>
-        devices.Where(d => d.Serves(model));
+    /// <summary>
+    /// The devices of the routing table that can run <paramref name="spec"/>'s items: those that serve its version, or any
+    /// version of its model when it names none (the rollout's stable version is chosen per call).
+    /// </summary>
+    public static IEnumerable<DeviceLoad> Serving(IEnumerable<DeviceLoad> devices, JobSpec spec) =>
+        devices.Where(d => spec.Version is null ? d.Serves(spec.Model) : d.Find(spec.Model, spec.Version) is not null);
 
     /// <summary>
     /// Submits <paramref name="spec"/>: the job starts planning, or waits for its schedule's first occurrence. False when
@@ -79,8 +82,9 @@ internal sealed class JobStateMachine
     /// </summary>
     /// <param name="spec">The spec.</param>
     /// <param name="devices">
-    /// The routing table. When it has devices and none serves the model, the job could never run; when it is empty the
-    /// cluster is still starting, and a job that then finds no device fails later (<see cref="NoDevice"/>).
+    /// The routing table. When it has devices and none serves the model (or the version the spec names), the job could
+    /// never run; when it is empty the cluster is still starting, and a job that then finds no device fails later
+    /// (<see cref="NoDevice"/>).
     /// </param>
     /// <param name="fileProblems">
     /// What the file system says of the spec's paths (<see cref="JobStorage.Problems"/>), listed with the spec's own problems.
@@ -88,6 +92,7 @@ internal sealed class JobStateMachine
     /// <exception cref="JobConflictException">The job exists with another spec.</exception>
     /// <exception cref="BadInputException">The spec is invalid: the message lists every problem.</exception>
     /// <exception cref="UnknownModelException">No device in a routing table that has some serves the model.</exception>
+    /// <exception cref="UnknownVersionException">Devices serve the model, none the version the spec names.</exception>
     public bool Submit(JobSpec spec, IReadOnlyList<DeviceLoad> devices, IEnumerable<string>? fileProblems = null)
     {
         if (_s.Spec is not null)
@@ -102,9 +107,11 @@ internal sealed class JobStateMachine
             throw new BadInputException(JobSubmission.Describe(_id, problems));
         }
 
-        if (devices.Count > 0 && !Serving(devices, spec.Model).Any())
+        if (devices.Count > 0 && !Serving(devices, spec).Any())
         {
-            throw new UnknownModelException(spec.Model);
+            var versions = devices.SelectMany(d => d.Models).Where(m => string.Equals(m.Name, spec.Model, StringComparison.OrdinalIgnoreCase))
+                .Select(m => m.Version).Distinct().Order(StringComparer.Ordinal).ToList();
+            throw versions.Count == 0 ? new UnknownModelException(spec.Model) : new UnknownVersionException(spec.Model, spec.Version!, versions);
         }
 
         _s.Spec = spec;
@@ -262,12 +269,12 @@ internal sealed class JobStateMachine
     }
 
     /// <summary>
-    /// Notes whether a device in the routing table serves the job's model. Why the job fails once none has for
+    /// Notes whether a device in the routing table serves the job's model (at its version). Why the job fails once none has for
     /// <paramref name="limit"/> while it had shards to hand out (no shard would ever run); null until then.
     /// </summary>
     public string? NoDevice(IReadOnlyList<DeviceLoad> devices, TimeSpan limit)
     {
-        if (Serving(devices, Spec.Model).Any())
+        if (Serving(devices, Spec).Any())
         {
             _unservedSince = null;
             return null;
@@ -276,7 +283,7 @@ internal sealed class JobStateMachine
         var now = Now();
         _unservedSince ??= now;
         return now - _unservedSince >= limit
-            ? $"No silo serves model '{Spec.Model}': none did for {limit.TotalSeconds:0.#} s while the job waited to run. Load the model on a silo and submit the job again."
+            ? $"No silo serves model '{Spec.Model}'{(Spec.Version is { } v ? $" version '{v}'" : "")}: none did for {limit.TotalSeconds:0.#} s while the job waited to run. Load the model on a silo and submit the job again."
             : null;
     }
 

@@ -55,7 +55,7 @@ internal sealed class ShardRetry(int maxAttempts)
     /// <summary>The fault of every item of a device call that failed as a whole.</summary>
     public static ItemFault Of(Exception e) => e switch
     {
-        UnknownModelException => new("unknown_model", e.Message, Transient: false),
+        UnknownModelException or UnknownVersionException => new("unknown_model", e.Message, Transient: false),
         NotReadyException => new("not_ready", e.Message, Transient: true),
         _ => new("device_unavailable", e.Message, Transient: true), // the call failed on its way: the device may be back soon
     };

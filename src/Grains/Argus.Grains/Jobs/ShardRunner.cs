@@ -177,7 +177,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
         {
             var request = new InferenceRequest(
                 lease.Spec.Model, [.. sent.Select(i => InferenceInput.FromImage(inputs[i]!.Bytes!))], Lane.Batch,
-                time.GetUtcNow().UtcDateTime + ClusterIdentity.MaxRequestTimeout, Tenant: lease.Spec.Tenant);
+                time.GetUtcNow().UtcDateTime + ClusterIdentity.MaxRequestTimeout, Version: lease.Spec.Version, Tenant: lease.Spec.Tenant);
             response = await door.InferOnAsync(device, request, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -36,7 +36,7 @@ internal static class JobEndpoints
             {
                 return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, e.Message);
             }
-            catch (UnknownModelException e)
+            catch (Exception e) when (e is UnknownModelException or UnknownVersionException)
             {
                 return HttpErrors.V1(StatusCodes.Status404NotFound, ErrorKind.UnknownModel, e.Message);
             }
