@@ -16,8 +16,9 @@ using Polly.Retry;
 
 namespace Argus.Client;
 
-internal sealed class ArgusClient(
-    IClusterClient cluster, DeviceTable table, RolloutTable rollouts, RolloutRecorder recorder, IOptions<ArgusClientOptions> options, TimeProvider time)
+internal sealed partial class ArgusClient(
+    IClusterClient cluster, DeviceTable table, RolloutTable rollouts, RolloutRecorder recorder, ArgusHttp http,
+    IOptions<ArgusClientOptions> options, TimeProvider time)
     : IArgusClient
 {
     /// <summary>Alerts a watcher may fall behind by before the oldest are dropped.</summary>
