@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Argus.Pipelines;
 using static Argus.Client.ArgusHttp;
 
@@ -13,6 +14,10 @@ internal sealed partial class ArgusClient
 
     public async Task<PipelineSpec> PutPipelineAsync(string id, PipelineSpec spec, CancellationToken cancellationToken) =>
         (await http.SendAsync<PipelineView>(new(HttpMethod.Put, Pipeline(id)) { Content = Body(spec) }, new(id), cancellationToken)).Spec;
+
+    public async Task<PipelineSpec> PutPipelineAsync(string id, string specJson, CancellationToken cancellationToken) =>
+        (await http.SendAsync<PipelineView>(
+            new(HttpMethod.Put, Pipeline(id)) { Content = new StringContent(specJson, Encoding.UTF8, "application/json") }, new(id), cancellationToken)).Spec;
 
     public async Task<PipelineSpec> GetPipelineAsync(string id, CancellationToken cancellationToken) =>
         (await http.SendAsync<PipelineView>(new(HttpMethod.Get, Pipeline(id)), new(id), cancellationToken)).Spec;

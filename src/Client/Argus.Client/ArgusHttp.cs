@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Argus.Errors;
 using Argus.Security;
 using Microsoft.Extensions.Options;
@@ -17,18 +16,6 @@ namespace Argus.Client;
 /// </summary>
 internal sealed class ArgusHttp : IDisposable
 {
-    /// <summary>The v1 API's JSON: snake_case names, enums as snake_case strings, nulls left out.</summary>
-    /// <remarks>
-    /// Unlike the silo's own options, dictionary keys stay as given: they are the labels of a pipeline's rules, which the
-    /// models name (<c>Porn</c>), and the silo reads them as sent.
-    /// </remarks>
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     private readonly HttpClient _http;
 
     public ArgusHttp(IOptions<ArgusClientOptions> options)
@@ -49,7 +36,7 @@ internal sealed class ArgusHttp : IDisposable
     public async Task<T> SendAsync<T>(HttpRequestMessage request, Subject subject, CancellationToken cancellationToken)
     {
         using var response = await SendCheckedAsync(request, subject, cancellationToken);
-        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+        return await response.Content.ReadFromJsonAsync<T>(ArgusJson.Options, cancellationToken)
             ?? throw new ArgusException($"{request.Method} {request.RequestUri} answered null.");
     }
 
@@ -81,7 +68,7 @@ internal sealed class ArgusHttp : IDisposable
     }
 
     /// <summary>A JSON body in the API's shape.</summary>
-    public static JsonContent Body<T>(T value) => JsonContent.Create(value, options: Json);
+    public static JsonContent Body<T>(T value) => JsonContent.Create(value, options: ArgusJson.Options);
 
     /// <summary>A time as the API's query parameters take it: ISO-8601 in UTC.</summary>
     public static string Time(DateTime time) =>
@@ -96,7 +83,7 @@ internal sealed class ArgusHttp : IDisposable
         V1ErrorBody? body = null;
         try
         {
-            body = await response.Content.ReadFromJsonAsync<V1ErrorBody>(Json, cancellationToken);
+            body = await response.Content.ReadFromJsonAsync<V1ErrorBody>(ArgusJson.Options, cancellationToken);
         }
         catch (JsonException)
         {

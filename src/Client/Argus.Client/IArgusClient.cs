@@ -212,6 +212,15 @@ public interface IArgusClient
     /// <exception cref="Argus.Errors.NotReadyException">The silo is still loading the models the rules are checked against.</exception>
     Task<PipelineSpec> PutPipelineAsync(string id, PipelineSpec spec, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates or replaces pipeline <paramref name="id"/> from its spec as a JSON object of snake_case fields (a
+    /// <c>spec.json</c>), as sent: the silo's reader lists every problem, an unknown or misspelt field included.
+    /// </summary>
+    /// <returns>The spec as stored, its tenant set from the API key's.</returns>
+    /// <exception cref="Argus.Errors.BadInputException">The JSON, the id or the spec is invalid; the message lists every problem.</exception>
+    /// <exception cref="Argus.Errors.NotReadyException">The silo is still loading the models the rules are checked against.</exception>
+    Task<PipelineSpec> PutPipelineAsync(string id, string specJson, CancellationToken cancellationToken = default);
+
     /// <summary>A pipeline's spec.</summary>
     /// <exception cref="Argus.Errors.UnknownPipelineException">No such pipeline.</exception>
     Task<PipelineSpec> GetPipelineAsync(string id, CancellationToken cancellationToken = default);
