@@ -395,7 +395,7 @@ internal static class PipelineCommand
     }
 
     private static string Heavy(PipelineSpec s) =>
-        s.HeavyItems == HeavyItems.All ? "all items" : Invariant($"review + {s.HeavySample:P0} sample");
+        s.HeavyItems == HeavyItems.All ? "all items" : Invariant($"review + {s.HeavySample * 100:0.#}% sample");
 
     private static string Scores(TierResult r) => string.Join(", ", r.Scores.Take(2).Select(c => Invariant($"{c.Label} {c.Score:F2}")));
 
