@@ -15,9 +15,9 @@ namespace Argus.Bench;
 /// </summary>
 internal static class CameraBench
 {
-    private const double Fps = 5;
-    private const double TargetMs = 200;
-    private const string Video = "vtest.avi";
+    internal const double Fps = 5;
+    internal const double TargetMs = 200;
+    internal const string Video = "vtest.avi";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     /// <summary>One N as measured: the cameras' own statistics at the end of the window.</summary>
@@ -73,7 +73,7 @@ internal static class CameraBench
     }
 
     /// <summary>The first frames of the video, encoded as a camera would send them (JPEG, quality 85).</summary>
-    private static IReadOnlyList<byte[]> Frames(string path, int count)
+    internal static IReadOnlyList<byte[]> Frames(string path, int count)
     {
         using var capture = new VideoCapture(path);
         using var frame = new Mat();
@@ -90,16 +90,9 @@ internal static class CameraBench
         IArgusClient client, int n, IReadOnlyList<byte[]> frames, BenchOptions options, CancellationToken cancellationToken)
     {
         var ids = Enumerable.Range(0, n).Select(i => $"bench-{n}-{i}").ToArray();
-        var config = new CameraConfig
-        {
-            Models = ["resnet18"],
-            TargetFps = Fps,
-            LatencyTargetMs = TargetMs,
-            Rules = [new AlertRule("scene", AlertRuleKind.SceneChange, "resnet18", 0.06, 2, 3)],
-        };
         foreach (var id in ids)
         {
-            await client.ConfigureCameraAsync(id, config);
+            await client.ConfigureCameraAsync(id, Config);
         }
 
         try
@@ -122,8 +115,17 @@ internal static class CameraBench
         }
     }
 
+    /// <summary>A bench camera: ResNet18 with a scene-change rule at <see cref="Fps"/>, its deadline <see cref="TargetMs"/>.</summary>
+    internal static CameraConfig Config { get; } = new()
+    {
+        Models = ["resnet18"],
+        TargetFps = Fps,
+        LatencyTargetMs = TargetMs,
+        Rules = [new AlertRule("scene", AlertRuleKind.SceneChange, "resnet18", 0.06, 2, 3)],
+    };
+
     /// <summary>Pushes frames at <see cref="Fps"/> until cancelled; capture time is the moment each frame is due.</summary>
-    private static async Task FeedAsync(IArgusClient client, string camera, IReadOnlyList<byte[]> frames, TimeSpan phase, CancellationToken cancellationToken)
+    internal static async Task FeedAsync(IArgusClient client, string camera, IReadOnlyList<byte[]> frames, TimeSpan phase, CancellationToken cancellationToken)
     {
         try
         {

@@ -63,6 +63,11 @@ internal static class Program
                 return await FairnessBench.RunAsync(options, stop.Token);
             }
 
+            if (options.Pipeline)
+            {
+                return await PipelineBench.RunAsync(options, stop.Token);
+            }
+
             return options.ClusterSizes.Count > 0
                 ? await ClusterBench.RunAsync(options, stop.Token)
                 : await Bench.RunAsync(options, stop.Token);
@@ -108,6 +113,11 @@ internal sealed record BenchOptions
                              --concurrency, and shadow traffic at 10 % on a sim device over HTTP at c=4
           --fairness         instead: tenant b at 20 % of one sim device's capacity alone, then tenant a at 5x
                              capacity alongside it (two SDK clients); --seconds per phase (default 20)
+          --pipeline         instead: the hybrid pipeline on the CPU's moderation models, uploads at --rate per second for
+                             --seconds (default 180) beside a 5 fps camera on vtest.avi, without then with heavy work,
+                             then a burst for the heavy tier's capacity; the heavy model's raw ONNX Runtime rate first
+          --quick            with --pipeline: 30 s phases (unless --seconds is given)
+          --rate N           with --pipeline: uploads per second (default 4)
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -137,6 +147,14 @@ internal sealed record BenchOptions
     public bool Versions { get; init; }
 
     public bool Fairness { get; init; }
+
+    public bool Pipeline { get; init; }
+
+    /// <summary>With <see cref="Pipeline"/>: a short upload window.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>With <see cref="Pipeline"/>: uploads per second.</summary>
+    public double Rate { get; init; } = PipelineBench.DefaultRate;
 
     /// <summary>With <see cref="Jobs"/>: how many images the warehouse holds.</summary>
     public int ImageCount { get; init; } = 10_000;
@@ -195,6 +213,18 @@ internal sealed record BenchOptions
                 continue;
             }
 
+            if (name == "--pipeline")
+            {
+                options = options with { Pipeline = true };
+                continue;
+            }
+
+            if (name == "--quick")
+            {
+                options = options with { Quick = true };
+                continue;
+            }
+
             if (i + 1 >= args.Length)
             {
                 problem = $"{name}: unknown option or missing value.";
@@ -239,6 +269,9 @@ internal sealed record BenchOptions
                 case "--cluster-sizes" when Levels(value) is { } sizes:
                     options = options with { ClusterSizes = sizes };
                     break;
+                case "--rate" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is > 0 and <= 1000:
+                    options = options with { Rate = rate };
+                    break;
                 case "--batch-sizes" when Levels(value) is { } batchSizes:
                     options = options with { BatchSizes = batchSizes };
                     break;
@@ -256,6 +289,11 @@ internal sealed record BenchOptions
                 Window = windowGiven ? options.Window : VersionBench.DefaultWindow,
                 Warmup = warmupGiven ? options.Warmup : VersionBench.DefaultWarmup,
             };
+        }
+
+        if (options.Pipeline)
+        {
+            options = options with { Window = windowGiven ? options.Window : options.Quick ? PipelineBench.QuickWindow : PipelineBench.DefaultWindow };
         }
 
         return true;

@@ -24,7 +24,11 @@ public sealed class ClientFixture : IAsyncLifetime
             ["Argus__Rollout__MinItems"] = "1000000",
         });
         Device = DeviceKey.Parse((await Silo.GetDevicesAsync())[0].Key);
-        Host = await ClientHost.StartAsync(o => o.Gateways = [$"127.0.0.1:{Silo.GatewayPort}"]);
+        Host = await ClientHost.StartAsync(o =>
+        {
+            o.Gateways = [$"127.0.0.1:{Silo.GatewayPort}"];
+            o.Api = Silo.BaseAddress;
+        });
     }
 
     public async Task DisposeAsync()

@@ -53,9 +53,9 @@ public sealed class PipelineFinalsTests(ClientFixture fixture) : IClassFixture<C
     }
 
     [Fact]
-    public async Task An_unknown_pipeline_or_a_since_too_far_back_is_bad_input()
+    public async Task An_unknown_pipeline_is_unknown_and_a_since_too_far_back_is_bad_input()
     {
-        var unknown = await Assert.ThrowsAsync<BadInputException>(async () =>
+        var unknown = await Assert.ThrowsAsync<UnknownPipelineException>(async () =>
         {
             await foreach (var _ in Client.WatchFinalsAsync("no-such-pipeline"))
             {

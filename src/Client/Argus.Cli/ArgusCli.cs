@@ -65,15 +65,20 @@ internal static class ArgusCli
             BenchCommand.Create(console),
             PlanCommand.Create(console),
             AutoscaleCommand.Create(console),
+            PipelineCommand.Create(console),
         };
         // Ctrl-C cancels the command's token; `autoscale dev` then drains its silos, which takes longer than the 2 s
         // System.CommandLine allows by default before it ends the process.
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = LocalAutoscalerOptions.DefaultStopGrace + TimeSpan.FromSeconds(10) });
     }
 
-    /// <summary>Connects an SDK client for the command, runs <paramref name="run"/>, and disconnects.</summary>
+    /// <summary>
+    /// Connects an SDK client for the command, with <paramref name="configure"/>'s settings on top of the cluster's, runs
+    /// <paramref name="run"/>, and disconnects.
+    /// </summary>
     internal static async Task<int> WithClientAsync(
-        ParseResult parse, IAnsiConsole console, Func<IArgusClient, Task<int>> run, CancellationToken cancellationToken)
+        ParseResult parse, IAnsiConsole console, Func<IArgusClient, Task<int>> run, CancellationToken cancellationToken,
+        Action<ArgusClientOptions>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         try
@@ -83,6 +88,7 @@ internal static class ArgusCli
                 o.Redis = parse.GetValue(Redis);
                 o.GatewayPorts = [parse.GetValue(Gateway)];
                 o.Tls = Tls(parse);
+                configure?.Invoke(o);
             });
         }
         catch (ArgumentException e)

@@ -17,8 +17,9 @@ using Polly.Retry;
 
 namespace Argus.Client;
 
-internal sealed class ArgusClient(
-    IClusterClient cluster, DeviceTable table, RolloutTable rollouts, RolloutRecorder recorder, IOptions<ArgusClientOptions> options, TimeProvider time)
+internal sealed partial class ArgusClient(
+    IClusterClient cluster, DeviceTable table, RolloutTable rollouts, RolloutRecorder recorder, ArgusHttp http,
+    IOptions<ArgusClientOptions> options, TimeProvider time)
     : IArgusClient
 {
     /// <summary>Alerts a watcher may fall behind by before the oldest are dropped.</summary>
@@ -199,7 +200,7 @@ internal sealed class ArgusClient(
             || await IdempotentCallAsync(() => cluster.GetGrain<IPipelineGrain>(pipeline).GetAsync(), cancellationToken) is not { } spec
             || !Tenancy.MaySee(options.Value.Tenant, spec.Tenant))
         {
-            throw new BadInputException($"Unknown pipeline '{pipeline}'.");
+            throw new UnknownPipelineException(pipeline, $"Unknown pipeline '{pipeline}'.");
         }
 
         var now = time.GetUtcNow().UtcDateTime;

@@ -15,7 +15,7 @@ public static class ArgusClientExtensions
 {
     /// <summary>
     /// Adds an Orleans client connected to the Argus cluster (with the cameras' alert stream provider),
-    /// <see cref="IArgusClient"/>, and the report of its calls' figures per model version to the models' rollouts (once a
+    /// <see cref="IArgusClient"/> (its pipeline calls over the silos' HTTP API), and the report of its calls' figures per model version to the models' rollouts (once a
     /// second). The client connects when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddArgusClient(this IHostApplicationBuilder builder, Action<ArgusClientOptions>? configure = null)
@@ -31,6 +31,8 @@ public static class ArgusClientExtensions
             o.AttemptTimeout = options.AttemptTimeout;
             o.Tls = options.Tls;
             o.Tenant = options.Tenant;
+            o.Api = options.Api;
+            o.ApiKey = options.ApiKey;
         });
         var tls = LoadTls(options.Tls);
         builder.UseOrleansClient(client =>
@@ -67,6 +69,7 @@ public static class ArgusClientExtensions
         builder.Services.TryAddSingleton<RolloutTable>();
         builder.Services.TryAddSingleton<RolloutRecorder>();
         builder.Services.AddHostedService<RolloutReporter>();
+        builder.Services.TryAddSingleton<ArgusHttp>();
         builder.Services.AddSingleton<IArgusClient, ArgusClient>();
         return builder;
     }

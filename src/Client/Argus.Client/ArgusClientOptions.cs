@@ -33,6 +33,18 @@ public sealed class ArgusClientOptions
     /// </summary>
     public string? Tenant { get; set; }
 
+    /// <summary>
+    /// A silo's HTTP API, or a load balancer in front of the silos: the pipeline calls go there (their rules live at the
+    /// silos' door). Default <c>http://127.0.0.1:8080</c>, a silo on this machine; <c>https://</c> with <see cref="Tls"/>.
+    /// </summary>
+    public Uri Api { get; set; } = new("http://127.0.0.1:8080");
+
+    /// <summary>
+    /// The API key sent with the calls to <see cref="Api"/> (as <c>X-Api-Key</c>), for silos that hold keys
+    /// (<c>Argus:Auth</c>): a pipeline belongs to the key's tenant. Null: none.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
     /// <summary>Time budget of a call that gives none. Default 10 s; at most <see cref="ClusterIdentity.MaxRequestTimeout"/>.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -2,12 +2,13 @@ using Argus.Cameras;
 using Argus.Devices;
 using Argus.Jobs;
 using Argus.Models;
+using Argus.Pipelines;
 
 namespace Argus.Client;
 
 /// <summary>
 /// Runs images and tensors through the models of an Argus cluster, manages and watches its cameras, runs batch jobs, and
-/// loads model versions and rolls them out.
+/// loads model versions and rolls them out, and runs two-tier pipelines.
 /// </summary>
 public interface IArgusClient
 {
@@ -207,6 +208,108 @@ public interface IArgusClient
     /// it with an <see cref="OperationCanceledException"/>). A read lost with a silo is made again from where the
     /// enumeration stands, so nothing is skipped; an item may come twice when its own grain was lost as it was logged.
     /// </summary>
-    /// <exception cref="Argus.Errors.BadInputException">No pipeline this client may see has that id, or <paramref name="since"/> lies over 7 days back or ahead of the cluster's clock.</exception>
+    /// <exception cref="Argus.Errors.UnknownPipelineException">No pipeline this client may see has that id.</exception>
+    /// <exception cref="Argus.Errors.BadInputException"><paramref name="since"/> lies over 7 days back or ahead of the cluster's clock.</exception>
     IAsyncEnumerable<Argus.Pipelines.PipelineItem> WatchFinalsAsync(string pipeline, DateTimeOffset? since = null, CancellationToken cancellationToken = default);
+    // Two-tier pipelines, over the silos' HTTP API (ArgusClientOptions.Api): their rules live at the door. Every call
+    // throws UnknownPipelineException for a pipeline that does not exist or that the API key's tenant may not see.
+
+    /// <summary>
+    /// Creates pipeline <paramref name="id"/> or replaces its spec; items already submitted keep the spec they were
+    /// submitted with.
+    /// </summary>
+    /// <returns>The spec as stored, its tenant set from the API key's.</returns>
+    /// <exception cref="Argus.Errors.BadInputException">The id or spec is invalid (models not served, labels the models lack, thresholds outside 0–1…); the message lists every problem.</exception>
+    /// <exception cref="Argus.Errors.NotReadyException">The silo is still loading the models the rules are checked against.</exception>
+    Task<PipelineSpec> PutPipelineAsync(string id, PipelineSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates or replaces pipeline <paramref name="id"/> from its spec as a JSON object of snake_case fields (a
+    /// <c>spec.json</c>), as sent: the silo's reader lists every problem, an unknown or misspelt field included.
+    /// </summary>
+    /// <returns>The spec as stored, its tenant set from the API key's.</returns>
+    /// <exception cref="Argus.Errors.BadInputException">The JSON, the id or the spec is invalid; the message lists every problem.</exception>
+    /// <exception cref="Argus.Errors.NotReadyException">The silo is still loading the models the rules are checked against.</exception>
+    Task<PipelineSpec> PutPipelineAsync(string id, string specJson, CancellationToken cancellationToken = default);
+
+    /// <summary>A pipeline's spec.</summary>
+    /// <exception cref="Argus.Errors.UnknownPipelineException">No such pipeline.</exception>
+    Task<PipelineSpec> GetPipelineAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Every pipeline the API key may see, in id order.</summary>
+    Task<IReadOnlyList<PipelineView>> ListPipelinesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a pipeline; false when there was none.</summary>
+    Task<bool> DeletePipelineAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Submits one image to a pipeline: the fast tier decides it at once (<see cref="PipelineItem.Provisional"/>) and,
+    /// if the pipeline's rule sends it there, the heavy tier later (<see cref="PipelineItem.Final"/>). Submitting under an
+    /// item id already known answers that item and infers nothing, so a retried submit is harmless.
+    /// </summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="image">The encoded image (JPEG, PNG, BMP or WebP).</param>
+    /// <param name="item">The item's id, its idempotency key; null: the silo makes one.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="Argus.Errors.BadInputException">The item id is invalid, or the image is unusable (the item is then stored as failed, with the reason).</exception>
+    /// <exception cref="Argus.Errors.OverloadedException">The fast tier cannot answer in time, or the tenant's rate is spent; nothing was stored, retry after its <c>RetryAfter</c>.</exception>
+    /// <exception cref="Argus.Errors.NotReadyException">The fast model is still loading; nothing was stored.</exception>
+    Task<PipelineItem> SubmitAsync(string pipeline, byte[] image, string? item = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Submits one image read from <paramref name="image"/>, like <see cref="SubmitAsync(string, byte[], string?, CancellationToken)"/>.</summary>
+    Task<PipelineItem> SubmitAsync(string pipeline, Stream image, string? item = null, CancellationToken cancellationToken = default);
+
+    /// <summary>An item as stored: its state, provisional and final results, the finals a backfill replaced, or why it failed.</summary>
+    /// <exception cref="Argus.Errors.UnknownPipelineItemException">The pipeline has no such item.</exception>
+    Task<PipelineItem> GetItemAsync(string pipeline, string item, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The items submitted to a pipeline in a window, in the order (submitted, id), page after page until the last.
+    /// </summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="state">Only items in this state; null: all.</param>
+    /// <param name="from">The window's start on submit time; null: an hour before <paramref name="to"/>.</param>
+    /// <param name="to">The window's end; null: now. The window spans at most 7 days.</param>
+    /// <param name="limit">Entries fetched per page, 1 to 1000; null: 100.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <exception cref="Argus.Errors.BadInputException">The window or limit is out of bounds; the message lists every problem.</exception>
+    IAsyncEnumerable<PipelineItemEntry> ListItemsAsync(
+        string pipeline, PipelineItemState? state = null, DateTime? from = null, DateTime? to = null, int? limit = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts re-scoring a pipeline's items submitted in a window with <paramref name="model"/> at <paramref name="version"/>:
+    /// each item gets a new final result, the old one kept in <see cref="PipelineItem.Superseded"/>. Starting a backfill
+    /// under an id it already has answers its status.
+    /// </summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="version">The model version to re-score with.</param>
+    /// <param name="model">The model; null: the pipeline's heavy model.</param>
+    /// <param name="from">The window's start on submit time; null: no lower bound.</param>
+    /// <param name="to">The window's end; null: now.</param>
+    /// <param name="id">The backfill's id; null: the silo makes one.</param>
+    /// <param name="cancellationToken">Cancels the call (not the backfill).</param>
+    /// <exception cref="Argus.Errors.BadInputException">The version is not served, or the window is reversed; the message lists every problem.</exception>
+    Task<BackfillStatus> StartBackfillAsync(
+        string pipeline, string version, string? model = null, DateTime? from = null, DateTime? to = null, string? id = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>A backfill's progress.</summary>
+    /// <exception cref="Argus.Errors.UnknownBackfillException">The pipeline has no such backfill.</exception>
+    Task<BackfillStatus> GetBackfillAsync(string pipeline, string backfill, CancellationToken cancellationToken = default);
+
+    /// <summary>The pipeline's backfills.</summary>
+    Task<IReadOnlyList<BackfillStatus>> ListBackfillsAsync(string pipeline, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops a backfill; the items it re-scored keep their new result. Cancelling a finished backfill does nothing.</summary>
+    /// <exception cref="Argus.Errors.UnknownBackfillException">The pipeline has no such backfill.</exception>
+    Task<BackfillStatus> CancelBackfillAsync(string pipeline, string backfill, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A backfill's status now and then every <paramref name="period"/> (default 1 s), ending after the first that
+    /// <see cref="BackfillStatus.IsFinished"/>; cancelling the token ends it with an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <exception cref="Argus.Errors.UnknownBackfillException">The pipeline has no such backfill.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
+    IAsyncEnumerable<BackfillStatus> WatchBackfillAsync(string pipeline, string backfill, TimeSpan? period = null, CancellationToken cancellationToken = default);
 }

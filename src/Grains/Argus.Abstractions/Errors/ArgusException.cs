@@ -80,3 +80,33 @@ public sealed class UnknownVersionException(string model, string version, IReadO
 /// </summary>
 [GenerateSerializer, Alias("Argus.Errors.ModelConflictException")]
 public sealed class ModelConflictException(string message) : ArgusException(message);
+
+/// <summary>No pipeline has the id asked for, or the caller's tenant may not see it (HTTP 404 <c>unknown_pipeline</c>).</summary>
+[GenerateSerializer, Alias("Argus.Errors.UnknownPipelineException")]
+public sealed class UnknownPipelineException(string pipeline, string message) : ArgusException(message)
+{
+    /// <summary>The pipeline asked for.</summary>
+    [Id(0)] public string Pipeline { get; } = pipeline;
+}
+
+/// <summary>The pipeline has no item with the id asked for (HTTP 404 <c>unknown_item</c>).</summary>
+[GenerateSerializer, Alias("Argus.Errors.UnknownPipelineItemException")]
+public sealed class UnknownPipelineItemException(string pipeline, string item, string message) : ArgusException(message)
+{
+    /// <summary>The pipeline asked.</summary>
+    [Id(0)] public string Pipeline { get; } = pipeline;
+
+    /// <summary>The item asked for.</summary>
+    [Id(1)] public string Item { get; } = item;
+}
+
+/// <summary>The pipeline has no backfill with the id asked for (HTTP 404 <c>unknown_backfill</c>).</summary>
+[GenerateSerializer, Alias("Argus.Errors.UnknownBackfillException")]
+public sealed class UnknownBackfillException(string pipeline, string backfill, string message) : ArgusException(message)
+{
+    /// <summary>The pipeline asked.</summary>
+    [Id(0)] public string Pipeline { get; } = pipeline;
+
+    /// <summary>The backfill asked for.</summary>
+    [Id(1)] public string Backfill { get; } = backfill;
+}

@@ -223,8 +223,8 @@ internal sealed partial class PipelineBackfillGrain(
         }
 
         var reached = s.Phase == BackfillState.Completed || s.Minute > spec.To ? spec.To : s.Minute;
-        return new BackfillStatus(spec, s.Phase, s.Rescored + s.Skipped + s.Failed, s.Rescored, s.Skipped, s.Failed, reached,
-            s.StartedAt, s.FinishedAt, s.Error, new Dictionary<string, long>(s.Reasons));
+        return new BackfillStatus(spec.Id, spec.Pipeline, spec.Model, spec.Version, s.Phase, s.Rescored + s.Skipped + s.Failed, s.Rescored, s.Skipped,
+            s.Failed, s.StartedAt, s.FinishedAt, s.Error, spec.From, spec.To, reached, new Dictionary<string, long>(s.Reasons));
     }
 
     /// <summary>What a backfill persists: its spec, progress and checkpoint.</summary>

@@ -89,7 +89,7 @@ internal static class PipelineBackfillEndpoints
         }
 
         var status = await grains.GetGrain<IPipelineBackfillGrain>(BackfillSpec.KeyOf(id, backfill!.Id)).StartAsync(backfill);
-        return Results.Accepted($"/v1/pipelines/{id}/backfills/{status.Spec.Id}", BackfillView.Of(status));
+        return Results.Accepted($"/v1/pipelines/{id}/backfills/{status.Id}", status);
     }
 
     private static async Task<IResult> ListAsync(string id, HttpContext context, IGrainFactory grains)
@@ -101,7 +101,7 @@ internal static class PipelineBackfillEndpoints
 
         var ids = await grains.GetGrain<IPipelineBackfillRegistryGrain>(id).ListAsync();
         var statuses = await Task.WhenAll(ids.Select(b => grains.GetGrain<IPipelineBackfillGrain>(BackfillSpec.KeyOf(id, b)).GetAsync()));
-        return Results.Json(statuses.OfType<BackfillStatus>().Select(BackfillView.Of));
+        return Results.Json(statuses.OfType<BackfillStatus>());
     }
 
     private static async Task<IResult> CallAsync(
@@ -113,7 +113,7 @@ internal static class PipelineBackfillEndpoints
         }
 
         return PipelineSpec.IsValidId(backfill) && await call(grains.GetGrain<IPipelineBackfillGrain>(BackfillSpec.KeyOf(id, backfill))) is { } status
-            ? Results.Json(BackfillView.Of(status))
+            ? Results.Json(status)
             : HttpErrors.V1(StatusCodes.Status404NotFound, "unknown_backfill", $"Pipeline '{id}' has no backfill '{backfill}'.");
     }
 
@@ -123,14 +123,4 @@ internal static class PipelineBackfillEndpoints
     /// <param name="From">The window's start on submit time; null: the pipeline's creation.</param>
     /// <param name="To">The window's end on submit time; null: now.</param>
     internal sealed record BackfillRequest(string? Version, string? Model, DateTimeOffset? From, DateTimeOffset? To);
-
-    /// <summary>A backfill's status as the HTTP API shows it.</summary>
-    internal sealed record BackfillView(
-        string Id, string Pipeline, string Model, string Version, BackfillState State, long Items, long Rescored, long Skipped, long Failed,
-        DateTime StartedAt, DateTime? FinishedAt, string? Error, DateTime From, DateTime To, DateTime Reached, IReadOnlyDictionary<string, long> Reasons)
-    {
-        public static BackfillView Of(BackfillStatus s) => new(
-            s.Spec.Id, s.Spec.Pipeline, s.Spec.Model, s.Spec.Version, s.State, s.Items, s.Rescored, s.Skipped, s.Failed,
-            s.StartedAt, s.FinishedAt, s.Error, s.Spec.From, s.Spec.To, s.Reached, s.Reasons);
-    }
 }
