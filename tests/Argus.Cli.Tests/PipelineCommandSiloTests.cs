@@ -117,4 +117,30 @@ public sealed class PipelineCommandSiloTests(CliSiloFixture fixture) : IDisposab
         Assert.Equal(2, bad);
         Assert.Contains("--api must be an http(s) address (is 'ftp://silo').", message);
     }
+
+    [Fact]
+    public async Task Items_lists_a_window_by_state_and_backfill_watch_prints_progress_until_done()
+    {
+        Assert.Equal(0, (await RunAsync("put", "cli-history", "--file", File("spec.json", Moderation[..^1] + $", \"archive\": \"{Path.Combine(_dir.FullName, "archive")}\"}}"))).Code);
+        Assert.Equal(0, (await RunAsync("submit", "cli-history", Image("baboon.jpg"), "--item", "b-1")).Code);
+        Assert.Equal(2, (await RunAsync("submit", "cli-history", File("text.jpg", "not an image"), "--item", "bad-1")).Code);
+
+        string listed = "";
+        await Eventually.HoldsAsync(async () =>
+        {
+            listed = (await RunAsync("items", "cli-history", "--since", "10m")).Output;
+            return listed.Contains("2 item(s).", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30), "both items listed");
+        Assert.Matches(@"│ b-1\s+│ final\s+│ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+│ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+│ allow\s+│ allow\s+│", listed);
+        var (_, failed) = await RunAsync("items", "cli-history", "--state", "failed", "--since", "10m");
+        Assert.Matches(@"│ bad-1\s+│ failed\s+│", failed);
+        Assert.Contains("1 item(s).", failed);
+        Assert.Contains("1 item(s); more in the window (raise --limit).", (await RunAsync("items", "cli-history", "--limit", "1")).Output);
+        Assert.Equal(2, (await RunAsync("items", "cli-history", "--since", "8d")).Code);
+
+        var (code, output) = await RunAsync("backfill", "cli-history", "--version", "4.3.0", "--backfill-id", "cli-bf", "--watch");
+        Assert.True(code == 0, output);
+        Assert.Matches(@"Backfill cli-bf completed: 2 items, 1 re-scored, 1 skipped, 0 failed, at .* UTC \(moderation-heavy 4\.3\.0\)", output); // the failed item is skipped
+        Assert.Matches(@"Replaced\s+allow by moderation-fast 4.3.0", (await RunAsync("item", "cli-history", "b-1")).Output);
+    }
 }

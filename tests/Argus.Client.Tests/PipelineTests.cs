@@ -5,9 +5,13 @@ using Argus.Testing;
 namespace Argus.Client.Tests;
 
 /// <summary>Two-tier pipelines through the SDK against a real silo process with the default moderation models.</summary>
-public sealed class PipelineTests(ClientFixture fixture) : IClassFixture<ClientFixture>
+public sealed class PipelineTests(ClientFixture fixture) : IClassFixture<ClientFixture>, IDisposable
 {
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("argus-sdk-pipeline-");
+
     private IArgusClient Client => fixture.Host!.Client;
+
+    public void Dispose() => _dir.Delete(recursive: true);
 
     // The fast model leans Porn at 0.6 on apple.jpg (review here), the heavy one is sure it is Neutral (allow); both are
     // sure baboon.jpg is Neutral (allow, and not sent on).
@@ -34,7 +38,12 @@ public sealed class PipelineTests(ClientFixture fixture) : IClassFixture<ClientF
     public async Task A_spec_travels_whole_and_a_pipeline_is_created_read_listed_replaced_and_deleted()
     {
         // Every field set, so the round trip through the silo's reader and back is checked for each of them.
-        var spec = Moderation with { HeavySample = 0.25, Webhook = "https://hooks.example/argus", Tenant = "acme", Archive = "moderation/sdk" };
+        // The webhook has nothing to post (no item is submitted), and points at loopback all the same.
+        var spec = Moderation with
+        {
+            HeavySample = 0.25, Webhook = "http://127.0.0.1:9/argus", Tenant = "acme",
+            Archive = Path.Combine(_dir.FullName, "archive"), Watch = _dir.CreateSubdirectory("watch").FullName,
+        };
 
         var stored = await Client.PutPipelineAsync("sdk-crud", spec);
 
