@@ -329,7 +329,17 @@ public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<
         Assert.Equal("pending", item.GetProperty("state").GetString());
 
         const string warning = "Pipeline at-risk item apple is not final after";
-        await Eventually.HoldsAsync(() => Task.FromResult(fixture.Silo!.Log.Contains(warning, StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "the deadline-at-risk warning");
+        try
+        {
+            await Eventually.HoldsAsync(() => Task.FromResult(fixture.Silo!.Log.Contains(warning, StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "the deadline-at-risk warning");
+        }
+        catch (TimeoutException e)
+        {
+            var now = (await SendAsync(HttpMethod.Get, "v1/pipelines/at-risk/items/apple")).Json;
+            var lines = fixture.Silo!.Log.Split('\n').Where(l => l.Contains("at-risk", StringComparison.Ordinal) || l.Contains("risk-1", StringComparison.Ordinal));
+            throw new TimeoutException($"{e.Message} The item: {now}\nIts log:\n{string.Join('\n', lines)}", e);
+        }
+
         var samples = PrometheusText.Parse(await Http.GetStringAsync("metrics"));
         Assert.Contains(samples, m => m.Name == "argus_pipeline_pending" && m.Value == 1 && m.Has(("pipeline", "at-risk")));
         Assert.Contains(samples, m => m.Name == "argus_pipeline_pending_oldest_age_seconds" && m.Value >= 0.5 && m.Has(("pipeline", "at-risk")));

@@ -224,13 +224,17 @@ public sealed class PipelineFinalsTests(SiloFixture fixture) : IClassFixture<Sil
     /// <summary>A webhook receiver on loopback that answers 503 to its first posts, then 200.</summary>
     private sealed class WebhookReceiver : IDisposable
     {
-        private readonly HttpListener _listener = new();
         private readonly List<Post> _posts = [];
         private readonly int _failFirst;
+        private readonly LoopbackListener _listener;
 
-        private WebhookReceiver(int failFirst) => _failFirst = failFirst;
+        private WebhookReceiver(int failFirst)
+        {
+            _failFirst = failFirst;
+            _listener = new LoopbackListener("/hook/", ReceiveAsync);
+        }
 
-        public string Url { get; private set; } = "";
+        public string Url => _listener.Url.ToString();
 
         /// <summary>Every post, in the order received.</summary>
         public IReadOnlyList<Post> Posts
@@ -244,51 +248,27 @@ public sealed class PipelineFinalsTests(SiloFixture fixture) : IClassFixture<Sil
             get { lock (_posts) { return [.. _posts.Skip(_failFirst).SelectMany(p => p.Body.GetProperty("items").EnumerateArray())]; } }
         }
 
-        public static WebhookReceiver Start(int failFirst)
-        {
-            var receiver = new WebhookReceiver(failFirst);
-            receiver.Url = $"http://127.0.0.1:{SiloProcess.FreePort()}/hook/";
-            receiver._listener.Prefixes.Add(receiver.Url);
-            receiver._listener.Start();
-            _ = receiver.ServeAsync();
-            return receiver;
-        }
+        public static WebhookReceiver Start(int failFirst) => new(failFirst);
 
-        private async Task ServeAsync()
+        public void Dispose() => _listener.Dispose();
+
+        private async Task ReceiveAsync(HttpListenerContext context)
         {
-            while (_listener.IsListening)
+            using var reader = new StreamReader(context.Request.InputStream);
+            var body = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone();
+            int count;
+            lock (_posts)
             {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
+                _posts.Add(new Post(context.Request.Headers["X-Argus-Delivery"], body));
+                count = _posts.Count;
+            }
 
-                using var reader = new StreamReader(context.Request.InputStream);
-                var body = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone();
-                int count;
-                lock (_posts)
-                {
-                    _posts.Add(new Post(context.Request.Headers["X-Argus-Delivery"], body));
-                    count = _posts.Count;
-                }
-
-                context.Response.StatusCode = count <= _failFirst ? 503 : 200;
-                if (count <= _failFirst)
-                {
-                    var message = Encoding.UTF8.GetBytes("not yet");
-                    await context.Response.OutputStream.WriteAsync(message);
-                }
-
-                context.Response.Close();
+            context.Response.StatusCode = count <= _failFirst ? 503 : 200;
+            if (count <= _failFirst)
+            {
+                await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes("not yet"));
             }
         }
-
-        public void Dispose() => _listener.Close();
 
         public sealed record Post(string? Delivery, JsonElement Body);
     }

@@ -16,69 +16,35 @@ public sealed record ReceivedSpan(
 /// </summary>
 public sealed class OtlpReceiver : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
+    private readonly LoopbackListener _listener;
     private int _metricExports;
 
-    public OtlpReceiver()
-    {
-        Port = SiloProcess.FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
-    }
+    public OtlpReceiver() => _listener = new LoopbackListener("/", ReceiveAsync);
 
-    public int Port { get; }
-
-    public Uri Endpoint => new($"http://127.0.0.1:{Port}");
+    public Uri Endpoint => new(_listener.Url.GetLeftPart(UriPartial.Authority));
 
     public ConcurrentQueue<ReceivedSpan> Spans { get; } = new();
 
     public int MetricExports => Volatile.Read(ref _metricExports);
 
-    public void Dispose()
+    public void Dispose() => _listener.Dispose();
+
+    private async Task ReceiveAsync(HttpListenerContext context)
     {
-        _listener.Close();
-        try
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        switch (context.Request.Url?.AbsolutePath)
         {
-            _loop.Wait(TimeSpan.FromSeconds(5));
+            case "/v1/traces":
+                ReadTraces(body.ToArray());
+                break;
+            case "/v1/metrics":
+                Interlocked.Increment(ref _metricExports);
+                break;
         }
-        catch (AggregateException)
-        {
-            // the listener was closed under a pending accept
-        }
-    }
 
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            switch (context.Request.Url?.AbsolutePath)
-            {
-                case "/v1/traces":
-                    ReadTraces(body.ToArray());
-                    break;
-                case "/v1/metrics":
-                    Interlocked.Increment(ref _metricExports);
-                    break;
-            }
-
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/x-protobuf";
-            context.Response.Close();
-        }
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/x-protobuf";
     }
 
     /// <summary>ExportTraceServiceRequest: resource_spans = 1 → scope_spans = 2 → (scope = 1 → name = 1; spans = 2).</summary>

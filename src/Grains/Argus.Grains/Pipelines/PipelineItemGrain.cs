@@ -311,19 +311,39 @@ internal sealed partial class PipelineItemGrain(
         instruments.Waiting(this.GetPrimaryKeyString(), item.Pipeline, item.SubmittedAt);
         var due = FinalDeadline.AtRiskAt(item.SubmittedAt, spec.DeadlineS) - time.GetUtcNow().UtcDateTime;
         _atRisk ??= this.RegisterGrainTimer(
-            _ => { WarnIfAtRisk(); return Task.CompletedTask; },
+            _ =>
+            {
+                // A timer may fire a hair before the time it was set for: then it is set again for what is left.
+                if (WarnIfAtRisk() is { } early)
+                {
+                    _atRisk!.Change(early, Timeout.InfiniteTimeSpan);
+                }
+
+                return Task.CompletedTask;
+            },
             new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
     }
 
-    /// <summary>Warns, once, that the pending item has used more than half its deadline.</summary>
-    private void WarnIfAtRisk()
+    /// <summary>
+    /// Warns, once, that the pending item has used more than half its deadline; answers how long until it has, when it
+    /// is pending and has not yet.
+    /// </summary>
+    private TimeSpan? WarnIfAtRisk()
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        if (!_warnedAtRisk && state.State is { Item: { State: PipelineItemState.Pending } item, Spec: { } spec } && FinalDeadline.IsAtRisk(item.SubmittedAt, spec.DeadlineS, now))
+        if (_warnedAtRisk || state.State is not { Item: { State: PipelineItemState.Pending } item, Spec: { } spec })
         {
-            _warnedAtRisk = true;
-            LogAtRisk(logger, item.Pipeline, item.Id, (now - item.SubmittedAt).TotalSeconds, spec.DeadlineS);
+            return null;
         }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        if (!FinalDeadline.IsAtRisk(item.SubmittedAt, spec.DeadlineS, now))
+        {
+            return FinalDeadline.AtRiskAt(item.SubmittedAt, spec.DeadlineS) - now + TimeSpan.FromMilliseconds(1);
+        }
+
+        _warnedAtRisk = true;
+        LogAtRisk(logger, item.Pipeline, item.Id, (now - item.SubmittedAt).TotalSeconds, spec.DeadlineS);
+        return null;
     }
 
     /// <summary>Records the stored item in its minute's index and, once it is no longer pending, in the finals log.</summary>

@@ -61,23 +61,10 @@ internal static class PipelineBackfillEndpoints
             return PipelineEndpoints.UnknownPipeline(id);
         }
 
-        if (!request.HasJsonContentType())
+        var (body, refusal) = await PipelineEndpoints.ReadRuleBodyAsync(request, "the backfill", door, silo);
+        if (refusal is not null)
         {
-            return HttpErrors.V1(StatusCodes.Status415UnsupportedMediaType, ErrorKind.BadInput,
-                $"Send the backfill as application/json; got '{request.ContentType ?? "no content type"}'.");
-        }
-
-        var (body, error) = await HttpErrors.ReadBodyAsync(request, silo.MaxRequestBytes, (s, m) => HttpErrors.V1(s, ErrorKind.BadInput, m));
-        if (error is not null)
-        {
-            return error;
-        }
-
-        if (!door.IsReady)
-        {
-            // The model is checked against the pipeline's rule with the labels this silo knows once its models are loaded.
-            return HttpErrors.V1(StatusCodes.Status503ServiceUnavailable, ErrorKind.NotReady,
-                "The silo is still loading its models; try again shortly.", request.HttpContext.Response, 1000);
+            return refusal;
         }
 
         var created = await grains.GetGrain<IPipelineGrain>(id).GetCreatedAtAsync();

@@ -109,23 +109,10 @@ internal static class PipelineEndpoints
     private static async Task<IResult> PutAsync(
         string id, HttpRequest request, IGrainFactory grains, InferenceDoor door, IOptions<JsonOptions> json, IOptions<StorageOptions> storage, ArgusSiloOptions silo)
     {
-        if (!request.HasJsonContentType())
+        var (body, unread) = await ReadRuleBodyAsync(request, "the pipeline's spec", door, silo);
+        if (unread is not null)
         {
-            return HttpErrors.V1(StatusCodes.Status415UnsupportedMediaType, ErrorKind.BadInput,
-                $"Send the pipeline's spec as application/json; got '{request.ContentType ?? "no content type"}'.");
-        }
-
-        var (body, error) = await HttpErrors.ReadBodyAsync(request, silo.MaxRequestBytes, (s, m) => HttpErrors.V1(s, ErrorKind.BadInput, m));
-        if (error is not null)
-        {
-            return error;
-        }
-
-        if (!door.IsReady)
-        {
-            // The rules are checked against the models' labels, which this silo knows once its models are loaded.
-            return HttpErrors.V1(StatusCodes.Status503ServiceUnavailable, ErrorKind.NotReady,
-                "The silo is still loading its models; try again shortly.", request.HttpContext.Response, 1000);
+            return unread;
         }
 
         var (spec, problems) = ReadSpec(id, body!, json.Value.SerializerOptions, (name, version) => door.FindModel(name, version), storage.Value);
@@ -273,6 +260,30 @@ internal static class PipelineEndpoints
         return spec.Webhook is null
             ? HttpErrors.V1(StatusCodes.Status404NotFound, "no_webhook", $"Pipeline '{id}' has no webhook.")
             : Results.Json(await grains.GetGrain<IPipelineWebhookGrain>(id).GetStatusAsync());
+    }
+
+    /// <summary>
+    /// The JSON body of a request whose rules are checked against the serving catalog (a spec, a backfill): 415 unless it
+    /// is JSON, the body's own limits, and 503 while this silo's models load, as the labels are known only then.
+    /// </summary>
+    internal static async Task<(byte[]? Body, IResult? Refusal)> ReadRuleBodyAsync(HttpRequest request, string what, InferenceDoor door, ArgusSiloOptions silo)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, HttpErrors.V1(StatusCodes.Status415UnsupportedMediaType, ErrorKind.BadInput,
+                $"Send {what} as application/json; got '{request.ContentType ?? "no content type"}'."));
+        }
+
+        var (body, error) = await HttpErrors.ReadBodyAsync(request, silo.MaxRequestBytes, (s, m) => HttpErrors.V1(s, ErrorKind.BadInput, m));
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        return door.IsReady
+            ? (body, null)
+            : (null, HttpErrors.V1(StatusCodes.Status503ServiceUnavailable, ErrorKind.NotReady,
+                "The silo is still loading its models; try again shortly.", request.HttpContext.Response, 1000));
     }
 
     /// <summary>The pipeline's spec when it exists and the caller may see it; an id no pipeline can have is unknown without asking a grain.</summary>
