@@ -75,7 +75,6 @@ public static class ArgusSiloBuilderExtensions
             .Configure<IOptions<JobOptions>>((reminders, jobs) => reminders.MinimumReminderPeriod = jobs.Value.ReminderPeriod);
         silo.Services.AddSingleton<JobInstruments>();
         silo.Services.AddSingleton<ShardRunner>();
-        silo.Services.AddSingleton<WebhookInstruments>();
         silo.Services.AddSingleton<PipelineInstruments>();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
         silo.AddMemoryStreams(AlertStreams.Provider);

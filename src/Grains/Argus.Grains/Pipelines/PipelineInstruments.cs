@@ -7,7 +7,8 @@ namespace Argus.Grains.Pipelines;
 /// <summary>
 /// The pipelines' final-lag SLO on the <see cref="ArgusTelemetry.MeterName"/> meter, labelled by pipeline: each item's
 /// final lag (Prometheus: <c>argus_pipeline_final_lag_seconds</c>, whose p95 is the SLO's figure), the finals that
-/// missed their deadline, and the items pending on this silo with the age of the oldest, read when a reader collects.
+/// missed their deadline, and the items pending on this silo with the age of the oldest, read when a reader collects;
+/// and what the pipelines' webhooks delivered: items the receivers took (answered 2xx) and posts that failed.
 /// </summary>
 internal sealed class PipelineInstruments
 {
@@ -16,6 +17,8 @@ internal sealed class PipelineInstruments
 
     private readonly Histogram<double> _lag;
     private readonly Counter<long> _late;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _failures;
     private readonly TimeProvider _time;
 
     /// <summary>The items pending on this silo by grain key: their pipeline and submit time.</summary>
@@ -37,7 +40,17 @@ internal sealed class PipelineInstruments
         _late = meter.CreateCounter<long>("argus.pipeline.final.late", "{item}", "Items whose final or failed result came after the pipeline's deadline.");
         meter.CreateObservableGauge("argus.pipeline.pending", Pending, "{item}", "Items waiting for the heavy tier whose grains are on this silo.");
         meter.CreateObservableGauge("argus.pipeline.pending.oldest_age", OldestAge, "s", "How long the oldest item pending on this silo has waited since its submit.");
+        _delivered = meter.CreateCounter<long>(
+            "argus.pipeline.webhook.delivered", "{item}", "Items of a pipeline's finals its webhook took (answered 2xx).");
+        _failures = meter.CreateCounter<long>(
+            "argus.pipeline.webhook.failures", "{post}", "Posts to a pipeline's webhook that failed (no answer in time, or not 2xx); each is posted again.");
     }
+
+    /// <summary>Counts a batch a pipeline's webhook receiver took.</summary>
+    public void Delivered(string pipeline, int items) => _delivered.Add(items, new KeyValuePair<string, object?>("pipeline", pipeline));
+
+    /// <summary>Counts a failed post to a pipeline's webhook.</summary>
+    public void Failed(string pipeline) => _failures.Add(1, new KeyValuePair<string, object?>("pipeline", pipeline));
 
     /// <summary>Counts an item as pending on this silo (again: harmless).</summary>
     public void Waiting(string key, string pipeline, DateTime submitted)

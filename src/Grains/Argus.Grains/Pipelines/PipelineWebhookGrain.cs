@@ -15,7 +15,7 @@ namespace Argus.Grains.Pipelines;
 /// </summary>
 internal sealed partial class PipelineWebhookGrain(
     [PersistentState("pipeline-webhook")] IPersistentState<PipelineWebhookGrain.State> state,
-    IWebhookPoster poster, WebhookInstruments instruments, TimeProvider time, IOptions<JobOptions> jobs, ILogger<PipelineWebhookGrain> logger)
+    IWebhookPoster poster, PipelineInstruments instruments, TimeProvider time, IOptions<JobOptions> jobs, ILogger<PipelineWebhookGrain> logger)
     : Grain, IPipelineWebhookGrain, IRemindable
 {
     private const string Reminder = "webhook";
