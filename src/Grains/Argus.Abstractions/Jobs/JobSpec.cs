@@ -2,6 +2,16 @@ using System.Text.RegularExpressions;
 
 namespace Argus.Jobs;
 
+/// <summary>How a job writes its results.</summary>
+public enum JobOutputFormat
+{
+    /// <summary>JSON lines: one object per item.</summary>
+    Jsonl,
+
+    /// <summary>Apache Parquet: one row per item.</summary>
+    Parquet,
+}
+
 /// <summary>
 /// What a batch job runs: every item of <see cref="Input"/> through <see cref="Model"/>, in shards of
 /// <see cref="ShardSize"/> items, written under <see cref="Output"/>/{job}. Paths are as the silos see them: every silo
@@ -59,6 +69,12 @@ public sealed partial record JobSpec
     /// stable version.
     /// </summary>
     [Id(10)] public string? Version { get; init; }
+
+    /// <summary>
+    /// How each shard's results are written: <see cref="JobOutputFormat.Jsonl"/> (<c>part-{shard:D5}.jsonl</c>, the default)
+    /// or <see cref="JobOutputFormat.Parquet"/> (<c>part-{shard:D5}.parquet</c>, one table for DuckDB, Spark or pandas).
+    /// </summary>
+    [Id(11)] public JobOutputFormat Format { get; init; }
 
     /// <summary>The longest id of a job with a <see cref="Schedule"/>: its runs' ids add 16 characters and may have 100.</summary>
     public const int MaxScheduleIdLength = 84;

@@ -99,7 +99,15 @@ internal static class JobFiles
             : [];
     }
 
-    /// <summary>Counts the result lines of a written shard.</summary>
+    /// <summary>Writes a shard's results, whole or not at all; their file's presence says the shard is done.</summary>
+    public static void WriteResults(StorageOptions storage, string folder, int shard, IEnumerable<JobResult> results) =>
+        WriteAtomically(storage, Part(folder, shard), results.Select(r => JsonSerializer.Serialize(r, Json)));
+
+    /// <summary>Reads a written shard's results back.</summary>
+    public static IEnumerable<JobResult> ReadResults(string folder, int shard) =>
+        File.ReadLines(Part(folder, shard)).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<JobResult>(l, Json)!);
+
+    /// <summary>Counts the results of a written shard.</summary>
     public static int CountResults(string folder, int shard) => File.ReadLines(Part(folder, shard)).Count(l => l.Length > 0);
 
     /// <summary>Writes <c>errors.jsonl</c>: every shard's failures, in shard order.</summary>

@@ -111,7 +111,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
 
         var items = await Task.Run(() => JobFiles.ReadPlan(folder, lease.Shard), cancellationToken);
         var spec = lease.Spec;
-        var results = new string?[items.Count];
+        var results = new JobResult?[items.Count];
         var failures = new JobFailure?[items.Count];
         var retry = new ShardRetry(spec.MaxAttempts);
         // The last attempt retries nothing, so the loop ends.
@@ -132,7 +132,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
         }
 
         var errors = failures.OfType<JobFailure>().ToList();
-        var lines = results.OfType<string>().ToList();
+        var lines = results.OfType<JobResult>().ToList();
         await Task.Run(() =>
         {
             if (errors.Count > 0)
@@ -140,7 +140,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
                 JobFiles.WriteAtomically(storage.Value, JobFiles.Errors(folder, lease.Shard), errors.Select(f => JsonSerializer.Serialize(f, JobFiles.Json)));
             }
 
-            JobFiles.WriteAtomically(storage.Value, JobFiles.Part(folder, lease.Shard), lines);
+            JobFiles.WriteResults(storage.Value, folder, lease.Shard, lines);
         }, CancellationToken.None);
         return new ShardReport(lease.Shard, lease.LeaseId, lines.Count, ByReason(errors), Skipped: false);
     }
@@ -151,7 +151,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
     /// </summary>
     private async Task RunBatchAsync(
         ShardLease lease, DeviceKey device, IReadOnlyList<JobItem> items, int[] batch, ShardRetry retry, List<int> again,
-        string?[] results, JobFailure?[] failures, CancellationToken cancellationToken)
+        JobResult?[] results, JobFailure?[] failures, CancellationToken cancellationToken)
     {
         var inputs = await Task.Run(() => Load(items, batch, storage.Value, cancellationToken), cancellationToken);
         var sent = new List<int>();
@@ -173,6 +173,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
         }
 
         InferenceResponse response;
+        var started = time.GetUtcNow();
         try
         {
             var request = new InferenceRequest(
@@ -187,6 +188,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
             return;
         }
 
+        var latencyMs = (time.GetUtcNow() - started).TotalMilliseconds;
         for (var k = 0; k < sent.Count; k++)
         {
             var i = sent[k];
@@ -194,9 +196,9 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
             switch (result.Error)
             {
                 case null:
-                    results[i] = JsonSerializer.Serialize(
-                        new ResultLine(items[i].Id, response.Model, response.Version, new ResultBody(result.Embedding, result.Classes, result.Detections)),
-                        JobFiles.Json);
+                    results[i] = new JobResult(
+                        items[i].Id, response.Model, response.Version, lease.Shard, started.UtcDateTime, latencyMs, result.QueueMs,
+                        result.ComputeMs, result.BatchSize, new JobResultBody(result.Embedding, result.Classes, result.Detections));
                     break;
                 case { Kind: ErrorKind.Cancelled } when cancellationToken.IsCancellationRequested:
                     throw new OperationCanceledException(cancellationToken);
@@ -281,12 +283,6 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
 
     /// <summary>An item's bytes, or why they could not be read.</summary>
     private sealed record LoadedItem(byte[]? Bytes, string? Error);
-
-    /// <summary>One line of a part file.</summary>
-    private sealed record ResultLine(string Item, string Model, string Version, ResultBody Result);
-
-    /// <summary>The model's answer for the item, as in the HTTP API.</summary>
-    private sealed record ResultBody(float[]? Embedding, IReadOnlyList<ClassScore>? Classes, IReadOnlyList<Detection>? Detections);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: shard {Shard} dropped, its lease is gone (paused, or handed to another worker)")]
     private static partial void LogLeaseLost(ILogger logger, string job, int shard);
