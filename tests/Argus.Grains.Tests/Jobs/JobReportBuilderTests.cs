@@ -31,29 +31,33 @@ public sealed class JobReportBuilderTests
     }
 
     [Fact]
-    public void Throughput_counts_items_by_the_second_their_batch_started_with_quiet_seconds_kept()
+    public void Throughput_counts_items_by_when_their_batch_started_with_quiet_intervals_kept()
     {
         var builder = new JobReportBuilder();
-        builder.AddShard([Row("a", 0.1), Row("b", 0.9), Row("c", 3.5)], []);
+        builder.AddShard([Row("a", 0.01), Row("b", 0.05), Row("c", 0.35)], []);
 
         var report = builder.Build(Status());
 
         Assert.Equal([2L, 0, 0, 1], report.Throughput.Select(i => i.Items));
-        Assert.All(report.Throughput, i => Assert.Equal(1, i.Seconds));
-        Assert.Equal(Start.AddSeconds(3), report.Throughput[^1].Start);
-        Assert.Equal(2, report.Throughput[0].ItemsPerSecond);
+        Assert.All(report.Throughput, i => Assert.Equal(0.1, i.Seconds, 9));
+        Assert.Equal(Start.AddSeconds(0.3), report.Throughput[^1].Start);
+        Assert.Equal(20, report.Throughput[0].ItemsPerSecond, 9);
     }
 
-    [Fact]
-    public void A_long_run_gets_at_most_the_chart_s_intervals_of_whole_seconds()
+    [Theory]
+    [InlineData(60, 1, 60)]
+    [InlineData(61, 2, 31)]
+    [InlineData(10_000, 200, 50)]
+    [InlineData(12_001, 500, 25)]
+    public void A_longer_run_gets_round_intervals_and_at_most_the_chart_s_count(int ticks, int width, int count)
     {
-        var perSecond = Enumerable.Range(0, 1000).ToDictionary(s => 1_000_000L + s, _ => 1L);
+        var perTick = Enumerable.Range(0, ticks).ToDictionary(t => 1_000_000L + t, _ => 1L);
 
-        var intervals = JobReportBuilder.Intervals(perSecond);
+        var intervals = JobReportBuilder.Intervals(perTick);
 
-        Assert.True(intervals.Count <= JobReportBuilder.MaxIntervals);
-        Assert.All(intervals, i => Assert.Equal(17, i.Seconds));
-        Assert.Equal(1000, intervals.Sum(i => i.Items));
+        Assert.Equal(count, intervals.Count);
+        Assert.All(intervals, i => Assert.Equal(width * JobReportBuilder.Tick.TotalSeconds, i.Seconds, 9));
+        Assert.Equal(ticks, intervals.Sum(i => i.Items));
     }
 
     [Fact]

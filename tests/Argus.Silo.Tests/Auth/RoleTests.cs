@@ -39,6 +39,8 @@ public sealed class RoleTests(RolesSiloFixture fixture)
         ("POST", "v1/jobs/no-job/pause", NoBody, [Operate]),
         ("POST", "v1/jobs/no-job/resume", NoBody, [Operate]),
         ("POST", "v1/jobs/no-job/cancel", NoBody, [Operate]),
+        ("GET", "v1/jobs/no-job/report", NoBody, [Operate]),
+        ("GET", "jobs", NoBody, [Operate]),
         ("GET", "v1/pipelines", NoBody, [Operate]),
         ("GET", "v1/pipelines/no-pipeline", NoBody, [Operate]),
         ("PUT", "v1/pipelines/no-pipeline", () => RolesSiloFixture.Json("{}"), [Operate]),

@@ -10,6 +10,13 @@ public sealed class TenantTests(RolesSiloFixture fixture)
     private Task<(int Status, JsonElement? Body)> SendAsync(string method, string path, string key, HttpContent? content = null) =>
         fixture.SendAsync(RolesSiloFixture.Request(method, path, key, content));
 
+    private async Task<string> PageAsync(string path, string key)
+    {
+        using var response = await fixture.Http!.SendAsync(RolesSiloFixture.Request("GET", path, key));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
     private static string[] Ids(JsonElement? list) => [.. list!.Value.EnumerateArray().Select(e => e.GetProperty("id").GetString()!)];
 
     [Fact]
@@ -104,7 +111,7 @@ public sealed class TenantTests(RolesSiloFixture fixture)
         Assert.Equal("a", view!.Value.GetProperty("spec").GetProperty("tenant").GetString());
 
         var b = RolesSiloFixture.TenantBKey;
-        foreach (var (method, path) in new[] { ("GET", "v1/jobs/job-a"), ("POST", "v1/jobs/job-a/pause"), ("POST", "v1/jobs/job-a/resume"), ("POST", "v1/jobs/job-a/cancel") })
+        foreach (var (method, path) in new[] { ("GET", "v1/jobs/job-a"), ("GET", "v1/jobs/job-a/report"), ("POST", "v1/jobs/job-a/pause"), ("POST", "v1/jobs/job-a/resume"), ("POST", "v1/jobs/job-a/cancel") })
         {
             var (status, body) = await SendAsync(method, path, b);
             Assert.True(status == 404, $"{method} {path}: {status} {body}");
@@ -113,6 +120,9 @@ public sealed class TenantTests(RolesSiloFixture fixture)
 
         Assert.DoesNotContain("job-a", Ids((await SendAsync("GET", "v1/jobs", b)).Body));
         Assert.Contains("job-a", Ids((await SendAsync("GET", "v1/jobs", RolesSiloFixture.TenantAKey)).Body));
+        Assert.DoesNotContain("job-a", await PageAsync("jobs", b));
+        Assert.Contains("/v1/jobs/job-a/report", await PageAsync("jobs", RolesSiloFixture.TenantAKey));
+        Assert.Contains("<title>Job job-a · Argus</title>", await PageAsync("v1/jobs/job-a/report", RolesSiloFixture.TenantAKey));
         // The id is taken whoever asks; the answer does not say by whom.
         var (taken, _) = await SendAsync("POST", "v1/jobs", b, RolesSiloFixture.Json(spec));
         Assert.Equal(409, taken);

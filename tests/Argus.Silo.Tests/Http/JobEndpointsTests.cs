@@ -128,6 +128,44 @@ public sealed class JobEndpointsTests(SiloFixture fixture) : IClassFixture<SiloF
         Assert.Equal("job_conflict", Error(refused).Code);
     }
 
+    [Fact]
+    public async Task A_finished_classifier_job_s_report_is_one_page_of_its_outputs_linked_from_the_jobs_page()
+    {
+        var input = Path.Combine(_dir.FullName, "moderated");
+        ImageWarehouse.Create(input, 24);
+        ImageWarehouse.CreateCorrupt(input, 2);
+        var spec = JsonSerializer.Serialize(new { id = "moderated", input, model = "moderation-fast", output = Path.Combine(_dir.FullName, "out"), shard_size = 10, batch_size = 4 });
+        using (var submit = await Http.PostAsync("v1/jobs", Json(spec)))
+        {
+            Assert.Equal(HttpStatusCode.Created, submit.StatusCode);
+        }
+
+        await WaitUntilAsync("moderated", s => s.GetProperty("is_finished").GetBoolean(), "the job to finish");
+
+        using var report = await Http.GetAsync("v1/jobs/moderated/report");
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Equal("text/html", report.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("default-src 'none'", report.Headers.GetValues("Content-Security-Policy").Single());
+        var html = await report.Content.ReadAsStringAsync();
+        Assert.Contains("<title>Job moderated · Argus</title>", html);
+        Assert.Contains("""<span class="state completed">completed</span>""", html);
+        Assert.Contains("written; 3 read for this report", html);
+        Assert.Contains("<h2>Throughput over time</h2>", html);
+        Assert.Contains("<h2>Top class</h2>", html);
+        Assert.Contains("""<span class="reason">bad_input</span></td><td class="n">2</td>""", html);
+        Assert.Contains(Path.Combine(input, "corrupt-"), html);
+        Assert.Contains("<h2>Slowest items</h2>", html);
+
+        var (unknown, body) = await ReadAsync(Http.GetAsync("v1/jobs/nope/report"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown);
+        Assert.Equal("unknown_job", Error(body).Code);
+
+        using var staying = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Http.BaseAddress };
+        using var home = await staying.GetAsync("/");
+        Assert.Equal("/jobs", home.Headers.Location?.ToString());
+        Assert.Contains("""<a href="/v1/jobs/moderated/report">moderated</a>""", await Http.GetStringAsync("jobs"));
+    }
+
     [Theory]
     [InlineData("GET", "v1/jobs/nope")]
     [InlineData("POST", "v1/jobs/nope/pause")]

@@ -11,6 +11,9 @@ internal sealed class JobReportBuilder
     /// <summary>The throughput chart's most intervals: a longer run gets longer intervals.</summary>
     public const int MaxIntervals = 60;
 
+    /// <summary>The shortest interval, so a job of a few seconds still draws a curve.</summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How many of the slowest items the report lists.</summary>
     public const int SlowestItems = 10;
 
@@ -20,7 +23,7 @@ internal sealed class JobReportBuilder
     /// <summary>How many labels the report names; the rest are summed in one row.</summary>
     public const int MaxLabels = 20;
 
-    private readonly SortedDictionary<long, long> _perSecond = [];
+    private readonly Dictionary<long, long> _perTick = [];
     private readonly Dictionary<int, long> _batchSizes = [];
     private readonly List<double> _latencies = [];
     private readonly Dictionary<string, long> _labels = new(StringComparer.Ordinal);
@@ -64,7 +67,7 @@ internal sealed class JobReportBuilder
             status,
             _shards,
             n,
-            Intervals(_perSecond),
+            Intervals(_perTick),
             [.. _batchSizes.OrderBy(b => b.Key).Select(b => new JobReportBatchSize(b.Key, b.Value))],
             latency,
             [.. _failures.OrderByDescending(f => f.Value.Items).ThenBy(f => f.Key, StringComparer.Ordinal)
@@ -74,26 +77,33 @@ internal sealed class JobReportBuilder
     }
 
     /// <summary>
-    /// Per-second counts as at most <see cref="MaxIntervals"/> intervals of whole seconds from the first second to the
-    /// last, the quiet ones included, so the chart's time axis is even.
+    /// Counts per <see cref="Tick"/> (since the Unix epoch) as at most <see cref="MaxIntervals"/> intervals from the first
+    /// tick to the last, the quiet ones included so the time axis is even; an interval is a round number of ticks
+    /// (1, 2 or 5 times a power of ten).
     /// </summary>
-    internal static IReadOnlyList<JobReportInterval> Intervals(IReadOnlyDictionary<long, long> perSecond)
+    internal static IReadOnlyList<JobReportInterval> Intervals(IReadOnlyDictionary<long, long> perTick)
     {
-        if (perSecond.Count == 0)
+        if (perTick.Count == 0)
         {
             return [];
         }
 
-        var first = perSecond.Keys.Min();
-        var span = perSecond.Keys.Max() - first + 1;
-        var width = (span + MaxIntervals - 1) / MaxIntervals;
-        var counts = new long[(span + width - 1) / width];
-        foreach (var (second, items) in perSecond)
+        var first = perTick.Keys.Min();
+        var span = perTick.Keys.Max() - first + 1;
+        var width = 1L;
+        for (var power = 1L; span > width * MaxIntervals; power *= 10)
         {
-            counts[(second - first) / width] += items;
+            width = new[] { power, 2 * power, 5 * power }.First(w => span <= w * MaxIntervals || w == 5 * power);
         }
 
-        return [.. counts.Select((items, i) => new JobReportInterval(DateTime.UnixEpoch.AddSeconds(first + (i * width)), width, items))];
+        var counts = new long[(span + width - 1) / width];
+        foreach (var (tick, items) in perTick)
+        {
+            counts[(tick - first) / width] += items;
+        }
+
+        var seconds = (Tick * width).TotalSeconds;
+        return [.. counts.Select((items, i) => new JobReportInterval(DateTime.UnixEpoch + (Tick * (first + (i * width))), seconds, items))];
     }
 
     /// <summary>The nearest-rank percentile <paramref name="p"/> of <paramref name="sorted"/>.</summary>
@@ -102,8 +112,8 @@ internal sealed class JobReportBuilder
 
     private void Add(JobResult result)
     {
-        var second = (long)Math.Floor((result.Started - DateTime.UnixEpoch).TotalSeconds);
-        _perSecond[second] = _perSecond.GetValueOrDefault(second) + 1;
+        var tick = (result.Started - DateTime.UnixEpoch).Ticks / Tick.Ticks;
+        _perTick[tick] = _perTick.GetValueOrDefault(tick) + 1;
         _batchSizes[result.BatchSize] = _batchSizes.GetValueOrDefault(result.BatchSize) + 1;
         _latencies.Add(result.LatencyMs);
         _queue += result.QueueMs;

@@ -237,6 +237,7 @@ public static class SiloHostExtensions
         infer.MapOpenInferenceEndpoints();
         var operate = app.MapGroup("").RequireAuthorization(ArgusRoles.Operate);
         operate.MapJobEndpoints();
+        operate.MapJobsPage();
         operate.MapPipelineEndpoints();
         // Cameras need operate, but frames pushed to a camera also take infer: each camera endpoint names its policy.
         app.MapCameraEndpoints();

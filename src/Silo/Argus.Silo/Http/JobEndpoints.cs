@@ -11,8 +11,9 @@ namespace Argus.Silo.Http;
 
 /// <summary>
 /// Batch jobs: <c>POST /v1/jobs</c> (submit), <c>GET /v1/jobs</c> (every job's status), <c>GET /v1/jobs/{id}</c> and
-/// <c>POST /v1/jobs/{id}/pause|resume|cancel</c>. Every answer is a job's status, its ETA in seconds (<c>eta_s</c>). A job
-/// belongs to the tenant of the key that submitted it, and is unknown (404) to keys of other tenants.
+/// <c>POST /v1/jobs/{id}/pause|resume|cancel</c>. Every answer is a job's status, its ETA in seconds (<c>eta_s</c>), but
+/// <c>GET /v1/jobs/{id}/report</c>'s, an HTML page (<see cref="JobReportPage"/>). A job belongs to the tenant of the key
+/// that submitted it, and is unknown (404) to keys of other tenants.
 /// </summary>
 internal static class JobEndpoints
 {
@@ -52,6 +53,7 @@ internal static class JobEndpoints
         jobs.MapPost("/{id}/pause", (string id, HttpContext context, IGrainFactory grains) => CallAsync(id, context, grains, job => job.PauseAsync()));
         jobs.MapPost("/{id}/resume", (string id, HttpContext context, IGrainFactory grains) => CallAsync(id, context, grains, job => job.ResumeAsync()));
         jobs.MapPost("/{id}/cancel", (string id, HttpContext context, IGrainFactory grains) => CallAsync(id, context, grains, job => job.CancelAsync()));
+        jobs.MapGet("/{id}/report", ReportAsync);
     }
 
     /// <summary>
@@ -124,25 +126,31 @@ internal static class JobEndpoints
         }
     }
 
-    /// <summary>
-    /// Calls the job named in the route when the caller may see it; an id no job can have is unknown without asking a
-    /// grain, and another tenant's job is unknown too.
-    /// </summary>
-    private static async Task<IResult> CallAsync(string id, HttpContext context, IGrainFactory grains, Func<IBatchJobGrain, Task<JobStatus>> call)
+    /// <summary>Calls the job named in the route when the caller may see it (<see cref="SeesAsync"/>).</summary>
+    private static async Task<IResult> CallAsync(string id, HttpContext context, IGrainFactory grains, Func<IBatchJobGrain, Task<JobStatus>> call) =>
+        await SeesAsync(id, context, grains)
+            ? Results.Json(JobView.Of(await call(grains.GetGrain<IBatchJobGrain>(id))))
+            : UnknownJob(id);
+
+    private static async Task<IResult> ReportAsync(
+        string id, HttpContext context, IGrainFactory grains, TimeProvider time, IOptions<JsonOptions> json)
     {
-        if (!JobSpec.IsValidId(id))
+        if (!await SeesAsync(id, context, grains))
         {
             return UnknownJob(id);
         }
 
-        var job = grains.GetGrain<IBatchJobGrain>(id);
-        if (!context.Sees((await job.GetStatusAsync()).Spec.Tenant))
-        {
-            return UnknownJob(id);
-        }
-
-        return Results.Json(JobView.Of(await call(job)));
+        var report = await grains.GetGrain<IJobReportGrain>(id).GetReportAsync(context.RequestAborted);
+        return HtmlPage.Result(context.Response, JobReportPage.Render(report, json.Value.SerializerOptions, time.GetUtcNow().UtcDateTime));
     }
+
+    /// <summary>
+    /// Whether the caller may see the job named in the route: an id no job can have is unknown without asking a grain,
+    /// and another tenant's job is unknown too.
+    /// </summary>
+    /// <exception cref="UnknownJobException">No job has this id.</exception>
+    private static async Task<bool> SeesAsync(string id, HttpContext context, IGrainFactory grains) =>
+        JobSpec.IsValidId(id) && context.Sees((await grains.GetGrain<IBatchJobGrain>(id).GetStatusAsync()).Spec.Tenant);
 
     private static IResult UnknownJob(string id) =>
         HttpErrors.V1(StatusCodes.Status404NotFound, "unknown_job", $"Unknown job '{id}'.");
