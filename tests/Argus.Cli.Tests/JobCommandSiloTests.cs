@@ -40,6 +40,18 @@ public sealed class JobCommandSiloTests(CliSiloFixture fixture) : IDisposable
         Assert.Equal(0, listed);
         Assert.Matches(@"│ cli-photos\s+│ completed\s+│ resnet18\s+│ 42/42\s+│ 2\s+│", list);
         Assert.Matches(@"\d+ job\(s\)\.", list);
+
+        var file = Path.Combine(_dir.FullName, "cli-photos.html");
+        string[] api = ["--api", fixture.Silo!.BaseAddress.ToString(), "--api-key", CliSiloFixture.ApiKey];
+        var (reported, report) = await RunAsync(["job", "report", "cli-photos", "-o", file, .. api]);
+        Assert.True(reported == 0, report);
+        Assert.Contains($"Report of job cli-photos written to {file}", report);
+        var html = await File.ReadAllTextAsync(file);
+        Assert.Contains("<title>Job cli-photos · Argus</title>", html);
+        Assert.Contains("""<span class="reason">bad_input</span></td><td class="n">2</td>""", html);
+        var (unknown, refusal) = await RunAsync(["job", "report", "no-such-job", "-o", file, .. api]);
+        Assert.Equal(2, unknown);
+        Assert.Contains("UnknownJobException: Unknown job 'no-such-job'.", refusal);
     }
 
     [Fact]

@@ -47,6 +47,22 @@ internal static class ArgusCli
         Recursive = true,
     };
 
+    /// <summary>For the commands that call a silo's HTTP API rather than the gateway (<c>pipeline</c>, <c>job report</c>).</summary>
+    internal static readonly Option<string> Api = new("--api")
+    {
+        Description = "A silo's HTTP API; default $ARGUS_API, else http://127.0.0.1:8080.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_API") ?? new ArgusClientOptions().Api.ToString(),
+        Recursive = true,
+    };
+
+    /// <summary>The key <see cref="Api"/> is called with.</summary>
+    internal static readonly Option<string?> ApiKey = new("--api-key")
+    {
+        Description = "An API key for silos that hold keys (Argus:Auth), sent as X-Api-Key; pipelines and jobs belong to its tenant. Default: $ARGUS_API_KEY.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_API_KEY"),
+        Recursive = true,
+    };
+
     /// <summary>Parses and runs the command line; returns the exit code.</summary>
     public static Task<int> RunAsync(string[] args, IAnsiConsole console)
     {
@@ -121,6 +137,22 @@ internal static class ArgusCli
         {
             await host.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary><see cref="WithClientAsync"/> with the SDK's HTTP calls going to <see cref="Api"/> with <see cref="ApiKey"/>.</summary>
+    internal static Task<int> WithApiClientAsync(ParseResult parse, IAnsiConsole console, Func<IArgusClient, Task<int>> run, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(parse.GetValue(Api), UriKind.Absolute, out var api) || api.Scheme is not ("http" or "https"))
+        {
+            console.MarkupLineInterpolated($"[red]argus:[/] --api must be an http(s) address (is '{parse.GetValue(Api)}').");
+            return Task.FromResult(2);
+        }
+
+        return WithClientAsync(parse, console, run, cancellationToken, o =>
+        {
+            o.Api = api;
+            o.ApiKey = parse.GetValue(ApiKey);
+        });
     }
 
     /// <summary>The TLS files of <c>--tls-cert</c>, <c>--tls-key</c> and <c>--tls-ca</c> (unset: plaintext).</summary>

@@ -7,7 +7,10 @@ using static System.FormattableString;
 
 namespace Argus.Cli;
 
-/// <summary><c>argus job submit|status|list|pause|resume|cancel</c>: batch jobs through the SDK.</summary>
+/// <summary>
+/// <c>argus job submit|status|list|pause|resume|cancel|report</c>: batch jobs through the SDK; <c>report</c> from a silo's
+/// HTTP API (<c>--api</c>, <c>--api-key</c>), which renders it.
+/// </summary>
 internal static class JobCommand
 {
     /// <summary>How often <c>submit</c> waiting on a job and <c>status</c> watching one ask for its status.</summary>
@@ -76,9 +79,9 @@ internal static class JobCommand
         Description = "Show a live progress bar until the job finishes; exit 0 when it completed, 1 when it failed or was cancelled.",
     };
 
-    public static Command Create(IAnsiConsole console) => new("job", "Submits, shows, lists, pauses, resumes and cancels batch jobs.")
+    public static Command Create(IAnsiConsole console) => new("job", "Submits, shows, lists, pauses, resumes and cancels batch jobs, and writes their reports.")
     {
-        Submit(console), Status(console), List(console),
+        Submit(console), Status(console), List(console), Report(console),
         Control(console, "pause", "Pauses a job: no new shard starts; shards in progress run again on resume.", (c, id) => c.PauseJobAsync(id)),
         Control(console, "resume", "Resumes a paused job.", (c, id) => c.ResumeJobAsync(id)),
         Control(console, "cancel", "Cancels a job for good (a schedule starts no more runs); written shards stay.", (c, id) => c.CancelJobAsync(id)),
@@ -249,6 +252,27 @@ internal static class JobCommand
 
             console.Write(table);
             console.MarkupLineInterpolated($"{jobs.Count} job(s).");
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command Report(IAnsiConsole console)
+    {
+        var id = new Argument<string>("id") { Description = "The job's id." };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "The file to write; default {id}-report.html in the current folder." };
+        var command = new Command(
+            "report", "Writes a job's report, one self-contained HTML page: throughput over time, batch sizes, top classes, failures by reason, slowest items.")
+        {
+            id, output, ArgusCli.Api, ArgusCli.ApiKey,
+        };
+        command.SetAction((parse, cancellationToken) => ArgusCli.WithApiClientAsync(parse, console, async client =>
+        {
+            var job = parse.GetValue(id)!;
+            var html = await client.GetJobReportAsync(job, cancellationToken);
+            var file = parse.GetValue(output) ?? new FileInfo($"{job}-report.html");
+            await File.WriteAllTextAsync(file.FullName, html, cancellationToken);
+            console.MarkupLineInterpolated($"Report of job [bold]{job}[/] written to {file.FullName}");
             return 0;
         }, cancellationToken));
         return command;

@@ -18,25 +18,11 @@ internal static class PipelineCommand
     /// <summary>How often <c>backfill --watch</c> asks for the backfill's progress.</summary>
     private static readonly TimeSpan WatchPeriod = TimeSpan.FromSeconds(1);
 
-    private static readonly Option<string> Api = new("--api")
-    {
-        Description = "A silo's HTTP API; default $ARGUS_API, else http://127.0.0.1:8080.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_API") ?? new ArgusClientOptions().Api.ToString(),
-        Recursive = true,
-    };
-
-    private static readonly Option<string?> ApiKey = new("--api-key")
-    {
-        Description = "An API key for silos that hold keys (Argus:Auth), sent as X-Api-Key; the pipeline belongs to its tenant. Default: $ARGUS_API_KEY.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ARGUS_API_KEY"),
-        Recursive = true,
-    };
-
     private static readonly Argument<string> Id = new("id") { Description = "The pipeline's id." };
 
     public static Command Create(IAnsiConsole console) => new("pipeline", "Two-tier pipelines: a fast model decides now, a heavy model decides later.")
     {
-        Api, ApiKey, Put(console), Get(console), List(console), Delete(console), Submit(console), Items(console), Item(console), Backfill(console),
+        ArgusCli.Api, ArgusCli.ApiKey, Put(console), Get(console), List(console), Delete(console), Submit(console), Items(console), Item(console), Backfill(console),
     };
 
     /// <summary>
@@ -90,21 +76,6 @@ internal static class PipelineCommand
         + Invariant($"at {s.Reached:yyyy-MM-dd HH:mm} of {s.From:yyyy-MM-dd HH:mm}–{s.To:yyyy-MM-dd HH:mm} UTC ({s.Model} {s.Version})")
         + (s.Error is { } e ? $": {e}" : "");
 
-    private static Task<int> WithClientAsync(ParseResult parse, IAnsiConsole console, Func<IArgusClient, Task<int>> run, CancellationToken cancellationToken)
-    {
-        if (!Uri.TryCreate(parse.GetValue(Api), UriKind.Absolute, out var api) || api.Scheme is not ("http" or "https"))
-        {
-            console.MarkupLineInterpolated($"[red]argus pipeline:[/] --api must be an http(s) address (is '{parse.GetValue(Api)}').");
-            return Task.FromResult(2);
-        }
-
-        return ArgusCli.WithClientAsync(parse, console, run, cancellationToken, o =>
-        {
-            o.Api = api;
-            o.ApiKey = parse.GetValue(ApiKey);
-        });
-    }
-
     private static int Refuse(IAnsiConsole console, IEnumerable<string> problems)
     {
         foreach (var problem in problems)
@@ -128,7 +99,7 @@ internal static class PipelineCommand
             }
 
             var json = await File.ReadAllTextAsync(path.FullName, cancellationToken);
-            return await WithClientAsync(parse, console, async client =>
+            return await ArgusCli.WithApiClientAsync(parse, console, async client =>
             {
                 var id = parse.GetValue(Id)!;
                 console.Write(View(id, await client.PutPipelineAsync(id, json, cancellationToken)));
@@ -142,7 +113,7 @@ internal static class PipelineCommand
     {
         var json = new Option<bool>("--json") { Description = "Print the spec as JSON, the shape put --file takes." };
         var command = new Command("get", "Shows a pipeline's spec.") { Id, json };
-        command.SetAction((parse, cancellationToken) => WithClientAsync(parse, console, async client =>
+        command.SetAction((parse, cancellationToken) => ArgusCli.WithApiClientAsync(parse, console, async client =>
         {
             var id = parse.GetValue(Id)!;
             var spec = await client.GetPipelineAsync(id, cancellationToken);
@@ -163,7 +134,7 @@ internal static class PipelineCommand
     private static Command List(IAnsiConsole console)
     {
         var command = new Command("list", "Lists the pipelines the key may see.");
-        command.SetAction((parse, cancellationToken) => WithClientAsync(parse, console, async client =>
+        command.SetAction((parse, cancellationToken) => ArgusCli.WithApiClientAsync(parse, console, async client =>
         {
             var pipelines = await client.ListPipelinesAsync(cancellationToken);
             var table = new Table().AddColumns("Pipeline", "Fast model", "Heavy model", "Heavy items", "Fast p95 target", "Deadline", "Tenant");
@@ -184,7 +155,7 @@ internal static class PipelineCommand
     private static Command Delete(IAnsiConsole console)
     {
         var command = new Command("delete", "Deletes a pipeline; its items stay readable by id until their store is cleared.") { Id };
-        command.SetAction((parse, cancellationToken) => WithClientAsync(parse, console, async client =>
+        command.SetAction((parse, cancellationToken) => ArgusCli.WithApiClientAsync(parse, console, async client =>
         {
             var id = parse.GetValue(Id)!;
             if (await client.DeletePipelineAsync(id, cancellationToken))
@@ -218,7 +189,7 @@ internal static class PipelineCommand
                 return Refuse(console, problems);
             }
 
-            return await WithClientAsync(parse, console, async client =>
+            return await ArgusCli.WithApiClientAsync(parse, console, async client =>
             {
                 var id = parse.GetValue(Id)!;
                 var table = new Table().AddColumns("Item", "Image", "State", "Provisional", "Final");
@@ -261,7 +232,7 @@ internal static class PipelineCommand
                 return Refuse(console, problems);
             }
 
-            return await WithClientAsync(parse, console, async client =>
+            return await ArgusCli.WithApiClientAsync(parse, console, async client =>
             {
                 var table = new Table().AddColumns("Item", "State", "Submitted (UTC)", "Finished (UTC)", "Provisional", "Final");
                 var shown = 0;
@@ -293,7 +264,7 @@ internal static class PipelineCommand
     {
         var item = new Argument<string>("item") { Description = "The item's id." };
         var command = new Command("item", "Shows an item: its provisional and final results, the finals a backfill replaced, or why it failed.") { Id, item };
-        command.SetAction((parse, cancellationToken) => WithClientAsync(parse, console, async client =>
+        command.SetAction((parse, cancellationToken) => ArgusCli.WithApiClientAsync(parse, console, async client =>
         {
             console.Write(View(await client.GetItemAsync(parse.GetValue(Id)!, parse.GetValue(item)!, cancellationToken)));
             return 0;
@@ -324,7 +295,7 @@ internal static class PipelineCommand
                 return Refuse(console, problems);
             }
 
-            return await WithClientAsync(parse, console, async client =>
+            return await ArgusCli.WithApiClientAsync(parse, console, async client =>
             {
                 var id = parse.GetValue(Id)!;
                 var status = await client.StartBackfillAsync(id, parse.GetValue(version)!, parse.GetValue(model), start, end, parse.GetValue(backfill), cancellationToken);

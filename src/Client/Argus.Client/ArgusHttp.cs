@@ -99,6 +99,7 @@ internal sealed class ArgusHttp : IDisposable
             "overloaded" => new OverloadedException(message, retryAfter),
             "not_ready" => new NotReadyException(message),
             "unknown_pipeline" => new UnknownPipelineException(subject.Pipeline, message),
+            "unknown_job" when subject.Job is { } job => new UnknownJobException(job),
             "unknown_item" when subject.Item is { } item => new UnknownPipelineItemException(subject.Pipeline, item, message),
             "unknown_backfill" when subject.Backfill is { } backfill => new UnknownBackfillException(subject.Pipeline, backfill, message),
             _ when response.StatusCode == HttpStatusCode.TooManyRequests => new OverloadedException(message, retryAfter),
@@ -106,8 +107,12 @@ internal sealed class ArgusHttp : IDisposable
         };
     }
 
-    /// <summary>What a request is about: the pipeline, and the item or backfill it names.</summary>
-    internal readonly record struct Subject(string Pipeline, string? Item = null, string? Backfill = null);
+    /// <summary>What a request is about: the pipeline, and the item or backfill it names; or a job.</summary>
+    internal readonly record struct Subject(string Pipeline, string? Item = null, string? Backfill = null, string? Job = null)
+    {
+        /// <summary>A request about job <paramref name="id"/>.</summary>
+        public static Subject OfJob(string id) => new("", Job: id);
+    }
 
     private sealed record V1Error(string? Code, string? Message);
 

@@ -150,6 +150,14 @@ public interface IArgusClient
     IAsyncEnumerable<JobStatus> WatchJobAsync(string id, TimeSpan? period = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// A job's report: one self-contained HTML page of its state and spec, throughput over time, batch sizes, top classes,
+    /// failures by reason with examples and the slowest items, over the shards written so far. It comes from the silos'
+    /// HTTP API (<see cref="ArgusClientOptions.Api"/>, <c>GET /v1/jobs/{id}/report</c>), where a key sees its tenant's jobs.
+    /// </summary>
+    /// <exception cref="Argus.Errors.UnknownJobException">No job this client may see has this id.</exception>
+    Task<string> GetJobReportAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Loads a version of <paramref name="model"/> on every silo, now and on any silo that starts later; it takes calls
     /// once it is warm. A version that fails to load on any silo is unloaded from the others. Loading an equal definition
     /// again does nothing, so this call is retried when a silo is lost.
