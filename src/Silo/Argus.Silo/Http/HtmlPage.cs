@@ -29,14 +29,14 @@ internal static class HtmlPage
         header nav a { color: #bcccdc; margin-right: 14px; text-decoration: none; }
         header nav a:hover { color: #fff; }
         header .when { margin-left: auto; color: #9fb3c8; font-size: 12px; }
-        main { padding: 20px 28px 40px; max-width: 1200px; }
+        main { padding: 20px 28px 40px; max-width: 1360px; }
         section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin-bottom: 16px; }
         section h2 { margin: 0 0 10px; font-size: 15px; font-weight: 600; }
         .note { color: var(--muted); font-size: 12px; margin: 4px 0 0; }
         .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 12px; margin-bottom: 16px; }
         .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
         .card .k { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
-        .card .v { font-size: 22px; font-weight: 600; }
+        .card .v { font-size: 22px; font-weight: 600; } .card .v.name { font-size: 16px; overflow-wrap: anywhere; }
         .card .s { color: var(--muted); font-size: 12px; }
         .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
         .grid2 section { margin-bottom: 0; }

@@ -56,8 +56,8 @@ internal static class JobReportPage
         var state = Name(s.State, json);
         var run = report.Throughput.Count == 0 ? 0 : report.Throughput.Sum(i => i.Seconds);
         var cards = new StringBuilder("""<div class="cards">""");
-        void Card(string key, string value, string note) =>
-            cards.Append($"""<div class="card"><div class="k">{Encode(key)}</div><div class="v">{value}</div><div class="s">{Encode(note)}</div></div>""");
+        void Card(string key, string value, string note, string size = "v") =>
+            cards.Append($"""<div class="card"><div class="k">{Encode(key)}</div><div class="{size}">{value}</div><div class="s">{Encode(note)}</div></div>""");
         Card("State", State(state), s.Error ?? (s.FinishedAt is { } f ? Invariant($"finished {f:yyyy-MM-dd HH:mm:ss} UTC") : Invariant($"submitted {s.SubmittedAt:yyyy-MM-dd HH:mm:ss} UTC")));
         Card("Succeeded", Invariant($"{s.ItemsSucceeded:N0}"), Invariant($"of {s.ItemsTotal:N0} planned"));
         Card("Failed", Invariant($"{s.ItemsFailed:N0}"), s.ItemsTotal == 0 ? "" : Invariant($"{100.0 * s.ItemsFailed / s.ItemsTotal:0.#} % of planned"));
@@ -69,7 +69,7 @@ internal static class JobReportPage
         }
 
         Card("Shards", Invariant($"{s.ShardsDone}/{s.ShardsTotal}"), Invariant($"written; {report.ShardsRead} read for this report"));
-        Card("Model", Encode(s.Spec.Model), s.Spec.Version is { } v ? $"version {v}" : "the stable version");
+        Card("Model", Encode(s.Spec.Model), s.Spec.Version is { } v ? $"version {v}" : "the stable version", size: "v name");
         return cards.Append("</div>").ToString();
     }
 
