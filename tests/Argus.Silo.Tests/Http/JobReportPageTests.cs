@@ -66,6 +66,24 @@ public sealed partial class JobReportPageTests
     }
 
     [Fact]
+    public void No_text_from_the_job_s_files_adds_markup_to_the_page()
+    {
+        // Seeded: encoded text adds no '<', '>' or '"', so every page has the markup of the same report with plain text.
+        const string alphabet = "<>\"'&/=;:#x é\u00a0\u2028\ud83d\ude00\u0000";
+        var random = new Random(20261206);
+        string Text() => new([.. Enumerable.Range(0, random.Next(0, 24)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+        static int Markup(string html) => html.Count(c => c is '<' or '>' or '"');
+        var plain = Markup(JobReportPage.Render(Report(item: "x", label: "x", message: "x") with { Status = Status(input: "x") }, Json, Start));
+
+        for (var i = 0; i < 500; i++)
+        {
+            var report = Report(item: Text(), label: Text() + "x", message: Text()) with { Status = Status(input: Text()) };
+            var html = JobReportPage.Render(report, Json, Start);
+            Assert.True(plain == Markup(html), $"Run {i} ({report.Slowest[0].Item}) changed the page's markup.");
+        }
+    }
+
+    [Fact]
     public void A_job_with_nothing_written_says_so_without_charts()
     {
         var empty = new JobReport(Status(state: JobState.Running) with { ShardsDone = 0 }, 0, 0, [], [], null, [], [], []);
