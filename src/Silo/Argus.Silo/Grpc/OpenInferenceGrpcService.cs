@@ -21,6 +21,7 @@ namespace Argus.Silo.Grpc;
 /// with the statuses of <see cref="GrpcErrors"/>. Lane, timeout and route key come as metadata, as HTTP's headers
 /// (<c>x-argus-lane</c>, …); a gRPC deadline shortens the call's own.
 /// </summary>
+[BindServiceMethod(typeof(RequestReading), nameof(RequestReading.BindService))]
 internal sealed class OpenInferenceGrpcService(InferenceDoor door, TenantLimiter limiter) : GRPCInferenceService.GRPCInferenceServiceBase
 {
     /// <summary>How many requests of one stream run at once: enough to keep a device's batches full while answers travel.</summary>

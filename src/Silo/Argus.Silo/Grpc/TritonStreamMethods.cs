@@ -13,12 +13,12 @@ namespace Argus.Silo.Grpc;
 internal sealed class TritonStreamMethods : IServiceMethodProvider<OpenInferenceGrpcService>
 {
     /// <summary>The RPC as Triton's grpc_service.proto declares it.</summary>
-    public static readonly Method<ModelInferRequest, ModelStreamInferResponse> ModelStreamInfer = new(
+    public static readonly Method<ModelInferRequest, ModelStreamInferResponse> ModelStreamInfer = RequestReading.Guard(new Method<ModelInferRequest, ModelStreamInferResponse>(
         MethodType.DuplexStreaming,
         GRPCInferenceService.Descriptor.FullName,
         "ModelStreamInfer",
         Marshallers.Create(r => r.ToByteArray(), ModelInferRequest.Parser.ParseFrom),
-        Marshallers.Create(r => r.ToByteArray(), ModelStreamInferResponse.Parser.ParseFrom));
+        Marshallers.Create(r => r.ToByteArray(), ModelStreamInferResponse.Parser.ParseFrom)));
 
     /// <inheritdoc />
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<OpenInferenceGrpcService> context) =>
