@@ -113,7 +113,7 @@ public sealed class GrpcInferRequestFuzzTests
         var input = request.Inputs.Count > 0 ? request.Inputs[random.Next(request.Inputs.Count)] : null;
         switch (random.Next(10))
         {
-            case 0 when input is not null:
+            case 0 when input is { Shape.Count: > 0 }:
                 input.Shape[random.Next(input.Shape.Count)] = Numbers[random.Next(Numbers.Length)];
                 break;
             case 1 when input is not null:
