@@ -14,18 +14,21 @@ public sealed class GrpcHostingTests
         Assert.Equal(expected.Split('|'), GrpcHostExtensions.Addresses(urls, 8081));
 
     [Theory]
-    [InlineData(null, true)]
-    [InlineData(8081, true)]
-    [InlineData(0, false)]
-    [InlineData(65536, false)]
-    public void A_port_that_is_no_port_is_refused(int? port, bool valid)
+    [InlineData(null, null)]
+    [InlineData(8081, null)]
+    [InlineData(0, "Argus:Grpc:Port must be a port number (is 0).")]
+    [InlineData(65536, "Argus:Grpc:Port must be a port number (is 65536).")]
+    [InlineData(8080, "Argus:Grpc:Port must differ from the HTTP API's port in Urls (both 8080): gRPC's port speaks HTTP/2 alone.")]
+    public void A_port_that_is_no_port_or_the_HTTP_APIs_is_refused(int? port, string? failure)
     {
-        var result = new ArgusGrpcOptionsValidator().Validate(null, new ArgusGrpcOptions { Port = port });
+        var http = new HttpApiPorts(GrpcHostExtensions.HttpPorts("http://127.0.0.1:8080"));
 
-        Assert.Equal(valid, result.Succeeded);
-        if (!valid)
+        var result = new ArgusGrpcOptionsValidator(http).Validate(null, new ArgusGrpcOptions { Port = port });
+
+        Assert.Equal(failure is null, result.Succeeded);
+        if (failure is not null)
         {
-            Assert.Equal($"Argus:Grpc:Port must be a port number (is {port}).", Assert.Single(result.Failures!));
+            Assert.Equal(failure, Assert.Single(result.Failures!));
         }
     }
 }
