@@ -89,11 +89,20 @@ internal sealed class OpenInferenceGrpcService(InferenceDoor door, TenantLimiter
         using var window = new SemaphoreSlim(StreamWindow);
         using var writing = new SemaphoreSlim(1);
         List<Task> running = [];
-        await foreach (var request in requests.ReadAllAsync(context.CancellationToken))
+        try
         {
-            await window.WaitAsync(context.CancellationToken);
-            running.RemoveAll(t => t.IsCompletedSuccessfully);
-            running.Add(AnswerAsync(request));
+            await foreach (var request in requests.ReadAllAsync(context.CancellationToken))
+            {
+                await window.WaitAsync(context.CancellationToken);
+                running.RemoveAll(t => t.IsCompletedSuccessfully);
+                running.Add(AnswerAsync(request));
+            }
+        }
+        catch
+        {
+            // The caller left or the stream broke: the requests under way end before their semaphores are disposed.
+            await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
         }
 
         await Task.WhenAll(running);
