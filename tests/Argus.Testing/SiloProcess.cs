@@ -25,6 +25,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The gateway port for Orleans clients.</summary>
     public int GatewayPort => _silo.GatewayPort;
 
+    /// <summary>The Open Inference Protocol's gRPC port (<see cref="LocalSilo.GrpcPort"/>).</summary>
+    public int? GrpcPort => _silo.GrpcPort;
+
     /// <summary>The HTTP API's base address.</summary>
     public Uri BaseAddress => _silo.BaseAddress;
 

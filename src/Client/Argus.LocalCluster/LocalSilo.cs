@@ -17,8 +17,9 @@ public sealed class LocalSilo : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
-    private LocalSilo(Process process, string name, int httpPort, int siloPort, int gatewayPort, ArgusTlsOptions tls)
+    private LocalSilo(Process process, string name, int httpPort, int siloPort, int gatewayPort, int? grpcPort, ArgusTlsOptions tls)
     {
+        GrpcPort = grpcPort;
         _process = process;
         Tls = tls;
         Name = name;
@@ -38,6 +39,12 @@ public sealed class LocalSilo : IAsyncDisposable
 
     /// <summary>The gateway port for Orleans clients.</summary>
     public int GatewayPort { get; }
+
+    /// <summary>
+    /// The Open Inference Protocol's gRPC port (<c>Argus:Grpc:Port</c>): a free one unless the settings give
+    /// <c>Argus__Grpc__Port</c>; null when they give it empty (no gRPC).
+    /// </summary>
+    public int? GrpcPort { get; }
 
     /// <summary>The HTTP API's base address: <c>https</c> when the silo runs with <see cref="Tls"/>.</summary>
     public Uri BaseAddress => new($"{(Tls.Enabled ? "https" : "http")}://127.0.0.1:{HttpPort}/");
@@ -90,14 +97,17 @@ public sealed class LocalSilo : IAsyncDisposable
         info.Environment["Argus__Silo__Name"] = name;
         info.Environment["Argus__Silo__SiloPort"] = silo.ToString();
         info.Environment["Argus__Silo__GatewayPort"] = gateway.ToString();
+        info.Environment["Argus__Grpc__Port"] = FreePort().ToString();
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
         }
 
+        int? grpc = int.TryParse(info.Environment["Argus__Grpc__Port"], out var port) ? port : null;
+
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
-        var result = new LocalSilo(process, name, http, silo, gateway, tls);
+        var result = new LocalSilo(process, name, http, silo, gateway, grpc, tls);
         process.OutputDataReceived += (_, e) => result.Append(e.Data);
         process.ErrorDataReceived += (_, e) => result.Append(e.Data);
         process.BeginOutputReadLine();

@@ -7,10 +7,12 @@ using Argus.Grains.Pipelines;
 using Argus.Inference;
 using Argus.Security;
 using Argus.Silo.Auth;
+using Argus.Silo.Grpc;
 using Argus.Silo.Http;
 using Argus.Silo.Http.OpenInference;
 using Argus.Silo.Tenants;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -25,7 +27,7 @@ public static class SiloHostExtensions
 {
     /// <summary>
     /// Configures Orleans and the web server from <c>Argus:Silo</c> and <c>Argus:Redis</c>, TLS (HTTPS and Orleans' mutual
-    /// TLS) from <c>Argus:Tls</c>, API keys from <c>Argus:Auth</c>, telemetry from <c>Argus:Telemetry</c>, batch jobs from <c>Argus:Jobs</c>, the autoscaler and the
+    /// TLS) from <c>Argus:Tls</c>, the gRPC port from <c>Argus:Grpc</c>, API keys from <c>Argus:Auth</c>, telemetry from <c>Argus:Telemetry</c>, batch jobs from <c>Argus:Jobs</c>, the autoscaler and the
     /// drain from <c>Argus:Autoscale</c>. With no configuration: one silo on localhost clustering with in-memory grain
     /// storage and reminders, every endpoint open; with Redis, any number of silos form one cluster, with grain storage
     /// (and the alert streams' subscriptions, <c>PubSubStore</c>) and the jobs' reminders in Redis. In a Kubernetes pod
@@ -55,6 +57,21 @@ public static class SiloHostExtensions
 
         var shape = ArgusSiloOptions.Shape(builder.Configuration);
         var tls = builder.AddArgusTls();
+        var grpcPort = builder.AddArgusGrpc();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+        {
+            // Kestrel keeps one defaults action: each rule for every endpoint is here. gRPC's port speaks HTTP/2 alone,
+            // so that h2c (prior knowledge) works without TLS.
+            if (listen.IPEndPoint?.Port == grpcPort)
+            {
+                listen.Protocols = HttpProtocols.Http2;
+            }
+
+            if (tls is not null)
+            {
+                listen.UseHttps(tls.Value.Certificate);
+            }
+        }));
         builder.UseOrleans(silo =>
         {
             if (tls is not null)
@@ -111,9 +128,9 @@ public static class SiloHostExtensions
     }
 
     /// <summary>
-    /// With <c>Argus:Tls</c> set, every HTTP endpoint of the silo serves HTTPS only with the configured certificate, an
-    /// <c>http://</c> address in <c>Urls</c> included, so no plaintext port stays open by mistake; the certificates, for
-    /// Orleans' TLS too. Null without it. Loaded on first use, after the start-up check listed what is wrong with them.
+    /// With <c>Argus:Tls</c> set, the certificates: every HTTP endpoint of the silo serves HTTPS only with them, an
+    /// <c>http://</c> address in <c>Urls</c> included, so no plaintext port stays open by mistake (<see cref="AddArgusSilo"/>),
+    /// and Orleans' TLS uses them too. Null without it. Loaded on first use, after the start-up check listed what is wrong with them.
     /// </summary>
     private static Lazy<TlsCertificates>? AddArgusTls(this WebApplicationBuilder builder)
     {
@@ -124,9 +141,7 @@ public static class SiloHostExtensions
             return null;
         }
 
-        var certificates = new Lazy<TlsCertificates>(() => TlsCertificates.Load(options));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseHttps(certificates.Value.Certificate)));
-        return certificates;
+        return new Lazy<TlsCertificates>(() => TlsCertificates.Load(options));
     }
 
     /// <summary>
@@ -202,7 +217,7 @@ public static class SiloHostExtensions
     }
 
     /// <summary>
-    /// Maps the HTTP API (inference, cameras, batch jobs and the autoscaler's decision), the Open Inference Protocol, health, <c>/metrics</c>, the dashboard
+    /// Maps the HTTP API (inference, cameras, batch jobs and the autoscaler's decision), the Open Inference Protocol (HTTP and gRPC), health, <c>/metrics</c>, the dashboard
     /// and, with API keys, the login page; every endpoint but health and login needs a key holding its role when keys are set
     /// (<see cref="ArgusRoles"/>).
     /// </summary>
@@ -235,6 +250,7 @@ public static class SiloHostExtensions
         var infer = app.MapGroup("").RequireAuthorization(ArgusRoles.Infer);
         infer.MapInferenceEndpoints();
         infer.MapOpenInferenceEndpoints();
+        infer.MapGrpcService<OpenInferenceGrpcService>();
         var operate = app.MapGroup("").RequireAuthorization(ArgusRoles.Operate);
         operate.MapJobEndpoints();
         operate.MapJobsPage();

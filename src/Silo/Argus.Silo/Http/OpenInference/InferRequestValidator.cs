@@ -16,21 +16,60 @@ internal sealed record ValidInferRequest(string? Id, IReadOnlyList<InferenceInpu
 /// <summary>A request that cannot run; answered 400 with every problem.</summary>
 internal sealed record InvalidInferRequest(IReadOnlyList<string> Problems) : InferRequestCheck;
 
-/// <summary>Checks a request read from JSON against the model it names. Pure: it lists problems instead of throwing.</summary>
+/// <summary>
+/// Checks a request against the model it names: HTTP's JSON (with its binary data), or the tensors any transport read
+/// (<see cref="TensorInput"/>). Pure: it lists problems instead of throwing.
+/// </summary>
 internal static class InferRequestValidator
 {
     /// <summary>Checks <paramref name="request"/>, whose binary data (if any) is <paramref name="binary"/>, against <paramref name="model"/>.</summary>
     public static InferRequestCheck Validate(InferRequest request, ReadOnlyMemory<byte> binary, ModelInfo model)
     {
         List<string> problems = [];
-        var items = Inputs(request, binary, model, problems);
-        var binaryOutput = BinaryOutput(request, model, problems);
-        return problems.Count == 0 ? new ValidInferRequest(request.Id, items!, binaryOutput) : new InvalidInferRequest(problems);
+        TensorInput?[]? inputs = null;
+        if (request.Inputs is { } sent)
+        {
+            inputs = new TensorInput?[sent.Count];
+            var binaryClaimed = true;
+            for (var i = 0; i < sent.Count; i++)
+            {
+                if (sent[i] is { } input)
+                {
+                    var data = Data(input, $"inputs[{i}]", ref binary, ref binaryClaimed, problems);
+                    inputs[i] = new TensorInput(input.Name, input.Shape, input.Datatype, data);
+                }
+            }
+
+            if (binaryClaimed && binary.Length > 0)
+            {
+                problems.Add($"{binary.Length} bytes of binary data follow the JSON that no input's binary_data_size claims.");
+            }
+        }
+
+        return Validate(request.Id, inputs, request.Outputs, BinaryOutput(request), model, problems);
     }
 
-    private static InferenceInput[]? Inputs(InferRequest request, ReadOnlyMemory<byte> binary, ModelInfo model, List<string> problems)
+    /// <summary>
+    /// Checks tensors read by a transport against <paramref name="model"/>: <paramref name="problems"/> holds what the
+    /// transport found wrong already, and every problem found here is added to it.
+    /// </summary>
+    /// <param name="id">The client's id, echoed in the response.</param>
+    /// <param name="inputs">The input tensors, null entries where the request had none; null when it has no inputs at all.</param>
+    /// <param name="outputs">The outputs asked for (only the names are checked here); null when it names none.</param>
+    /// <param name="binaryOutput">Whether the output is to go as binary data.</param>
+    /// <param name="model">The model the request is for.</param>
+    /// <param name="problems">The problems found so far.</param>
+    public static InferRequestCheck Validate(
+        string? id, IReadOnlyList<TensorInput?>? inputs, IReadOnlyList<RequestOutput?>? outputs, bool binaryOutput, ModelInfo model, List<string> problems)
     {
-        if (request.Inputs is not { } inputs)
+        var items = Inputs(inputs, model, problems);
+        Outputs(outputs, model, problems);
+        return problems.Count == 0 ? new ValidInferRequest(id, items!, binaryOutput) : new InvalidInferRequest(problems);
+    }
+
+    private static InferenceInput[]? Inputs(IReadOnlyList<TensorInput?>? inputs, ModelInfo model, List<string> problems)
+    {
+        if (inputs is null)
         {
             problems.Add("The request needs an 'inputs' array.");
             return null;
@@ -43,7 +82,6 @@ internal static class InferRequestValidator
 
         Repeated("Input", inputs.Select(i => i?.Name), problems);
         InferenceInput[]? items = null;
-        var binaryClaimed = true;
         for (var i = 0; i < inputs.Count; i++)
         {
             var where = $"inputs[{i}]";
@@ -54,7 +92,6 @@ internal static class InferRequestValidator
             }
 
             var found = problems.Count;
-            var raw = BinaryData(input, where, ref binary, ref binaryClaimed, problems);
             if (input.Name is null)
             {
                 problems.Add($"{where} needs a 'name'.");
@@ -74,28 +111,23 @@ internal static class InferRequestValidator
             }
 
             var elements = Elements(input.Shape, where, problems);
-            if (problems.Count == found)
+            if (problems.Count == found && input.Data is { } data)
             {
                 items = input.Datatype == TensorData.Fp32
-                    ? TensorData.ReadTensors(where, input.Shape!, elements, input.Data, raw, model, problems)
-                    : TensorData.ReadImages(where, input.Shape!, input.Data, raw, problems);
+                    ? TensorData.ReadTensors(where, input.Shape!, elements, data, model, problems)
+                    : TensorData.ReadImages(where, input.Shape!, data, problems);
             }
-        }
-
-        if (binaryClaimed && binary.Length > 0)
-        {
-            problems.Add($"{binary.Length} bytes of binary data follow the JSON that no input's binary_data_size claims.");
         }
 
         return items;
     }
 
     /// <summary>
-    /// The input's binary data, taken from the front of <paramref name="binary"/> (inputs' binary data follow the JSON in
-    /// their order), or null when its data is in the JSON. <paramref name="claimed"/> turns false when a size is wrong,
-    /// since the binary data left over then says nothing more.
+    /// The input's data: its binary data, taken from the front of <paramref name="binary"/> (inputs' binary data follow
+    /// the JSON in their order), or its JSON <c>data</c>; null with a problem when it has neither or both.
+    /// <paramref name="claimed"/> turns false when a size is wrong, since the binary data left over then says nothing more.
     /// </summary>
-    private static ReadOnlyMemory<byte>? BinaryData(
+    private static TensorSource? Data(
         RequestInput input, string where, ref ReadOnlyMemory<byte> binary, ref bool claimed, List<string> problems)
     {
         var hasData = input.Data is { ValueKind: not JsonValueKind.Null };
@@ -104,9 +136,10 @@ internal static class InferRequestValidator
             if (!hasData)
             {
                 problems.Add($"{where} has neither 'data' nor binary data (parameters.binary_data_size).");
+                return null;
             }
 
-            return null;
+            return new TensorSource.Json(input.Data!.Value);
         }
 
         if (hasData)
@@ -126,7 +159,7 @@ internal static class InferRequestValidator
 
         var data = binary[..(int)size];
         binary = binary[(int)size..];
-        return data;
+        return hasData ? null : new TensorSource.Raw(data);
     }
 
     /// <summary>The number of elements <paramref name="shape"/> holds, or -1 (with a problem) when it is not a shape a request can carry.</summary>
@@ -165,12 +198,26 @@ internal static class InferRequestValidator
         return (int)elements;
     }
 
-    private static bool BinaryOutput(InferRequest request, ModelInfo model, List<string> problems)
+    /// <summary>Whether HTTP's request asks for the output as binary data: the request's default, then the output's own.</summary>
+    private static bool BinaryOutput(InferRequest request)
     {
         var binary = request.Parameters?.BinaryDataOutput ?? false;
-        if (request.Outputs is not { } outputs)
+        foreach (var output in request.Outputs ?? [])
         {
-            return binary;
+            if (output?.Parameters?.BinaryData is { } b)
+            {
+                binary = b;
+            }
+        }
+
+        return binary;
+    }
+
+    private static void Outputs(IReadOnlyList<RequestOutput?>? outputs, ModelInfo model, List<string> problems)
+    {
+        if (outputs is null)
+        {
+            return;
         }
 
         Repeated("Output", outputs.Select(o => o?.Name), problems);
@@ -185,13 +232,7 @@ internal static class InferRequestValidator
             {
                 problems.Add($"outputs[{i}]: Unknown output '{output.Name}': model '{model.Name}' gives '{model.Output.Name}'.");
             }
-            else if (output.Parameters?.BinaryData is { } b)
-            {
-                binary = b;
-            }
         }
-
-        return binary;
     }
 
     private static void Repeated(string what, IEnumerable<string?> names, List<string> problems) =>

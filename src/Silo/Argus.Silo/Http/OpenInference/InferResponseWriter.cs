@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using Argus.Devices;
@@ -35,24 +34,12 @@ internal sealed class InferResponseWriter(ModelInfo model, ValidInferRequest req
         http.ContentType = "application/octet-stream";
         http.Headers[InferRequestReader.HeaderLength] = json.Length.ToString(CultureInfo.InvariantCulture);
         await http.Body.WriteAsync(json, context.RequestAborted);
-        var bytes = new byte[values * sizeof(float)];
-        var offset = 0;
-        foreach (var row in rows)
-        {
-            foreach (var v in row)
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), v);
-                offset += sizeof(float);
-            }
-        }
-
-        await http.Body.WriteAsync(bytes, context.RequestAborted);
+        await http.Body.WriteAsync(TensorData.RawFloats(rows), context.RequestAborted);
     }
 
     private ReadOnlyMemory<byte> Json(float[][] rows, int binaryLength)
     {
-        var shape = model.Output.Shape.ToArray();
-        shape[0] = rows.Length;
+        var shape = TensorData.OutputShape(model, rows.Length);
         var json = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(json))
         {

@@ -19,14 +19,9 @@ internal static class OpenInferenceEndpoints
 {
     public static void MapOpenInferenceEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v2", () => Results.Json(new
-        {
-            name = "argus",
-            version = typeof(OpenInferenceEndpoints).Assembly.GetName().Version?.ToString(),
-            extensions = new[] { "binary_tensor_data" },
-        }));
+        app.MapGet("/v2", () => Results.Json(ServerMetadata.Argus));
         app.MapGet("/v2/health/live", () => Results.Ok()).AllowAnonymous();
-        app.MapGet("/v2/health/ready", (InferenceDoor d) => d.IsReady ? Results.Ok() : Error(StatusCodes.Status503ServiceUnavailable, "Models are loading.")).AllowAnonymous();
+        app.MapGet("/v2/health/ready", (InferenceDoor d) => d.IsReady ? Results.Ok() : Error(StatusCodes.Status503ServiceUnavailable, OpenInferenceCall.Loading)).AllowAnonymous();
         app.MapGet("/v2/models/{model}", (string model, InferenceDoor d) => Metadata(d, model, null));
         app.MapGet("/v2/models/{model}/versions/{version}", (string model, string version, InferenceDoor d) => Metadata(d, model, version));
         app.MapGet("/v2/models/{model}/ready", (string model, InferenceDoor d) => Ready(d, model, null));
@@ -37,44 +32,13 @@ internal static class OpenInferenceEndpoints
             (string model, string version, HttpContext c, InferenceDoor d, TenantLimiter l, ArgusSiloOptions s) => InferAsync(c, d, l, s, model, version));
     }
 
-    private static IResult Metadata(InferenceDoor devices, string name, string? version)
-    {
-        if (Find(devices, name, version, out var model) is { } error)
-        {
-            return error;
-        }
-
-        return Results.Json(new
-        {
-            name = model!.Name,
-            versions = version is null ? devices.VersionsOf(model.Name) : [model.Version],
-            platform = "onnxruntime_onnx",
-            inputs = new[] { new { name = model.Input.Name, datatype = "FP32", shape = model.Input.Shape } },
-            outputs = new[] { new { name = model.Output.Name, datatype = "FP32", shape = model.Output.Shape } },
-        });
-    }
+    private static IResult Metadata(InferenceDoor devices, string name, string? version) =>
+        OpenInferenceCall.Find(devices, name, version, out var model) is { } error
+            ? Failed(null, error)
+            : Results.Json(ModelMetadata.Of(devices, model!, version));
 
     private static IResult Ready(InferenceDoor devices, string name, string? version) =>
-        Find(devices, name, version, out _) ?? Results.Ok();
-
-    private static IResult? Find(InferenceDoor devices, string name, string? version, out ModelInfo? model)
-    {
-        model = null;
-        if (!devices.IsReady)
-        {
-            return Error(StatusCodes.Status503ServiceUnavailable, "Models are loading.");
-        }
-
-        model = devices.FindModel(name, version);
-        if (model is null)
-        {
-            return Error(StatusCodes.Status404NotFound, version is null
-                ? $"Unknown model '{name}'."
-                : $"Unknown model '{name}' version '{version}'.");
-        }
-
-        return null;
-    }
+        OpenInferenceCall.Find(devices, name, version, out _) is { } error ? Failed(null, error) : Results.Ok();
 
     private static async Task<IResult> InferAsync(
         HttpContext context, InferenceDoor devices, TenantLimiter limiter, ArgusSiloOptions silo, string name, string? version)
@@ -86,14 +50,9 @@ internal static class OpenInferenceEndpoints
         }
 
         var tenant = context.Tenant();
-        if (limiter.Admit(tenant) is { } throttled)
+        if (OpenInferenceCall.Admit(devices, limiter, tenant, name, version, out var model) is { } refused)
         {
-            return Failed(context.Response, throttled);
-        }
-
-        if (Find(devices, name, version, out var model) is { } notFound)
-        {
-            return notFound;
+            return Failed(context.Response, refused);
         }
 
         var (body, readError) = await HttpErrors.ReadBodyAsync(request, silo.MaxRequestBytes, Error);
@@ -102,50 +61,20 @@ internal static class OpenInferenceEndpoints
             return readError;
         }
 
-        // The version is chosen before the body is read as tensors: their shapes are the version's.
-        RouteChoice choice;
-        try
-        {
-            choice = await devices.ChooseAsync(name, version, () => options.RouteKey is { } key ? RouteKeys.Of(key) : RouteKeys.Of(body), context.RequestAborted);
-        }
-        catch (Exception e) when (HttpErrors.FromException(e) is { } error)
-        {
-            return Failed(context.Response, error);
-        }
-
-        model = devices.FindModel(name, choice.Version) ?? model;
-        var check = InferRequestReader.Read(body, request.Headers[InferRequestReader.HeaderLength], model!);
-        if (check is not ValidInferRequest valid)
-        {
-            return Error(StatusCodes.Status400BadRequest, string.Join(' ', ((InvalidInferRequest)check).Problems));
-        }
-
-        InferenceResponse response;
-        try
-        {
-            response = await devices.InferAsync(
-                new InferenceRequest(model!.Name, valid.Inputs, options.Lane, options.Deadline, OutputKind.Raw, Tenant: tenant), choice, context.RequestAborted);
-        }
-        catch (Exception e) when (HttpErrors.FromException(e) is { } error)
-        {
-            return Failed(context.Response, error);
-        }
-
-        // The protocol answers a request whole: one failed item fails it, bad input first.
-        var failed = response.Items.Select((item, i) => (item.Error, i)).Where(x => x.Error is not null)
-            .OrderBy(x => x.Error!.Kind == ErrorKind.BadInput ? 0 : 1).FirstOrDefault();
-        if (failed.Error is { } itemError)
-        {
-            return Failed(context.Response, itemError with { Message = $"Item {failed.i}: {itemError.Message}" });
-        }
-
-        return new InferResponseWriter(model!, valid, response);
+        var headerLength = request.Headers[InferRequestReader.HeaderLength].FirstOrDefault();
+        var (answer, error) = await OpenInferenceCall.RunAsync(devices, tenant, model!, version, options, () => RouteKeys.Of(body),
+            m => InferRequestReader.Read(body, headerLength, m), context.RequestAborted);
+        return error is not null ? Failed(context.Response, error) : new InferResponseWriter(answer!.Model, answer.Request, answer.Response);
     }
 
-    private static IResult Failed(HttpResponse response, InferenceError error)
+    private static IResult Failed(HttpResponse? response, InferenceError error)
     {
         var status = HttpErrors.StatusOf(error.Kind);
-        HttpErrors.SetRetryAfter(response, status, error.RetryAfterMs);
+        if (response is not null)
+        {
+            HttpErrors.SetRetryAfter(response, status, error.RetryAfterMs);
+        }
+
         return Error(status, error.Message);
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Argus.Devices;
 using Argus.Models;
@@ -8,7 +7,7 @@ namespace Argus.Silo.Http.OpenInference;
 
 /// <summary>
 /// An input tensor's data as the items of a request: rows of an FP32 tensor in the model's input layout, or the encoded
-/// images of a BYTES tensor. Data comes as JSON (flat or nested, row-major) or as binary data after the JSON.
+/// images of a BYTES tensor, from whichever <see cref="TensorSource"/> the transport gave.
 /// </summary>
 internal static class TensorData
 {
@@ -17,7 +16,7 @@ internal static class TensorData
 
     /// <summary>The rows of an FP32 tensor of <paramref name="shape"/> (<paramref name="elements"/> values), or null with a problem.</summary>
     public static InferenceInput[]? ReadTensors(
-        string where, IReadOnlyList<long> shape, int elements, JsonElement? json, ReadOnlyMemory<byte>? raw, ModelInfo model, List<string> problems)
+        string where, IReadOnlyList<long> shape, int elements, TensorSource data, ModelInfo model, List<string> problems)
     {
         var itemShape = model.Input.Shape.Skip(1);
         if (shape[0] < 1 || !shape.Skip(1).SequenceEqual(itemShape))
@@ -26,28 +25,37 @@ internal static class TensorData
             return null;
         }
 
-        List<float>? numbers = null;
-        if (raw is { } bytes)
+        IReadOnlyList<float>? numbers;
+        switch (data)
         {
-            if (bytes.Length != elements * (long)sizeof(float))
-            {
-                problems.Add($"{where}: Binary FP32 data has {bytes.Length} bytes; shape {Text(shape)} needs {elements * (long)sizeof(float)}.");
-                return null;
-            }
-        }
-        else
-        {
-            numbers = Numbers(where, json!.Value, problems);
-            if (numbers is null)
-            {
-                return null;
-            }
+            case TensorSource.Raw raw:
+                if (raw.Bytes.Length != elements * (long)sizeof(float))
+                {
+                    problems.Add($"{where}: Binary FP32 data has {raw.Bytes.Length} bytes; shape {Text(shape)} needs {elements * (long)sizeof(float)}.");
+                    return null;
+                }
 
-            if (numbers.Count != elements)
-            {
-                problems.Add($"{where}: FP32 data has {numbers.Count} values; shape {Text(shape)} needs {elements}.");
+                return Rows(raw.Bytes.Span, (int)shape[0], model.Input.ItemLength);
+            case TensorSource.Json json:
+                numbers = Numbers(where, json.Data, problems);
+                break;
+            case TensorSource.Floats floats:
+                numbers = floats.Values;
+                break;
+            default:
+                problems.Add($"{where}: FP32 data must be numbers, not BYTES elements.");
                 return null;
-            }
+        }
+
+        if (numbers is null)
+        {
+            return null;
+        }
+
+        if (numbers.Count != elements)
+        {
+            problems.Add($"{where}: FP32 data has {numbers.Count} values; shape {Text(shape)} needs {elements}.");
+            return null;
         }
 
         var itemLength = model.Input.ItemLength;
@@ -55,17 +63,9 @@ internal static class TensorData
         for (var i = 0; i < items.Length; i++)
         {
             var row = new float[itemLength];
-            if (numbers is not null)
+            for (var j = 0; j < row.Length; j++)
             {
-                CollectionsMarshal.AsSpan(numbers).Slice(i * itemLength, itemLength).CopyTo(row);
-            }
-            else
-            {
-                var from = raw!.Value.Span[(i * itemLength * sizeof(float))..];
-                for (var j = 0; j < row.Length; j++)
-                {
-                    row[j] = BinaryPrimitives.ReadSingleLittleEndian(from[(j * sizeof(float))..]);
-                }
+                row[j] = numbers[(i * itemLength) + j];
             }
 
             items[i] = InferenceInput.FromTensor(row);
@@ -75,7 +75,7 @@ internal static class TensorData
     }
 
     /// <summary>The images of a BYTES tensor of shape [N] or [N,1], or null with a problem.</summary>
-    public static InferenceInput[]? ReadImages(string where, IReadOnlyList<long> shape, JsonElement? json, ReadOnlyMemory<byte>? raw, List<string> problems)
+    public static InferenceInput[]? ReadImages(string where, IReadOnlyList<long> shape, TensorSource data, List<string> problems)
     {
         if (shape.Count > 2 || (shape.Count == 2 && shape[1] != 1) || shape[0] < 1)
         {
@@ -84,36 +84,50 @@ internal static class TensorData
         }
 
         List<InferenceInput> images = [];
-        if (raw is { } bytes)
+        switch (data)
         {
-            // Binary BYTES elements: a 4-byte little-endian length, then the bytes.
-            var span = bytes.Span;
-            while (span.Length > 0)
-            {
-                if (span.Length < 4 || BinaryPrimitives.ReadUInt32LittleEndian(span) > (uint)(span.Length - 4))
+            case TensorSource.Raw raw:
+                // Binary BYTES elements: a 4-byte little-endian length, then the bytes.
+                var span = raw.Bytes.Span;
+                while (span.Length > 0)
                 {
-                    problems.Add($"{where}: Binary BYTES data is truncated: element {images.Count} has {span.Length} bytes left.");
+                    if (span.Length < 4 || BinaryPrimitives.ReadUInt32LittleEndian(span) > (uint)(span.Length - 4))
+                    {
+                        problems.Add($"{where}: Binary BYTES data is truncated: element {images.Count} has {span.Length} bytes left.");
+                        return null;
+                    }
+
+                    var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
+                    images.Add(InferenceInput.FromImage(span.Slice(4, length).ToArray()));
+                    span = span[(4 + length)..];
+                }
+
+                break;
+            case TensorSource.Json json:
+                if (!IsArray(where, json.Data, problems))
+                {
                     return null;
                 }
 
-                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
-                images.Add(InferenceInput.FromImage(span.Slice(4, length).ToArray()));
-                span = span[(4 + length)..];
-            }
-        }
-        else if (!IsArray(where, json!.Value, problems))
-        {
-            return null;
-        }
-        else
-        {
-            var notBase64 = 0;
-            AddImages(json.Value, images, ref notBase64);
-            if (notBase64 > 0)
-            {
-                problems.Add($"{where}: BYTES data in JSON must be base64-encoded images, as strings or {{\"b64\": \"…\"}}; {notBase64} elements are not.");
+                var notBase64 = 0;
+                AddImages(json.Data, images, ref notBase64);
+                if (notBase64 > 0)
+                {
+                    problems.Add($"{where}: BYTES data in JSON must be base64-encoded images, as strings or {{\"b64\": \"…\"}}; {notBase64} elements are not.");
+                    return null;
+                }
+
+                break;
+            case TensorSource.Elements elements:
+                foreach (var element in elements.Values)
+                {
+                    images.Add(InferenceInput.FromImage(element.ToArray()));
+                }
+
+                break;
+            default:
+                problems.Add($"{where}: BYTES data must be elements (encoded images), not numbers.");
                 return null;
-            }
         }
 
         if (images.Count != shape[0])
@@ -123,6 +137,56 @@ internal static class TensorData
         }
 
         return [.. images];
+    }
+
+    /// <summary>The output rows as raw contents: the values one after the other as little-endian floats.</summary>
+    public static byte[] RawFloats(IReadOnlyList<float[]> rows)
+    {
+        var values = 0;
+        foreach (var row in rows)
+        {
+            values += row.Length;
+        }
+
+        var bytes = new byte[values * sizeof(float)];
+        var offset = 0;
+        foreach (var row in rows)
+        {
+            foreach (var v in row)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), v);
+                offset += sizeof(float);
+            }
+        }
+
+        return bytes;
+    }
+
+    /// <summary>The shape of <paramref name="model"/>'s output for <paramref name="rows"/> items.</summary>
+    public static long[] OutputShape(ModelInfo model, int rows)
+    {
+        var shape = model.Output.Shape.ToArray();
+        shape[0] = rows;
+        return shape;
+    }
+
+    /// <summary>Little-endian floats as rows of <paramref name="itemLength"/> values.</summary>
+    private static InferenceInput[] Rows(ReadOnlySpan<byte> bytes, int count, int itemLength)
+    {
+        var items = new InferenceInput[count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var row = new float[itemLength];
+            var from = bytes[(i * itemLength * sizeof(float))..];
+            for (var j = 0; j < row.Length; j++)
+            {
+                row[j] = BinaryPrimitives.ReadSingleLittleEndian(from[(j * sizeof(float))..]);
+            }
+
+            items[i] = InferenceInput.FromTensor(row);
+        }
+
+        return items;
     }
 
     /// <summary>A shape as the messages write it.</summary>
