@@ -44,7 +44,7 @@ public sealed class ScalingManifestTests
 
         Assert.Equal("metrics-api", trigger.Type);
         Assert.Equal($"{api.Metadata.Name}.{api.Metadata.NamespaceProperty}.svc.cluster.local", url.Host);
-        Assert.Equal(Assert.Single(api.Spec.Ports).Port, url.Port);
+        Assert.Equal(Assert.Single(api.Spec.Ports, p => p.Name == "http").Port, url.Port);
         Assert.Equal("/v1/autoscale", url.AbsolutePath);
         Assert.Equal("desired", trigger.Metadata["valueLocation"]);
         // HTTPS only (Argus:Tls): the authority and a certificate from the silos' Secret.

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Argus.Grains.Scaling;
 using Argus.Inference.Models;
 using Argus.Security;
+using Argus.Silo.Grpc;
 using Argus.Silo.Hosting;
 using Argus.Testing;
 using k8s.Models;
@@ -85,6 +86,7 @@ public sealed class SiloManifestTests
         var url = Assert.Single(urls);
         Assert.Equal(ports["http"], url.Port);
         Assert.Equal("0.0.0.0", url.Host); // the silo's own default is loopback, unreachable from the Services
+        Assert.Equal(ArgusGrpcOptions.ReadPort(configuration), ports["grpc"]);
     }
 
     [Theory]
@@ -99,7 +101,7 @@ public sealed class SiloManifestTests
 
         Assert.Equal("None", headless.Spec.ClusterIP);
         Assert.Equal(["gateway", "silo"], headless.Spec.Ports.Select(p => p.TargetPort.Value).Order());
-        Assert.Equal("http", Assert.Single(api.Spec.Ports).TargetPort.Value);
+        Assert.Equal(["grpc", "http"], api.Spec.Ports.Select(p => p.TargetPort.Value).Order());
         Assert.All(new[] { headless, api }, s =>
         {
             Assert.All(s.Spec.Selector, l => Assert.Equal(l.Value, podLabels[l.Key]));
@@ -153,7 +155,7 @@ public sealed class SiloManifestTests
         Assert.All(policy.Spec.Ingress.SelectMany(r => r.Ports), p => Assert.Contains(p.Port.Value, containerPorts));
         // The API: from anywhere (no "from"), that port only; /metrics is served there, so the scrape passes too.
         var api = Assert.Single(policy.Spec.Ingress, r => r.FromProperty is null);
-        Assert.Equal(["http"], api.Ports.Select(p => p.Port.Value));
+        Assert.Equal(["grpc", "http"], api.Ports.Select(p => p.Port.Value).Order());
         Assert.Equal($"{rendered.Silo.Ports.Single(p => p.Name == "http").ContainerPort}", rendered.Silos.Spec.Template.Metadata.Annotations["prometheus.io/port"]);
         // Silo to silo and the gateway: from silo pods only.
         var cluster = Assert.Single(policy.Spec.Ingress, r => r.FromProperty is not null);
