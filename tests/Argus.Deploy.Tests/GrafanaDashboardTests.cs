@@ -110,13 +110,14 @@ public sealed partial class GrafanaDashboardTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Inference, a tenant over its rate, a camera's analysed frame and a finished job.</summary>
+    /// <summary>Inference (an item failed too), a tenant over its rate, a camera's analysed frame and a finished job.</summary>
     private async Task DriveAsync()
     {
-        Assert.Equal(HttpStatusCode.OK, await InferAsync(AdminKey));
+        Assert.Equal(HttpStatusCode.OK, await InferAsync(AdminKey, TestData.Image("apple.jpg")));
+        Assert.Equal(HttpStatusCode.BadRequest, await InferAsync(AdminKey, TestData.TruncatedJpeg()));
         // Tenant a's bucket holds one request: the second is refused.
-        Assert.Equal(HttpStatusCode.OK, await InferAsync(TenantKey));
-        Assert.Equal(HttpStatusCode.TooManyRequests, await InferAsync(TenantKey));
+        Assert.Equal(HttpStatusCode.OK, await InferAsync(TenantKey, TestData.Image("apple.jpg")));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await InferAsync(TenantKey, TestData.Image("apple.jpg")));
 
         using (var camera = new StringContent("""{"models": ["resnet18"], "target_fps": 5}""", Encoding.UTF8, "application/json"))
         {
@@ -142,9 +143,9 @@ public sealed partial class GrafanaDashboardTests : IAsyncLifetime
             TimeSpan.FromSeconds(60), "the job to complete");
     }
 
-    private async Task<HttpStatusCode> InferAsync(string key)
+    private async Task<HttpStatusCode> InferAsync(string key, byte[] image)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/models/resnet18/infer") { Content = new ByteArrayContent(TestData.Image("apple.jpg")) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/models/resnet18/infer") { Content = new ByteArrayContent(image) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         request.Headers.Add("X-Api-Key", key);
         using var response = await _http!.SendAsync(request);
