@@ -79,12 +79,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The build output of src/Silo/Argus.Silo in this build's configuration.</summary>
     public static string SiloDll()
     {
-#if DEBUG
-        const string configuration = "Debug";
-#else
-        const string configuration = "Release";
-#endif
-        var dll = Path.Combine(TestData.RepoRoot, "src", "Silo", "Argus.Silo", "bin", configuration, "net10.0", "Argus.Silo.dll");
+        var dll = Path.Combine(TestData.RepoRoot, "src", "Silo", "Argus.Silo", "bin", TestData.Configuration, "net10.0", "Argus.Silo.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the silo first: {dll} is missing.", dll);
     }
 

@@ -12,6 +12,14 @@ public static class TestData
     /// <summary>The repository root (the folder holding Cluster.sln).</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
+    /// <summary>The configuration this build of the tests (and so of the projects they reference) was made in.</summary>
+    public const string Configuration =
+#if DEBUG
+        "Debug";
+#else
+        "Release";
+#endif
+
     /// <summary>The bytes of a photo in <see cref="ImagesDir"/>.</summary>
     public static byte[] Image(string name)
     {
