@@ -49,7 +49,7 @@ public sealed partial record StoreLocation(StoreKind Kind, string Container, str
     {
         StoreKind.Local => Path,
         StoreKind.S3 => $"s3://{Container}/{Path}".TrimEnd('/'),
-        _ when Endpoint is not null => $"{Endpoint}/{Container}/{Path}".TrimEnd('/'),
+        _ when Endpoint is not null => $"{Endpoint}/{Container}/{string.Join('/', Path.Split('/').Select(Uri.EscapeDataString))}".TrimEnd('/'),
         _ => $"az://{Container}/{Path}".TrimEnd('/'),
     };
 
@@ -165,9 +165,17 @@ public sealed partial record StoreLocation(StoreKind Kind, string Container, str
         return null;
     }
 
-    /// <summary>A name as a problem may quote it: at most 200 characters, without control characters.</summary>
+    /// <summary>
+    /// A name as a problem may quote it: at most 200 characters, without control characters; not at all when it has a
+    /// '?', '#' or '@', where a credential may be.
+    /// </summary>
     private static string Shown(string text)
     {
+        if (text.AsSpan().IndexOfAny("?#@") >= 0)
+        {
+            return "(not quoted: it may hold a credential)";
+        }
+
         var clean = new string([.. text.Take(200).Select(c => char.IsControl(c) ? '?' : c)]);
         return text.Length > 200 ? clean + "…" : clean;
     }
