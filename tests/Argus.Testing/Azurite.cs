@@ -30,10 +30,10 @@ public sealed class Azurite : ObjectStoreServer
         ["Argus__ObjectStores__Azure__ConnectionString"] = ConnectionString,
     };
 
-    /// <summary>Starts one (no telemetry, any API version the SDK speaks, data in memory) and waits until it listens.</summary>
+    /// <summary>Starts one (no telemetry, any API version the SDK speaks, data in its temporary folder) and waits until it listens.</summary>
     public static Task<Azurite> StartAsync() =>
         StartAsync("azurite-blob", (port, directory) =>
-            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--location", directory, "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--inMemoryPersistence"],
+            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--location", directory, "--silent", "--skipApiVersionCheck", "--disableTelemetry"],
             (process, port, directory) => new Azurite(process, port, directory));
 
     /// <inheritdoc />

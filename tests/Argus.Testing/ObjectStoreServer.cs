@@ -55,8 +55,12 @@ public abstract class ObjectStoreServer : IAsyncDisposable
         return [.. keys.Select(k => Location(container, k.Key))];
     }
 
-    /// <summary>Starts the Node script <paramref name="bin"/> of the emulators' install with <paramref name="arguments"/> and waits until <paramref name="port"/> listens.</summary>
-    private protected static async Task<T> StartAsync<T>(string bin, Func<int, string, IEnumerable<string>> arguments, Func<Process, int, string, T> create)
+    /// <summary>
+    /// Starts the Node script <paramref name="bin"/> of the emulators' install with <paramref name="arguments"/> (and
+    /// <paramref name="nodeOptions"/> before the script) and waits until its port listens.
+    /// </summary>
+    private protected static async Task<T> StartAsync<T>(
+        string bin, Func<int, string, IEnumerable<string>> arguments, Func<Process, int, string, T> create, params string[] nodeOptions)
         where T : ObjectStoreServer
     {
         var modules = Path.Combine(TestData.RepoRoot, ".cache", "objectstores", "node_modules");
@@ -68,7 +72,7 @@ public abstract class ObjectStoreServer : IAsyncDisposable
 
         var port = SiloProcess.FreePort();
         var directory = System.IO.Directory.CreateTempSubdirectory($"argus-{bin}-").FullName;
-        var info = new ProcessStartInfo("node", [script, .. arguments(port, directory)])
+        var info = new ProcessStartInfo("node", [.. nodeOptions, script, .. arguments(port, directory)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -5,7 +5,10 @@ using Amazon.S3.Model;
 
 namespace Argus.Testing;
 
-/// <summary>npm's <c>s3rver</c>, an S3-compatible server, on loopback with its fixed credentials.</summary>
+/// <summary>
+/// npm's <c>s3rver</c>, an S3-compatible server, on loopback with its fixed credentials. It checks that the access key
+/// is its own but not SigV4 signatures, so a wrong secret key goes unnoticed: refusals are tested with a wrong access key.
+/// </summary>
 public sealed class S3rver : ObjectStoreServer
 {
     /// <summary>The access key s3rver checks signatures with.</summary>
@@ -42,7 +45,8 @@ public sealed class S3rver : ObjectStoreServer
     /// <summary>Starts one and waits until it listens.</summary>
     public static Task<S3rver> StartAsync() =>
         StartAsync("s3rver", (port, directory) => ["-d", directory, "-a", "127.0.0.1", "-p", port.ToString(), "--silent", "--no-vhost-buckets"],
-            (process, port, directory) => new S3rver(process, port, directory));
+            (process, port, directory) => new S3rver(process, port, directory),
+            "--openssl-legacy-provider"); // its continuation tokens are DES-encrypted, which OpenSSL 3 keeps among the legacy ciphers
 
     /// <inheritdoc />
     public override string Location(string container, string prefix) => $"s3://{container}/{prefix}";
