@@ -48,7 +48,7 @@ public sealed class StoreLocationFuzzTests
                 valid++;
                 Assert.Null(problem);
                 Assert.DoesNotContain('@', location.Endpoint ?? ""); // a key may hold "SECRET@", an endpoint no user
-                if (location.IsObjectStore)
+                if (location.Kind != StoreKind.Local)
                 {
                     Assert.Equal(location, StoreLocation.Parse(location.ToString()));
                 }

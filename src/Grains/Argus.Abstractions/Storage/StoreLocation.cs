@@ -36,9 +36,6 @@ public sealed partial record StoreLocation(StoreKind Kind, string Container, str
 {
     private const int MaxKeyLength = 1024;
 
-    /// <summary>Whether this lies in an object store rather than on the file system.</summary>
-    public bool IsObjectStore => Kind != StoreKind.Local;
-
     /// <summary>The location <paramref name="name"/> (one or more '/'-separated segments) below this one.</summary>
     public StoreLocation Child(string name) => Kind == StoreKind.Local
         ? this with { Path = System.IO.Path.Combine(Path, name) }
