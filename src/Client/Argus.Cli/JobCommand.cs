@@ -21,7 +21,7 @@ internal static class JobCommand
 
     private static readonly Option<string> Input = new("--input", "-i")
     {
-        Description = "The items: a folder (images and videos, recursively), a glob or a manifest file; relative to the current folder.",
+        Description = "The items: a folder (images and videos, recursively), a glob or a manifest file, relative to the current folder; or an object store's images: s3://bucket/prefix, az://container/prefix, a blob URL.",
         Required = true,
     };
 
@@ -34,7 +34,7 @@ internal static class JobCommand
 
     private static readonly Option<string> Output = new("--output", "-o")
     {
-        Description = "The folder the job writes {output}/{id}/part-NNNNN.jsonl and errors.jsonl to; relative to the current folder.",
+        Description = "The folder the job writes {output}/{id}/part-NNNNN.jsonl and errors.jsonl to, relative to the current folder; or an object store's prefix.",
         Required = true,
     };
 
@@ -338,6 +338,7 @@ internal static class JobCommand
     private static string Failures(JobStatus s) =>
         string.Join(", ", s.Failures.OrderByDescending(f => f.Value).ThenBy(f => f.Key, StringComparer.Ordinal).Select(f => Invariant($"{f.Key} {f.Value}")));
 
+    /// <summary>A local path made absolute against the current folder; an object store's location (<c>s3://…</c>, a URL) as it is.</summary>
     private static string Absolute(string path, string currentFolder) =>
-        string.IsNullOrWhiteSpace(path) ? path : Path.GetFullPath(path, currentFolder);
+        string.IsNullOrWhiteSpace(path) || path.Contains("://", StringComparison.Ordinal) ? path : Path.GetFullPath(path, currentFolder);
 }

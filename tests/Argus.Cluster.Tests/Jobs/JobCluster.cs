@@ -9,9 +9,14 @@ namespace Argus.Cluster.Tests.Jobs;
 /// </summary>
 internal sealed class JobCluster : IAsyncDisposable
 {
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private ClientHost? _client;
 
-    private JobCluster(RedisServer redis) => Redis = redis;
+    private JobCluster(RedisServer redis, IReadOnlyDictionary<string, string>? settings)
+    {
+        Redis = redis;
+        _settings = settings ?? new Dictionary<string, string>();
+    }
 
     public RedisServer Redis { get; private set; }
 
@@ -21,9 +26,10 @@ internal sealed class JobCluster : IAsyncDisposable
 
     public IBatchJobGrain Job(string id) => Orleans.GetGrain<IBatchJobGrain>(id);
 
-    public static async Task<JobCluster> StartAsync()
+    /// <summary>Starts the cluster; its silos get <paramref name="settings"/> (environment form) too.</summary>
+    public static async Task<JobCluster> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var cluster = new JobCluster(await RedisServer.StartAsync(appendOnly: true));
+        var cluster = new JobCluster(await RedisServer.StartAsync(appendOnly: true), settings);
         try
         {
             await cluster.StartSilosAndClientAsync();
@@ -103,6 +109,11 @@ internal sealed class JobCluster : IAsyncDisposable
             ["Argus__Jobs__ReminderSeconds"] = "2",
             ["Logging__LogLevel__Argus.Grains.Scaling.SiloDrain"] = "Information",
         };
+        foreach (var (key, value) in _settings)
+        {
+            settings[key] = value;
+        }
+
         var starts = Enumerable.Range(0, 3).Select(i => SiloProcess.StartAsync($"silo-{i}", settings, TimeSpan.FromMinutes(2))).ToArray();
         try
         {

@@ -1,6 +1,8 @@
 using Argus.Errors;
 using Argus.Grains.Jobs;
+using Argus.Grains.Storage;
 using Argus.Inference.Storage;
+using Argus.Storage;
 
 namespace Argus.Grains.Tests.Jobs;
 
@@ -12,6 +14,8 @@ public sealed class JobFilesTests : IDisposable
 
     private StorageOptions Storage => new() { OutputRoots = [_folder] };
 
+    private JobFolder Folder(string path) => new(new LocalJobStore(Storage), StoreLocation.Parse(path));
+
     public void Dispose()
     {
         Directory.Delete(_folder, recursive: true);
@@ -19,33 +23,46 @@ public sealed class JobFilesTests : IDisposable
     }
 
     [Fact]
-    public void A_plan_reads_back_as_written()
+    public async Task A_plan_reads_back_as_written()
     {
-        JobItem[] items = [JobItem.Image("/d/a b.jpg"), JobItem.VideoFrame("/d/v.avi", 25, 2.5)];
+        JobItem[] items = [JobItem.Image("/d/a b.jpg"), JobItem.VideoFrame("/d/v.avi", 25, 2.5), JobItem.Image("s3://bucket/cams/a.jpg")];
 
-        JobFiles.WritePlan(Storage, _folder, 7, items);
+        await JobFiles.WritePlanAsync(Folder(_folder), 7, items);
 
-        Assert.Equal(items, JobFiles.ReadPlan(_folder, 7));
-        Assert.EndsWith(".plan/shard-00007.jsonl", JobFiles.Plan(_folder, 7));
+        Assert.Equal(items, await JobFiles.ReadPlanAsync(Folder(_folder), 7));
+        Assert.True(File.Exists(Path.Combine(_folder, ".plan", "shard-00007.jsonl")));
+    }
+
+    [Fact]
+    public async Task A_written_shard_counts_its_results_and_an_unwritten_one_is_not_done()
+    {
+        var folder = Folder(_folder);
+        var result = new JobResult("/d/a.jpg", "resnet18", "1", 3, DateTime.UtcNow, 20, 1, 18, 4, new JobResultBody([0.5f], null, null));
+
+        Assert.False(await JobFiles.IsWrittenAsync(folder, 3));
+        await JobFiles.WriteResultsAsync(folder, 3, [result, result with { Item = "/d/b.jpg" }]);
+
+        Assert.True(await JobFiles.IsWrittenAsync(folder, 3));
+        Assert.Equal(2, await JobFiles.CountResultsAsync(folder, 3));
+        Assert.Equal(["/d/a.jpg", "/d/b.jpg"], await JobFiles.ReadResultsAsync(folder, 3).Select(r => r.Item).ToListAsync());
     }
 
     [Fact]
     public void An_atomic_write_leaves_no_temporary_file_and_replaces_an_older_file_whole()
     {
-        var path = JobFiles.Part(_folder, 3);
+        var path = Path.Combine(_folder, JobFiles.Part(3));
         JobFiles.WriteAtomically(Storage, path, ["old"]);
 
         JobFiles.WriteAtomically(Storage, path, ["a", "b"]);
 
         Assert.Equal(["a", "b"], File.ReadAllLines(path));
-        Assert.Equal(2, JobFiles.CountResults(_folder, 3));
         Assert.Single(Directory.GetFiles(_folder, "*", SearchOption.AllDirectories));
     }
 
     [Fact]
     public void A_write_that_fails_midway_leaves_neither_the_file_nor_its_temporary()
     {
-        var path = JobFiles.Part(_folder, 4);
+        var path = Path.Combine(_folder, JobFiles.Part(4));
 
         Assert.Throws<InvalidOperationException>(() => JobFiles.WriteAtomically(Storage, path, Lines()));
 
@@ -59,25 +76,29 @@ public sealed class JobFilesTests : IDisposable
     }
 
     [Fact]
-    public void Errors_merge_in_shard_order_from_the_shards_that_have_any()
+    public async Task Errors_merge_in_shard_order_from_the_shards_that_have_any()
     {
-        JobFiles.WriteAtomically(Storage, JobFiles.Errors(_folder, 2), ["{\"item\":\"c\"}"]);
-        JobFiles.WriteAtomically(Storage, JobFiles.Errors(_folder, 0), ["{\"item\":\"a\"}", "{\"item\":\"b\"}"]);
+        var folder = Folder(_folder);
+        await JobFiles.WriteErrorsAsync(folder, 2, [new JobFailure("c", 2, "bad_input", "no", 1)]);
+        await JobFiles.WriteErrorsAsync(folder, 0, [new JobFailure("a", 0, "bad_input", "no", 1), new JobFailure("b", 0, "unreadable", "gone", 3)]);
 
-        JobFiles.MergeErrors(Storage, _folder, shards: 3);
+        await JobFiles.MergeErrorsAsync(folder, shards: 3);
 
-        Assert.Equal(["{\"item\":\"a\"}", "{\"item\":\"b\"}", "{\"item\":\"c\"}"], File.ReadAllLines(JobFiles.MergedErrors(_folder)));
+        Assert.Equal(
+            ["""{"item":"a","shard":0,"reason":"bad_input","message":"no","attempts":1}""", """{"item":"b","shard":0,"reason":"unreadable","message":"gone","attempts":3}""",
+             """{"item":"c","shard":2,"reason":"bad_input","message":"no","attempts":1}"""],
+            File.ReadAllLines(Path.Combine(_folder, JobFiles.MergedErrors)));
     }
 
     [Fact]
-    public void A_write_goes_only_below_the_output_roots_even_through_a_link_made_after_the_job_started()
+    public async Task A_write_goes_only_below_the_output_roots_even_through_a_link_made_after_the_job_started()
     {
-        var job = Path.Combine(_folder, "job");
-        JobFiles.WriteAtomically(Storage, JobFiles.Part(job, 0), ["a"]);
-        Directory.Delete(job, recursive: true);
-        Directory.CreateSymbolicLink(job, _outside); // swapped for a link pointing out
+        var job = Folder(Path.Combine(_folder, "job"));
+        await JobFiles.WriteLinesAsync(job, JobFiles.Part(0), ["a"]);
+        Directory.Delete(Path.Combine(_folder, "job"), recursive: true);
+        Directory.CreateSymbolicLink(Path.Combine(_folder, "job"), _outside); // swapped for a link pointing out
 
-        var refused = Assert.Throws<BadInputException>(() => JobFiles.WriteAtomically(Storage, JobFiles.Part(job, 1), ["b"]));
+        var refused = await Assert.ThrowsAsync<BadInputException>(() => JobFiles.WriteLinesAsync(job, JobFiles.Part(1), ["b"]));
 
         Assert.Contains("outside the output roots", refused.Message);
         Assert.Empty(Directory.GetFileSystemEntries(_outside));

@@ -89,7 +89,7 @@ public sealed class JobSubmissionReadingTests
             "max_attempts: expected a whole number (32-bit), not the number 2.5.",
             "schedule: expected a string, not the number 5.",
             "unknown field 'extra' (known: input, model, output, batch_size, shard_size, video_fps, schedule, watch, max_attempts, tenant, version).",
-            "input 'photos' must be an absolute path (silos resolve paths on their own machines).",
+            "input 'photos' must be an absolute path (silos resolve paths on their own machines), or an object store's s3://, az:// or blob URL.",
         ], submission.Problems);
     }
 
@@ -101,7 +101,7 @@ public sealed class JobSubmissionReadingTests
     {
         var submission = Read(body);
 
-        Assert.Equal([problem, "output 'out' must be an absolute path."], submission.Problems);
+        Assert.Equal([problem, "output 'out' must be an absolute path (silos resolve paths on their own machines), or an object store's s3://, az:// or blob URL."], submission.Problems);
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Argus.Storage;
 
 namespace Argus.Jobs;
 
@@ -22,15 +23,19 @@ public sealed partial record JobSpec
 {
     /// <summary>
     /// The items: a folder (its images and videos, recursively), a glob (<c>/data/cam*/**/*.jpg</c>: <c>*</c> within a name, <c>**</c> across folders), or a manifest file
-    /// (<c>.txt</c>, <c>.lst</c>, <c>.csv</c>: one path per line, relative paths resolved against the manifest's folder).
-    /// An absolute path.
+    /// (<c>.txt</c>, <c>.lst</c>, <c>.csv</c>: one path per line, relative paths resolved against the manifest's folder),
+    /// as an absolute path; or the images under an object store's prefix: <c>s3://bucket/prefix</c>,
+    /// <c>az://container/prefix</c> or a blob URL (<see cref="StoreLocation"/>).
     /// </summary>
     [Id(0)] public string Input { get; init; } = "";
 
     /// <summary>The model every item runs through.</summary>
     [Id(1)] public string Model { get; init; } = "";
 
-    /// <summary>The folder the job writes to: <c>{Output}/{job}/part-{shard:D5}.jsonl</c> and <c>errors.jsonl</c>. An absolute path.</summary>
+    /// <summary>
+    /// Where the job writes: <c>{Output}/{job}/part-{shard:D5}.jsonl</c> and <c>errors.jsonl</c>. An absolute path, or an
+    /// object store's prefix (<see cref="StoreLocation"/>).
+    /// </summary>
     [Id(2)] public string Output { get; init; } = "";
 
     /// <summary>Items a worker sends to a device at once (the batch lane forms the device's batches from them). Default 32.</summary>
@@ -85,15 +90,15 @@ public sealed partial record JobSpec
     /// <summary>The largest <see cref="ShardSize"/>: a worker holds a shard's results in memory until it writes them.</summary>
     public const int MaxShardSize = 10_000;
 
-    /// <summary>What is wrong with the spec, one line per problem; empty when it is valid. File system checks come later.</summary>
+    /// <summary>What is wrong with the spec, one line per problem; empty when it is valid. Storage checks come later.</summary>
     public IEnumerable<string> Validate()
     {
-        if (string.IsNullOrWhiteSpace(Input)) yield return "input is required (a folder, a glob or a manifest file).";
-        else if (!Path.IsPathFullyQualified(Input)) yield return $"input '{Input}' must be an absolute path (silos resolve paths on their own machines).";
+        if (string.IsNullOrWhiteSpace(Input)) yield return "input is required (a folder, a glob or a manifest file, or an object store's prefix).";
+        else if (StoreLocation.Parse(Input, "input", out var input) is null) yield return input!;
         if (string.IsNullOrWhiteSpace(Model)) yield return "model is required.";
         if (Version is not null && string.IsNullOrWhiteSpace(Version)) yield return "version, when given, names a version of the model (leave it out for the rollout's stable version).";
-        if (string.IsNullOrWhiteSpace(Output)) yield return "output is required (a folder).";
-        else if (!Path.IsPathFullyQualified(Output)) yield return $"output '{Output}' must be an absolute path.";
+        if (string.IsNullOrWhiteSpace(Output)) yield return "output is required (a folder, or an object store's prefix).";
+        else if (StoreLocation.Parse(Output, "output", out var output) is null) yield return output!;
         if (BatchSize is < 1 or > MaxBatchSize) yield return $"batch_size must be 1 to {MaxBatchSize} (is {BatchSize}).";
         if (ShardSize is < 1 or > MaxShardSize) yield return $"shard_size must be 1 to {MaxShardSize} (is {ShardSize}).";
         if (!(VideoFps > 0 && VideoFps <= 1000)) yield return $"video_fps must be above 0 and at most 1000 (is {VideoFps}).";

@@ -7,6 +7,7 @@ using Argus.Grains.Models;
 using Argus.Grains.Models.Drift;
 using Argus.Grains.Pipelines;
 using Argus.Grains.Scaling;
+using Argus.Grains.Storage;
 using Argus.Grains.Tenants;
 using Argus.Inference;
 using Argus.Models;
@@ -26,7 +27,8 @@ public static class ArgusSiloBuilderExtensions
     /// feed routing, the door every caller on the silo reaches the devices through (<see cref="InferenceDoor"/>, with
     /// <see cref="RoutingOptions"/>), Argus' grains, the cameras' connectors and keeper and their alert stream provider (<see cref="AlertStreams.Provider"/>,
     /// in-memory streams; the host adds the <c>PubSubStore</c> grain storage they need), batch jobs with
-    /// <see cref="JobOptions"/> from <c>Argus:Jobs</c> (the host adds the reminder service their jobs need; Orleans'
+    /// <see cref="JobOptions"/> from <c>Argus:Jobs</c> and their stores (<see cref="ObjectStoreOptions"/> from
+    /// <c>Argus:ObjectStores</c>; the host adds the reminder service their jobs need; Orleans'
     /// shortest reminder period follows <see cref="JobOptions.ReminderSeconds"/>), the autoscaler's gauges and the silo's
     /// drain on stop (<see cref="SiloDrain"/>), with <see cref="AutoscaleOptions"/> from <c>Argus:Autoscale</c>, the model
     /// repository's hand on this silo (<see cref="RepositorySync"/>) and the rollouts' figures (<see cref="RolloutRecorder"/>,
@@ -74,6 +76,8 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddOptions<ReminderOptions>()
             .Configure<IOptions<JobOptions>>((reminders, jobs) => reminders.MinimumReminderPeriod = jobs.Value.ReminderPeriod);
         silo.Services.AddSingleton<JobInstruments>();
+        silo.Services.AddArgusOptions<ObjectStoreOptions, ObjectStoreOptionsValidator>(ObjectStoreOptions.Section);
+        silo.Services.TryAddSingleton<JobStores>();
         silo.Services.AddSingleton<ShardRunner>();
         silo.Services.AddSingleton<PipelineInstruments>();
         silo.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();

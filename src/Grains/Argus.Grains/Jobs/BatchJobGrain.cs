@@ -1,6 +1,6 @@
 using Argus.Devices;
 using Argus.Errors;
-using Argus.Inference.Storage;
+using Argus.Grains.Storage;
 using Argus.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +18,7 @@ namespace Argus.Grains.Jobs;
 internal sealed partial class BatchJobGrain(
     [PersistentState("job")] IPersistentState<BatchJobState> checkpoint,
     IOptions<JobOptions> options,
-    IOptions<StorageOptions> storage,
+    JobStores stores,
     JobInstruments instruments,
     TimeProvider time,
     ILogger<BatchJobGrain> logger)
@@ -51,7 +51,7 @@ internal sealed partial class BatchJobGrain(
     public async Task<JobStatus> SubmitAsync(JobSpec spec)
     {
         var devices = await GrainFactory.GetGrain<IDeviceDirectoryGrain>(0).GetDevicesAsync();
-        if (!Job.Submit(spec, devices, JobStorage.Problems(spec, storage.Value)))
+        if (!Job.Submit(spec, devices, stores.Problems(spec)))
         {
             return Job.Status();
         }
@@ -202,7 +202,11 @@ internal sealed partial class BatchJobGrain(
 
             var (spec, folder, first, planned, known) = (Job.Spec, Job.Folder, s.ShardsTotal, s.Planned, _known);
             DateTime? settled = spec.Watch ? Now() - _options.WatchSettle : null;
-            _planning = Task.Run(() => JobPlanner.Plan(spec, folder, first, planned ? known ?? JobPlanner.KnownFiles(folder, first) : null, settled, storage.Value));
+            _planning = Task.Run(async () =>
+            {
+                var output = stores.Folder(folder);
+                return await JobPlanner.PlanAsync(spec, output, first, planned ? known ?? await JobPlanner.KnownFilesAsync(output, first) : null, settled, stores);
+            });
             return;
         }
 
@@ -285,7 +289,7 @@ internal sealed partial class BatchJobGrain(
         if (!s.ErrorsMerged)
         {
             var (folder, shards) = (Job.Folder, s.ShardsTotal);
-            await Task.Run(() => JobFiles.MergeErrors(storage.Value, folder, shards));
+            await Task.Run(() => JobFiles.MergeErrorsAsync(stores.Folder(folder), shards));
             s.ErrorsMerged = true;
             await checkpoint.WriteStateAsync();
         }

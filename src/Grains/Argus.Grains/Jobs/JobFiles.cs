@@ -1,14 +1,17 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using Argus.Grains.Storage;
 using Argus.Inference.Storage;
+using Argus.Storage;
 
 namespace Argus.Grains.Jobs;
 
 /// <summary>
-/// The files of one job under <c>{output}/{job}</c>: the shard plans (<c>.plan/shard-{n:D5}.jsonl</c>), each shard's
-/// results (<c>part-{n:D5}.jsonl</c>) and failures (<c>.errors/part-{n:D5}.jsonl</c>), and the job's merged
-/// <c>errors.jsonl</c>. Every file is written to a temporary name and renamed, so it is there whole or not at all, in
-/// its folder as resolved inside the output roots at that moment (<see cref="JobStorage.Output"/>).
+/// The files of one job under <c>{output}/{job}</c> (a <see cref="JobFolder"/>, local or in an object store): the shard
+/// plans (<c>.plan/shard-{n:D5}.jsonl</c>), each shard's results (<c>part-{n:D5}.jsonl</c>) and failures
+/// (<c>.errors/part-{n:D5}.jsonl</c>), and the job's merged <c>errors.jsonl</c>. Every file is written whole or not at all
+/// (<see cref="IJobStore.WriteAsync"/>), so a part file that is there says its shard is done.
 /// </summary>
 internal static class JobFiles
 {
@@ -21,99 +24,128 @@ internal static class JobFiles
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>The job's output folder.</summary>
-    public static string Folder(string output, string job) => Path.Combine(output, job);
+    /// <summary>The job's output folder: <paramref name="output"/> (a spec's, already valid) joined with the job's id.</summary>
+    public static string Folder(string output, string job) => StoreLocation.Parse(output).Child(job).ToString();
 
     /// <summary>The plan of shard <paramref name="shard"/>: its items, one JSON object a line.</summary>
-    public static string Plan(string folder, int shard) => Path.Combine(folder, ".plan", $"shard-{shard:D5}.jsonl");
+    public static string Plan(int shard) => $".plan/shard-{shard:D5}.jsonl";
 
     /// <summary>The results of shard <paramref name="shard"/>; its presence means the shard is done.</summary>
-    public static string Part(string folder, int shard) => Path.Combine(folder, $"part-{shard:D5}.jsonl");
+    public static string Part(int shard) => $"part-{shard:D5}.jsonl";
 
     /// <summary>The failures of shard <paramref name="shard"/>, written before its part file when it has any.</summary>
-    public static string Errors(string folder, int shard) => Path.Combine(folder, ".errors", $"part-{shard:D5}.jsonl");
+    public static string Errors(int shard) => $".errors/part-{shard:D5}.jsonl";
 
     /// <summary>Every failure of the job, by shard, written when all its shards are.</summary>
-    public static string MergedErrors(string folder) => Path.Combine(folder, "errors.jsonl");
+    public const string MergedErrors = "errors.jsonl";
 
-    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> whole or not at all (<see cref="WriteAtomically(StorageOptions, string, Action{Stream})"/>).</summary>
+    /// <summary>Writes <paramref name="bytes"/> to local file <paramref name="path"/> whole or not at all (<see cref="LocalJobStore.WriteAtomicallyAsync"/>).</summary>
     /// <exception cref="Argus.Errors.BadInputException">The folder leaves the output roots.</exception>
     public static void WriteAtomically(StorageOptions storage, string path, ReadOnlyMemory<byte> bytes) =>
         WriteAtomically(storage, path, stream => stream.Write(bytes.Span));
 
-    /// <summary>Writes <paramref name="lines"/> to <paramref name="path"/> whole or not at all (<see cref="WriteAtomically(StorageOptions, string, Action{Stream})"/>).</summary>
+    /// <summary>Writes <paramref name="lines"/> to local file <paramref name="path"/> whole or not at all (<see cref="LocalJobStore.WriteAtomicallyAsync"/>).</summary>
     /// <exception cref="Argus.Errors.BadInputException">The folder leaves the output roots.</exception>
     public static void WriteAtomically(StorageOptions storage, string path, IEnumerable<string> lines) =>
-        WriteAtomically(storage, path, stream =>
-        {
-            using var writer = new StreamWriter(stream, Utf8, bufferSize: -1, leaveOpen: true);
-            foreach (var line in lines)
-            {
-                writer.Write(line);
-                writer.Write('\n');
-            }
-        });
+        WriteAtomically(storage, path, stream => WriteLines(stream, lines));
 
-    /// <summary>
-    /// Writes what <paramref name="write"/> writes to <paramref name="path"/> whole or not at all: a temporary file, flushed
-    /// to disk, then renamed; in the real folder of <paramref name="path"/>, which must lie inside <paramref name="storage"/>'s
-    /// output roots and is opened without following links, so one swapped in after the check cannot lead the write out.
-    /// </summary>
+    /// <summary>Writes what <paramref name="write"/> writes to local file <paramref name="path"/> whole or not at all (<see cref="LocalJobStore.WriteAtomicallyAsync"/>).</summary>
     /// <exception cref="Argus.Errors.BadInputException">The folder leaves the output roots.</exception>
-    public static void WriteAtomically(StorageOptions storage, string path, Action<Stream> write)
-    {
-        var name = Path.GetFileName(path);
-        var temp = $".{name}.{Guid.NewGuid():N}.tmp";
-        using var folder = JobStorage.OpenOutput(Path.GetDirectoryName(path)!, storage);
-        try
+    public static void WriteAtomically(StorageOptions storage, string path, Action<Stream> write) =>
+        // Nothing in it awaits: the task is complete when it returns.
+        LocalJobStore.WriteAtomicallyAsync(storage, path, (stream, _) =>
         {
-            using (var stream = folder.Create(temp))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
+            write(stream);
+            return Task.CompletedTask;
+        }, CancellationToken.None).GetAwaiter().GetResult();
 
-            folder.Replace(temp, name);
-        }
-        catch
+    /// <summary>Writes <paramref name="lines"/> to file <paramref name="name"/> of <paramref name="folder"/>, whole or not at all.</summary>
+    public static Task WriteLinesAsync(JobFolder folder, string name, IEnumerable<string> lines, CancellationToken cancellationToken = default) =>
+        folder.WriteAsync(name, (stream, _) =>
         {
-            folder.Delete(temp);
-            throw;
-        }
-    }
+            WriteLines(stream, lines);
+            return Task.CompletedTask;
+        }, cancellationToken);
 
     /// <summary>Writes a shard's plan.</summary>
-    public static void WritePlan(StorageOptions storage, string folder, int shard, IEnumerable<JobItem> items) =>
-        WriteAtomically(storage, Plan(folder, shard), items.Select(i => JsonSerializer.Serialize(i, Json)));
+    public static Task WritePlanAsync(JobFolder folder, int shard, IEnumerable<JobItem> items, CancellationToken cancellationToken = default) =>
+        WriteLinesAsync(folder, Plan(shard), items.Select(i => JsonSerializer.Serialize(i, Json)), cancellationToken);
 
     /// <summary>Reads a shard's plan.</summary>
-    public static IReadOnlyList<JobItem> ReadPlan(string folder, int shard) =>
-        [.. File.ReadLines(Plan(folder, shard)).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<JobItem>(l, Json)!)];
+    /// <exception cref="InvalidOperationException">It is not there.</exception>
+    public static async Task<IReadOnlyList<JobItem>> ReadPlanAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
+        await ReadLinesAsync<JobItem>(folder, Plan(shard), required: true, cancellationToken).ToListAsync(cancellationToken);
+
+    /// <summary>Writes a shard's failures, whole or not at all.</summary>
+    public static Task WriteErrorsAsync(JobFolder folder, int shard, IEnumerable<JobFailure> failures, CancellationToken cancellationToken = default) =>
+        WriteLinesAsync(folder, Errors(shard), failures.Select(f => JsonSerializer.Serialize(f, Json)), cancellationToken);
 
     /// <summary>Reads the failures a shard recorded (none when it had none).</summary>
-    public static IReadOnlyList<JobFailure> ReadErrors(string folder, int shard)
-    {
-        var path = Errors(folder, shard);
-        return File.Exists(path)
-            ? [.. File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<JobFailure>(l, Json)!)]
-            : [];
-    }
+    public static async Task<IReadOnlyList<JobFailure>> ReadErrorsAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
+        await ReadLinesAsync<JobFailure>(folder, Errors(shard), required: false, cancellationToken).ToListAsync(cancellationToken);
+
+    /// <summary>Whether a shard's results are written, which says it is done.</summary>
+    public static Task<bool> IsWrittenAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
+        folder.ExistsAsync(Part(shard), cancellationToken);
 
     /// <summary>Writes a shard's results, whole or not at all; their file's presence says the shard is done.</summary>
-    public static void WriteResults(StorageOptions storage, string folder, int shard, IEnumerable<JobResult> results) =>
-        WriteAtomically(storage, Part(folder, shard), results.Select(r => JsonSerializer.Serialize(r, Json)));
+    public static Task WriteResultsAsync(JobFolder folder, int shard, IEnumerable<JobResult> results, CancellationToken cancellationToken = default) =>
+        WriteLinesAsync(folder, Part(shard), results.Select(r => JsonSerializer.Serialize(r, Json)), cancellationToken);
 
     /// <summary>Reads a written shard's results back.</summary>
-    public static IEnumerable<JobResult> ReadResults(string folder, int shard) =>
-        File.ReadLines(Part(folder, shard)).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<JobResult>(l, Json)!);
+    /// <exception cref="InvalidOperationException">The shard's results are not written.</exception>
+    public static IAsyncEnumerable<JobResult> ReadResultsAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
+        ReadLinesAsync<JobResult>(folder, Part(shard), required: true, cancellationToken);
 
     /// <summary>Counts the results of a written shard.</summary>
-    public static int CountResults(string folder, int shard) => File.ReadLines(Part(folder, shard)).Count(l => l.Length > 0);
+    public static Task<int> CountResultsAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
+        ReadResultsAsync(folder, shard, cancellationToken).CountAsync(cancellationToken).AsTask();
 
     /// <summary>Writes <c>errors.jsonl</c>: every shard's failures, in shard order.</summary>
-    public static void MergeErrors(StorageOptions storage, string folder, int shards) =>
-        WriteAtomically(storage, MergedErrors(folder), Enumerable.Range(0, shards)
-            .Select(s => Errors(folder, s)).Where(File.Exists).SelectMany(File.ReadLines).Where(l => l.Length > 0));
+    public static async Task MergeErrorsAsync(JobFolder folder, int shards, CancellationToken cancellationToken = default)
+    {
+        var failures = new List<JobFailure>();
+        for (var shard = 0; shard < shards; shard++)
+        {
+            failures.AddRange(await ReadErrorsAsync(folder, shard, cancellationToken));
+        }
+
+        await WriteLinesAsync(folder, MergedErrors, failures.Select(f => JsonSerializer.Serialize(f, Json)), cancellationToken);
+    }
+
+    private static void WriteLines(Stream stream, IEnumerable<string> lines)
+    {
+        using var writer = new StreamWriter(stream, Utf8, bufferSize: -1, leaveOpen: true);
+        foreach (var line in lines)
+        {
+            writer.Write(line);
+            writer.Write('\n');
+        }
+    }
+
+    private static async IAsyncEnumerable<T> ReadLinesAsync<T>(
+        JobFolder folder, string name, bool required, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var stream = await folder.OpenReadAsync(name, cancellationToken);
+        if (stream is null)
+        {
+            if (required)
+            {
+                throw new InvalidOperationException($"'{name}' is missing from '{folder.Location}'.");
+            }
+
+            yield break;
+        }
+
+        using var reader = new StreamReader(stream, Utf8);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length > 0)
+            {
+                yield return JsonSerializer.Deserialize<T>(line, Json)!;
+            }
+        }
+    }
 }
 
 /// <summary>One line of <c>errors.jsonl</c>: an item that has no result, and why.</summary>

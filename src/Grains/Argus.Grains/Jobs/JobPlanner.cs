@@ -1,7 +1,9 @@
 using Argus.Errors;
+using Argus.Grains.Storage;
 using Argus.Inference.Storage;
 using Argus.Inference.Video;
 using Argus.Jobs;
+using Argus.Storage;
 using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace Argus.Grains.Jobs;
@@ -77,7 +79,7 @@ internal static class JobPlanner
     /// <summary>Whether <paramref name="path"/> is named as an image.</summary>
     public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path));
 
-    /// <summary>Whether a watched input is a folder or glob (a manifest is read once).</summary>
+    /// <summary>Whether a watched local input is a folder or glob (a manifest is read once).</summary>
     public static bool CanWatch(string input) => Directory.Exists(input) || input.Contains('*');
 
     /// <summary>
@@ -118,23 +120,27 @@ internal static class JobPlanner
     }
 
     /// <summary>
-    /// Lists <paramref name="spec"/>'s input, leaving out <paramref name="known"/> files and files changed after
-    /// <paramref name="settled"/>, and writes their shard plans under <paramref name="folder"/>, numbered from
+    /// Lists <paramref name="spec"/>'s input in its store, leaving out <paramref name="known"/> items and items changed
+    /// after <paramref name="settled"/>, and writes their shard plans in <paramref name="folder"/>, numbered from
     /// <paramref name="first"/>.
     /// </summary>
     /// <exception cref="BadInputException">
-    /// The input does not exist, is not a folder, a glob or a manifest, or leaves <paramref name="storage"/>'s roots.
+    /// The input does not exist, is not a folder, a glob, a manifest or an object store's prefix, or leaves the input roots.
     /// </exception>
-    public static JobPlan Plan(JobSpec spec, string folder, int first, IReadOnlySet<string>? known, DateTime? settled, StorageOptions storage)
+    /// <exception cref="StoreException">The input's or the folder's object store failed.</exception>
+    public static async Task<JobPlan> PlanAsync(
+        JobSpec spec, JobFolder folder, int first, IReadOnlySet<string>? known, DateTime? settled, JobStores stores, CancellationToken cancellationToken = default)
     {
-        var fresh = ListFiles(spec.Input, storage)
-            .Where(f => known?.Contains(f) != true && (settled is not { } cutoff || File.GetLastWriteTimeUtc(f) <= cutoff))
+        var input = StoreLocation.Parse(spec.Input);
+        var fresh = (await stores.For(input).ListAsync(input, cancellationToken))
+            .Where(f => known?.Contains(f.Location) != true && (settled is not { } cutoff || f.LastModifiedUtc <= cutoff))
+            .Select(f => f.Location)
             .ToList();
         var shard = first;
         long items = 0;
-        foreach (var chunk in Items(fresh, spec.VideoFps).Chunk(spec.ShardSize))
+        foreach (var chunk in Items(fresh, spec.VideoFps, cancellationToken).Chunk(spec.ShardSize))
         {
-            JobFiles.WritePlan(storage, folder, shard++, chunk);
+            await JobFiles.WritePlanAsync(folder, shard++, chunk, cancellationToken);
             items += chunk.Length;
         }
 
@@ -149,9 +155,17 @@ internal static class JobPlanner
         return new JobPlan(shard - first, items, files);
     }
 
-    /// <summary>The files a watching job planned already, read back from its first <paramref name="shards"/> plan files after it moved.</summary>
-    public static HashSet<string> KnownFiles(string folder, int shards) =>
-        new(Enumerable.Range(0, shards).SelectMany(s => JobFiles.ReadPlan(folder, s)).Select(i => i.Path), StringComparer.Ordinal);
+    /// <summary>The items a watching job planned already, read back from its first <paramref name="shards"/> plan files after it moved.</summary>
+    public static async Task<HashSet<string>> KnownFilesAsync(JobFolder folder, int shards, CancellationToken cancellationToken = default)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        for (var shard = 0; shard < shards; shard++)
+        {
+            known.UnionWith((await JobFiles.ReadPlanAsync(folder, shard, cancellationToken)).Select(i => i.Path));
+        }
+
+        return known;
+    }
 
     private static bool IsMedia(string path) => IsImage(path) || VideoSampler.Extensions.Contains(Path.GetExtension(path));
 }

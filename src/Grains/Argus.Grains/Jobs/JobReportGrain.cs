@@ -1,35 +1,35 @@
+using Argus.Grains.Storage;
 using Argus.Jobs;
 using Orleans.Concurrency;
 
 namespace Argus.Grains.Jobs;
 
 /// <summary>
-/// Builds a job's report on the silo that is asked: its status from the job, its rows through <see cref="JobFiles"/>,
-/// read off the Orleans scheduler. Stateless, so reports of one job are built side by side.
+/// Builds a job's report on the silo that is asked: its status from the job, its rows through <see cref="JobFiles"/> from
+/// the job's store, read off the Orleans scheduler. Stateless, so reports of one job are built side by side.
 /// </summary>
 [StatelessWorker]
-internal sealed class JobReportGrain : Grain, IJobReportGrain
+internal sealed class JobReportGrain(JobStores stores) : Grain, IJobReportGrain
 {
     public async Task<JobReport> GetReportAsync(CancellationToken cancellationToken)
     {
         var status = await GrainFactory.GetGrain<IBatchJobGrain>(this.GetPrimaryKeyString()).GetStatusAsync();
-        return await Task.Run(() => Read(status, cancellationToken), cancellationToken);
+        return await Task.Run(() => ReadAsync(status, cancellationToken), cancellationToken);
     }
 
-    private static JobReport Read(JobStatus status, CancellationToken cancellationToken)
+    private async Task<JobReport> ReadAsync(JobStatus status, CancellationToken cancellationToken)
     {
+        var folder = stores.Folder(status.OutputFolder);
         var report = new JobReportBuilder();
         for (var shard = 0; shard < status.ShardsTotal; shard++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+            // A shard's part is whole or absent, and never removed once written. One not written yet, or never (a
+            // cancelled job), is left out: the report covers what is written.
+            if (await JobFiles.IsWrittenAsync(folder, shard, cancellationToken))
             {
-                // A shard's part is whole or absent, and a missing one fails before its first row.
-                report.AddShard(JobFiles.ReadResults(status.OutputFolder, shard), JobFiles.ReadErrors(status.OutputFolder, shard));
-            }
-            catch (IOException e) when (e is FileNotFoundException or DirectoryNotFoundException)
-            {
-                // Not written yet, or never (a cancelled job): the report covers what is written.
+                report.AddShard(
+                    await JobFiles.ReadResultsAsync(folder, shard, cancellationToken).ToListAsync(cancellationToken),
+                    await JobFiles.ReadErrorsAsync(folder, shard, cancellationToken));
             }
         }
 

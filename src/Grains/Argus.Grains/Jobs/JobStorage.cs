@@ -12,8 +12,8 @@ namespace Argus.Grains.Jobs;
 internal static class JobStorage
 {
     /// <summary>
-    /// What is wrong with <paramref name="spec"/>'s input and output on this silo's file system, one line per problem.
-    /// A relative path is left to <see cref="JobSpec.Validate"/>.
+    /// What is wrong with <paramref name="spec"/>'s local input and output on this silo's file system, one line per problem.
+    /// A relative path is left to <see cref="JobSpec.Validate"/>, an object store to <see cref="Storage.JobStores.Problems"/>.
     /// </summary>
     public static IEnumerable<string> Problems(JobSpec spec, StorageOptions storage)
     {

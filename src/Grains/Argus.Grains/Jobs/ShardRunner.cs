@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
+using Argus.Grains.Storage;
 using Argus.Inference.Storage;
 using Argus.Inference.Video;
 using Argus.Jobs;
@@ -16,7 +16,7 @@ namespace Argus.Grains.Jobs;
 /// then its results, each whole or not at all. A shard found written already is not run again. Every item's file is
 /// resolved inside the input roots again as it is read, and every file written inside the output roots.
 /// </summary>
-internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOptions> storage, TimeProvider time, ILogger<ShardRunner> logger)
+internal sealed partial class ShardRunner(InferenceDoor door, JobStores stores, IOptions<StorageOptions> storage, TimeProvider time, ILogger<ShardRunner> logger)
 {
     /// <summary>
     /// Runs the shard under its lease, renewing it, and reports it to <paramref name="job"/>. When the lease is lost
@@ -102,14 +102,15 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
     /// <summary>Runs the shard's items and writes its files; or counts them, when the shard was written before.</summary>
     internal async Task<ShardReport> RunShardAsync(ShardLease lease, DeviceKey device, CancellationToken cancellationToken)
     {
-        var folder = lease.Folder;
-        if (File.Exists(JobFiles.Part(folder, lease.Shard)))
+        var folder = stores.Folder(lease.Folder);
+        if (await JobFiles.IsWrittenAsync(folder, lease.Shard, cancellationToken))
         {
-            var written = await Task.Run(() => (JobFiles.CountResults(folder, lease.Shard), JobFiles.ReadErrors(folder, lease.Shard)), cancellationToken);
-            return new ShardReport(lease.Shard, lease.LeaseId, written.Item1, ByReason(written.Item2), Skipped: true);
+            var count = await JobFiles.CountResultsAsync(folder, lease.Shard, cancellationToken);
+            var failed = await JobFiles.ReadErrorsAsync(folder, lease.Shard, cancellationToken);
+            return new ShardReport(lease.Shard, lease.LeaseId, count, ByReason(failed), Skipped: true);
         }
 
-        var items = await Task.Run(() => JobFiles.ReadPlan(folder, lease.Shard), cancellationToken);
+        var items = await JobFiles.ReadPlanAsync(folder, lease.Shard, cancellationToken);
         var spec = lease.Spec;
         var results = new JobResult?[items.Count];
         var failures = new JobFailure?[items.Count];
@@ -133,15 +134,13 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
 
         var errors = failures.OfType<JobFailure>().ToList();
         var lines = results.OfType<JobResult>().ToList();
-        await Task.Run(() =>
+        // Written through even when the shard is cancelled now: a shard whose items all ran is not run again.
+        if (errors.Count > 0)
         {
-            if (errors.Count > 0)
-            {
-                JobFiles.WriteAtomically(storage.Value, JobFiles.Errors(folder, lease.Shard), errors.Select(f => JsonSerializer.Serialize(f, JobFiles.Json)));
-            }
+            await JobFiles.WriteErrorsAsync(folder, lease.Shard, errors, CancellationToken.None);
+        }
 
-            JobFiles.WriteResults(storage.Value, folder, lease.Shard, lines);
-        }, CancellationToken.None);
+        await JobFiles.WriteResultsAsync(folder, lease.Shard, lines, CancellationToken.None);
         return new ShardReport(lease.Shard, lease.LeaseId, lines.Count, ByReason(errors), Skipped: false);
     }
 
@@ -153,7 +152,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
         ShardLease lease, DeviceKey device, IReadOnlyList<JobItem> items, int[] batch, ShardRetry retry, List<int> again,
         JobResult?[] results, JobFailure?[] failures, CancellationToken cancellationToken)
     {
-        var inputs = await Task.Run(() => Load(items, batch, storage.Value, cancellationToken), cancellationToken);
+        var inputs = await LoadAsync(items, batch, cancellationToken);
         var sent = new List<int>();
         foreach (var i in batch)
         {
@@ -222,10 +221,10 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
     }
 
     /// <summary>
-    /// Reads the batch's files, each resolved inside the input roots first: image bytes as they are, a video's sampled
-    /// frames as JPEG (one pass per video).
+    /// Reads the batch's items from their stores, <see cref="JobStores.ReadConcurrency"/> at once, each resolved inside
+    /// the input roots first: image bytes as they are, a local video's sampled frames as JPEG (one pass per video).
     /// </summary>
-    private static Dictionary<int, LoadedItem> Load(IReadOnlyList<JobItem> items, int[] batch, StorageOptions storage, CancellationToken cancellationToken)
+    private async Task<Dictionary<int, LoadedItem>> LoadAsync(IReadOnlyList<JobItem> items, int[] batch, CancellationToken cancellationToken)
     {
         var loaded = new Dictionary<int, LoadedItem>();
         foreach (var video in batch.Where(i => items[i].Frame is not null).GroupBy(i => items[i].Path))
@@ -234,7 +233,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
             IReadOnlyDictionary<long, byte[]?> read;
             try
             {
-                read = VideoSampler.Read(JobStorage.Input(video.Key, ConfinedKind.File, storage), frames, cancellationToken);
+                read = await Task.Run(() => VideoSampler.Read(JobStorage.Input(video.Key, ConfinedKind.File, storage.Value), frames, cancellationToken), cancellationToken);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or BadInputException)
             {
@@ -254,16 +253,21 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
             }
         }
 
-        Parallel.ForEach(batch.Where(i => items[i].Frame is null), new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        var reading = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = stores.ReadConcurrency };
+        await Parallel.ForEachAsync(batch.Where(i => items[i].Frame is null), reading, async (i, token) =>
         {
             LoadedItem item;
             try
             {
-                item = new LoadedItem(JobStorage.ReadItem(items[i].Path, storage), null);
+                item = new LoadedItem(await stores.ReadItemAsync(items[i].Path, token), null);
             }
             catch (BadInputException e)
             {
                 item = new LoadedItem(null, e.Message);
+            }
+            catch (StoreException e)
+            {
+                item = new LoadedItem(null, e.Message); // the store's retries are spent
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -1,0 +1,115 @@
+using Argus.Errors;
+using Argus.Grains.Jobs;
+using Argus.Storage;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace Argus.Grains.Storage;
+
+/// <summary>
+/// An Azure storage account (or Azurite). A prefix is listed page by page; a file is uploaded as a block blob, which
+/// Azure makes visible only when its block list is committed, after every block is staged (or in one Put Blob for a
+/// small one): whole or absent. A blob URL must name the configured account. The SDK retries throttles, timeouts and
+/// 5xx answers (<see cref="ObjectStoreOptions.MaxRetries"/>, exponential backoff).
+/// </summary>
+internal sealed class AzureJobStore(BlobServiceClient client, int pageSize) : IJobStore
+{
+    /// <summary>A client for <paramref name="connectionString"/>, retrying as <paramref name="options"/> say.</summary>
+    /// <exception cref="StoreException">The connection string is malformed (it is not quoted).</exception>
+    public static BlobServiceClient Client(string connectionString, ObjectStoreOptions options)
+    {
+        var clientOptions = new BlobClientOptions();
+        clientOptions.Retry.MaxRetries = options.MaxRetries;
+        clientOptions.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        try
+        {
+            return new BlobServiceClient(connectionString, clientOptions);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new StoreException($"The Azure connection string ({ObjectStoreOptions.Section}:Azure:ConnectionString or {ObjectStoreOptions.AzureConnectionStringVariable}) is malformed.");
+        }
+    }
+
+    public async Task<IReadOnlyList<StoredItem>> ListAsync(StoreLocation input, CancellationToken cancellationToken)
+    {
+        var container = Container(input);
+        var prefix = input.Path.Length == 0 ? null : input.Path + "/";
+        var items = new List<StoredItem>();
+        await Call(input, async () =>
+        {
+            await foreach (var page in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).AsPages(pageSizeHint: pageSize))
+            {
+                items.AddRange(page.Values
+                    .Where(b => JobPlanner.IsImage(b.Name))
+                    .Select(b => new StoredItem((input with { Path = b.Name }).ToString(), b.Properties.LastModified?.UtcDateTime ?? DateTime.MinValue)));
+            }
+
+            return items;
+        });
+        return [.. items.OrderBy(i => i.Location, StringComparer.Ordinal)];
+    }
+
+    public async Task<byte[]> ReadItemAsync(StoreLocation item, CancellationToken cancellationToken)
+    {
+        await using var stream = await OpenReadAsync(item, cancellationToken)
+            ?? throw new BadInputException($"'{item}' is not there.");
+        using var bytes = new MemoryStream();
+        await stream.CopyToAsync(bytes, cancellationToken);
+        return bytes.ToArray();
+    }
+
+    public Task<bool> ExistsAsync(StoreLocation file, CancellationToken cancellationToken) =>
+        Call(file, async () => (await Blob(file).ExistsAsync(cancellationToken)).Value);
+
+    public async Task<Stream?> OpenReadAsync(StoreLocation file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Call(file, async () => (await Blob(file).DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content);
+        }
+        catch (StoreException e) when (e.InnerException is RequestFailedException { Status: 404 })
+        {
+            return null;
+        }
+    }
+
+    public async Task WriteAsync(StoreLocation file, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream();
+        await write(content, cancellationToken);
+        content.Position = 0;
+        await Call(file, () => Blob(file).UploadAsync(content, overwrite: true, cancellationToken));
+    }
+
+    private BlobContainerClient Container(StoreLocation location)
+    {
+        if (location.Account is { } account && !account.Equals(client.AccountName, StringComparison.Ordinal))
+        {
+            throw new BadInputException($"'{location}' names Azure account '{account}', but the silos hold credentials for '{client.AccountName}' only.");
+        }
+
+        return client.GetBlobContainerClient(location.Container);
+    }
+
+    private BlobClient Blob(StoreLocation location) => Container(location).GetBlobClient(location.Path);
+
+    /// <summary>Runs a call, turning the store's failures into a <see cref="StoreException"/> that names no credential.</summary>
+    private static async Task<T> Call<T>(StoreLocation location, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RequestFailedException e)
+        {
+            // The SDK's own message lists the request's headers; only the status and code are kept.
+            throw new StoreException($"Azure answered {e.Status} {e.ErrorCode} for '{location}'.", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new StoreException($"Azure could not be reached for '{location}': {e.HttpRequestError}.", e);
+        }
+    }
+}

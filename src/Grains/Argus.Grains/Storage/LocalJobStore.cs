@@ -1,0 +1,64 @@
+using Argus.Grains.Jobs;
+using Argus.Inference.Storage;
+using Argus.Storage;
+
+namespace Argus.Grains.Storage;
+
+/// <summary>
+/// The silos' file system, confined to the storage roots (<see cref="StorageOptions"/>): inputs are listed and read
+/// inside the input roots and files written inside the output roots, each path resolved again at its use
+/// (<see cref="JobStorage"/>); a file is written to a temporary name, flushed to disk and renamed.
+/// </summary>
+internal sealed class LocalJobStore(StorageOptions storage) : IJobStore
+{
+    public Task<IReadOnlyList<StoredItem>> ListAsync(StoreLocation input, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<StoredItem>>([.. JobPlanner.ListFiles(input.Path, storage).Select(f => new StoredItem(f, File.GetLastWriteTimeUtc(f)))]);
+
+    public Task<byte[]> ReadItemAsync(StoreLocation item, CancellationToken cancellationToken) =>
+        Task.FromResult(JobStorage.ReadItem(item.Path, storage));
+
+    public Task<bool> ExistsAsync(StoreLocation file, CancellationToken cancellationToken) => Task.FromResult(File.Exists(file.Path));
+
+    public Task<Stream?> OpenReadAsync(StoreLocation file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Task.FromResult<Stream?>(File.OpenRead(file.Path));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
+    public Task WriteAsync(StoreLocation file, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        WriteAtomicallyAsync(storage, file.Path, write, cancellationToken);
+
+    /// <summary>
+    /// Writes what <paramref name="write"/> writes to <paramref name="path"/> whole or not at all: a temporary file, flushed
+    /// to disk, then renamed; in the real folder of <paramref name="path"/>, which must lie inside <paramref name="storage"/>'s
+    /// output roots and is opened without following links, so one swapped in after the check cannot lead the write out.
+    /// </summary>
+    /// <exception cref="Argus.Errors.BadInputException">The folder leaves the output roots.</exception>
+    public static async Task WriteAtomicallyAsync(StorageOptions storage, string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(path);
+        var temp = $".{name}.{Guid.NewGuid():N}.tmp";
+        using var folder = JobStorage.OpenOutput(Path.GetDirectoryName(path)!, storage);
+        try
+        {
+            await using (var stream = folder.Create(temp))
+            {
+                await write(stream, cancellationToken);
+                stream.Flush(flushToDisk: true);
+            }
+
+            folder.Replace(temp, name);
+        }
+        catch
+        {
+            folder.Delete(temp);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using Argus.Errors;
+using Argus.Grains.Storage;
+using Argus.Inference.Storage;
+using Argus.Storage;
+using Argus.Testing;
+using Microsoft.Extensions.Options;
+
+namespace Argus.Grains.Tests.Storage;
+
+/// <summary>
+/// The same promises from every store, on real servers (s3rver, Azurite) and the local file system: listing a prefix
+/// across pages, reading, whole-or-absent writes, and failures that name no credential.
+/// </summary>
+public sealed class JobStoreTests(ObjectStoresFixture stores) : IClassFixture<ObjectStoresFixture>, IDisposable
+{
+    private const int PageSize = 40;
+
+    private readonly string _local = Directory.CreateTempSubdirectory("argus-jobstore-").FullName;
+
+    public static TheoryData<string> Kinds => ["local", "s3", "azure"];
+
+    public void Dispose() => Directory.Delete(_local, recursive: true);
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_prefix_lists_its_images_across_pages_sorted_and_nothing_beside_it(string kind)
+    {
+        var prefix = $"list-{Guid.NewGuid():N}";
+        var expected = new List<string>();
+        for (var i = 0; i < 3 * PageSize + 7; i++)
+        {
+            expected.Add(await PutAsync(kind, $"{prefix}/cam{i % 3}/img-{i:D4}.jpg", [1, 2, (byte)i]));
+        }
+
+        await PutAsync(kind, $"{prefix}/notes.txt", [1]); // not an image
+        await PutAsync(kind, $"{prefix}-other/img.jpg", [1]); // a sibling that starts alike
+        var (store, location) = Open(kind, prefix);
+
+        var listed = await store.ListAsync(location, CancellationToken.None);
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), listed.Select(i => i.Location));
+        Assert.All(listed, i => Assert.True(i.LastModifiedUtc > DateTime.UtcNow.AddMinutes(-5)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task An_item_reads_back_and_a_missing_one_is_a_bad_input(string kind)
+    {
+        var prefix = $"read-{Guid.NewGuid():N}";
+        var photo = TestData.Image("apple.jpg");
+        var item = await PutAsync(kind, $"{prefix}/apple.jpg", photo);
+        var (store, location) = Open(kind, prefix);
+
+        Assert.Equal(photo, await store.ReadItemAsync(StoreLocation.Parse(item), CancellationToken.None));
+        await Assert.ThrowsAsync<BadInputException>(() => store.ReadItemAsync(location.Child("gone.jpg"), CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_write_is_whole_or_absent_and_a_failed_one_leaves_the_older_file_whole(string kind)
+    {
+        var (store, folder) = Open(kind, $"write-{Guid.NewGuid():N}");
+        var file = folder.Child("part-00000.jsonl");
+        Assert.False(await store.ExistsAsync(file, CancellationToken.None));
+        Assert.Null(await store.OpenReadAsync(file, CancellationToken.None));
+
+        await store.WriteAsync(file, (s, ct) => s.WriteAsync("old\n"u8.ToArray(), ct).AsTask(), CancellationToken.None);
+        var failed = store.WriteAsync(file, async (s, ct) =>
+        {
+            await s.WriteAsync(new byte[100_000], ct);
+            throw new InvalidOperationException("the writer died");
+        }, CancellationToken.None);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failed);
+        var fresh = folder.Child("part-00001.jsonl");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.WriteAsync(fresh, (s, _) => throw new InvalidOperationException("died"), CancellationToken.None));
+
+        Assert.True(await store.ExistsAsync(file, CancellationToken.None));
+        await using (var read = await store.OpenReadAsync(file, CancellationToken.None))
+        {
+            Assert.Equal("old\n", await new StreamReader(read!).ReadToEndAsync());
+        }
+
+        Assert.False(await store.ExistsAsync(fresh, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("s3")]
+    [InlineData("azure")]
+    public async Task A_store_that_refuses_the_credentials_fails_without_naming_them(string kind)
+    {
+        const string secret = "Tm90VGhlS2V5QnV0QVNlY3JldA==";
+        var options = Options(kind == "s3"
+            ? o => (o.S3.AccessKey, o.S3.SecretKey) = ("AKIAWRONGKEY", secret)
+            : o => o.Azure.ConnectionString = stores.Azure.ConnectionString.Replace(Azurite.AccountKey, secret, StringComparison.Ordinal));
+        using var jobStores = new JobStores(Microsoft.Extensions.Options.Options.Create(new StorageOptions()), options);
+        var location = StoreLocation.Parse(Server(kind).Location(ObjectStoresFixture.Container, "anything"));
+
+        var refused = await Assert.ThrowsAsync<StoreException>(() => jobStores.For(location).ListAsync(location, CancellationToken.None));
+
+        Assert.Contains("403", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, refused.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_blob_url_reads_the_configured_account_and_refuses_another()
+    {
+        var prefix = $"url-{Guid.NewGuid():N}";
+        await PutAsync("azure", $"{prefix}/a.jpg", [1]);
+        using var jobStores = Stores();
+        var url = StoreLocation.Parse(stores.Azure.BlobUrl(ObjectStoresFixture.Container, prefix));
+        var other = url with { Account = "someoneelse" };
+
+        var listed = await jobStores.For(url).ListAsync(url, CancellationToken.None);
+
+        Assert.Equal([$"{stores.Azure.BlobUrl(ObjectStoresFixture.Container, prefix)}/a.jpg"], listed.Select(i => i.Location));
+        var refused = await Assert.ThrowsAsync<BadInputException>(() => jobStores.For(other).ListAsync(other, CancellationToken.None));
+        Assert.Contains("someoneelse", refused.Message, StringComparison.Ordinal);
+    }
+
+    private ObjectStoreServer Server(string kind) => kind == "s3" ? stores.S3 : stores.Azure;
+
+    private IOptions<ObjectStoreOptions> Options(Action<ObjectStoreOptions>? change = null)
+    {
+        var options = new ObjectStoreOptions
+        {
+            ListPageSize = PageSize,
+            MaxRetries = 1,
+            S3 = { ServiceUrl = stores.S3.ServiceUrl, AccessKey = S3rver.AccessKey, SecretKey = S3rver.SecretKey, ForcePathStyle = true },
+            Azure = { ConnectionString = stores.Azure.ConnectionString },
+        };
+        change?.Invoke(options);
+        return Microsoft.Extensions.Options.Options.Create(options);
+    }
+
+    private JobStores Stores() =>
+        new(Microsoft.Extensions.Options.Options.Create(new StorageOptions { InputRoots = [_local], OutputRoots = [_local] }), Options());
+
+    private (IJobStore Store, StoreLocation Location) Open(string kind, string prefix)
+    {
+        var location = StoreLocation.Parse(kind == "local" ? Path.Combine(_local, prefix) : Server(kind).Location(ObjectStoresFixture.Container, prefix));
+        return (Stores().For(location), location);
+    }
+
+    private async Task<string> PutAsync(string kind, string key, byte[] bytes)
+    {
+        if (kind == "local")
+        {
+            var path = Path.Combine(_local, key);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, bytes);
+            return path;
+        }
+
+        await Server(kind).PutAsync(ObjectStoresFixture.Container, key, bytes);
+        return Server(kind).Location(ObjectStoresFixture.Container, key);
+    }
+}

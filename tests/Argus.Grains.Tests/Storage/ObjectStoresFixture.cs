@@ -1,0 +1,45 @@
+using Argus.Testing;
+
+namespace Argus.Grains.Tests.Storage;
+
+/// <summary>An s3rver and an Azurite for one test class, each with a bucket or container <see cref="Container"/>.</summary>
+public sealed class ObjectStoresFixture : IAsyncLifetime
+{
+    /// <summary>The bucket and container the tests use.</summary>
+    public const string Container = "argus-tests";
+
+    public S3rver S3 { get; private set; } = null!;
+
+    public Azurite Azure { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var (s3, azure) = (S3rver.StartAsync(), Azurite.StartAsync());
+        try
+        {
+            await Task.WhenAll(s3, azure);
+        }
+        finally
+        {
+            // One that started is stopped with the other's failure, by DisposeAsync.
+            S3 = s3.IsCompletedSuccessfully ? s3.Result : null!;
+            Azure = azure.IsCompletedSuccessfully ? azure.Result : null!;
+        }
+
+        await S3.CreateContainerAsync(Container);
+        await Azure.CreateContainerAsync(Container);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (S3 is not null)
+        {
+            await S3.DisposeAsync();
+        }
+
+        if (Azure is not null)
+        {
+            await Azure.DisposeAsync();
+        }
+    }
+}
