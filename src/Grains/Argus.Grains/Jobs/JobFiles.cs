@@ -1,13 +1,14 @@
 using System.Text;
 using System.Text.Json;
 using Argus.Inference.Storage;
+using Argus.Jobs;
 
 namespace Argus.Grains.Jobs;
 
 /// <summary>
 /// The files of one job under <c>{output}/{job}</c>: the shard plans (<c>.plan/shard-{n:D5}.jsonl</c>), each shard's
-/// results (<c>part-{n:D5}.jsonl</c>) and failures (<c>.errors/part-{n:D5}.jsonl</c>), and the job's merged
-/// <c>errors.jsonl</c>. Every file is written to a temporary name and renamed, so it is there whole or not at all, in
+/// results (<c>part-{n:D5}.jsonl</c> or <c>part-{n:D5}.parquet</c>, as the job's <see cref="JobSpec.Format"/> says) and
+/// failures (<c>.errors/part-{n:D5}.jsonl</c>, in either format), and the job's merged <c>errors.jsonl</c>. Every file is written to a temporary name and renamed, so it is there whole or not at all, in
 /// its folder as resolved inside the output roots at that moment (<see cref="JobStorage.Output"/>).
 /// </summary>
 internal static class JobFiles
@@ -27,8 +28,19 @@ internal static class JobFiles
     /// <summary>The plan of shard <paramref name="shard"/>: its items, one JSON object a line.</summary>
     public static string Plan(string folder, int shard) => Path.Combine(folder, ".plan", $"shard-{shard:D5}.jsonl");
 
-    /// <summary>The results of shard <paramref name="shard"/>; its presence means the shard is done.</summary>
-    public static string Part(string folder, int shard) => Path.Combine(folder, $"part-{shard:D5}.jsonl");
+    /// <summary>The results of shard <paramref name="shard"/> in <paramref name="format"/>; its presence means the shard is done.</summary>
+    public static string Part(string folder, int shard, JobOutputFormat format) => Path.Combine(folder, format switch
+    {
+        JobOutputFormat.Parquet => $"part-{shard:D5}.parquet",
+        _ => $"part-{shard:D5}.jsonl",
+    });
+
+    /// <summary>
+    /// The format shard <paramref name="shard"/>'s part was written in; null while the shard is not done. A job's format
+    /// is fixed, so readers of its parts need not know it.
+    /// </summary>
+    public static JobOutputFormat? WrittenFormat(string folder, int shard) =>
+        Enum.GetValues<JobOutputFormat>().Cast<JobOutputFormat?>().FirstOrDefault(f => File.Exists(Part(folder, shard, f!.Value)));
 
     /// <summary>The failures of shard <paramref name="shard"/>, written before its part file when it has any.</summary>
     public static string Errors(string folder, int shard) => Path.Combine(folder, ".errors", $"part-{shard:D5}.jsonl");
@@ -99,16 +111,50 @@ internal static class JobFiles
             : [];
     }
 
-    /// <summary>Writes a shard's results, whole or not at all; their file's presence says the shard is done.</summary>
-    public static void WriteResults(StorageOptions storage, string folder, int shard, IEnumerable<JobResult> results) =>
-        WriteAtomically(storage, Part(folder, shard), results.Select(r => JsonSerializer.Serialize(r, Json)));
+    /// <summary>
+    /// Writes a shard's results in <paramref name="format"/>, whole or not at all; their file's presence says the shard is
+    /// done.
+    /// </summary>
+    public static void WriteResults(StorageOptions storage, string folder, int shard, JobOutputFormat format, IEnumerable<JobResult> results)
+    {
+        var path = Part(folder, shard, format);
+        switch (format)
+        {
+            case JobOutputFormat.Parquet:
+                WriteAtomically(storage, path, stream => ParquetPart.Write(stream, results));
+                break;
+            default:
+                WriteAtomically(storage, path, results.Select(r => JsonSerializer.Serialize(r, Json)));
+                break;
+        }
+    }
 
-    /// <summary>Reads a written shard's results back.</summary>
-    public static IEnumerable<JobResult> ReadResults(string folder, int shard) =>
-        File.ReadLines(Part(folder, shard)).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<JobResult>(l, Json)!);
+    /// <summary>Reads a written shard's results back, from its part in either format.</summary>
+    /// <exception cref="FileNotFoundException">The shard is not written.</exception>
+    public static IEnumerable<JobResult> ReadResults(string folder, int shard) => ReadPart(
+        folder, shard, ParquetPart.Read, lines => lines.Select(l => JsonSerializer.Deserialize<JobResult>(l, Json)!));
 
-    /// <summary>Counts the results of a written shard.</summary>
-    public static int CountResults(string folder, int shard) => File.ReadLines(Part(folder, shard)).Count(l => l.Length > 0);
+    /// <summary>Counts the results of a written shard, from its part in either format.</summary>
+    /// <exception cref="FileNotFoundException">The shard is not written.</exception>
+    public static int CountResults(string folder, int shard) => ReadPart(folder, shard, ParquetPart.Count, lines => lines.Count());
+
+    /// <summary>Reads shard <paramref name="shard"/>'s part: a Parquet file whole, JSON lines one at a time, blank ones skipped.</summary>
+    private static T ReadPart<T>(string folder, int shard, Func<Stream, T> parquet, Func<IEnumerable<string>, T> jsonl)
+    {
+        switch (WrittenFormat(folder, shard))
+        {
+            case JobOutputFormat.Parquet:
+                using (var file = File.OpenRead(Part(folder, shard, JobOutputFormat.Parquet)))
+                {
+                    return parquet(file);
+                }
+
+            case JobOutputFormat.Jsonl:
+                return jsonl(File.ReadLines(Part(folder, shard, JobOutputFormat.Jsonl)).Where(l => l.Length > 0));
+            default:
+                throw new FileNotFoundException($"Shard {shard} of the job in '{folder}' is not written.", Part(folder, shard, JobOutputFormat.Jsonl));
+        }
+    }
 
     /// <summary>Writes <c>errors.jsonl</c>: every shard's failures, in shard order.</summary>
     public static void MergeErrors(StorageOptions storage, string folder, int shards) =>

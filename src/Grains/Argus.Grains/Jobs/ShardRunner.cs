@@ -103,7 +103,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
     internal async Task<ShardReport> RunShardAsync(ShardLease lease, DeviceKey device, CancellationToken cancellationToken)
     {
         var folder = lease.Folder;
-        if (File.Exists(JobFiles.Part(folder, lease.Shard)))
+        if (JobFiles.WrittenFormat(folder, lease.Shard) is not null)
         {
             var written = await Task.Run(() => (JobFiles.CountResults(folder, lease.Shard), JobFiles.ReadErrors(folder, lease.Shard)), cancellationToken);
             return new ShardReport(lease.Shard, lease.LeaseId, written.Item1, ByReason(written.Item2), Skipped: true);
@@ -140,7 +140,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, IOptions<StorageOp
                 JobFiles.WriteAtomically(storage.Value, JobFiles.Errors(folder, lease.Shard), errors.Select(f => JsonSerializer.Serialize(f, JobFiles.Json)));
             }
 
-            JobFiles.WriteResults(storage.Value, folder, lease.Shard, lines);
+            JobFiles.WriteResults(storage.Value, folder, lease.Shard, spec.Format, lines);
         }, CancellationToken.None);
         return new ShardReport(lease.Shard, lease.LeaseId, lines.Count, ByReason(errors), Skipped: false);
     }

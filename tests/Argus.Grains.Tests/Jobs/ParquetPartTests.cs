@@ -1,0 +1,64 @@
+using Argus.Grains.Jobs;
+
+namespace Argus.Grains.Tests.Jobs;
+
+public sealed class ParquetPartTests
+{
+    [Fact]
+    public void A_part_reads_back_every_task_s_answer_and_counts_its_rows_from_the_footer()
+    {
+        var results = JobResults.OfEveryTask(shard: 3);
+        using var part = new MemoryStream();
+
+        ParquetPart.Write(part, results);
+
+        part.Position = 0;
+        Assert.Equal(JobResults.Json(results), JobResults.Json(ParquetPart.Read(part)));
+        part.Position = 0;
+        Assert.Equal(4, ParquetPart.Count(part));
+    }
+
+    [Fact]
+    public void A_part_is_written_front_to_back_so_a_stream_that_cannot_seek_takes_it()
+    {
+        using var file = new MemoryStream();
+        using var forwardOnly = new ForwardOnlyStream(file);
+
+        ParquetPart.Write(forwardOnly, JobResults.OfEveryTask(shard: 0));
+
+        file.Position = 0;
+        Assert.Equal(4, ParquetPart.Count(file));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_parquet_is_an_io_error()
+    {
+        using var lines = new MemoryStream("{\"item\":\"a\"}\n"u8.ToArray());
+
+        Assert.ThrowsAny<IOException>(() => ParquetPart.Count(lines));
+    }
+
+    /// <summary>Writes through to a stream, as an upload does: no seeking, no position, no reading.</summary>
+    private sealed class ForwardOnlyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    }
+}
