@@ -31,9 +31,15 @@ internal static class JobCommand
 
     private static readonly Option<string> Output = new("--output", "-o")
     {
-        Description = "The folder the job writes {output}/{id}/part-NNNNN.jsonl and errors.jsonl to; relative to the current folder.",
+        Description = "The folder the job writes {output}/{id}/part-NNNNN.jsonl (or .parquet) and errors.jsonl to; relative to the current folder.",
         Required = true,
     };
+
+    private static readonly Option<JobOutputFormat> Format = new Option<JobOutputFormat>("--format")
+    {
+        Description = "How each shard's results are written: jsonl (one JSON object a line) or parquet (one table for DuckDB, Spark or pandas).",
+        DefaultValueFactory = _ => new JobSpec().Format,
+    }.AcceptOnlyFromAmong("jsonl", "parquet");
 
     private static readonly Option<string?> Id = new("--id") { Description = "The job's id; default job-{yyyyMMdd-HHmmss}-{4 hex digits}." };
 
@@ -103,6 +109,7 @@ internal static class JobCommand
             Schedule = parse.GetValue(Schedule),
             Watch = parse.GetValue(WatchFolder),
             MaxAttempts = parse.GetValue(MaxAttempts),
+            Format = parse.GetValue(Format),
         };
         List<string> problems = [.. JobSubmission.Problems(id, spec)];
         if (parse.GetValue(Wait) && (spec.Schedule is not null || spec.Watch))
@@ -135,7 +142,7 @@ internal static class JobCommand
     {
         var command = new Command("submit", "Submits a batch job: every item of the input through a model, written under the output folder.")
         {
-            Input, Model, Version, Output, Id, BatchSize, ShardSize, VideoFps, Schedule, WatchFolder, MaxAttempts, Wait,
+            Input, Model, Version, Output, Format, Id, BatchSize, ShardSize, VideoFps, Schedule, WatchFolder, MaxAttempts, Wait,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
