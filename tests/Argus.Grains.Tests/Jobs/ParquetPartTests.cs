@@ -31,11 +31,13 @@ public sealed class ParquetPartTests
     }
 
     [Fact]
-    public void A_file_that_is_not_parquet_is_an_io_error()
+    public void A_file_that_is_not_parquet_is_invalid_data()
     {
         using var lines = new MemoryStream("{\"item\":\"a\"}\n"u8.ToArray());
 
-        Assert.ThrowsAny<IOException>(() => ParquetPart.Count(lines));
+        Assert.Throws<InvalidDataException>(() => ParquetPart.Count(lines));
+        lines.Position = 0;
+        Assert.Throws<InvalidDataException>(() => ParquetPart.Read(lines));
     }
 
     /// <summary>Writes through to a stream, as an upload does: no seeking, no position, no reading.</summary>

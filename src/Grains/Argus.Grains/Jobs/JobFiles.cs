@@ -131,11 +131,13 @@ internal static class JobFiles
 
     /// <summary>Reads a written shard's results back, from its part in either format.</summary>
     /// <exception cref="FileNotFoundException">The shard is not written.</exception>
+    /// <exception cref="InvalidDataException">Its Parquet part is not a Parquet file of job results.</exception>
     public static IEnumerable<JobResult> ReadResults(string folder, int shard) => ReadPart(
         folder, shard, ParquetPart.Read, lines => lines.Select(l => JsonSerializer.Deserialize<JobResult>(l, Json)!));
 
     /// <summary>Counts the results of a written shard, from its part in either format.</summary>
     /// <exception cref="FileNotFoundException">The shard is not written.</exception>
+    /// <exception cref="InvalidDataException">Its Parquet part is not a Parquet file.</exception>
     public static int CountResults(string folder, int shard) => ReadPart(folder, shard, ParquetPart.Count, lines => lines.Count());
 
     /// <summary>Reads shard <paramref name="shard"/>'s part: a Parquet file whole, JSON lines one at a time, blank ones skipped.</summary>
