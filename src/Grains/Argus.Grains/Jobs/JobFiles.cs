@@ -8,8 +8,9 @@ namespace Argus.Grains.Jobs;
 /// <summary>
 /// The files of one job under <c>{output}/{job}</c>: the shard plans (<c>.plan/shard-{n:D5}.jsonl</c>), each shard's
 /// results (<c>part-{n:D5}.jsonl</c> or <c>part-{n:D5}.parquet</c>, as the job's <see cref="JobSpec.Format"/> says) and
-/// failures (<c>.errors/part-{n:D5}.jsonl</c>, in either format), and the job's merged <c>errors.jsonl</c>. Every file is written to a temporary name and renamed, so it is there whole or not at all, in
-/// its folder as resolved inside the output roots at that moment (<see cref="JobStorage.Output"/>).
+/// failures (<c>.errors/part-{n:D5}.jsonl</c>, JSON lines whatever the format), and the job's merged <c>errors.jsonl</c>.
+/// Every file is written to a temporary name and renamed, so it is there whole or not at all, in its folder as resolved
+/// inside the output roots at that moment (<see cref="JobStorage.Output"/>).
 /// </summary>
 internal static class JobFiles
 {

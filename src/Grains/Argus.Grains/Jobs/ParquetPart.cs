@@ -46,7 +46,7 @@ internal static class ParquetPart
     /// <summary>
     /// A part is read from the output folder, where a damaged disk or a hand can leave other bytes under its name;
     /// Parquet.Net fails on such bytes with exceptions of many types, which become the one a reader of a part expects. (A
-    /// damaged footer can also make Parquet.Net 6.1.0's metadata reader spin: see <c>ParquetPartFuzzTests</c>.)
+    /// byte damaged inside a whole part can also make Parquet.Net 6.1.0 spin: see <c>ParquetPartFuzzTests</c>.)
     /// </summary>
     private static T Parse<T>(Func<T> read)
     {
