@@ -41,6 +41,13 @@ public sealed class JobSpecTests
         Assert.Equal(valid, !(Valid with { Version = version }).Validate().Any());
 
     [Theory]
+    [InlineData(JobOutputFormat.Jsonl, true)]
+    [InlineData(JobOutputFormat.Parquet, true)]
+    [InlineData((JobOutputFormat)7, false)]
+    public void A_format_is_one_of_those_named(JobOutputFormat format, bool valid) =>
+        Assert.Equal(valid, !(Valid with { Format = format }).Validate().Any());
+
+    [Theory]
     [InlineData("nightly-photos", true)]
     [InlineData("job_1.v2", true)]
     [InlineData(".hidden", false)]

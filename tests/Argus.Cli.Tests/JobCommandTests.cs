@@ -14,14 +14,14 @@ public sealed class JobCommandTests
     {
         var (id, spec, problems) = Submission("/home/ops",
             "--input", "photos/2026", "--model", "resnet18", "--output", "../results", "--id", "nightly", "--batch-size", "8",
-            "--shard-size", "100", "--video-fps", "2.5", "--max-attempts", "5", "--version", "2");
+            "--shard-size", "100", "--video-fps", "2.5", "--max-attempts", "5", "--version", "2", "--format", "parquet");
 
         Assert.Empty(problems);
         Assert.Equal("nightly", id);
         Assert.Equal(new JobSpec
         {
             Input = "/home/ops/photos/2026", Model = "resnet18", Output = "/home/results", BatchSize = 8, ShardSize = 100,
-            VideoFps = 2.5, MaxAttempts = 5, Version = "2",
+            VideoFps = 2.5, MaxAttempts = 5, Version = "2", Format = JobOutputFormat.Parquet,
         }, spec);
         Assert.Equal("resnet18 v2", JobCommand.ModelOf(spec));
     }
@@ -66,6 +66,17 @@ public sealed class JobCommandTests
         Assert.Contains("max_attempts must be 1 to 20 (is 0).", output);
         Assert.Contains("version, when given, names a version of the model", output); // the job's --version, not the program's
         Assert.DoesNotContain("Cannot reach the cluster", output);
+    }
+
+    [Fact]
+    public void A_format_that_is_not_jsonl_or_parquet_is_a_parse_error_naming_it()
+    {
+        var parse = JobCommand.Create(AnsiConsole.Console).Parse(["submit", "-i", "/in", "-m", "m", "-o", "/out", "--format", "csv"]);
+
+        var error = Assert.Single(parse.Errors).Message;
+        Assert.Contains("'csv'", error);
+        Assert.Contains("'jsonl'", error);
+        Assert.Contains("'parquet'", error);
     }
 
     [Fact]

@@ -34,9 +34,15 @@ internal static class JobCommand
 
     private static readonly Option<string> Output = new("--output", "-o")
     {
-        Description = "The folder the job writes {output}/{id}/part-NNNNN.jsonl and errors.jsonl to, relative to the current folder; or an object store's prefix.",
+        Description = "The folder the job writes {output}/{id}/part-NNNNN.jsonl (or .parquet) and errors.jsonl to, relative to the current folder; or an object store's prefix.",
         Required = true,
     };
+
+    private static readonly Option<JobOutputFormat> Format = new Option<JobOutputFormat>("--format")
+    {
+        Description = "How each shard's results are written: jsonl (one JSON object a line) or parquet (one table for DuckDB, Spark or pandas).",
+        DefaultValueFactory = _ => new JobSpec().Format,
+    }.AcceptOnlyFromAmong("jsonl", "parquet");
 
     private static readonly Option<string?> Id = new("--id") { Description = "The job's id; default job-{yyyyMMdd-HHmmss}-{4 hex digits}." };
 
@@ -106,6 +112,7 @@ internal static class JobCommand
             Schedule = parse.GetValue(Schedule),
             Watch = parse.GetValue(WatchFolder),
             MaxAttempts = parse.GetValue(MaxAttempts),
+            Format = parse.GetValue(Format),
         };
         List<string> problems = [.. JobSubmission.Problems(id, spec)];
         if (parse.GetValue(Wait) && (spec.Schedule is not null || spec.Watch))
@@ -138,7 +145,7 @@ internal static class JobCommand
     {
         var command = new Command("submit", "Submits a batch job: every item of the input through a model, written under the output folder.")
         {
-            Input, Model, Version, Output, Id, BatchSize, ShardSize, VideoFps, Schedule, WatchFolder, MaxAttempts, Wait,
+            Input, Model, Version, Output, Format, Id, BatchSize, ShardSize, VideoFps, Schedule, WatchFolder, MaxAttempts, Wait,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -21,7 +21,8 @@ public sealed class JobSubmissionReadingTests
     {
         var submission = Read("""
             {"id": "nightly", "input": "/data/in", "model": "resnet18", "output": "/data/out", "batch_size": 8,
-             "shard_size": 100, "video_fps": 2.5, "schedule": "0 2 * * *", "watch": false, "max_attempts": 5, "version": "2"}
+             "shard_size": 100, "video_fps": 2.5, "schedule": "0 2 * * *", "watch": false, "max_attempts": 5, "version": "2",
+             "format": "parquet"}
             """);
 
         Assert.Empty(submission.Problems);
@@ -29,7 +30,7 @@ public sealed class JobSubmissionReadingTests
         Assert.Equal(new JobSpec
         {
             Input = "/data/in", Model = "resnet18", Output = "/data/out", BatchSize = 8, ShardSize = 100, VideoFps = 2.5,
-            Schedule = "0 2 * * *", Watch = false, MaxAttempts = 5, Version = "2",
+            Schedule = "0 2 * * *", Watch = false, MaxAttempts = 5, Version = "2", Format = JobOutputFormat.Parquet,
         }, submission.Spec);
     }
 
@@ -88,7 +89,7 @@ public sealed class JobSubmissionReadingTests
             "watch: expected true or false, not a string.",
             "max_attempts: expected a whole number (32-bit), not the number 2.5.",
             "schedule: expected a string, not the number 5.",
-            "unknown field 'extra' (known: input, model, output, batch_size, shard_size, video_fps, schedule, watch, max_attempts, tenant, version).",
+            "unknown field 'extra' (known: input, model, output, batch_size, shard_size, video_fps, schedule, watch, max_attempts, tenant, version, format).",
             "input 'photos' must be an absolute path (silos resolve paths on their own machines), or an object store's s3://, az:// or blob URL.",
         ], submission.Problems);
     }
@@ -113,6 +114,8 @@ public sealed class JobSubmissionReadingTests
     [InlineData("""{"input": "/in", "model": "m", "output": "/out", "batch_size": 1e10}""", "batch_size: expected a whole number (32-bit), not the number 1e10.")]
     [InlineData("""{"input": "/in", "model": "m", "output": "/out", "version": 2}""", "version: expected a string, not the number 2.")]
     [InlineData("""{"input": "/in", "model": "m", "output": "/out", "version": ""}""", "version, when given, names a version of the model (leave it out for the rollout's stable version).")]
+    [InlineData("""{"input": "/in", "model": "m", "output": "/out", "format": "csv"}""", "format: expected one of jsonl, parquet, not a string.")]
+    [InlineData("""{"input": "/in", "model": "m", "output": "/out", "format": 7}""", "format must be jsonl or parquet (is 7).")]
     public void A_repeated_field_or_text_that_is_not_utf16_is_a_problem_not_a_crash(string body, string problem) =>
         Assert.Equal(problem, Read(body).Problems[0]);
 
@@ -121,7 +124,8 @@ public sealed class JobSubmissionReadingTests
     {
         var original = Encoding.UTF8.GetBytes("""
             {"id": "nightly", "input": "/data/in", "model": "resnet18", "output": "/data/out", "batch_size": 8,
-             "shard_size": 100, "video_fps": 2.5, "schedule": "0 2 * * *", "watch": false, "max_attempts": 5, "version": "2"}
+             "shard_size": 100, "video_fps": 2.5, "schedule": "0 2 * * *", "watch": false, "max_attempts": 5, "version": "2",
+             "format": "parquet"}
             """);
         var random = new Random(3);
         var (read, refused) = (0, 0);

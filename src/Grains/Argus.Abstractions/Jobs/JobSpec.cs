@@ -33,8 +33,8 @@ public sealed partial record JobSpec
     [Id(1)] public string Model { get; init; } = "";
 
     /// <summary>
-    /// Where the job writes: <c>{Output}/{job}/part-{shard:D5}.jsonl</c> and <c>errors.jsonl</c>. An absolute path, or an
-    /// object store's prefix (<see cref="StoreLocation"/>).
+    /// Where the job writes: <c>{Output}/{job}/part-{shard:D5}.jsonl</c> (or <c>.parquet</c>, see <see cref="Format"/>)
+    /// and <c>errors.jsonl</c>. An absolute path, or an object store's prefix (<see cref="StoreLocation"/>).
     /// </summary>
     [Id(2)] public string Output { get; init; } = "";
 
@@ -103,6 +103,7 @@ public sealed partial record JobSpec
         if (ShardSize is < 1 or > MaxShardSize) yield return $"shard_size must be 1 to {MaxShardSize} (is {ShardSize}).";
         if (!(VideoFps > 0 && VideoFps <= 1000)) yield return $"video_fps must be above 0 and at most 1000 (is {VideoFps}).";
         if (MaxAttempts is < 1 or > 20) yield return $"max_attempts must be 1 to 20 (is {MaxAttempts}).";
+        if (!Enum.IsDefined(Format)) yield return $"format must be jsonl or parquet (is {(int)Format}).";
         if (Schedule is not null && Watch) yield return "a job either runs on a schedule or watches a folder, not both.";
         if (Tenancy.Problem("tenant", Tenant) is { } tenant) yield return tenant;
     }

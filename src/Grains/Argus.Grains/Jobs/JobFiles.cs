@@ -3,14 +3,16 @@ using System.Text;
 using System.Text.Json;
 using Argus.Grains.Storage;
 using Argus.Inference.Storage;
+using Argus.Jobs;
 using Argus.Storage;
 
 namespace Argus.Grains.Jobs;
 
 /// <summary>
 /// The files of one job under <c>{output}/{job}</c> (a <see cref="JobFolder"/>, local or in an object store): the shard
-/// plans (<c>.plan/shard-{n:D5}.jsonl</c>), each shard's results (<c>part-{n:D5}.jsonl</c>) and failures
-/// (<c>.errors/part-{n:D5}.jsonl</c>), and the job's merged <c>errors.jsonl</c>. Every file is written whole or not at all
+/// plans (<c>.plan/shard-{n:D5}.jsonl</c>), each shard's results (<c>part-{n:D5}.jsonl</c> or <c>part-{n:D5}.parquet</c>,
+/// as the job's <see cref="JobSpec.Format"/> says) and failures (<c>.errors/part-{n:D5}.jsonl</c>, JSON lines whatever the
+/// format), and the job's merged <c>errors.jsonl</c>. Every file is written whole or not at all
 /// (<see cref="IJobStore.WriteAsync"/>), so a part file that is there says its shard is done.
 /// </summary>
 internal static class JobFiles
@@ -30,8 +32,12 @@ internal static class JobFiles
     /// <summary>The plan of shard <paramref name="shard"/>: its items, one JSON object a line.</summary>
     public static string Plan(int shard) => $".plan/shard-{shard:D5}.jsonl";
 
-    /// <summary>The results of shard <paramref name="shard"/>; its presence means the shard is done.</summary>
-    public static string Part(int shard) => $"part-{shard:D5}.jsonl";
+    /// <summary>The results of shard <paramref name="shard"/> in <paramref name="format"/>; its presence means the shard is done.</summary>
+    public static string Part(int shard, JobOutputFormat format) => format switch
+    {
+        JobOutputFormat.Parquet => $"part-{shard:D5}.parquet",
+        _ => $"part-{shard:D5}.jsonl",
+    };
 
     /// <summary>The failures of shard <paramref name="shard"/>, written before its part file when it has any.</summary>
     public static string Errors(int shard) => $".errors/part-{shard:D5}.jsonl";
@@ -84,22 +90,65 @@ internal static class JobFiles
     public static async Task<IReadOnlyList<JobFailure>> ReadErrorsAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
         await ReadLinesAsync<JobFailure>(folder, Errors(shard), required: false, cancellationToken).ToListAsync(cancellationToken);
 
+    /// <summary>
+    /// The format shard <paramref name="shard"/>'s part was written in; null while the shard is not done. A job's format
+    /// is fixed, so readers of its parts need not know it.
+    /// </summary>
+    public static async Task<JobOutputFormat?> WrittenFormatAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default)
+    {
+        foreach (var format in Enum.GetValues<JobOutputFormat>())
+        {
+            if (await folder.ExistsAsync(Part(shard, format), cancellationToken))
+            {
+                return format;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Whether a shard's results are written, which says it is done.</summary>
-    public static Task<bool> IsWrittenAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
-        folder.ExistsAsync(Part(shard), cancellationToken);
+    public static async Task<bool> IsWrittenAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
+        await WrittenFormatAsync(folder, shard, cancellationToken) is not null;
 
-    /// <summary>Writes a shard's results, whole or not at all; their file's presence says the shard is done.</summary>
-    public static Task WriteResultsAsync(JobFolder folder, int shard, IEnumerable<JobResult> results, CancellationToken cancellationToken = default) =>
-        WriteLinesAsync(folder, Part(shard), results.Select(r => JsonSerializer.Serialize(r, Json)), cancellationToken);
+    /// <summary>Writes a shard's results in <paramref name="format"/>, whole or not at all; their file's presence says the shard is done.</summary>
+    public static Task WriteResultsAsync(
+        JobFolder folder, int shard, JobOutputFormat format, IEnumerable<JobResult> results, CancellationToken cancellationToken = default) =>
+        format switch
+        {
+            JobOutputFormat.Parquet => folder.WriteAsync(Part(shard, format), (stream, token) => ParquetPart.WriteAsync(stream, results, token), cancellationToken),
+            _ => WriteLinesAsync(folder, Part(shard, format), results.Select(r => JsonSerializer.Serialize(r, Json)), cancellationToken),
+        };
 
-    /// <summary>Reads a written shard's results back.</summary>
+    /// <summary>Reads a written shard's results back, from its part in either format.</summary>
     /// <exception cref="InvalidOperationException">The shard's results are not written.</exception>
-    public static IAsyncEnumerable<JobResult> ReadResultsAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
-        ReadLinesAsync<JobResult>(folder, Part(shard), required: true, cancellationToken);
+    /// <exception cref="InvalidDataException">Its Parquet part is not a Parquet file of job results.</exception>
+    public static async IAsyncEnumerable<JobResult> ReadResultsAsync(
+        JobFolder folder, int shard, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (await WrittenFormatAsync(folder, shard, cancellationToken) == JobOutputFormat.Parquet)
+        {
+            foreach (var result in await ReadParquetAsync(folder, shard, ParquetPart.ReadAsync, cancellationToken))
+            {
+                yield return result;
+            }
 
-    /// <summary>Counts the results of a written shard.</summary>
-    public static Task<int> CountResultsAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
-        ReadResultsAsync(folder, shard, cancellationToken).CountAsync(cancellationToken).AsTask();
+            yield break;
+        }
+
+        await foreach (var result in ReadLinesAsync<JobResult>(folder, Part(shard, JobOutputFormat.Jsonl), required: true, cancellationToken))
+        {
+            yield return result;
+        }
+    }
+
+    /// <summary>Counts the results of a written shard, from its part in either format (a Parquet part's footer alone).</summary>
+    /// <exception cref="InvalidOperationException">The shard's results are not written.</exception>
+    /// <exception cref="InvalidDataException">Its Parquet part is not a Parquet file.</exception>
+    public static async Task<int> CountResultsAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
+        await WrittenFormatAsync(folder, shard, cancellationToken) == JobOutputFormat.Parquet
+            ? await ReadParquetAsync(folder, shard, ParquetPart.CountAsync, cancellationToken)
+            : await ReadResultsAsync(folder, shard, cancellationToken).CountAsync(cancellationToken);
 
     /// <summary>Writes <c>errors.jsonl</c>: every shard's failures, in shard order.</summary>
     public static async Task MergeErrorsAsync(JobFolder folder, int shards, CancellationToken cancellationToken = default)
@@ -121,6 +170,14 @@ internal static class JobFiles
             writer.Write(line);
             writer.Write('\n');
         }
+    }
+
+    private static async Task<T> ReadParquetAsync<T>(JobFolder folder, int shard, Func<Stream, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        var name = Part(shard, JobOutputFormat.Parquet);
+        await using var stream = await folder.OpenReadAsync(name, cancellationToken)
+            ?? throw new InvalidOperationException($"'{name}' is missing from '{folder.Location}'.");
+        return await read(stream, cancellationToken);
     }
 
     private static async IAsyncEnumerable<T> ReadLinesAsync<T>(

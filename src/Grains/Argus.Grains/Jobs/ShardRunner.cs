@@ -140,7 +140,7 @@ internal sealed partial class ShardRunner(InferenceDoor door, JobStores stores, 
             await JobFiles.WriteErrorsAsync(folder, lease.Shard, errors, CancellationToken.None);
         }
 
-        await JobFiles.WriteResultsAsync(folder, lease.Shard, lines, CancellationToken.None);
+        await JobFiles.WriteResultsAsync(folder, lease.Shard, spec.Format, lines, CancellationToken.None);
         return new ShardReport(lease.Shard, lease.LeaseId, lines.Count, ByReason(errors), Skipped: false);
     }
 
