@@ -1,6 +1,9 @@
 using Argus.Errors;
+using Argus.Grains.Jobs;
 using Argus.Grains.Storage;
+using Argus.Grains.Tests.Jobs;
 using Argus.Inference.Storage;
+using Argus.Jobs;
 using Argus.Storage;
 using Argus.Testing;
 using Microsoft.Extensions.Options;
@@ -116,6 +119,24 @@ public sealed class JobStoreTests(ObjectStoresFixture stores) : IClassFixture<Ob
         Assert.Equal([$"{stores.Azure.BlobUrl(ObjectStoresFixture.Container, prefix)}/a.jpg"], listed.Select(i => i.Location));
         var refused = await Assert.ThrowsAsync<BadInputException>(() => jobStores.For(other).ListAsync(other, CancellationToken.None));
         Assert.Contains("someoneelse", refused.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, JobOutputFormat> KindsAndFormats =>
+        new() { { "local", JobOutputFormat.Parquet }, { "s3", JobOutputFormat.Jsonl }, { "s3", JobOutputFormat.Parquet }, { "azure", JobOutputFormat.Parquet } };
+
+    [Theory]
+    [MemberData(nameof(KindsAndFormats))]
+    public async Task A_shard_s_results_read_back_and_count_from_the_store_in_either_format(string kind, JobOutputFormat format)
+    {
+        var (_, location) = Open(kind, $"results-{Guid.NewGuid():N}");
+        var folder = Stores().Folder(location.ToString());
+        var results = JobResults.OfEveryTask(shard: 4);
+
+        await JobFiles.WriteResultsAsync(folder, 4, format, results);
+
+        Assert.Equal(format, await JobFiles.WrittenFormatAsync(folder, 4));
+        Assert.Equal(JobResults.Json(results), JobResults.Json(await JobFiles.ReadResultsAsync(folder, 4).ToListAsync()));
+        Assert.Equal(results.Count, await JobFiles.CountResultsAsync(folder, 4));
     }
 
     private ObjectStoreServer Server(string kind) => kind == "s3" ? stores.S3 : stores.Azure;
