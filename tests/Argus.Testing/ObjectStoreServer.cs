@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace Argus.Testing;
 
@@ -86,24 +85,7 @@ public abstract class ObjectStoreServer : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await Eventually.HoldsAsync(async () =>
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"{bin} exited with {process.ExitCode}: {server.Log}");
-                }
-
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync("127.0.0.1", port);
-                    return true;
-                }
-                catch (SocketException)
-                {
-                    return false;
-                }
-            }, TimeSpan.FromSeconds(30), $"{bin} to listen");
+            await Listening.WaitAsync(process, port, bin, TimeSpan.FromSeconds(30), () => server.Log);
             return server;
         }
         catch

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace Argus.Testing;
 
@@ -78,24 +77,7 @@ public sealed class RedisServer : IAsyncDisposable
         var server = new RedisServer(process, port, directory, appendOnly);
         try
         {
-            await Eventually.HoldsAsync(async () =>
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"redis-server exited with {process.ExitCode}.");
-                }
-
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync("127.0.0.1", port);
-                    return true;
-                }
-                catch (SocketException)
-                {
-                    return false;
-                }
-            }, TimeSpan.FromSeconds(20), "redis-server to listen");
+            await Listening.WaitAsync(process, port, "redis-server", TimeSpan.FromSeconds(20));
             return server;
         }
         catch
