@@ -50,10 +50,11 @@ public sealed class SiloManifestTests
 
         Assert.All(PodConfiguration.Environment(rendered).Keys, name =>
             Assert.True(name.StartsWith("Argus__", StringComparison.Ordinal) || HostVariables.Contains(name), $"{name} is read by nothing in the silo"));
-        Assert.All(configuration.GetSection("Argus").GetChildren(), s => Assert.Contains(s.Key, new[] { "Silo", "Inference", "Redis", "Tls", "Auth" }));
+        Assert.All(configuration.GetSection("Argus").GetChildren(), s => Assert.Contains(s.Key, new[] { "Silo", "Inference", "Redis", "Tls", "Auth", "Grpc" }));
         // A key with no property behind it (a misspelt name) throws here.
         configuration.GetSection(ArgusSiloOptions.Section).Get<ArgusSiloOptions>(o => o.ErrorOnUnknownConfiguration = true);
         Assert.True(configuration.GetSection(ArgusTlsOptions.Section).Get<ArgusTlsOptions>(o => o.ErrorOnUnknownConfiguration = true)!.Enabled);
+        Assert.NotNull(configuration.GetSection(ArgusGrpcOptions.Section).Get<ArgusGrpcOptions>(o => o.ErrorOnUnknownConfiguration = true)!.Port);
         var inference = configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>(o => o.ErrorOnUnknownConfiguration = true)!;
         var validation = new InferenceOptionsValidator().Validate(null, inference);
         Assert.True(validation.Succeeded, validation.FailureMessage);
