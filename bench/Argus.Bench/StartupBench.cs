@@ -83,7 +83,7 @@ internal static class StartupBench
     /// A copy of the silo's folder made of hard links (instant, and the same files), with its own appsettings.json keeping
     /// only <paramref name="models"/> (all when null); returns the copy's dll and how many models it declares.
     /// </summary>
-    private static async Task<(string Dll, int Models)> CopySiloAsync(
+    internal static async Task<(string Dll, int Models)> CopySiloAsync(
         string siloDll, string target, string[]? models, CancellationToken cancellationToken)
     {
         var source = Path.GetDirectoryName(Path.GetFullPath(siloDll))!;

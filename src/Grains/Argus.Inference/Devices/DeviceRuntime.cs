@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime;
 using Argus.Inference.Batching;
 using Argus.Inference.Models;
 using Argus.Inference.Sessions;
@@ -206,7 +205,7 @@ public sealed partial class DeviceRuntime(
             }
 
             _devices = devices;
-            Compact();
+            MemoryCompaction.AfterLoading();
             _ready.TrySetResult();
             using var process = Process.GetCurrentProcess();
             LogReady(_logger, versions.Length, devices.Count, (DateTime.Now - process.StartTime).TotalMilliseconds);
@@ -401,16 +400,6 @@ public sealed partial class DeviceRuntime(
 
         // Each failure is a ModelLoadException whose inner exception keeps where it happened.
         throw failure;
-    }
-
-    /// <summary>
-    /// Frees what loading left behind (a model patched in memory, the parsing of files) before the silo reports ready, so
-    /// that what it holds from then on is what serving needs rather than the peak of loading, returned to the system.
-    /// </summary>
-    private static void Compact()
-    {
-        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     /// <summary>Removes a version's queues from its device and frees its session.</summary>
