@@ -86,7 +86,17 @@ public sealed class OnnxModel : IModelSession
             return new InferenceSession(patchedPath, options);
         }
 
-        var session = new InferenceSession(path, options);
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, options);
+        }
+        // The error code is not public; the message starts with it: "[ErrorCode:InvalidProtobuf] Load model from … failed".
+        catch (OnnxRuntimeException e) when (e.Message.StartsWith("[ErrorCode:InvalidProtobuf]", StringComparison.Ordinal))
+        {
+            throw NotAModel(path, e);
+        }
+
         if (!session.InputMetadata.Values.Any(input => input.Dimensions is [> 0, ..]))
         {
             return session;
@@ -114,7 +124,7 @@ public sealed class OnnxModel : IModelSession
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new InvalidDataException($"{path} is not an ONNX model ({e.Message}).", e);
+            throw NotAModel(path, e);
         }
 
         var graph = model.Graph ?? throw new InvalidDataException($"{path} is not an ONNX model (it has no graph).");
@@ -129,6 +139,8 @@ public sealed class OnnxModel : IModelSession
 
         return model.ToByteArray();
     }
+
+    private static InvalidDataException NotAModel(string path, Exception e) => new($"{path} is not an ONNX model ({e.Message}).", e);
 
     /// <inheritdoc />
     public float[][] Run(IReadOnlyList<float[]> inputs)
