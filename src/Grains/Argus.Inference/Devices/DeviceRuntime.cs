@@ -333,7 +333,7 @@ public sealed partial class DeviceRuntime(
         }
         catch (Exception e)
         {
-            throw new ModelLoadException($"Model {m.Identity} could not be loaded on {target.Device}: {e.Message}", e);
+            throw Failed(m, target, e);
         }
     }
 
@@ -361,9 +361,12 @@ public sealed partial class DeviceRuntime(
             }
 
             opened.Session.Dispose();
-            throw new ModelLoadException($"Model {m.Identity} could not be loaded on {target.Device}: {e.Message}", e);
+            throw Failed(m, target, e);
         }
     }
+
+    private static ModelLoadException Failed(ModelOptions m, ExecutionTarget target, Exception e) =>
+        new($"Model {m.Identity} could not be loaded on {target.Device}: {e.Message}", e);
 
     /// <summary>
     /// <paramref name="open"/> over every item, at most one per core at once, results in the items' order. When any fails,
