@@ -68,6 +68,11 @@ internal static class Program
                 return await PipelineBench.RunAsync(options, stop.Token);
             }
 
+            if (options.Startup)
+            {
+                return await StartupBench.RunAsync(options, stop.Token);
+            }
+
             return options.ClusterSizes.Count > 0
                 ? await ClusterBench.RunAsync(options, stop.Token)
                 : await Bench.RunAsync(options, stop.Token);
@@ -118,6 +123,9 @@ internal sealed record BenchOptions
                              then a burst for the heavy tier's capacity; the heavy model's raw ONNX Runtime rate first
           --quick            with --pipeline: 30 s phases (unless --seconds is given)
           --rate N           with --pipeline: uploads per second (default 4)
+          --startup          instead: time to capacity, a silo started 1 + --runs times per model set (the default
+                             models, ResNet18 alone): process start to /readyz 200, CPU spent, resident memory once warm
+          --runs N           with --startup: starts per model set after the first (default 5)
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -149,6 +157,11 @@ internal sealed record BenchOptions
     public bool Fairness { get; init; }
 
     public bool Pipeline { get; init; }
+
+    public bool Startup { get; init; }
+
+    /// <summary>With <see cref="Startup"/>: starts per model set after the first.</summary>
+    public int Runs { get; init; } = 5;
 
     /// <summary>With <see cref="Pipeline"/>: a short upload window.</summary>
     public bool Quick { get; init; }
@@ -219,6 +232,12 @@ internal sealed record BenchOptions
                 continue;
             }
 
+            if (name == "--startup")
+            {
+                options = options with { Startup = true };
+                continue;
+            }
+
             if (name == "--quick")
             {
                 options = options with { Quick = true };
@@ -271,6 +290,9 @@ internal sealed record BenchOptions
                     break;
                 case "--rate" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is > 0 and <= 1000:
                     options = options with { Rate = rate };
+                    break;
+                case "--runs" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var runs) && runs is >= 1 and <= 100:
+                    options = options with { Runs = runs };
                     break;
                 case "--batch-sizes" when Levels(value) is { } batchSizes:
                     options = options with { BatchSizes = batchSizes };

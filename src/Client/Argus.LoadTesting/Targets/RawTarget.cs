@@ -61,7 +61,7 @@ public sealed class RawTarget : ILoadTarget
         var session = OnnxModel.Load(
             ModelFiles.Configured(model.Path), model.PreprocessPath is null ? null : ModelFiles.Configured(model.PreprocessPath),
             [3, model.Preprocess.Height, model.Preprocess.Width],
-            () => target.CreateSessionOptions(inference.IntraOpThreads));
+            () => target.CreateSessionOptions(inference.SessionThreads(Environment.ProcessorCount)));
         return new RawTarget(session, target, new ImagePreprocessor(model.Preprocess), inference.Images, model.Name, model.Batching.MaxBatchSize);
     }
 

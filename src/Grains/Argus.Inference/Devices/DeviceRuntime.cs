@@ -26,6 +26,9 @@ public sealed partial class DeviceRuntime(
 {
     private readonly ILogger _logger = loggers.CreateLogger<DeviceRuntime>();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SymbolicBatchCache? _cache = options.Value.ModelCache is { Length: > 0 } folder
+        ? new SymbolicBatchCache(Path.GetFullPath(folder, AppContext.BaseDirectory), loggers.CreateLogger<SymbolicBatchCache>())
+        : null;
 
     // Loads and unloads run one at a time; inference reads each device's model set without it.
     private readonly SemaphoreSlim _changes = new(1, 1);
@@ -67,9 +70,6 @@ public sealed partial class DeviceRuntime(
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Images already decode in parallel (across a batch on a CPU device, on callers' threads otherwise);
-        // OpenCV's own pool would only add contention.
-        OpenCvSharp.Cv2.SetNumThreads(1);
         _targets = ExecutionTarget.Discover(options.Value);
         foreach (var target in _targets)
         {
@@ -194,7 +194,10 @@ public sealed partial class DeviceRuntime(
     {
         try
         {
-            var versions = options.Value.Models.Select(m => Prepare(m, modelRoot: null)).ToList();
+            // Images already decode in parallel (across a batch on a CPU device, on callers' threads otherwise);
+            // OpenCV's own pool would only add contention. Here, off the host's start, as loading OpenCV takes a while.
+            OpenCvSharp.Cv2.SetNumThreads(1);
+            var versions = InParallel(options.Value.Models, m => Prepare(m, modelRoot: null), static _ => { });
             List<InferenceDevice> devices = [];
             foreach (var target in _targets)
             {
@@ -202,7 +205,10 @@ public sealed partial class DeviceRuntime(
             }
 
             _devices = devices;
+            MemoryCompaction.AfterLoading();
             _ready.TrySetResult();
+            using var process = Process.GetCurrentProcess();
+            LogReady(_logger, versions.Length, devices.Count, (DateTime.Now - process.StartTime).TotalMilliseconds);
         }
         catch (Exception e)
         {
@@ -219,9 +225,24 @@ public sealed partial class DeviceRuntime(
         List<LoadedModel> models = [];
         try
         {
-            foreach (var version in versions)
+            // Sessions open in parallel: building one is mostly single-threaded graph work. They warm one at a time: a
+            // warm-up takes every intra-op thread, and it times the model's cost per item, which sharing the cores would inflate.
+            var sessions = InParallel(versions, v => OpenSession(target, v), s => s.Session.Dispose());
+            for (var i = 0; i < versions.Count; i++)
             {
-                models.Add(OpenVersion(target, batcher, version));
+                try
+                {
+                    models.Add(Activate(target, batcher, versions[i], sessions[i]));
+                }
+                catch
+                {
+                    foreach (var rest in sessions.Skip(i + 1))
+                    {
+                        rest.Session.Dispose();
+                    }
+
+                    throw;
+                }
             }
         }
         catch
@@ -294,21 +315,41 @@ public sealed partial class DeviceRuntime(
     /// simulated device), warms it and registers its queues. On failure nothing of it is left on the device.
     /// </summary>
     /// <exception cref="ModelLoadException">The device could not open or warm it, or its output does not suit its task.</exception>
-    private LoadedModel OpenVersion(ExecutionTarget target, MicroBatcher batcher, VersionSource version)
+    private LoadedModel OpenVersion(ExecutionTarget target, MicroBatcher batcher, VersionSource version) =>
+        Activate(target, batcher, version, OpenSession(target, version));
+
+    /// <summary>Opens a version's session on a device (a simulated one on a simulated device), not yet warm.</summary>
+    /// <exception cref="ModelLoadException">The device could not open it.</exception>
+    private OpenedSession OpenSession(ExecutionTarget target, VersionSource version)
     {
         var m = version.Options;
         var started = Stopwatch.GetTimestamp();
-        IModelSession? session = null;
+        try
+        {
+            IModelSession session = target.Profile is { } deviceProfile
+                ? new SimulatedModel(version.SimProfile ?? deviceProfile, version.Shapes!.Value.Input, version.Shapes.Value.Output)
+                : OpenOnnx(m, version.Model, version.Preprocess, () => target.CreateSessionOptions(options.Value.SessionThreads(Environment.ProcessorCount)), _cache);
+            return new OpenedSession(session, Stopwatch.GetElapsedTime(started));
+        }
+        catch (Exception e)
+        {
+            throw Failed(m, target, e);
+        }
+    }
+
+    /// <summary>Warms an opened session and registers its queues; owns <paramref name="opened"/> (freed on failure).</summary>
+    /// <exception cref="ModelLoadException">The device could not warm it, or its output does not suit its task.</exception>
+    private LoadedModel Activate(ExecutionTarget target, MicroBatcher batcher, VersionSource version, OpenedSession opened)
+    {
+        var m = version.Options;
+        var started = Stopwatch.GetTimestamp();
         BatchQueue? queue = null;
         try
         {
-            session = target.Profile is { } deviceProfile
-                ? new SimulatedModel(version.SimProfile ?? deviceProfile, version.Shapes!.Value.Input, version.Shapes.Value.Output)
-                : OpenOnnx(m, version.Model, version.Preprocess, () => target.CreateSessionOptions(options.Value.IntraOpThreads));
-            var itemCost = WarmUp(session, m.Batching.MaxBatchSize);
-            queue = batcher.Register(new InferenceLabels(m.Name, m.Version, target.Device, target.Kind), m.Batching, session, itemCost);
-            var model = new LoadedModel(m, session, version.Labels, queue);
-            LogModelLoaded(_logger, m.Name, m.Version, target.Device, target.Provider,
+            var itemCost = WarmUp(opened.Session, m.Batching.MaxBatchSize);
+            queue = batcher.Register(new InferenceLabels(m.Name, m.Version, target.Device, target.Kind), m.Batching, opened.Session, itemCost);
+            var model = new LoadedModel(m, opened.Session, version.Labels, queue);
+            LogModelLoaded(_logger, m.Name, m.Version, target.Device, target.Provider, opened.Took.TotalMilliseconds,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, itemCost.TotalMilliseconds);
             return model;
         }
@@ -319,9 +360,49 @@ public sealed partial class DeviceRuntime(
                 batcher.Unregister(queue);
             }
 
-            session?.Dispose();
-            throw new ModelLoadException($"Model {m.Identity} could not be loaded on {target.Device}: {e.Message}", e);
+            opened.Session.Dispose();
+            throw Failed(m, target, e);
         }
+    }
+
+    private static ModelLoadException Failed(ModelOptions m, ExecutionTarget target, Exception e) =>
+        new($"Model {m.Identity} could not be loaded on {target.Device}: {e.Message}", e);
+
+    /// <summary>
+    /// <paramref name="open"/> over every item, at most one per core at once, results in the items' order. When any fails,
+    /// what the others opened is closed and the first failure (in the items' order) is thrown.
+    /// </summary>
+    private static TOut[] InParallel<TIn, TOut>(IReadOnlyList<TIn> items, Func<TIn, TOut> open, Action<TOut> close)
+        where TOut : class
+    {
+        var results = new TOut?[items.Count];
+        var failures = new Exception?[items.Count];
+        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            try
+            {
+                results[i] = open(items[i]);
+            }
+            catch (Exception e)
+            {
+                failures[i] = e;
+            }
+        });
+        if (Array.Find(failures, f => f is not null) is not { } failure)
+        {
+            return results!;
+        }
+
+        foreach (var result in results)
+        {
+            if (result is not null)
+            {
+                close(result);
+            }
+        }
+
+        // Each failure is a ModelLoadException whose inner exception keeps where it happened.
+        throw failure;
     }
 
     /// <summary>Removes a version's queues from its device and frees its session.</summary>
@@ -331,16 +412,17 @@ public sealed partial class DeviceRuntime(
         model.Dispose();
     }
 
-    private static OnnxModel OpenOnnx(ModelOptions m, string path, string? preprocessPath, Func<SessionOptions> createOptions) =>
-        OnnxModel.Load(path, preprocessPath, [3, m.Preprocess.Height, m.Preprocess.Width], createOptions);
+    private static OnnxModel OpenOnnx(
+        ModelOptions m, string path, string? preprocessPath, Func<SessionOptions> createOptions, SymbolicBatchCache? cache) =>
+        OnnxModel.Load(path, preprocessPath, [3, m.Preprocess.Height, m.Preprocess.Width], createOptions, cache);
 
     /// <summary>
     /// The tensors of the real model, which a simulated device's outputs copy: the model is loaded on the CPU and run
     /// once (dimensions the graph leaves open are known only after a run), then freed.
     /// </summary>
-    private static (TensorDescription Input, TensorDescription Output) ReadShapes(ModelOptions m, string path, string? preprocessPath)
+    private (TensorDescription Input, TensorDescription Output) ReadShapes(ModelOptions m, string path, string? preprocessPath)
     {
-        using var model = OpenOnnx(m, path, preprocessPath, () => ExecutionTarget.Cpu("").CreateSessionOptions(intraOpThreads: 1));
+        using var model = OpenOnnx(m, path, preprocessPath, () => ExecutionTarget.Cpu("").CreateSessionOptions(intraOpThreads: 1), _cache);
         model.Run([new float[model.Input.ItemLength]]);
         return (model.Input, model.Output);
     }
@@ -373,9 +455,18 @@ public sealed partial class DeviceRuntime(
         ModelOptions Options, string Model, string? Preprocess, IReadOnlyList<string> Labels, LatencyProfile? SimProfile,
         (TensorDescription Input, TensorDescription Output)? Shapes);
 
+    /// <summary>A version's session, opened on a device but not yet warm.</summary>
+    /// <param name="Session">The session.</param>
+    /// <param name="Took">How long opening it took.</param>
+    private sealed record OpenedSession(IModelSession Session, TimeSpan Took);
+
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Model {Model} v{Version} warm on {Device} ({Provider}) in {LoadMs:F0} ms, {ItemMs:F1} ms per item")]
-    private static partial void LogModelLoaded(ILogger logger, string model, string version, string device, string provider, double loadMs, double itemMs);
+        Message = "Model {Model} v{Version} warm on {Device} ({Provider}): opened in {OpenMs:F0} ms, warmed in {WarmMs:F0} ms, {ItemMs:F1} ms per item")]
+    private static partial void LogModelLoaded(
+        ILogger logger, string model, string version, string device, string provider, double openMs, double warmMs, double itemMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ready: {Models} model version(s) warm on {Devices} device(s), {SinceStartMs:F0} ms after the process started")]
+    private static partial void LogReady(ILogger logger, int models, int devices, double sinceStartMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving on {Device} with {Provider}: {Note}")]
     private static partial void LogTarget(ILogger logger, string device, string provider, string note);

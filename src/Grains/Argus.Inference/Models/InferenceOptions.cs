@@ -36,8 +36,33 @@ public sealed class InferenceOptions
     /// <summary>CUDA device ids to serve, one device each. Default [0].</summary>
     public List<int> CudaDeviceIds { get; set; } = [0];
 
-    /// <summary>ONNX Runtime intra-op threads per CPU session; 0 means one per core. Default 0.</summary>
+    /// <summary>
+    /// ONNX Runtime intra-op threads per session; 0 means this silo's share of the cores (<see cref="SessionThreads"/>).
+    /// Default 0.
+    /// </summary>
     public int IntraOpThreads { get; set; }
+
+    /// <summary>
+    /// How many silos share this machine (or this container's CPU limit), so that with <see cref="IntraOpThreads"/> 0 each
+    /// takes its share of the cores rather than all of them. Default 1.
+    /// </summary>
+    public int SilosPerNode { get; set; } = 1;
+
+    /// <summary>
+    /// The folder where models exported with a fixed batch size are kept once made symbolic (<see cref="Sessions.SymbolicBatchCache"/>),
+    /// so a silo patches such a model once, not at every start; relative to the application's folder or absolute. Empty:
+    /// no cache, the model is patched in memory at every start. Default <c>model-cache</c>.
+    /// </summary>
+    public string ModelCache { get; set; } = "model-cache";
+
+    /// <summary>
+    /// The intra-op threads of each session: <see cref="IntraOpThreads"/> where set, else the cores this process may use
+    /// (<paramref name="processorCount"/>: .NET's count already honours a container's CPU limit, cgroup <c>cpu.max</c>)
+    /// divided among the <see cref="SilosPerNode"/> silos sharing them, at least one. A device runs one batch at a time,
+    /// so a silo's sessions never need more than its share at once.
+    /// </summary>
+    public int SessionThreads(int processorCount) =>
+        IntraOpThreads > 0 ? IntraOpThreads : Math.Max(1, processorCount / Math.Max(1, SilosPerNode));
 
     /// <summary>What images the decoder accepts.</summary>
     public ImageLimits Images { get; set; } = new();

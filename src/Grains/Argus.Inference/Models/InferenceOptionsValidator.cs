@@ -28,6 +28,11 @@ public sealed class InferenceOptionsValidator : IValidateOptions<InferenceOption
             failures.Add($"Argus:Inference:IntraOpThreads must not be negative (is {options.IntraOpThreads}).");
         }
 
+        if (options.SilosPerNode < 1)
+        {
+            failures.Add($"Argus:Inference:SilosPerNode must be at least 1 (is {options.SilosPerNode}).");
+        }
+
         if (options.Sim.Devices is < 0 or > 64)
         {
             failures.Add($"Argus:Inference:Sim:Devices must be between 0 and 64 (is {options.Sim.Devices}).");

@@ -12,6 +12,15 @@ namespace Argus.Inference.Sessions;
 /// <param name="CudaDeviceId">The CUDA device, for <c>cuda</c>.</param>
 public sealed record ExecutionTarget(string Device, string Kind, string Provider, string Note, int? CudaDeviceId)
 {
+    // Registered once per process, on the first CPU session's options.
+    private static readonly Lazy<OrtArenaCfg> SharedCpuArena = new(() =>
+    {
+        var arena = new OrtArenaCfg(maxMemory: 0, arenaExtendStrategy: -1, initialChunkSizeBytes: -1, maxDeadBytesPerChunk: -1);
+        using var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCPU, OrtAllocatorType.ArenaAllocator, 0, OrtMemType.Default);
+        OrtEnv.Instance().CreateAndRegisterAllocator(memory, arena);
+        return arena;
+    });
+
     /// <summary>The latency profile a simulated device replays; null for a real device.</summary>
     public LatencyProfile? Profile { get; init; }
 
@@ -64,7 +73,10 @@ public sealed record ExecutionTarget(string Device, string Kind, string Provider
     /// <summary>The CPU device, with the reason CUDA is not used.</summary>
     public static ExecutionTarget Cpu(string note) => new("cpu0", "cpu", "CPUExecutionProvider", note, null);
 
-    /// <summary>Session options for this device: sequential, all graph optimisations, no spinning threads.</summary>
+    /// <summary>
+    /// Session options for this device: sequential, all graph optimisations, no spinning threads, and on the CPU one
+    /// memory arena shared by every session of the process.
+    /// </summary>
     public SessionOptions CreateSessionOptions(int intraOpThreads)
     {
         var options = new SessionOptions
@@ -80,6 +92,13 @@ public sealed record ExecutionTarget(string Device, string Kind, string Provider
         if (CudaDeviceId is { } id)
         {
             options.AppendExecutionProvider_CUDA(id);
+        }
+        else
+        {
+            // Each session's own arena keeps the peak of its largest batch for good (five models: five peaks, most of
+            // a silo's memory). A device runs one batch at a time, so one arena sized for the largest batch serves them all.
+            _ = SharedCpuArena.Value;
+            options.AddSessionConfigEntry("session.use_env_allocators", "1");
         }
 
         return options;

@@ -49,9 +49,11 @@ public sealed class OnnxModel : IModelSession
     /// <summary>
     /// Loads the model (and its preprocessing graph) with a symbolic batch dimension. <paramref name="itemShape"/> is the
     /// shape of one item as preprocessing makes it: it fills input dimensions the graph leaves open (e.g. a free width)
-    /// and must agree with the fixed ones.
+    /// and must agree with the fixed ones. A graph exported with a fixed batch size is made symbolic: taken from
+    /// <paramref name="cache"/> when it holds it, else patched in memory (and stored there, when given).
     /// </summary>
-    public static OnnxModel Load(string path, string? preprocessPath, IReadOnlyList<long> itemShape, Func<SessionOptions> createOptions)
+    public static OnnxModel Load(
+        string path, string? preprocessPath, IReadOnlyList<long> itemShape, Func<SessionOptions> createOptions, SymbolicBatchCache? cache = null)
     {
         InferenceSession? preprocess = null;
         try
@@ -59,17 +61,51 @@ public sealed class OnnxModel : IModelSession
             if (preprocessPath is not null)
             {
                 using var preOptions = createOptions();
-                preprocess = new InferenceSession(WithSymbolicBatch(preprocessPath), preOptions);
+                preprocess = OpenGraph(preprocessPath, preOptions, cache);
             }
 
             using var options = createOptions();
-            return new OnnxModel(preprocess, new InferenceSession(WithSymbolicBatch(path), options), itemShape);
+            return new OnnxModel(preprocess, OpenGraph(path, options, cache), itemShape);
         }
         catch
         {
             preprocess?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A session over the graph at <paramref name="path"/> with a symbolic batch dimension. ONNX Runtime reads the file
+    /// itself (no managed copy of the model) unless it has a fixed batch size and <paramref name="cache"/> has no patched
+    /// copy yet: only then is it parsed, patched and written here, once.
+    /// </summary>
+    private static InferenceSession OpenGraph(string path, SessionOptions options, SymbolicBatchCache? cache)
+    {
+        if (cache?.Find(path) is { } patchedPath)
+        {
+            return new InferenceSession(patchedPath, options);
+        }
+
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, options);
+        }
+        // The error code is not public; the message starts with it: "[ErrorCode:InvalidProtobuf] Load model from … failed".
+        catch (OnnxRuntimeException e) when (e.Message.StartsWith("[ErrorCode:InvalidProtobuf]", StringComparison.Ordinal))
+        {
+            throw NotAModel(path, e);
+        }
+
+        if (!session.InputMetadata.Values.Any(input => input.Dimensions is [> 0, ..]))
+        {
+            return session;
+        }
+
+        session.Dispose();
+        var patched = WithSymbolicBatch(path);
+        cache?.Store(path, patched);
+        return new InferenceSession(patched, options);
     }
 
     /// <summary>
@@ -88,7 +124,7 @@ public sealed class OnnxModel : IModelSession
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new InvalidDataException($"{path} is not an ONNX model ({e.Message}).", e);
+            throw NotAModel(path, e);
         }
 
         var graph = model.Graph ?? throw new InvalidDataException($"{path} is not an ONNX model (it has no graph).");
@@ -103,6 +139,8 @@ public sealed class OnnxModel : IModelSession
 
         return model.ToByteArray();
     }
+
+    private static InvalidDataException NotAModel(string path, Exception e) => new($"{path} is not an ONNX model ({e.Message}).", e);
 
     /// <inheritdoc />
     public float[][] Run(IReadOnlyList<float[]> inputs)
