@@ -235,6 +235,9 @@ public sealed class SiloManifestTests
         Assert.Equal(security.RunAsGroup, long.Parse(user.Groups[2].Value));
         Assert.Equal($"{workdir}/appsettings.{Environments.Production}.json", PodConfiguration.Settings(rendered).Mount.MountPath);
         Assert.Contains($"ENTRYPOINT [\"{workdir}/Argus.Silo\"]", dockerfile);
+        // The root file system is read-only: the model cache lies in the writable emptyDir at /tmp.
+        var cache = Regex.Match(dockerfile, @"^ENV Argus__Inference__ModelCache=(\S+)$", RegexOptions.Multiline).Groups[1].Value;
+        Assert.StartsWith(Assert.Single(rendered.Silo.VolumeMounts, m => m.MountPath == "/tmp").MountPath + "/", cache);
     }
 
     [Theory]
