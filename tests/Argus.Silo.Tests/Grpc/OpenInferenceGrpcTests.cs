@@ -36,6 +36,18 @@ public sealed class OpenInferenceGrpcTests(SiloFixture fixture) : IClassFixture<
     private static byte[] Elements(params byte[][] elements) => [.. elements.SelectMany(e => BitConverter.GetBytes(e.Length).Concat(e))];
 
     [Fact]
+    public async Task A_method_the_server_lacks_is_unimplemented()
+    {
+        var marshaller = Marshallers.Create<ServerLiveRequest>(m => m.ToByteArray(), ServerLiveRequest.Parser.ParseFrom);
+        var unknown = new Method<ServerLiveRequest, ServerLiveRequest>(MethodType.Unary, "inference.GRPCInferenceService", "NoSuchMethod", marshaller, marshaller);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => _channel.CreateCallInvoker().AsyncUnaryCall(unknown, null, new CallOptions(), new ServerLiveRequest()).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unimplemented, refused.StatusCode);
+        Assert.True((await Client.ServerLiveAsync(new())).Live);
+    }
+
+    [Fact]
     public async Task Health_and_metadata_follow_the_protocol()
     {
         Assert.True((await Client.ServerLiveAsync(new())).Live);

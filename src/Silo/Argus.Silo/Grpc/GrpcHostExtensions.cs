@@ -20,7 +20,10 @@ internal static class GrpcHostExtensions
         var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) is { Length: > 0 } set ? set : "http://localhost:5000";
         builder.Services.AddSingleton(new HttpApiPorts(HttpPorts(urls)));
         builder.Services.AddArgusOptions<ArgusGrpcOptions, ArgusGrpcOptionsValidator>(ArgusGrpcOptions.Section);
-        builder.Services.AddGrpc();
+        // Without its catch-all routes for unknown services and methods (POST {service}/{method}), which matched every
+        // two-segment path of the HTTP API and turned a wrong method there (DELETE /v1/models) from 405 into 404. A gRPC
+        // client calling an unknown method gets the HTTP 404, which gRPC reads as UNIMPLEMENTED all the same.
+        builder.Services.AddGrpc(grpc => grpc.IgnoreUnknownServices = true);
         builder.Services.AddOptions<GrpcServiceOptions>()
             .Configure<ArgusSiloOptions>((grpc, silo) => grpc.MaxReceiveMessageSize = (int)Math.Min(silo.MaxRequestBytes, int.MaxValue));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<OpenInferenceGrpcService>, TritonStreamMethods>());
