@@ -40,12 +40,12 @@ public sealed class JobFilesTests : IDisposable
         var folder = Folder(_folder);
         var result = new JobResult("/d/a.jpg", "resnet18", "1", 3, DateTime.UtcNow, 20, 1, 18, 4, new JobResultBody([0.5f], null, null));
 
-        Assert.False(await JobFiles.IsWrittenAsync(folder, 3));
+        Assert.Null(await JobFiles.WrittenFormatAsync(folder, 3));
         await JobFiles.WriteResultsAsync(folder, 3, JobOutputFormat.Jsonl, [result, result with { Item = "/d/b.jpg" }]);
 
-        Assert.True(await JobFiles.IsWrittenAsync(folder, 3));
-        Assert.Equal(2, await JobFiles.CountResultsAsync(folder, 3));
-        Assert.Equal(["/d/a.jpg", "/d/b.jpg"], await JobFiles.ReadResultsAsync(folder, 3).Select(r => r.Item).ToListAsync());
+        Assert.Equal(JobOutputFormat.Jsonl, await JobFiles.WrittenFormatAsync(folder, 3));
+        Assert.Equal(2, await JobFiles.CountResultsAsync(folder, 3, JobOutputFormat.Jsonl));
+        Assert.Equal(["/d/a.jpg", "/d/b.jpg"], await JobFiles.ReadResultsAsync(folder, 3, JobOutputFormat.Jsonl).Select(r => r.Item).ToListAsync());
     }
 
     [Fact]
@@ -117,8 +117,8 @@ public sealed class JobFilesTests : IDisposable
 
         Assert.Equal(format, await JobFiles.WrittenFormatAsync(folder, 6));
         Assert.Equal([name], Directory.GetFiles(_folder).Select(Path.GetFileName));
-        Assert.Equal(JobResults.Json(results), JobResults.Json(await JobFiles.ReadResultsAsync(folder, 6).ToListAsync()));
-        Assert.Equal(results.Count, await JobFiles.CountResultsAsync(folder, 6));
+        Assert.Equal(JobResults.Json(results), JobResults.Json(await JobFiles.ReadResultsAsync(folder, 6, format).ToListAsync()));
+        Assert.Equal(results.Count, await JobFiles.CountResultsAsync(folder, 6, format));
     }
 
     [Theory]
@@ -131,8 +131,8 @@ public sealed class JobFilesTests : IDisposable
         await JobFiles.WriteResultsAsync(folder, 0, format, []);
 
         Assert.Equal(format, await JobFiles.WrittenFormatAsync(folder, 0));
-        Assert.Empty(await JobFiles.ReadResultsAsync(folder, 0).ToListAsync());
-        Assert.Equal(0, await JobFiles.CountResultsAsync(folder, 0));
+        Assert.Empty(await JobFiles.ReadResultsAsync(folder, 0, format).ToListAsync());
+        Assert.Equal(0, await JobFiles.CountResultsAsync(folder, 0, format));
     }
 
     [Fact]
@@ -141,8 +141,11 @@ public sealed class JobFilesTests : IDisposable
         var folder = Folder(_folder);
 
         Assert.Null(await JobFiles.WrittenFormatAsync(folder, 1));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => JobFiles.CountResultsAsync(folder, 1));
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await JobFiles.ReadResultsAsync(folder, 1).ToListAsync());
+        foreach (var format in Enum.GetValues<JobOutputFormat>())
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => JobFiles.CountResultsAsync(folder, 1, format));
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await JobFiles.ReadResultsAsync(folder, 1, format).ToListAsync());
+        }
     }
 
     [Fact]

@@ -135,8 +135,8 @@ public sealed class JobStoreTests(ObjectStoresFixture stores) : IClassFixture<Ob
         await JobFiles.WriteResultsAsync(folder, 4, format, results);
 
         Assert.Equal(format, await JobFiles.WrittenFormatAsync(folder, 4));
-        Assert.Equal(JobResults.Json(results), JobResults.Json(await JobFiles.ReadResultsAsync(folder, 4).ToListAsync()));
-        Assert.Equal(results.Count, await JobFiles.CountResultsAsync(folder, 4));
+        Assert.Equal(JobResults.Json(results), JobResults.Json(await JobFiles.ReadResultsAsync(folder, 4, format).ToListAsync()));
+        Assert.Equal(results.Count, await JobFiles.CountResultsAsync(folder, 4, format));
     }
 
     private ObjectStoreServer Server(string kind) => kind == "s3" ? stores.S3 : stores.Azure;

@@ -91,8 +91,8 @@ internal static class JobFiles
         await ReadLinesAsync<JobFailure>(folder, Errors(shard), required: false, cancellationToken).ToListAsync(cancellationToken);
 
     /// <summary>
-    /// The format shard <paramref name="shard"/>'s part was written in; null while the shard is not done. A job's format
-    /// is fixed, so readers of its parts need not know it.
+    /// The format shard <paramref name="shard"/>'s part was written in; null while the shard is not done (a part that is
+    /// there says its shard is done). Its readers take the format found here, so a shard is looked for once.
     /// </summary>
     public static async Task<JobOutputFormat?> WrittenFormatAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default)
     {
@@ -107,10 +107,6 @@ internal static class JobFiles
         return null;
     }
 
-    /// <summary>Whether a shard's results are written, which says it is done.</summary>
-    public static async Task<bool> IsWrittenAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
-        await WrittenFormatAsync(folder, shard, cancellationToken) is not null;
-
     /// <summary>Writes a shard's results in <paramref name="format"/>, whole or not at all; their file's presence says the shard is done.</summary>
     public static Task WriteResultsAsync(
         JobFolder folder, int shard, JobOutputFormat format, IEnumerable<JobResult> results, CancellationToken cancellationToken = default) =>
@@ -120,13 +116,13 @@ internal static class JobFiles
             _ => WriteLinesAsync(folder, Part(shard, format), results.Select(r => JsonSerializer.Serialize(r, Json)), cancellationToken),
         };
 
-    /// <summary>Reads a written shard's results back, from its part in either format.</summary>
-    /// <exception cref="InvalidOperationException">The shard's results are not written.</exception>
+    /// <summary>Reads a written shard's results back from its part in <paramref name="format"/> (as <see cref="WrittenFormatAsync"/> found it).</summary>
+    /// <exception cref="InvalidOperationException">The shard's part in that format is not there.</exception>
     /// <exception cref="InvalidDataException">Its Parquet part is not a Parquet file of job results.</exception>
     public static async IAsyncEnumerable<JobResult> ReadResultsAsync(
-        JobFolder folder, int shard, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        JobFolder folder, int shard, JobOutputFormat format, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (await WrittenFormatAsync(folder, shard, cancellationToken) == JobOutputFormat.Parquet)
+        if (format == JobOutputFormat.Parquet)
         {
             foreach (var result in await ReadParquetAsync(folder, shard, ParquetPart.ReadAsync, cancellationToken))
             {
@@ -142,13 +138,13 @@ internal static class JobFiles
         }
     }
 
-    /// <summary>Counts the results of a written shard, from its part in either format (a Parquet part's footer alone).</summary>
-    /// <exception cref="InvalidOperationException">The shard's results are not written.</exception>
+    /// <summary>Counts the results of a written shard from its part in <paramref name="format"/> (a Parquet part's footer alone).</summary>
+    /// <exception cref="InvalidOperationException">The shard's part in that format is not there.</exception>
     /// <exception cref="InvalidDataException">Its Parquet part is not a Parquet file.</exception>
-    public static async Task<int> CountResultsAsync(JobFolder folder, int shard, CancellationToken cancellationToken = default) =>
-        await WrittenFormatAsync(folder, shard, cancellationToken) == JobOutputFormat.Parquet
+    public static async Task<int> CountResultsAsync(JobFolder folder, int shard, JobOutputFormat format, CancellationToken cancellationToken = default) =>
+        format == JobOutputFormat.Parquet
             ? await ReadParquetAsync(folder, shard, ParquetPart.CountAsync, cancellationToken)
-            : await ReadResultsAsync(folder, shard, cancellationToken).CountAsync(cancellationToken);
+            : await ReadResultsAsync(folder, shard, format, cancellationToken).CountAsync(cancellationToken);
 
     /// <summary>Writes <c>errors.jsonl</c>: every shard's failures, in shard order.</summary>
     public static async Task MergeErrorsAsync(JobFolder folder, int shards, CancellationToken cancellationToken = default)

@@ -25,10 +25,10 @@ internal sealed class JobReportGrain(JobStores stores) : Grain, IJobReportGrain
         {
             // A shard's part is whole or absent, and never removed once written. One not written yet, or never (a
             // cancelled job), is left out: the report covers what is written.
-            if (await JobFiles.IsWrittenAsync(folder, shard, cancellationToken))
+            if (await JobFiles.WrittenFormatAsync(folder, shard, cancellationToken) is { } format)
             {
                 report.AddShard(
-                    await JobFiles.ReadResultsAsync(folder, shard, cancellationToken).ToListAsync(cancellationToken),
+                    await JobFiles.ReadResultsAsync(folder, shard, format, cancellationToken).ToListAsync(cancellationToken),
                     await JobFiles.ReadErrorsAsync(folder, shard, cancellationToken));
             }
         }

@@ -103,9 +103,9 @@ internal sealed partial class ShardRunner(InferenceDoor door, JobStores stores, 
     internal async Task<ShardReport> RunShardAsync(ShardLease lease, DeviceKey device, CancellationToken cancellationToken)
     {
         var folder = stores.Folder(lease.Folder);
-        if (await JobFiles.IsWrittenAsync(folder, lease.Shard, cancellationToken))
+        if (await JobFiles.WrittenFormatAsync(folder, lease.Shard, cancellationToken) is { } written)
         {
-            var count = await JobFiles.CountResultsAsync(folder, lease.Shard, cancellationToken);
+            var count = await JobFiles.CountResultsAsync(folder, lease.Shard, written, cancellationToken);
             var failed = await JobFiles.ReadErrorsAsync(folder, lease.Shard, cancellationToken);
             return new ShardReport(lease.Shard, lease.LeaseId, count, ByReason(failed), Skipped: true);
         }
