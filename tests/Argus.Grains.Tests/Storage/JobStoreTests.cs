@@ -6,17 +6,22 @@ using Argus.Inference.Storage;
 using Argus.Jobs;
 using Argus.Storage;
 using Argus.Testing;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Options;
 
 namespace Argus.Grains.Tests.Storage;
 
 /// <summary>
 /// The same promises from every store, on real servers (s3rver, Azurite) and the local file system: listing a prefix
-/// across pages, reading, whole-or-absent writes, and failures that name no credential.
+/// across pages, reading, whole-or-absent writes (in one request or in parts), and failures that name no credential.
 /// </summary>
 public sealed class JobStoreTests(ObjectStoresFixture stores) : IClassFixture<ObjectStoresFixture>, IDisposable
 {
     private const int PageSize = 40;
+
+    /// <summary>A part size far below the default, so a test's file goes up in several.</summary>
+    private const int PartSize = 64 << 10;
 
     private readonly string _local = Directory.CreateTempSubdirectory("argus-jobstore-").FullName;
 
@@ -139,6 +144,69 @@ public sealed class JobStoreTests(ObjectStoresFixture stores) : IClassFixture<Ob
         Assert.Equal(results.Count, await JobFiles.CountResultsAsync(folder, 4, format));
     }
 
+    [Theory]
+    [InlineData("s3")]
+    [InlineData("azure")]
+    public async Task A_file_larger_than_a_part_goes_up_in_parts_and_reads_back_whole(string kind)
+    {
+        var (store, folder) = Open(kind, $"parts-{Guid.NewGuid():N}", o => o.UploadPartSize = PartSize);
+        var file = folder.Child("part-00000.parquet");
+        var bytes = new byte[5 * PartSize + 1234];
+        new Random(17).NextBytes(bytes);
+
+        // Asynchronous writes stage parts as they fill; a synchronous one waits for the end.
+        await store.WriteAsync(file, async (s, ct) =>
+        {
+            await s.WriteAsync(bytes.AsMemory(0, 3 * PartSize + 7), ct);
+            s.Write(bytes.AsSpan(3 * PartSize + 7));
+        }, CancellationToken.None);
+
+        Assert.Equal(bytes, await Server(kind).GetAsync(ObjectStoresFixture.Container, file.Path));
+        if (kind == "azure")
+        {
+            var blob = new Azure.Storage.Blobs.BlobContainerClient(stores.Azure.ConnectionString, ObjectStoresFixture.Container).GetBlockBlobClient(file.Path);
+            var blocks = await blob.GetBlockListAsync(BlockListTypes.All);
+            Assert.Equal(Enumerable.Repeat((long)PartSize, 5).Append(1234), blocks.Value.CommittedBlocks.Select(b => b.SizeLong));
+            Assert.Empty(blocks.Value.UncommittedBlocks);
+        }
+    }
+
+    [Theory]
+    [InlineData("s3")]
+    [InlineData("azure")]
+    public async Task An_upload_that_fails_after_some_parts_shows_nothing_and_leaves_the_older_file_whole(string kind)
+    {
+        var (store, folder) = Open(kind, $"aborted-{Guid.NewGuid():N}", o => o.UploadPartSize = PartSize);
+        var (file, fresh) = (folder.Child("part-00000.parquet"), folder.Child("part-00001.parquet"));
+        await store.WriteAsync(file, (s, ct) => s.WriteAsync("old"u8.ToArray(), ct).AsTask(), CancellationToken.None);
+        var uploadsBefore = S3rverUploads();
+
+        foreach (var target in new[] { file, fresh })
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => store.WriteAsync(target, async (s, ct) =>
+            {
+                await s.WriteAsync(new byte[3 * PartSize + 1], ct); // three parts up
+                throw new InvalidOperationException("the writer died");
+            }, CancellationToken.None));
+        }
+
+        Assert.Equal("old"u8.ToArray(), await Server(kind).GetAsync(ObjectStoresFixture.Container, file.Path));
+        Assert.False(await store.ExistsAsync(fresh, CancellationToken.None));
+        if (kind == "s3")
+        {
+            // The parts did go up: s3rver keeps each unfinished upload (it answers an abort 405), invisible to readers.
+            var left = S3rverUploads().Except(uploadsBefore).ToList();
+            Assert.Equal(2, left.Count);
+            Assert.All(left, u => Assert.Equal(3, Directory.GetFiles(u).Count(f => int.TryParse(Path.GetFileName(f), out _))));
+        }
+    }
+
+    private string[] S3rverUploads()
+    {
+        var uploads = Path.Combine(stores.S3.Directory, ObjectStoresFixture.Container, "._S3rver_uploads");
+        return Directory.Exists(uploads) ? Directory.GetDirectories(uploads) : [];
+    }
+
     private ObjectStoreServer Server(string kind) => kind == "s3" ? stores.S3 : stores.Azure;
 
     private IOptions<ObjectStoreOptions> Options(Action<ObjectStoreOptions>? change = null)
@@ -154,13 +222,13 @@ public sealed class JobStoreTests(ObjectStoresFixture stores) : IClassFixture<Ob
         return Microsoft.Extensions.Options.Options.Create(options);
     }
 
-    private JobStores Stores() =>
-        new(Microsoft.Extensions.Options.Options.Create(new StorageOptions { InputRoots = [_local], OutputRoots = [_local] }), Options());
+    private JobStores Stores(Action<ObjectStoreOptions>? change = null) =>
+        new(Microsoft.Extensions.Options.Options.Create(new StorageOptions { InputRoots = [_local], OutputRoots = [_local] }), Options(change));
 
-    private (IJobStore Store, StoreLocation Location) Open(string kind, string prefix)
+    private (IJobStore Store, StoreLocation Location) Open(string kind, string prefix, Action<ObjectStoreOptions>? change = null)
     {
         var location = StoreLocation.Parse(kind == "local" ? Path.Combine(_local, prefix) : Server(kind).Location(ObjectStoresFixture.Container, prefix));
-        return (Stores().For(location), location);
+        return (Stores(change).For(location), location);
     }
 
     private async Task<string> PutAsync(string kind, string key, byte[] bytes)

@@ -1,19 +1,21 @@
 using Argus.Errors;
 using Argus.Grains.Jobs;
+using System.Text;
 using Argus.Storage;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 
 namespace Argus.Grains.Storage;
 
 /// <summary>
-/// An Azure storage account (or Azurite). A prefix is listed page by page; a file is uploaded as a block blob, which
-/// Azure makes visible only when its block list is committed, after every block is staged (or in one Put Blob for a
-/// small one): whole or absent. A blob URL must name the configured account. The SDK retries throttles, timeouts and
+/// An Azure storage account (or Azurite). A prefix is listed page by page; a file is uploaded as a block blob: in one
+/// Put Blob, or above <paramref name="partSize"/> bytes as blocks of that size that Azure makes visible only when the block
+/// list is committed, after every block is staged (<see cref="PartedUpload"/>): whole or absent. A blob URL must name the configured account. The SDK retries throttles, timeouts and
 /// 5xx answers (<see cref="ObjectStoreOptions.MaxRetries"/>, exponential backoff).
 /// </summary>
-internal sealed class AzureJobStore(BlobServiceClient client, int pageSize) : IJobStore
+internal sealed class AzureJobStore(BlobServiceClient client, int pageSize, int partSize) : IJobStore
 {
     /// <summary>A client for <paramref name="connectionString"/>, retrying as <paramref name="options"/> say.</summary>
     /// <exception cref="StoreException">The connection string is malformed (it is not quoted).</exception>
@@ -75,13 +77,8 @@ internal sealed class AzureJobStore(BlobServiceClient client, int pageSize) : IJ
         }
     }
 
-    public async Task WriteAsync(StoreLocation file, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
-    {
-        using var content = new MemoryStream();
-        await write(content, cancellationToken);
-        content.Position = 0;
-        await Call(file, () => Blob(file).UploadAsync(content, overwrite: true, cancellationToken));
-    }
+    public Task WriteAsync(StoreLocation file, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        PartedUpload.WriteAsync(new Upload(Container(file).GetBlockBlobClient(file.Path), file), partSize, write, cancellationToken);
 
     private BlobContainerClient Container(StoreLocation location)
     {
@@ -111,5 +108,31 @@ internal sealed class AzureJobStore(BlobServiceClient client, int pageSize) : IJ
         {
             throw new StoreException($"Azure could not be reached for '{location}': {e.HttpRequestError}.", e);
         }
+    }
+
+    /// <summary>One file's upload: a Put Blob, or blocks staged under ids of this upload alone and committed once.</summary>
+    private sealed class Upload(BlockBlobClient blob, StoreLocation file) : IPartedUpload
+    {
+        // Two writers of one blob (a shard whose lease moved) stage side by side: with ids of their own, each commits only
+        // its own blocks, never a mix of both.
+        private readonly string _upload = Guid.NewGuid().ToString("N");
+        private readonly List<string> _blocks = [];
+
+        public Task PutAsync(Stream content, CancellationToken cancellationToken) =>
+            Call(file, () => blob.UploadAsync(content, new BlobUploadOptions(), cancellationToken));
+
+        public async Task StageAsync(int number, Stream content, CancellationToken cancellationToken)
+        {
+            // Every id of a blob has the same length, as Azure requires.
+            var id = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{_upload}-{number:D6}"));
+            await Call(file, () => blob.StageBlockAsync(id, content, options: null, cancellationToken));
+            _blocks.Add(id);
+        }
+
+        public Task CommitAsync(CancellationToken cancellationToken) =>
+            Call(file, () => blob.CommitBlockListAsync(_blocks, options: null, cancellationToken));
+
+        // Uncommitted blocks are never visible; Azure drops them at the blob's next commit, or after a week.
+        public Task AbortAsync() => Task.CompletedTask;
     }
 }

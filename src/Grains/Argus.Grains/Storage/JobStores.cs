@@ -27,10 +27,11 @@ internal sealed class JobStores(IOptions<StorageOptions> storage, IOptions<Objec
     /// <exception cref="BadInputException">It lies in Azure and no connection string is configured.</exception>
     public IJobStore For(StoreLocation location) => location.Kind switch
     {
-        StoreKind.S3 => new S3JobStore(_s3.Value, options.Value.ListPageSize),
+        StoreKind.S3 => new S3JobStore(_s3.Value, options.Value.ListPageSize, options.Value.UploadPartSize),
         StoreKind.Azure => new AzureJobStore(
             _azure.Value ?? throw new BadInputException(NoAzure(location)),
-            options.Value.ListPageSize),
+            options.Value.ListPageSize,
+            options.Value.UploadPartSize),
         _ => new LocalJobStore(storage.Value),
     };
 

@@ -28,6 +28,17 @@ public sealed class ObjectStoreOptions
 
     /// <summary>Keys asked for per page when a prefix is listed (at most 1000, the stores' own limit). Default 1000.</summary>
     public int ListPageSize { get; set; } = 1000;
+
+    /// <summary>
+    /// A file written larger than this many bytes goes up in parts of this size (S3's multipart upload, Azure's blocks),
+    /// made visible only once every part is up; one no larger in one request. 64 KiB to 1 GiB; AWS itself refuses parts
+    /// under 5 MiB (the upload then fails whole).
+    /// Default 16 MiB.
+    /// </summary>
+    public int UploadPartSize { get; set; } = DefaultUploadPartSize;
+
+    /// <summary>The default <see cref="UploadPartSize"/>: 16 MiB.</summary>
+    public const int DefaultUploadPartSize = 16 << 20;
 }
 
 /// <summary>An S3 endpoint and its credentials (<c>Argus:ObjectStores:S3</c>).</summary>

@@ -7,6 +7,12 @@ internal sealed class ObjectStoreOptionsValidator : IValidateOptions<ObjectStore
 {
     private const string Section = ObjectStoreOptions.Section;
 
+    /// <summary>The smallest part: 64 KiB (a compatible server may take smaller ones, which buy nothing).</summary>
+    private const int MinPartSize = 64 << 10;
+
+    /// <summary>The largest part: 1 GiB, held in memory while it goes up (S3 and Azure take more).</summary>
+    private const int MaxPartSize = 1 << 30;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, ObjectStoreOptions options)
     {
@@ -14,6 +20,7 @@ internal sealed class ObjectStoreOptionsValidator : IValidateOptions<ObjectStore
         if (options.ReadConcurrency is < 1 or > 256) failures.Add($"{Section}:ReadConcurrency must be 1 to 256 (is {options.ReadConcurrency}).");
         if (options.MaxRetries is < 0 or > 20) failures.Add($"{Section}:MaxRetries must be 0 to 20 (is {options.MaxRetries}).");
         if (options.ListPageSize is < 1 or > 1000) failures.Add($"{Section}:ListPageSize must be 1 to 1000 (is {options.ListPageSize}).");
+        if (options.UploadPartSize is < MinPartSize or > MaxPartSize) failures.Add($"{Section}:UploadPartSize must be {MinPartSize} to {MaxPartSize} bytes (is {options.UploadPartSize}).");
         var s3 = options.S3;
         if (s3.ServiceUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.UserInfo.Length == 0))
             failures.Add($"{Section}:S3:ServiceUrl must be an http(s) URL without a user in it.");

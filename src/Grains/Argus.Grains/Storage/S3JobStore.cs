@@ -9,12 +9,12 @@ using Argus.Storage;
 namespace Argus.Grains.Storage;
 
 /// <summary>
-/// An S3 (or S3-compatible) endpoint. A prefix is listed page by page; a file is written with one PUT of its whole
-/// content, which S3 makes visible whole or not at all (a part is at most <see cref="Argus.Jobs.JobSpec.MaxShardSize"/> rows,
-/// far below the 5 GiB a PUT takes, so no multipart upload that could be left half-done is needed). The SDK retries
-/// throttles, timeouts and 5xx answers (<see cref="ObjectStoreOptions.MaxRetries"/>, standard backoff).
+/// An S3 (or S3-compatible) endpoint. A prefix is listed page by page; a file is written with one PUT, or above
+/// <paramref name="partSize"/> bytes as a multipart upload completed only when every part is up and aborted otherwise
+/// (<see cref="PartedUpload"/>): S3 shows either whole or nothing. The SDK retries throttles, timeouts and 5xx answers
+/// (<see cref="ObjectStoreOptions.MaxRetries"/>, standard backoff).
 /// </summary>
-internal sealed class S3JobStore(IAmazonS3 client, int pageSize) : IJobStore
+internal sealed class S3JobStore(IAmazonS3 client, int pageSize, int partSize) : IJobStore
 {
     /// <summary>A client for <paramref name="options"/>: the configured endpoint and keys, or the environment's.</summary>
     public static IAmazonS3 Client(ObjectStoreOptions options)
@@ -97,20 +97,8 @@ internal sealed class S3JobStore(IAmazonS3 client, int pageSize) : IJobStore
         }
     }
 
-    public async Task WriteAsync(StoreLocation file, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
-    {
-        using var content = new MemoryStream();
-        await write(content, cancellationToken);
-        content.Position = 0;
-        await Call(file, () => client.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = file.Container,
-            Key = file.Path,
-            InputStream = content,
-            AutoCloseStream = false,
-            UseChunkEncoding = false,
-        }, cancellationToken));
-    }
+    public Task WriteAsync(StoreLocation file, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        PartedUpload.WriteAsync(new Upload(client, file), partSize, write, cancellationToken);
 
     /// <summary>A prefix as S3 matches it: the folder's keys, not those of a sibling that starts alike.</summary>
     private static string Prefix(StoreLocation location) => location.Path.Length == 0 ? "" : location.Path + "/";
@@ -133,6 +121,64 @@ internal sealed class S3JobStore(IAmazonS3 client, int pageSize) : IJobStore
         catch (HttpRequestException e)
         {
             throw new StoreException($"S3 could not be reached for '{location}': {e.HttpRequestError}.", e);
+        }
+    }
+
+    /// <summary>One file's upload: a PUT, or a multipart upload begun at its first part.</summary>
+    private sealed class Upload(IAmazonS3 client, StoreLocation file) : IPartedUpload
+    {
+        private readonly List<PartETag> _parts = [];
+        private string? _uploadId;
+
+        public Task PutAsync(Stream content, CancellationToken cancellationToken) =>
+            Call(file, () => client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = file.Container,
+                Key = file.Path,
+                InputStream = content,
+                AutoCloseStream = false,
+                UseChunkEncoding = false,
+            }, cancellationToken));
+
+        public async Task StageAsync(int number, Stream content, CancellationToken cancellationToken)
+        {
+            _uploadId ??= (await Call(file, () => client.InitiateMultipartUploadAsync(
+                new InitiateMultipartUploadRequest { BucketName = file.Container, Key = file.Path }, cancellationToken))).UploadId;
+            var part = await Call(file, () => client.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = file.Container,
+                Key = file.Path,
+                UploadId = _uploadId,
+                PartNumber = number,
+                InputStream = content,
+                UseChunkEncoding = false,
+            }, cancellationToken));
+            _parts.Add(new PartETag(number, part.ETag));
+        }
+
+        public Task CommitAsync(CancellationToken cancellationToken) =>
+            Call(file, () => client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = file.Container,
+                Key = file.Path,
+                UploadId = _uploadId,
+                PartETags = _parts,
+            }, cancellationToken));
+
+        public async Task AbortAsync()
+        {
+            try
+            {
+                // Not the caller's token: a cancelled write still lets its parts go.
+                await client.AbortMultipartUploadAsync(
+                    new AbortMultipartUploadRequest { BucketName = file.Container, Key = file.Path, UploadId = _uploadId }, CancellationToken.None);
+            }
+            catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException)
+            {
+                // The write's own failure is what its caller hears. Parts of an upload never completed are never visible;
+                // a bucket's lifecycle rule (AbortIncompleteMultipartUpload) removes what an abort could not.
+                // (s3rver 3.7.1 answers every abort 405: it does not implement it.)
+            }
         }
     }
 }
