@@ -1,12 +1,15 @@
 using Argus.Errors;
 using Argus.Grains.Pipelines;
+using Argus.Grains.Storage;
+using Argus.Grains.Tests.Storage;
 using Argus.Inference.Storage;
 using Argus.Pipelines;
+using Microsoft.Extensions.Options;
 
 namespace Argus.Grains.Tests.Pipelines;
 
-/// <summary>What a pipeline's folder watch lists and the item ids it derives; no silo needed.</summary>
-public sealed class PipelineWatchTests : IDisposable
+/// <summary>What a pipeline's watch lists (a folder, or a prefix on real s3rver and Azurite) and the item ids it derives; no silo needed.</summary>
+public sealed class PipelineWatchTests(ObjectStoresFixture stores) : IClassFixture<ObjectStoresFixture>, IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("argus-pipeline-watch-").FullName;
 
@@ -44,7 +47,7 @@ public sealed class PipelineWatchTests : IDisposable
     }
 
     [Fact]
-    public void The_watch_lists_settled_images_below_the_folder_with_their_relative_paths()
+    public async Task The_watch_lists_settled_images_below_the_folder_with_their_relative_paths()
     {
         var folder = Directory.CreateDirectory(Path.Combine(_root, "in")).FullName;
         Directory.CreateDirectory(Path.Combine(folder, "sub"));
@@ -56,10 +59,38 @@ public sealed class PipelineWatchTests : IDisposable
         var settled = DateTime.UtcNow.AddMinutes(1);
         File.SetLastWriteTimeUtc(Path.Combine(folder, "fresh.jpg"), settled.AddSeconds(1));
 
-        var images = PipelineWatch.ListImages(folder, settled, Storage);
+        using var jobStores = Stores();
 
-        Assert.Equal([("a.jpg", Path.Combine(folder, "a.jpg")), ("sub/b.png", Path.Combine(folder, "sub/b.png"))], images.Select(i => (i.Relative, i.Path)));
-        Assert.Throws<BadInputException>(() => PipelineWatch.ListImages("/etc", settled, Storage));
-        Assert.Throws<BadInputException>(() => PipelineWatch.ListImages(Path.Combine(_root, "missing"), settled, Storage));
+        var images = await PipelineWatch.ListImagesAsync(jobStores, Storage, folder, settled, CancellationToken.None);
+
+        Assert.Equal([("a.jpg", Path.Combine(folder, "a.jpg")), ("sub/b.png", Path.Combine(folder, "sub/b.png"))], images.Select(i => (i.Relative, i.Location)));
+        await Assert.ThrowsAsync<BadInputException>(() => PipelineWatch.ListImagesAsync(jobStores, Storage, "/etc", settled, CancellationToken.None));
+        await Assert.ThrowsAsync<BadInputException>(() => PipelineWatch.ListImagesAsync(jobStores, Storage, Path.Combine(_root, "missing"), settled, CancellationToken.None));
     }
+
+    [Theory]
+    [InlineData("s3")]
+    [InlineData("azure")]
+    public async Task A_watched_prefix_lists_its_settled_images_across_pages_with_keys_relative_to_it(string kind)
+    {
+        var server = stores.Server(kind);
+        var prefix = $"watch-{Guid.NewGuid():N}";
+        foreach (var key in new[] { "a.jpg", "sub/b.png", "notes.txt", "c.jpg", "d.jpg" })
+        {
+            await server.PutAsync(ObjectStoresFixture.Container, $"{prefix}/{key}", [1]);
+        }
+
+        await server.PutAsync(ObjectStoresFixture.Container, $"{prefix}-other/e.jpg", [1]); // a sibling that starts alike
+        var watch = server.Location(ObjectStoresFixture.Container, prefix);
+        using var jobStores = Stores();
+
+        var images = await PipelineWatch.ListImagesAsync(jobStores, Storage, watch, DateTime.UtcNow.AddMinutes(1), CancellationToken.None);
+
+        Assert.Equal(["a.jpg", "c.jpg", "d.jpg", "sub/b.png"], images.Select(i => i.Relative));
+        Assert.Equal(images.Select(i => $"{watch}/{i.Relative}"), images.Select(i => i.Location));
+        Assert.Empty(await PipelineWatch.ListImagesAsync(jobStores, Storage, watch, DateTime.UtcNow.AddMinutes(-5), CancellationToken.None));
+    }
+
+    /// <summary>Two keys a page, so a listing pages.</summary>
+    private JobStores Stores() => new(Options.Create(Storage), Options.Create(stores.Options(pageSize: 2)));
 }

@@ -207,17 +207,11 @@ public sealed class JobStoreTests(ObjectStoresFixture stores) : IClassFixture<Ob
         return Directory.Exists(uploads) ? Directory.GetDirectories(uploads) : [];
     }
 
-    private ObjectStoreServer Server(string kind) => kind == "s3" ? stores.S3 : stores.Azure;
+    private ObjectStoreServer Server(string kind) => stores.Server(kind);
 
     private IOptions<ObjectStoreOptions> Options(Action<ObjectStoreOptions>? change = null)
     {
-        var options = new ObjectStoreOptions
-        {
-            ListPageSize = PageSize,
-            MaxRetries = 1,
-            S3 = { ServiceUrl = stores.S3.ServiceUrl, AccessKey = S3rver.AccessKey, SecretKey = S3rver.SecretKey, ForcePathStyle = true },
-            Azure = { ConnectionString = stores.Azure.ConnectionString },
-        };
+        var options = stores.Options(PageSize);
         change?.Invoke(options);
         return Microsoft.Extensions.Options.Options.Create(options);
     }

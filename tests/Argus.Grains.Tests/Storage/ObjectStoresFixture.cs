@@ -1,3 +1,4 @@
+using Argus.Grains.Storage;
 using Argus.Testing;
 
 namespace Argus.Grains.Tests.Storage;
@@ -29,6 +30,18 @@ public sealed class ObjectStoresFixture : IAsyncLifetime
         await S3.CreateContainerAsync(Container);
         await Azure.CreateContainerAsync(Container);
     }
+
+    /// <summary>Options that reach both servers with their credentials, listing <paramref name="pageSize"/> keys a page.</summary>
+    public ObjectStoreOptions Options(int pageSize) => new()
+    {
+        ListPageSize = pageSize,
+        MaxRetries = 1,
+        S3 = { ServiceUrl = S3.ServiceUrl, AccessKey = S3rver.AccessKey, SecretKey = S3rver.SecretKey, ForcePathStyle = true },
+        Azure = { ConnectionString = Azure.ConnectionString },
+    };
+
+    /// <summary>The server of <paramref name="kind"/>, <c>s3</c> or <c>azure</c>.</summary>
+    public ObjectStoreServer Server(string kind) => kind == "s3" ? S3 : Azure;
 
     public async Task DisposeAsync()
     {

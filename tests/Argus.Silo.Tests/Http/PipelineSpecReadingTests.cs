@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Argus.Grains.Storage;
 using Argus.Inference.Storage;
 using Argus.Models;
 using Argus.Silo.Hosting;
@@ -30,7 +31,7 @@ public sealed class PipelineSpecReadingTests
         """;
 
     private static (Pipelines.PipelineSpec? Spec, IReadOnlyList<string> Problems) Read(string body, string id = "moderation") =>
-        PipelineEndpoints.ReadSpec(id, Encoding.UTF8.GetBytes(body), Api, Find, Storage);
+        PipelineEndpoints.ReadSpec(id, Encoding.UTF8.GetBytes(body), Api, Find, Storage, new ObjectStoreOptions());
 
     [Fact]
     public void Every_field_in_snake_case_is_read_with_the_rules_labels_as_given()
@@ -76,7 +77,7 @@ public sealed class PipelineSpecReadingTests
             var body = JsonMutations.Mutate(original, random);
             try
             {
-                var (spec, problems) = PipelineEndpoints.ReadSpec("moderation", body, Api, Find, Storage);
+                var (spec, problems) = PipelineEndpoints.ReadSpec("moderation", body, Api, Find, Storage, new ObjectStoreOptions());
                 Assert.True(spec is not null || problems.Count > 0, $"mutation {i}: neither a spec nor a problem");
                 (read, refused) = problems.Count == 0 ? (read + 1, refused) : (read, refused + 1);
             }
@@ -90,13 +91,33 @@ public sealed class PipelineSpecReadingTests
     }
 
     [Fact]
+    public void A_watch_and_an_archive_may_be_object_store_prefixes_and_one_refused_or_unreachable_says_why()
+    {
+        string[] Problems(string watch, string archive, ObjectStoreOptions stores) => [.. PipelineEndpoints.ReadSpec("moderation",
+            Encoding.UTF8.GetBytes(Spec.Replace("\"deadline_s\"", $"\"watch\": \"{watch}\", \"archive\": \"{archive}\", \"deadline_s\"", StringComparison.Ordinal)),
+            Api, Find, Storage, stores).Problems];
+        var azure = new ObjectStoreOptions { Azure = { ConnectionString = "UseDevelopmentStorage=true" } };
+
+        Assert.Empty(Problems("s3://photos/in", "az://kept/images", azure));
+        Assert.Empty(Problems("http://127.0.0.1:10000/devstoreaccount1/photos/in", "s3://kept/images", azure));
+        Assert.Equal(["watch names bucket 'Bad_Bucket': a bucket is 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit."],
+            Problems("s3://Bad_Bucket/in", "s3://kept/images", azure));
+        Assert.Contains("credential", Assert.Single(Problems("s3://photos/in", "https://user:secret@acct.blob.core.windows.net/kept?sig=x", azure)), StringComparison.Ordinal);
+        Assert.Equal(["archive's key prefix 'a/../b' has an empty, '.' or '..' segment: name keys as a listing shows them."], Problems("s3://photos/in", "s3://kept/a/../b", azure));
+        if (Environment.GetEnvironmentVariable(ObjectStoreOptions.AzureConnectionStringVariable) is null)
+        {
+            Assert.Contains("no connection string", Assert.Single(Problems("s3://photos/in", "az://kept/images", new ObjectStoreOptions())), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_watched_folder_must_be_an_absolute_folder_inside_the_input_roots()
     {
         var inside = Directory.CreateTempSubdirectory("argus-watch-").FullName;
         try
         {
             Assert.Empty(Read(Spec.Replace("\"deadline_s\"", $"\"watch\": \"{inside}\", \"deadline_s\"", StringComparison.Ordinal)).Problems);
-            Assert.Equal<string>(["watch 'photos' must be an absolute path (silos resolve paths on their own machines)."],
+            Assert.Equal<string>(["watch 'photos' must be an absolute path (silos resolve paths on their own machines), or an object store's s3://, az:// or blob URL."],
                 Read(Spec.Replace("\"deadline_s\"", "\"watch\": \"photos\", \"deadline_s\"", StringComparison.Ordinal)).Problems);
             var outside = Read(Spec.Replace("\"deadline_s\"", "\"watch\": \"/etc\", \"deadline_s\"", StringComparison.Ordinal)).Problems;
             Assert.Contains("/etc", Assert.Single(outside), StringComparison.Ordinal);

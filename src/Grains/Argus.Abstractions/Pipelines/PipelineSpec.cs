@@ -2,6 +2,7 @@ using System.IO.Hashing;
 using System.Text;
 using System.Text.RegularExpressions;
 using Argus.Models;
+using Argus.Storage;
 
 namespace Argus.Pipelines;
 
@@ -52,15 +53,16 @@ public sealed partial record PipelineSpec
     [Id(11)] public string? Tenant { get; init; }
 
     /// <summary>
-    /// A folder under the storage output root where each submitted image is kept as <c>{item}</c>, so the pipeline's
-    /// history can be backfilled; null: images are dropped once final, and the history cannot be re-scored. An absolute
-    /// path, confined to the output roots as a job's output is.
+    /// Where each submitted image is kept as <c>{archive}/{item}</c>, so the pipeline's history can be backfilled; null:
+    /// images are dropped once final, and the history cannot be re-scored. A <see cref="Argus.Storage.StoreLocation"/>
+    /// as a job's output is: an absolute path (confined to the output roots), or an object store's prefix.
     /// </summary>
     [Id(12)] public string? Archive { get; init; }
 
     /// <summary>
-    /// A folder under the storage input root whose new images are submitted as items (as a watching job reads its
-    /// folder), each once; null: items come by submit only.
+    /// Where new images are submitted as items from, each once (as a watching job reads its input): a folder under the
+    /// storage input roots, or an object store's prefix (<c>s3://bucket/prefix</c>, <c>az://container/prefix</c>, a blob
+    /// URL), listed page by page; null: items come by submit only.
     /// </summary>
     [Id(13)] public string? Watch { get; init; }
 
@@ -92,9 +94,9 @@ public sealed partial record PipelineSpec
             yield return $"webhook '{Webhook}' must be an absolute http:// or https:// URL.";
         }
 
-        if (Watch is not null && !Path.IsPathFullyQualified(Watch)) yield return $"watch '{Watch}' must be an absolute path (silos resolve paths on their own machines).";
+        if (Watch is not null && StoreLocation.Parse(Watch, "watch", out var watch) is null) yield return watch!;
         if (Tenancy.Problem("tenant", Tenant) is { } tenant) yield return tenant;
-        if (Archive is not null && !Path.IsPathFullyQualified(Archive)) yield return $"archive '{Archive}' must be an absolute path (silos resolve paths on their own machines).";
+        if (Archive is not null && StoreLocation.Parse(Archive, "archive", out var archive) is null) yield return archive!;
     }
 
     /// <summary>

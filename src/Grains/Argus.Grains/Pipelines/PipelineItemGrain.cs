@@ -2,6 +2,7 @@ using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
 using Argus.Grains.Jobs;
+using Argus.Grains.Storage;
 using Argus.Inference.Storage;
 using Argus.Pipelines;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,7 @@ namespace Argus.Grains.Pipelines;
 /// </summary>
 internal sealed partial class PipelineItemGrain(
     [PersistentState("pipeline-item")] IPersistentState<PipelineItemGrain.State> state,
-    InferenceDoor door, TimeProvider time, IOptions<JobOptions> jobs, IOptions<StorageOptions> storage, PipelineInstruments instruments,
+    InferenceDoor door, TimeProvider time, IOptions<JobOptions> jobs, IOptions<StorageOptions> storage, JobStores stores, PipelineInstruments instruments,
     ILogger<PipelineItemGrain> logger)
     : Grain, IPipelineItemGrain, IRemindable
 {
@@ -98,7 +99,7 @@ internal sealed partial class PipelineItemGrain(
         {
             try
             {
-                item = item with { Image = PipelineArchive.Keep(storage.Value, archive, id, image.Value) };
+                item = item with { Image = await PipelineArchive.KeepAsync(stores, archive, id, image.Value) };
             }
             catch (Exception e) when (e is BadInputException or IOException)
             {
@@ -164,9 +165,9 @@ internal sealed partial class PipelineItemGrain(
         byte[] image;
         try
         {
-            image = PipelineArchive.Read(storage.Value, item.Image!);
+            image = await PipelineArchive.ReadAsync(stores, storage.Value, item.Image!, CancellationToken.None);
         }
-        catch (Exception e) when (e is PathRefusedException or IOException)
+        catch (Exception e) when (e is PathRefusedException or BadInputException or IOException)
         {
             return new RescoreAnswer(RescoreOutcome.Failed, "unreadable", e.Message);
         }

@@ -1,14 +1,17 @@
 using System.IO.Hashing;
 using System.Text;
 using Argus.Grains.Jobs;
+using Argus.Grains.Storage;
 using Argus.Inference.Storage;
 using Argus.Pipelines;
+using Argus.Storage;
 
 namespace Argus.Grains.Pipelines;
 
 /// <summary>
-/// What a pipeline's folder watch reads and how it names what it submits: the folder's images (as a watching job lists
-/// its folder, confined to the input roots), and an item id derived from each image's path relative to the folder, so a
+/// What a pipeline's watch reads and how it names what it submits: the images at its location, listed through the
+/// location's store as a watching job lists its input (a local folder confined to the input roots; an object store's
+/// prefix page by page), and an item id derived from each image's path relative to the watched folder or prefix, so a
 /// restart or a second lister submits the same image under the same id, which the item's grain takes once.
 /// </summary>
 internal static class PipelineWatch
@@ -17,16 +20,21 @@ internal static class PipelineWatch
     private const int HashLength = 16;
 
     /// <summary>
-    /// The images in <paramref name="folder"/> and below it, sorted, but those changed after <paramref name="settled"/>
-    /// (still being copied in: the next listing takes them), each as its real path and its path relative to the folder.
+    /// The images at <paramref name="watch"/> and below it, sorted, but those changed after <paramref name="settled"/>
+    /// (still being copied in: the next listing takes them), each as its location and its path relative to the watch.
     /// </summary>
-    /// <exception cref="Errors.BadInputException">The folder, or a file in it, leaves the input roots, or the folder is gone.</exception>
-    public static IReadOnlyList<(string Path, string Relative)> ListImages(string folder, DateTime settled, StorageOptions storage)
+    /// <exception cref="Errors.BadInputException">A local folder, or a file in it, leaves the input roots, or the folder is gone; or the store is not reachable.</exception>
+    /// <exception cref="StoreException">The object store failed.</exception>
+    public static async Task<IReadOnlyList<(string Location, string Relative)>> ListImagesAsync(
+        JobStores stores, StorageOptions storage, string watch, DateTime settled, CancellationToken cancellationToken)
     {
-        var real = JobStorage.Input(folder, ConfinedKind.Folder, storage);
-        return [.. JobPlanner.ListFiles(real, storage)
-            .Where(f => JobPlanner.IsImage(f) && File.GetLastWriteTimeUtc(f) <= settled)
-            .Select(f => (f, Path.GetRelativePath(real, f)))];
+        var location = StoreLocation.Parse(watch);
+        // A local folder's ids are relative to its real path, as they always were; a prefix's to the prefix.
+        var root = location.Kind == StoreKind.Local ? location with { Path = JobStorage.Input(location.Path, ConfinedKind.Folder, storage) } : location;
+        var listed = await stores.For(root).ListAsync(root, cancellationToken);
+        return [.. listed
+            .Where(i => JobPlanner.IsImage(i.Location) && i.LastModifiedUtc <= settled)
+            .Select(i => (i.Location, Relative(root, i.Location)))];
     }
 
     /// <summary>
@@ -49,4 +57,9 @@ internal static class PipelineWatch
 
         return $"{name}-{hash}";
     }
+
+    private static string Relative(StoreLocation root, string item) =>
+        root.Kind == StoreKind.Local
+            ? Path.GetRelativePath(root.Path, item)
+            : StoreLocation.Parse(item).Path[(root.Path.Length == 0 ? 0 : root.Path.Length + 1)..];
 }

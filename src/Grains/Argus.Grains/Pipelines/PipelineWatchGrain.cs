@@ -1,5 +1,6 @@
 using Argus.Errors;
 using Argus.Grains.Jobs;
+using Argus.Grains.Storage;
 using Argus.Inference.Storage;
 using Argus.Pipelines;
 using Microsoft.Extensions.Logging;
@@ -9,16 +10,16 @@ using Orleans.Concurrency;
 namespace Argus.Grains.Pipelines;
 
 /// <summary>
-/// A pipeline's folder watch. Lists the folder every <see cref="JobOptions.WatchSeconds"/> as a watching job does (files
-/// changed within <see cref="JobOptions.WatchSettleSeconds"/> wait for the next listing) and submits each image it has
-/// not submitted yet to its item grain (<see cref="PipelineWatch.ItemId"/>), which takes an id once: what this grain
-/// remembers is only a shortcut, so a restart lists the folder again and submits nothing twice. An image the fast tier
+/// A pipeline's watch. Lists its folder or object store prefix every <see cref="JobOptions.WatchSeconds"/> as a watching
+/// job does (files changed within <see cref="JobOptions.WatchSettleSeconds"/> wait for the next listing) and submits each
+/// image it has not submitted yet to its item grain (<see cref="PipelineWatch.ItemId"/>), which takes an id once: what
+/// this grain remembers is only a shortcut, so a restart lists again and submits nothing twice. An image the fast tier
 /// cannot read becomes a failed item with the reason; one refused for a passing reason (a busy device) is submitted at a
 /// later listing. The spec it submits with is persisted here, and a reminder wakes the watch after the cluster restarted.
 /// </summary>
 internal sealed partial class PipelineWatchGrain(
     [PersistentState("pipeline-watch")] IPersistentState<PipelineWatchGrain.State> state,
-    IOptions<JobOptions> jobs, IOptions<StorageOptions> storage, TimeProvider time, ILogger<PipelineWatchGrain> logger)
+    IOptions<JobOptions> jobs, IOptions<StorageOptions> storage, JobStores stores, TimeProvider time, ILogger<PipelineWatchGrain> logger)
     : Grain, IPipelineWatchGrain, IRemindable
 {
     private const string ReminderName = "watch";
@@ -90,7 +91,7 @@ internal sealed partial class PipelineWatchGrain(
     private void StartListing() =>
         _timer ??= this.RegisterGrainTimer(ListAsync, new GrainTimerCreationOptions(TimeSpan.Zero, jobs.Value.WatchPeriod) { KeepAlive = true });
 
-    /// <summary>Lists the folder and submits each image not submitted yet, while the watch stays on that folder.</summary>
+    /// <summary>Lists the watched location and submits each image not submitted yet, while the watch stays on it.</summary>
     private async Task ListAsync(CancellationToken cancellationToken)
     {
         if (state.State.Spec is not { Watch: { } folder } spec)
@@ -99,18 +100,18 @@ internal sealed partial class PipelineWatchGrain(
         }
 
         var settled = time.GetUtcNow().UtcDateTime - jobs.Value.WatchSettle;
-        IReadOnlyList<(string Path, string Relative)> images;
+        IReadOnlyList<(string Location, string Relative)> images;
         try
         {
-            images = await Task.Run(() => PipelineWatch.ListImages(folder, settled, storage.Value), cancellationToken);
+            images = await Task.Run(() => PipelineWatch.ListImagesAsync(stores, storage.Value, folder, settled, cancellationToken), cancellationToken);
         }
-        catch (BadInputException e)
+        catch (Exception e) when (e is BadInputException or StoreException)
         {
-            LogListingFailed(logger, Pipeline, folder, e.Message); // the folder may be back at the next listing
+            LogListingFailed(logger, Pipeline, folder, e.Message); // the folder or the store may be back at the next listing
             return;
         }
 
-        foreach (var (path, relative) in images)
+        foreach (var (location, relative) in images)
         {
             // WatchAsync interleaves: a watch stopped or moved meanwhile submits nothing more from this listing.
             if (cancellationToken.IsCancellationRequested || state.State.Spec?.Watch != folder)
@@ -119,14 +120,14 @@ internal sealed partial class PipelineWatchGrain(
             }
 
             var id = PipelineWatch.ItemId(relative);
-            if (!_submitted.Contains(id) && await SubmitAsync(spec, id, path))
+            if (!_submitted.Contains(id) && await SubmitAsync(spec, id, location))
             {
                 _submitted.Add(id);
             }
         }
     }
 
-    /// <summary>Submits the image at <paramref name="path"/> as item <paramref name="id"/>; true once the item is stored.</summary>
+    /// <summary>Submits the image at <paramref name="path"/> (a file or an object) as item <paramref name="id"/>; true once the item is stored.</summary>
     private async Task<bool> SubmitAsync(PipelineSpec spec, string id, string path)
     {
         var item = GrainFactory.GetGrain<IPipelineItemGrain>(PipelineItem.KeyOf(Pipeline, id));
@@ -138,11 +139,12 @@ internal sealed partial class PipelineWatchGrain(
         byte[] image;
         try
         {
-            image = await Task.Run(() => JobStorage.ReadItem(path, storage.Value));
+            image = await Task.Run(() => stores.ReadItemAsync(path, CancellationToken.None));
         }
-        catch (BadInputException e)
+        catch (Exception e) when (e is BadInputException or StoreException)
         {
-            LogSkipped(logger, Pipeline, path, e.Message); // gone since the listing, or swapped for a link out of the roots
+            // Gone since the listing, swapped for a link out of the roots, or the store failed: the next listing tries again.
+            LogSkipped(logger, Pipeline, path, e.Message);
             return false;
         }
 

@@ -16,7 +16,7 @@ namespace Argus.Grains.Storage;
 internal sealed class JobStores(IOptions<StorageOptions> storage, IOptions<ObjectStoreOptions> options) : IDisposable
 {
     private readonly Lazy<IAmazonS3> _s3 = new(() => S3JobStore.Client(options.Value));
-    private readonly Lazy<BlobServiceClient?> _azure = new(() => AzureConnectionString(options.Value) is { } connection
+    private readonly Lazy<BlobServiceClient?> _azure = new(() => options.Value.AzureConnectionString() is { } connection
         ? AzureJobStore.Client(connection, options.Value)
         : null);
 
@@ -29,7 +29,7 @@ internal sealed class JobStores(IOptions<StorageOptions> storage, IOptions<Objec
     {
         StoreKind.S3 => new S3JobStore(_s3.Value, options.Value.ListPageSize, options.Value.UploadPartSize),
         StoreKind.Azure => new AzureJobStore(
-            _azure.Value ?? throw new BadInputException(NoAzure(location)),
+            _azure.Value ?? throw new BadInputException(options.Value.Unreachable(location)!),
             options.Value.ListPageSize,
             options.Value.UploadPartSize),
         _ => new LocalJobStore(storage.Value),
@@ -57,8 +57,8 @@ internal sealed class JobStores(IOptions<StorageOptions> storage, IOptions<Objec
     /// </summary>
     public IEnumerable<string> Problems(JobSpec spec) =>
         JobStorage.Problems(spec, storage.Value).Concat(new[] { spec.Input, spec.Output }
-            .Where(l => StoreLocation.Parse(l, "location", out _) is { Kind: StoreKind.Azure } && AzureConnectionString(options.Value) is null)
-            .Select(NoAzure));
+            .Select(l => StoreLocation.Parse(l, "location", out _) is { } location ? options.Value.Unreachable(location) : null)
+            .OfType<string>());
 
     public void Dispose()
     {
@@ -67,12 +67,4 @@ internal sealed class JobStores(IOptions<StorageOptions> storage, IOptions<Objec
             _s3.Value.Dispose();
         }
     }
-
-    private static string NoAzure(object location) =>
-        $"'{location}' lies in Azure, but the silos have no connection string ({ObjectStoreOptions.Section}:Azure:ConnectionString or {ObjectStoreOptions.AzureConnectionStringVariable}).";
-
-    private static string? AzureConnectionString(ObjectStoreOptions options) =>
-        options.Azure.ConnectionString is { Length: > 0 } configured ? configured
-            : Environment.GetEnvironmentVariable(ObjectStoreOptions.AzureConnectionStringVariable) is { Length: > 0 } variable ? variable
-            : null;
 }

@@ -39,6 +39,21 @@ public sealed class ObjectStoreOptions
 
     /// <summary>The default <see cref="UploadPartSize"/>: 16 MiB.</summary>
     public const int DefaultUploadPartSize = 16 << 20;
+
+    /// <summary>
+    /// Why the silos cannot reach <paramref name="location"/> with these options (an Azure location and no connection
+    /// string configured or in the environment), in one line; null when they can, or it is no object store.
+    /// </summary>
+    public string? Unreachable(Argus.Storage.StoreLocation location) =>
+        location.Kind == Argus.Storage.StoreKind.Azure && AzureConnectionString() is null
+            ? $"'{location}' lies in Azure, but the silos have no connection string ({Section}:Azure:ConnectionString or {AzureConnectionStringVariable})."
+            : null;
+
+    /// <summary>Azure's connection string: the configured one, else the environment's; null when neither is set.</summary>
+    internal string? AzureConnectionString() =>
+        Azure.ConnectionString is { Length: > 0 } configured ? configured
+            : Environment.GetEnvironmentVariable(AzureConnectionStringVariable) is { Length: > 0 } variable ? variable
+            : null;
 }
 
 /// <summary>An S3 endpoint and its credentials (<c>Argus:ObjectStores:S3</c>).</summary>

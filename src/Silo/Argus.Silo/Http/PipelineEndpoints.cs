@@ -3,6 +3,7 @@ using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
 using Argus.Grains.Pipelines;
+using Argus.Grains.Storage;
 using Argus.Inference.Storage;
 using Argus.Pipelines;
 using Argus.Silo.Auth;
@@ -58,10 +59,11 @@ internal static class PipelineEndpoints
     /// <summary>
     /// Reads a pipeline's spec: a JSON object of its fields in snake_case. Every problem is listed: the JSON's (an unknown
     /// or repeated field, a wrong type), the spec's own against <paramref name="findModel"/>, the serving catalog, and a
-    /// watched folder's against <paramref name="storage"/>'s input roots, by the rule jobs' inputs follow.
+    /// watch's and archive's against <paramref name="storage"/>'s roots and <paramref name="stores"/>' credentials, by the
+    /// rules jobs' inputs and outputs follow.
     /// </summary>
     internal static (PipelineSpec? Spec, IReadOnlyList<string> Problems) ReadSpec(
-        string id, byte[] body, JsonSerializerOptions json, Func<string, string?, Models.ModelInfo?> findModel, StorageOptions storage)
+        string id, byte[] body, JsonSerializerOptions json, Func<string, string?, Models.ModelInfo?> findModel, StorageOptions storage, ObjectStoreOptions stores)
     {
         var read = JsonFieldReader.ReadObject<PipelineSpec>(body, json);
         List<string> problems = [];
@@ -74,22 +76,7 @@ internal static class PipelineEndpoints
         if (read.Value is { } spec)
         {
             problems.AddRange(spec.Validate(findModel));
-            if (spec.Watch is { } watch && Path.IsPathFullyQualified(watch))
-            {
-                try
-                {
-                    storage.Input(watch, ConfinedKind.Folder, "watch");
-                }
-                catch (PathRefusedException e)
-                {
-                    problems.Add(e.Message);
-                }
-            }
-
-            if (PipelineArchive.Problem(spec, storage) is { } archive)
-            {
-                problems.Add(archive);
-            }
+            problems.AddRange(PipelineArchive.Problems(spec, storage, stores));
         }
 
         return (read.Value, problems);
@@ -107,7 +94,8 @@ internal static class PipelineEndpoints
         await FindAsync(id, context, grains) is { } spec ? Results.Json(new PipelineView(id, spec), Views(json)) : UnknownPipeline(id);
 
     private static async Task<IResult> PutAsync(
-        string id, HttpRequest request, IGrainFactory grains, InferenceDoor door, IOptions<JsonOptions> json, IOptions<StorageOptions> storage, ArgusSiloOptions silo)
+        string id, HttpRequest request, IGrainFactory grains, InferenceDoor door, IOptions<JsonOptions> json, IOptions<StorageOptions> storage,
+        IOptions<ObjectStoreOptions> stores, ArgusSiloOptions silo)
     {
         var (body, unread) = await ReadRuleBodyAsync(request, "the pipeline's spec", door, silo);
         if (unread is not null)
@@ -115,7 +103,7 @@ internal static class PipelineEndpoints
             return unread;
         }
 
-        var (spec, problems) = ReadSpec(id, body!, json.Value.SerializerOptions, (name, version) => door.FindModel(name, version), storage.Value);
+        var (spec, problems) = ReadSpec(id, body!, json.Value.SerializerOptions, (name, version) => door.FindModel(name, version), storage.Value, stores.Value);
         if (problems.Count > 0)
         {
             return HttpErrors.V1(StatusCodes.Status400BadRequest, ErrorKind.BadInput, $"Pipeline '{id}' is invalid:\n" + string.Join('\n', problems));
