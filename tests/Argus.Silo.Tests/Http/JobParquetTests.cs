@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Argus.Testing;
 using DuckDB.NET.Data;
+using static Argus.Silo.Tests.Http.DuckDb;
 
 namespace Argus.Silo.Tests.Http;
 
@@ -104,33 +105,5 @@ public sealed class JobParquetTests(SiloFixture fixture) : IClassFixture<SiloFix
             return status.GetProperty("is_finished").GetBoolean();
         }, TimeSpan.FromSeconds(180), $"job {id} to finish");
         return status;
-    }
-
-    private static void Execute(DuckDBConnection db, string sql)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static object? Scalar(DuckDBConnection db, string sql)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
-
-    private static List<T> Rows<T>(DuckDBConnection db, string sql, Func<System.Data.Common.DbDataReader, T> read)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
     }
 }

@@ -66,6 +66,16 @@ public sealed partial record PipelineSpec
     /// </summary>
     [Id(13)] public string? Watch { get; init; }
 
+    /// <summary>
+    /// Where the pipeline writes its finals as a table, as a job writes its results: <c>{output}/{pipeline}/finals-{yyyyMMddHHmm}.jsonl</c>
+    /// (or <c>.parquet</c>, see <see cref="Format"/>), one part per minute's finals log once it closes, whole or absent; null:
+    /// none. An absolute path (confined to the output roots) or an object store's prefix.
+    /// </summary>
+    [Id(14)] public string? Output { get; init; }
+
+    /// <summary>How <see cref="Output"/>'s parts are written: JSON lines (the default) or Parquet, as a job's <see cref="Argus.Jobs.JobSpec.Format"/>.</summary>
+    [Id(15)] public Argus.Jobs.JobOutputFormat Format { get; init; }
+
     /// <summary>The longest <see cref="DeadlineS"/>: a week.</summary>
     public const double MaxDeadlineS = 7 * 24 * 3600;
 
@@ -97,6 +107,9 @@ public sealed partial record PipelineSpec
         if (Watch is not null && StoreLocation.Parse(Watch, "watch", out var watch) is null) yield return watch!;
         if (Tenancy.Problem("tenant", Tenant) is { } tenant) yield return tenant;
         if (Archive is not null && StoreLocation.Parse(Archive, "archive", out var archive) is null) yield return archive!;
+        if (Output is not null && StoreLocation.Parse(Output, "output", out var output) is null) yield return output!;
+        if (!Enum.IsDefined(Format)) yield return $"format must be jsonl or parquet (is {(int)Format}).";
+        else if (Format != Argus.Jobs.JobOutputFormat.Jsonl && Output is null) yield return "format applies to a pipeline with an output only.";
     }
 
     /// <summary>

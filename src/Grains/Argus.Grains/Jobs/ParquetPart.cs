@@ -17,11 +17,19 @@ namespace Argus.Grains.Jobs;
 internal static class ParquetPart
 {
     /// <summary>Writes <paramref name="results"/> as a Parquet file to <paramref name="destination"/>.</summary>
-    public static async Task WriteAsync(Stream destination, IEnumerable<JobResult> results, CancellationToken cancellationToken)
+    public static Task WriteAsync(Stream destination, IEnumerable<JobResult> results, CancellationToken cancellationToken) =>
+        WriteRowsAsync(destination, results.Select(Row.Of), cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="source"/> as a Parquet file of one row group to <paramref name="destination"/>, the columns
+    /// as Parquet.Net maps <typeparamref name="TRow"/> (named by their <see cref="JsonPropertyNameAttribute"/>): a job's
+    /// part, or a pipeline's finals (<see cref="Pipelines.FinalsTable"/>).
+    /// </summary>
+    public static async Task WriteRowsAsync<TRow>(Stream destination, IEnumerable<TRow> source, CancellationToken cancellationToken)
     {
         // Parquet.Net walks the rows once per column, and seeks while it writes where a part's stream may be an upload
         // that cannot: the rows and the file in memory first.
-        List<Row> rows = [.. results.Select(Row.Of)];
+        List<TRow> rows = [.. source];
         using var file = new MemoryStream();
         await ParquetSerializer.SerializeAsync(rows, file, cancellationToken: cancellationToken);
         file.Position = 0;
@@ -110,7 +118,7 @@ internal static class ParquetPart
             Item = r.Item, Model = r.Model, Version = r.Version, Shard = r.Shard, Started = r.Started,
             LatencyMs = r.LatencyMs, QueueMs = r.QueueMs, ComputeMs = r.ComputeMs, BatchSize = r.BatchSize,
             Embedding = r.Result.Embedding,
-            Classes = r.Result.Classes?.Select(c => new ClassRow { Index = c.Index, Label = c.Label, Score = c.Score }).ToList(),
+            Classes = r.Result.Classes?.Select(ClassRow.Of).ToList(),
             Detections = r.Result.Detections?.Select(DetectionRow.Of).ToList(),
         };
 
@@ -119,13 +127,16 @@ internal static class ParquetPart
             new JobResultBody(Embedding, Classes?.Select(c => new ClassScore(c.Index, c.Label, c.Score)).ToList(), Detections?.Select(d => d.ToDetection()).ToList()));
     }
 
-    private sealed class ClassRow
+    /// <summary>A class score as a struct of a list column (<c>classes</c> of a job's part, <c>scores</c> of a pipeline's finals).</summary>
+    internal sealed class ClassRow
     {
         [JsonPropertyName("index")] public int Index { get; set; }
 
         [JsonPropertyName("label"), ParquetRequired] public string Label { get; set; } = "";
 
         [JsonPropertyName("score")] public float Score { get; set; }
+
+        public static ClassRow Of(ClassScore c) => new() { Index = c.Index, Label = c.Label, Score = c.Score };
     }
 
     private sealed class DetectionRow

@@ -7,8 +7,9 @@ using Argus.Storage;
 namespace Argus.Grains.Pipelines;
 
 /// <summary>
-/// Where a pipeline's images live: its archive (<see cref="PipelineSpec.Archive"/>), each submitted image kept as
-/// <c>{archive}/{item}</c> so a backfill can re-score it, and its watch (<see cref="PipelineSpec.Watch"/>). Each is a
+/// Where a pipeline's files live: its archive (<see cref="PipelineSpec.Archive"/>), each submitted image kept as
+/// <c>{archive}/{item}</c> so a backfill can re-score it, its watch (<see cref="PipelineSpec.Watch"/>), and its finals
+/// table (<see cref="PipelineSpec.Output"/>, <see cref="FinalsTable"/>). Each is a
 /// <see cref="StoreLocation"/>: a local folder is confined to the roots as a job's output or input is, checked at PUT and
 /// resolved again at every use; an object store's prefix is reached through its <see cref="IJobStore"/>, like a job's.
 /// An image is kept whole or not at all, as a job's part file is.
@@ -16,13 +17,13 @@ namespace Argus.Grains.Pipelines;
 public static class PipelineArchive
 {
     /// <summary>
-    /// What is wrong with <paramref name="spec"/>'s watch and archive on this silo, one line each: a local folder outside
-    /// the roots (the watch an existing folder in the input roots, the archive in the output roots), an object store the
-    /// silos hold no credentials for. Locations that do not parse are <see cref="PipelineSpec.Validate"/>'s to name.
+    /// What is wrong with <paramref name="spec"/>'s watch, archive and output on this silo, one line each: a local folder
+    /// outside the roots (the watch an existing folder in the input roots, the others in the output roots), an object
+    /// store the silos hold no credentials for. Locations that do not parse are <see cref="PipelineSpec.Validate"/>'s to name.
     /// </summary>
     public static IEnumerable<string> Problems(PipelineSpec spec, StorageOptions storage, ObjectStoreOptions stores)
     {
-        foreach (var (location, what) in new[] { (spec.Watch, "watch"), (spec.Archive, "archive") })
+        foreach (var (location, what) in new[] { (spec.Watch, "watch"), (spec.Archive, "archive"), (spec.Output, "output") })
         {
             if (StoreLocation.Parse(location, what, out _) is not { } parsed)
             {

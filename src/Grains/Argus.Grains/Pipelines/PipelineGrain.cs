@@ -5,7 +5,8 @@ namespace Argus.Grains.Pipelines;
 /// <summary>
 /// A pipeline's spec, persisted; the HTTP API validates a spec against the serving catalog before it comes here. The
 /// pipeline starts and stops its webhook (<see cref="IPipelineWebhookGrain"/>) as its spec gains or loses one; its folder
-/// watch (<see cref="IPipelineWatchGrain"/>) is told of every spec put, and stopped when the pipeline is removed.
+/// watch (<see cref="IPipelineWatchGrain"/>) and finals table (<see cref="IPipelineTableGrain"/>) are told of every spec
+/// put, and stopped when the pipeline is removed.
 /// </summary>
 internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentState<PipelineGrain.State> state, TimeProvider time) : Grain, IPipelineGrain
 {
@@ -34,6 +35,7 @@ internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentSta
             await Webhook.StopAsync();
         }
         await GrainFactory.GetGrain<IPipelineWatchGrain>(this.GetPrimaryKeyString()).WatchAsync(spec);
+        await GrainFactory.GetGrain<IPipelineTableGrain>(this.GetPrimaryKeyString()).WriteAsync(spec);
     }
 
     public async Task<bool> RemoveAsync()
@@ -46,6 +48,7 @@ internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentSta
         var hadWebhook = state.State.Spec.Webhook is not null;
         await state.ClearStateAsync();
         await GrainFactory.GetGrain<IPipelineWatchGrain>(this.GetPrimaryKeyString()).WatchAsync(null);
+        await GrainFactory.GetGrain<IPipelineTableGrain>(this.GetPrimaryKeyString()).WriteAsync(null);
         await GrainFactory.GetGrain<IPipelineRegistryGrain>(0).RemoveAsync(this.GetPrimaryKeyString());
         if (hadWebhook)
         {
