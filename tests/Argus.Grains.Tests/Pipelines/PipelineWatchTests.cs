@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Argus.Grains.Tests.Pipelines;
 
 /// <summary>What a pipeline's watch lists (a folder, or a prefix on real s3rver and Azurite) and the item ids it derives; no silo needed.</summary>
-public sealed class PipelineWatchTests(ObjectStoresFixture stores) : IClassFixture<ObjectStoresFixture>, IDisposable
+[Collection(ObjectStoresFixture.Collection)]
+public sealed class PipelineWatchTests(ObjectStoresFixture stores) : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("argus-pipeline-watch-").FullName;
 

@@ -16,7 +16,8 @@ namespace Argus.Grains.Tests.Storage;
 /// The same promises from every store, on real servers (s3rver, Azurite) and the local file system: listing a prefix
 /// across pages, reading, whole-or-absent writes (in one request or in parts), and failures that name no credential.
 /// </summary>
-public sealed class JobStoreTests(ObjectStoresFixture stores) : IClassFixture<ObjectStoresFixture>, IDisposable
+[Collection(ObjectStoresFixture.Collection)]
+public sealed class JobStoreTests(ObjectStoresFixture stores) : IDisposable
 {
     private const int PageSize = 40;
 

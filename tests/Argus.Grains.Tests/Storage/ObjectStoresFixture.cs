@@ -3,9 +3,15 @@ using Argus.Testing;
 
 namespace Argus.Grains.Tests.Storage;
 
-/// <summary>An s3rver and an Azurite for one test class, each with a bucket or container <see cref="Container"/>.</summary>
+/// <summary>
+/// An s3rver and an Azurite shared by the test classes of <see cref="Collection"/> (which then run one after the other,
+/// not starting four Node servers at once), each with a bucket or container <see cref="Container"/>.
+/// </summary>
 public sealed class ObjectStoresFixture : IAsyncLifetime
 {
+    /// <summary>The collection of the tests on these servers.</summary>
+    public const string Collection = "object stores";
+
     /// <summary>The bucket and container the tests use.</summary>
     public const string Container = "argus-tests";
 
@@ -56,3 +62,7 @@ public sealed class ObjectStoresFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>The tests that share one <see cref="ObjectStoresFixture"/>.</summary>
+[CollectionDefinition(ObjectStoresFixture.Collection)]
+public sealed class ObjectStoresCollection : ICollectionFixture<ObjectStoresFixture>;
