@@ -72,7 +72,7 @@ internal static class SoakBench
 
                 using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var watching = Task.WhenAll(health.RunAsync(stopWatching.Token), cameras.RunAsync(stopWatching.Token));
+                var watching = Task.WhenAll(health.RunAsync(stopWatching.Token), cameras.RunAsync(stopWatching.Token), faults.SuperviseAsync(stopWatching.Token));
                 Log($"load: {SoakLoad.BaseRate:G} calls/s, 2 cameras, jobs of {jobs.Items} items; faults: {string.Join(", ", schedule.Select(f => $"{f.Kind}@{f.Start:F0}s"))}");
                 var loading = load.RunAsync(stopLoad.Token);
                 var jobbing = jobs.RunAsync(stopLoad.Token, JobFinish);
@@ -99,7 +99,7 @@ internal static class SoakBench
                 Log($"ready at the end: {string.Join(", ", end.Ready.Select(s => $"soak-{s}"))}");
 
                 var run = new SoakRun(options, schedule, load.Calls, load.Dropped, health.Samples, cameras.Samples, jobs.Runs, jobs.Progress,
-                    jobs.Items, corrupt.Count, end, clock.Elapsed.TotalSeconds, loadBefore);
+                    jobs.Items, corrupt.Count, faults.Exits, end, clock.Elapsed.TotalSeconds, loadBefore);
                 var checks = SoakOracle.Judge(run);
                 SoakReport.Write(output, run, checks);
                 foreach (var check in checks)
@@ -157,6 +157,7 @@ internal sealed record SoakRun(
     IReadOnlyList<(double Seconds, long Done)> JobProgress,
     int JobItems,
     int CorruptItems,
+    IReadOnlyList<string> Exits,
     SoakOracle.EndState End,
     double Seconds,
     string LoadBefore);

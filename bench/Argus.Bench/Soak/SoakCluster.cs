@@ -66,8 +66,19 @@ internal sealed class SoakCluster : IAsyncDisposable
             settings["Argus__Inference__Sim__Devices"] = "1";
         }
 
-        var silo = await SiloProcess.StartAsync(slot.Name, settings, StartTimeout, _siloDll);
-        slot.Started(silo);
+        // Other silos reach it through a proxy of its own, which the partition fault cuts.
+        var proxy = new SiloProxy();
+        settings["Argus__Silo__SiloPort"] = proxy.Port.ToString(CultureInfo.InvariantCulture);
+        settings["Argus__Silo__SiloListenPort"] = proxy.Target.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            slot.Started(await SiloProcess.StartAsync(slot.Name, settings, StartTimeout, _siloDll), proxy);
+        }
+        catch
+        {
+            await proxy.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Stops Redis with SIGTERM (it finishes its append-only file) and starts it again on the same port and folder.</summary>
@@ -94,6 +105,7 @@ internal sealed class SoakCluster : IAsyncDisposable
 internal sealed class SiloSlot(int index, string name)
 {
     private readonly List<SiloProcess> _retired = [];
+    private readonly List<SiloProxy> _proxies = [];
 
     public int Index { get; } = index;
 
@@ -102,12 +114,16 @@ internal sealed class SiloSlot(int index, string name)
     /// <summary>The silo process now in the slot; null while it is down (killed, drained, or restarting).</summary>
     public SiloProcess? Silo { get; private set; }
 
+    /// <summary>The proxy in front of <see cref="Silo"/>'s silo-to-silo port.</summary>
+    public SiloProxy? Proxy => _proxies.Count > 0 ? _proxies[^1] : null;
+
     /// <summary>Incarnations so far: 1 for a silo never restarted.</summary>
     public int Incarnation { get; private set; }
 
-    public void Started(SiloProcess silo)
+    public void Started(SiloProcess silo, SiloProxy proxy)
     {
         Silo = silo;
+        _proxies.Add(proxy);
         Incarnation++;
     }
 
@@ -125,6 +141,11 @@ internal sealed class SiloSlot(int index, string name)
         if (Silo is { } silo)
         {
             await silo.DisposeAsync();
+        }
+
+        foreach (var proxy in _proxies)
+        {
+            await proxy.DisposeAsync();
         }
 
         SaveLog(logs);

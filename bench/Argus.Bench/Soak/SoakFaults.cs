@@ -35,8 +35,17 @@ internal enum FaultKind
 }
 
 /// <summary>One fault of the schedule: when it starts, how long it lasts, what it hits; once run, what happened.</summary>
-internal sealed record Fault(FaultKind Kind, double Start, double Duration, int? Slot)
+internal sealed class Fault(FaultKind Kind, double Start, double Duration, int? Slot)
 {
+    public FaultKind Kind { get; } = Kind;
+
+    public double Start { get; } = Start;
+
+    public double Duration { get; } = Duration;
+
+    /// <summary>The silo slot it hits, for a silo fault: drawn, or the next one up when the drawn one is still restarting.</summary>
+    public int? Slot { get; set; } = Slot;
+
     /// <summary>When it was lifted (seconds into the load): the silo ready again, the process resumed, the space freed.</summary>
     public double? End { get; set; }
 
@@ -114,6 +123,51 @@ internal static class SoakSchedule
 /// <summary>Runs the schedule against the cluster, each fault at its time, recording when each was lifted.</summary>
 internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServer stream, JobOutputDisk disk, Stopwatch clock, Action<string> log)
 {
+    private readonly List<string> _exits = [];
+
+    /// <summary>Silos that exited without a fault asking (a silo declared dead leaves), each started again.</summary>
+    public IReadOnlyList<string> Exits
+    {
+        get
+        {
+            lock (_exits)
+            {
+                return [.. _exits];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts again, as Kubernetes restarts a pod, every silo that exited on its own: one the cluster declared dead (after a
+    /// hang or a partition) learns so and leaves. Runs until <paramref name="stop"/>.
+    /// </summary>
+    public async Task SuperviseAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                foreach (var slot in cluster.Slots.Where(s => s.Silo?.ExitCode is not null))
+                {
+                    var silo = slot.Retire();
+                    var line = string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F0} s: {slot.Name} (PID {silo.Pid}) exited with {silo.ExitCode}");
+                    log(line + "; starting it again");
+                    var watch = Stopwatch.StartNew();
+                    await cluster.StartAsync(slot);
+                    lock (_exits)
+                    {
+                        _exits.Add(string.Create(CultureInfo.InvariantCulture, $"{line}; started again, ready in {watch.Elapsed.TotalSeconds:F0} s"));
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the run is over
+        }
+    }
+
     public async Task RunAsync(IReadOnlyList<Fault> schedule, CancellationToken stop)
     {
         var running = new List<Task>();
@@ -144,12 +198,27 @@ internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServe
             log($"fault: {fault.Kind} failed: {e}");
         }
 
-        log($"fault: {fault.Kind} on {fault.Target} {(fault.Skipped is { } s ? $"skipped: {s}" : $"lifted at {fault.End:F0} s")}");
+        log($"fault: {fault.Kind} on {fault.Target} {(fault.Skipped is { } s ? $"skipped: {s}" : fault.End is { } end ? $"lifted at {end:F0} s" : "not lifted")}");
     }
 
     private async Task InjectAsync(Fault fault)
     {
         var hold = TimeSpan.FromSeconds(fault.Duration);
+        if (fault.Slot is { } drawn && cluster.Slots[drawn].Silo is null)
+        {
+            // The drawn silo is still starting again after an earlier fault (a minute under load here): the next one up
+            // takes the fault, so that each kind still runs once.
+            var up = cluster.Slots.Select(s => (s.Index + drawn) % cluster.Slots.Count).FirstOrDefault(i => cluster.Slots[i].Silo is not null, -1);
+            if (up < 0)
+            {
+                fault.Skipped = "no silo was up";
+                return;
+            }
+
+            fault.Note = $"soak-{drawn} was still starting, so soak-{up} took it; ";
+            fault.Slot = up;
+        }
+
         switch (fault.Kind)
         {
             case FaultKind.KillSilo:
@@ -157,7 +226,7 @@ internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServe
                 var slot = cluster.Slots[fault.Slot!.Value];
                 var silo = slot.Retire();
                 silo.Kill();
-                fault.Note = $"SIGKILL to PID {silo.Pid}";
+                fault.Note += $"SIGKILL to PID {silo.Pid}";
                 await Task.Delay(hold);
                 await RestartAsync(fault, slot);
                 break;
@@ -170,7 +239,7 @@ internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServe
                 var watch = Stopwatch.StartNew();
                 silo.Terminate();
                 await silo.WaitForExitAsync();
-                fault.Note = string.Create(CultureInfo.InvariantCulture, $"SIGTERM to PID {silo.Pid}: drained and exited {silo.ExitCode} in {watch.Elapsed.TotalSeconds:F1} s");
+                fault.Note += string.Create(CultureInfo.InvariantCulture, $"SIGTERM to PID {silo.Pid}: drained and exited {silo.ExitCode} in {watch.Elapsed.TotalSeconds:F1} s");
                 await RestartAsync(fault, slot);
                 break;
             }
@@ -182,17 +251,7 @@ internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServe
                 await Task.Delay(hold);
                 Argus.LocalCluster.LocalSilo.Signal(silo.Pid, Signals.Continue);
                 fault.End = clock.Elapsed.TotalSeconds;
-                fault.Note = $"SIGSTOP, SIGCONT to PID {silo.Pid}";
-                await Task.Delay(TimeSpan.FromSeconds(2));
-                if (silo.ExitCode is { } code)
-                {
-                    // Declared dead while it was stopped, it leaves once resumed: the slot gets a new silo.
-                    fault.Note += $"; it was declared dead and exited {code} once resumed, started again";
-                    var slot = cluster.Slots[fault.Slot.Value];
-                    slot.Retire();
-                    await RestartAsync(fault, slot);
-                }
-
+                fault.Note += $"SIGSTOP, SIGCONT to PID {silo.Pid}";
                 break;
             }
 
@@ -232,8 +291,20 @@ internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServe
                 break;
 
             case FaultKind.Partition:
-                fault.Skipped = "no partition here yet";
+            {
+                var slot = cluster.Slots[fault.Slot!.Value];
+                var silo = slot.Silo ?? throw new InvalidOperationException("the silo is down");
+                var cut = cluster.Slots.Sum(s => s.Proxy?.Isolate(silo.Pid, all: s == slot) ?? 0);
+                await Task.Delay(hold);
+                foreach (var s in cluster.Slots)
+                {
+                    s.Proxy?.Heal();
+                }
+
+                fault.End = clock.Elapsed.TotalSeconds;
+                fault.Note += $"{cut} silo-to-silo connections to and from PID {silo.Pid} cut at the proxies, new ones refused";
                 break;
+            }
 
             case FaultKind.Burst:
                 load.Surge = 5;

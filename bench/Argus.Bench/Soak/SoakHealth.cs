@@ -44,7 +44,8 @@ internal sealed class SoakHealth(SoakCluster cluster, Stopwatch clock) : IDispos
             if (clock.Elapsed >= next)
             {
                 next = clock.Elapsed + SampleEvery;
-                var samples = await Task.WhenAll(checks.Select(SampleAsync));
+                var now = clock.Elapsed.TotalSeconds;
+                var samples = await Task.WhenAll(checks.Select(c => SampleAsync(now, c)));
                 lock (_samples)
                 {
                     _samples.AddRange(samples);
@@ -87,9 +88,8 @@ internal sealed class SoakHealth(SoakCluster cluster, Stopwatch clock) : IDispos
         }
     }
 
-    private async Task<SiloSample> SampleAsync((int Slot, SiloProcess? Silo, int Incarnation, bool Ready) check)
+    private async Task<SiloSample> SampleAsync(double seconds, (int Slot, SiloProcess? Silo, int Incarnation, bool Ready) check)
     {
-        var seconds = clock.Elapsed.TotalSeconds;
         if (check.Silo is not { } silo)
         {
             return new SiloSample(seconds, check.Slot, check.Incarnation, null, false, null, null);

@@ -93,7 +93,7 @@ internal sealed class SoakLoad(SoakCluster cluster, SoakHealth health, IArgusCli
         var ready = health.Ready;
         if (ready.Count == 0)
         {
-            Record(new Call(start.TotalSeconds, 0, "http", Outcome.Unavailable, "no silo passes its health check", null));
+            Record(new Call(start.TotalSeconds, 0, "http", Outcome.Unavailable, "503 balancer: no silo passes its health check", null));
             return;
         }
 
@@ -101,7 +101,7 @@ internal sealed class SoakLoad(SoakCluster cluster, SoakHealth health, IArgusCli
         var silo = cluster.Slots[slot].Silo;
         if (silo is null)
         {
-            Record(new Call(start.TotalSeconds, 0, "http", Outcome.Unavailable, "the balancer's silo just left", slot));
+            Record(new Call(start.TotalSeconds, 0, "http", Outcome.Unavailable, "503 balancer: the silo it picked just left", slot));
             return;
         }
 

@@ -62,6 +62,9 @@ internal static class SoakOracle
         var detail = string.Create(Invariant,
             $"{run.Calls.Count} calls: {Count(run, Outcome.Ok)} answered, {Count(run, Outcome.Overloaded)} 429, {Count(run, Outcome.Unavailable)} 503, " +
             $"{Count(run, Outcome.ClientError)} other 4xx, {Count(run, Outcome.ServerError)} 5xx, {excused} cut off by a fault on their silo; ");
+        var late = run.Calls.Where(c => c.Outcome != Outcome.Hung && c.Ms > SoakCalls.Deadline.TotalMilliseconds).ToList();
+        detail += late.Count == 0 ? "" : string.Create(Invariant,
+            $"{late.Count} answered after their {SoakCalls.Deadline.TotalSeconds:G} s deadline but before the {SoakCalls.HardCut.TotalSeconds:G} s cut-off (slowest {late.Max(c => c.Ms) / 1000:F1} s); ");
         detail += bad.Count == 0
             ? "none hung, none unexplained"
             : $"**{bad.Count} not explained**: " + string.Join("; ", bad.GroupBy(c => $"{c.Channel} {c.Outcome} {c.Detail}").OrderByDescending(g => g.Count()).Take(5)

@@ -86,6 +86,16 @@ internal static class SoakReport
             md.AppendLine(SoakSchedule.Describe(f));
         }
 
+        md.AppendLine();
+        md.AppendLine(run.Exits.Count == 0
+            ? "No silo exited on its own."
+            : "Silos that exited on their own (the cluster declared them dead and they left), each started again by the soak as Kubernetes restarts a pod:");
+        md.AppendLine();
+        foreach (var exit in run.Exits)
+        {
+            md.AppendLine($"- {exit}");
+        }
+
         md.AppendLine().AppendLine("## Per minute").AppendLine();
         md.AppendLine("Latencies are of answered calls. Goodput: answered calls/s. Busy: the devices' busy time over wall time, averaged over the silos sampled. Freshness: the oldest age of each camera's newest analysed frame in the minute.").AppendLine();
         md.AppendLine("| Minute | Calls | p50 ms | p95 ms | p99 ms | Goodput/s | 429 share | Errors by kind | Device busy | Silos ready (min) | Camera freshness s | Job items done |");
