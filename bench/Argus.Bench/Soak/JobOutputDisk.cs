@@ -37,9 +37,10 @@ internal sealed class JobOutputDisk : IDisposable
     /// <summary>Writes a file until the tmpfs has no byte left, and says how much it took.</summary>
     public string Fill()
     {
-        var chunk = new byte[1 << 20];
+        var chunk = new byte[1 << 16];
         long written = 0;
-        using (var file = new FileStream(Filler, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        // Unbuffered, so that closing it has nothing left to flush onto the full disk.
+        using (var file = new FileStream(Filler, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
             try
             {
@@ -51,21 +52,20 @@ internal sealed class JobOutputDisk : IDisposable
             }
             catch (IOException)
             {
-                // ENOSPC: full
+                // ENOSPC: full to the last 64 KiB; the last pages next
             }
 
             try
             {
                 file.Write(chunk.AsSpan(0, 4096));
-                file.Flush();
             }
             catch (IOException)
             {
-                // the last pages too
+                // full
             }
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"tmpfs of {Size} filled with a {written / (1 << 20)} MiB file");
+        return string.Create(CultureInfo.InvariantCulture, $"tmpfs of {Size} filled with a {written >> 20} MiB file");
     }
 
     public void Free() => File.Delete(Filler);

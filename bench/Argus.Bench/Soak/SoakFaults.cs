@@ -124,6 +124,7 @@ internal static class SoakSchedule
 internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServer stream, JobOutputDisk disk, Stopwatch clock, Action<string> log)
 {
     private readonly List<string> _exits = [];
+    private readonly HashSet<int> _hit = [];
 
     /// <summary>Silos that exited without a fault asking (a silo declared dead leaves), each started again.</summary>
     public IReadOnlyList<string> Exits
@@ -190,7 +191,7 @@ internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServe
         log($"fault: {fault.Kind} on {fault.Target} for {fault.Duration:G} s");
         try
         {
-            await InjectAsync(fault);
+            await AimAndInjectAsync(fault);
         }
         catch (Exception e)
         {
@@ -201,23 +202,56 @@ internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServe
         log($"fault: {fault.Kind} on {fault.Target} {(fault.Skipped is { } s ? $"skipped: {s}" : fault.End is { } end ? $"lifted at {end:F0} s" : "not lifted")}");
     }
 
-    private async Task InjectAsync(Fault fault)
+    private async Task AimAndInjectAsync(Fault fault)
     {
         var hold = TimeSpan.FromSeconds(fault.Duration);
-        if (fault.Slot is { } drawn && cluster.Slots[drawn].Silo is null)
+        if (fault.Slot is { } drawn && !Free(drawn))
         {
-            // The drawn silo is still starting again after an earlier fault (a minute under load here): the next one up
-            // takes the fault, so that each kind still runs once.
-            var up = cluster.Slots.Select(s => (s.Index + drawn) % cluster.Slots.Count).FirstOrDefault(i => cluster.Slots[i].Silo is not null, -1);
-            if (up < 0)
+            // The drawn silo is still starting again after an earlier fault (a minute under load here), or under one now:
+            // the next free one takes the fault, so that each kind still runs once.
+            var free = cluster.Slots.Select(s => (s.Index + drawn) % cluster.Slots.Count).FirstOrDefault(Free, -1);
+            if (free < 0)
             {
-                fault.Skipped = "no silo was up";
+                fault.Skipped = "no silo was up and free of other faults";
                 return;
             }
 
-            fault.Note = $"soak-{drawn} was still starting, so soak-{up} took it; ";
-            fault.Slot = up;
+            fault.Note = $"soak-{drawn} was down or under another fault, so soak-{free} took it; ";
+            fault.Slot = free;
         }
+
+        if (fault.Slot is { } slot)
+        {
+            lock (_hit)
+            {
+                _hit.Add(slot);
+            }
+        }
+
+        try
+        {
+            await InjectAsync(fault, hold);
+        }
+        finally
+        {
+            lock (_hit)
+            {
+                _hit.Remove(fault.Slot ?? -1);
+            }
+        }
+    }
+
+    /// <summary>Whether slot <paramref name="slot"/> has a silo and no fault on it now.</summary>
+    private bool Free(int slot)
+    {
+        lock (_hit)
+        {
+            return cluster.Slots[slot].Silo is not null && !_hit.Contains(slot);
+        }
+    }
+
+    private async Task InjectAsync(Fault fault, TimeSpan hold)
+    {
 
         switch (fault.Kind)
         {
@@ -276,9 +310,16 @@ internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServe
                     break;
                 }
 
-                fault.Note = disk.Fill();
-                await Task.Delay(hold);
-                disk.Free();
+                try
+                {
+                    fault.Note = disk.Fill();
+                    await Task.Delay(hold);
+                }
+                finally
+                {
+                    disk.Free();
+                }
+
                 fault.End = clock.Elapsed.TotalSeconds;
                 break;
 
