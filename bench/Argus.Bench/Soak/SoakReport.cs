@@ -97,7 +97,7 @@ internal static class SoakReport
         }
 
         md.AppendLine().AppendLine("## Per minute").AppendLine();
-        md.AppendLine("Latencies are of answered calls. Goodput: answered calls/s. Busy: the devices' busy time over wall time, averaged over the silos sampled. Freshness: the oldest age of each camera's newest analysed frame in the minute.").AppendLine();
+        md.AppendLine("Latencies are of answered calls. Goodput: answered calls/s. Busy: the devices' busy time over wall time, averaged over the silos sampled. Freshness: the oldest age of each camera's newest analysed frame in the minute, over the samples that could read it.").AppendLine();
         md.AppendLine("| Minute | Calls | p50 ms | p95 ms | p99 ms | Goodput/s | 429 share | Errors by kind | Device busy | Silos ready (min) | Camera freshness s | Job items done |");
         md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: |");
         foreach (var m in Minutes(run))
@@ -147,9 +147,9 @@ internal static class SoakReport
             var errors = calls.Where(c => c.Outcome is not (Outcome.Ok or Outcome.Overloaded)).GroupBy(c => c.Outcome)
                 .Select(g => $"{g.Key} {g.Count()}").DefaultIfEmpty("none");
             var silos = run.Silos.Where(s => s.Seconds >= from && s.Seconds < to).ToList();
-            var freshness = SoakCameras.Ids.Select(id => run.Cameras.Where(s => s.Camera == id && s.Seconds >= from && s.Seconds < to)
-                .Select(s => s.Newest is { } n ? s.Seconds - n : double.PositiveInfinity).DefaultIfEmpty(double.NaN).Max())
-                .Select(f => double.IsPositiveInfinity(f) ? "none" : f.ToString("F0", Invariant));
+            var freshness = SoakCameras.Ids.Select(id => run.Cameras.Where(s => s.Camera == id && s.Seconds >= from && s.Seconds < to && s.Newest is not null)
+                .Select(s => s.Seconds - s.Newest!.Value).DefaultIfEmpty(double.NaN).Max())
+                .Select(f => double.IsNaN(f) ? "none" : f.ToString("F0", Invariant));
             yield return new Minute(i, calls.Count, Percentile(ok, 50), Percentile(ok, 95), Percentile(ok, 99), ok.Length / 60.0,
                 calls.Count == 0 ? 0 : (double)calls.Count(c => c.Outcome == Outcome.Overloaded) / calls.Count, string.Join(", ", errors),
                 BusyShare(run, from, to), silos.Count == 0 ? 0 : silos.GroupBy(s => s.Seconds).Min(g => g.Count(s => s.Ready)),
