@@ -157,7 +157,7 @@ internal sealed record SoakRun(
     IReadOnlyList<(double Seconds, long Done)> JobProgress,
     int JobItems,
     int CorruptItems,
-    IReadOnlyList<string> Exits,
+    IReadOnlyList<SiloExit> Exits,
     SoakOracle.EndState End,
     double Seconds,
     string LoadBefore);

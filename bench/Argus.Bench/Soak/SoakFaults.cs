@@ -72,6 +72,9 @@ internal sealed class Fault(FaultKind Kind, double Start, double Duration, int? 
     };
 }
 
+/// <summary>A silo that exited without a fault asking, when it was found gone, and what became of it.</summary>
+internal sealed record SiloExit(double Seconds, int Slot, string Description);
+
 /// <summary>The fault schedule: every kind once, in an order and at times drawn from the seed.</summary>
 internal static class SoakSchedule
 {
@@ -123,11 +126,11 @@ internal static class SoakSchedule
 /// <summary>Runs the schedule against the cluster, each fault at its time, recording when each was lifted.</summary>
 internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServer stream, JobOutputDisk disk, Stopwatch clock, Action<string> log)
 {
-    private readonly List<string> _exits = [];
+    private readonly List<SiloExit> _exits = [];
     private readonly HashSet<int> _hit = [];
 
     /// <summary>Silos that exited without a fault asking (a silo declared dead leaves), each started again.</summary>
-    public IReadOnlyList<string> Exits
+    public IReadOnlyList<SiloExit> Exits
     {
         get
         {
@@ -152,13 +155,14 @@ internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServe
                 foreach (var slot in cluster.Slots.Where(s => s.Silo?.ExitCode is not null))
                 {
                     var silo = slot.Retire();
+                    var seconds = clock.Elapsed.TotalSeconds;
                     var line = string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F0} s: {slot.Name} (PID {silo.Pid}) exited with {silo.ExitCode}");
                     log(line + "; starting it again");
                     var watch = Stopwatch.StartNew();
                     await cluster.StartAsync(slot);
                     lock (_exits)
                     {
-                        _exits.Add(string.Create(CultureInfo.InvariantCulture, $"{line}; started again, ready in {watch.Elapsed.TotalSeconds:F0} s"));
+                        _exits.Add(new SiloExit(seconds, slot.Index, string.Create(CultureInfo.InvariantCulture, $"{line}; started again, ready in {watch.Elapsed.TotalSeconds:F0} s")));
                     }
                 }
             }

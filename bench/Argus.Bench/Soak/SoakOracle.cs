@@ -50,18 +50,24 @@ internal static class SoakOracle
     /// fault hit (HTTP), or, for the SDK (routed by the cluster), any silo or Redis fault, from its start (less the hard
     /// cut-off, for calls already in flight) until a grace after it was lifted.
     /// </summary>
-    public static Fault? Excuse(SoakRun run, Call call) => run.Faults.FirstOrDefault(f =>
-        f.Skipped is null && f.Touches(call.Silo)
-        && call.Start >= f.Start - SoakCalls.HardCut.TotalSeconds && call.Start <= (f.End ?? run.Seconds) + Grace);
+    /// <remarks>
+    /// A silo that exited on its own (the cluster declared it dead: on a starved machine a silo can miss its probes) cuts
+    /// its calls as a kill does: they count as its exit's, and the exit itself is listed by the silos' check.
+    /// </remarks>
+    public static bool Excused(SoakRun run, Call call) =>
+        run.Faults.Any(f => f.Skipped is null && f.Touches(call.Silo)
+            && call.Start >= f.Start - SoakCalls.HardCut.TotalSeconds && call.Start <= (f.End ?? run.Seconds) + Grace)
+        || run.Exits.Any(e => (call.Silo is null || call.Silo == e.Slot)
+            && call.Start >= e.Seconds - SoakCalls.HardCut.TotalSeconds && call.Start <= e.Seconds + Grace);
 
     private static Check Answered(SoakRun run)
     {
         var bad = run.Calls.Where(c => c.Outcome is Outcome.ServerError
-            || (c.Outcome is Outcome.Connection or Outcome.Unexplained or Outcome.Hung && Excuse(run, c) is null)).ToList();
+            || (c.Outcome is Outcome.Connection or Outcome.Unexplained or Outcome.Hung && !Excused(run, c))).ToList();
         var excused = run.Calls.Count(c => c.Outcome is Outcome.Connection or Outcome.Unexplained or Outcome.Hung) - bad.Count(c => c.Outcome != Outcome.ServerError);
         var detail = string.Create(Invariant,
             $"{run.Calls.Count} calls: {Count(run, Outcome.Ok)} answered, {Count(run, Outcome.Overloaded)} 429, {Count(run, Outcome.Unavailable)} 503, " +
-            $"{Count(run, Outcome.ClientError)} other 4xx, {Count(run, Outcome.ServerError)} 5xx, {excused} cut off by a fault on their silo; ");
+            $"{Count(run, Outcome.ClientError)} other 4xx, {Count(run, Outcome.ServerError)} 5xx, {excused} cut off by a fault on their silo or its exit; ");
         var late = run.Calls.Where(c => c.Outcome != Outcome.Hung && c.Ms > SoakCalls.Deadline.TotalMilliseconds).ToList();
         detail += late.Count == 0 ? "" : string.Create(Invariant,
             $"{late.Count} answered after their {SoakCalls.Deadline.TotalSeconds:G} s deadline but before the {SoakCalls.HardCut.TotalSeconds:G} s cut-off (slowest {late.Max(c => c.Ms) / 1000:F1} s); ");
@@ -174,7 +180,8 @@ internal static class SoakOracle
         var end = run.End;
         var ok = end.Ready.Count == SoakBench.Silos && end.DeviceSilos.Count == SoakBench.Silos;
         return new Check("The silos that should be up are up at the end", ok, string.Create(Invariant,
-            $"ready: {string.Join(", ", end.Ready.Select(s => $"soak-{s}"))} ({end.Settling.TotalSeconds:F0} s after the load ended); with devices: {string.Join(", ", end.DeviceSilos)}"));
+            $"ready: {string.Join(", ", end.Ready.Select(s => $"soak-{s}"))} ({end.Settling.TotalSeconds:F0} s after the load ended); with devices: {string.Join(", ", end.DeviceSilos)}; ")
+            + (run.Exits.Count == 0 ? "no silo exited on its own" : $"{run.Exits.Count} exited on their own and were started again (see below)"));
     }
 
     private static int Count(SoakRun run, Outcome outcome) => run.Calls.Count(c => c.Outcome == outcome);

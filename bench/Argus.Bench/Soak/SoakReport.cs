@@ -93,7 +93,7 @@ internal static class SoakReport
         md.AppendLine();
         foreach (var exit in run.Exits)
         {
-            md.AppendLine($"- {exit}");
+            md.AppendLine($"- {exit.Description}");
         }
 
         md.AppendLine().AppendLine("## Per minute").AppendLine();
