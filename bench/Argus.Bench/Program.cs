@@ -73,6 +73,11 @@ internal static class Program
                 return await StartupBench.RunAsync(options, stop.Token);
             }
 
+            if (options.Soak)
+            {
+                return await Soak.SoakBench.RunAsync(options, stop.Token);
+            }
+
             return options.ClusterSizes.Count > 0
                 ? await ClusterBench.RunAsync(options, stop.Token)
                 : await Bench.RunAsync(options, stop.Token);
@@ -126,6 +131,12 @@ internal sealed record BenchOptions
           --startup          instead: time to capacity, a silo started 1 + --runs times per model set (the default
                              models, ResNet18 alone): process start to /readyz 200, CPU spent, resident memory once warm
           --runs N           with --startup: starts per model set after the first (default 5)
+          --soak             instead: Redis and 3 silos under interactive calls, 2 cameras and batch jobs while a seeded
+                             schedule of faults hits them; the oracle's checks decide the exit code (scripts/soak.sh)
+          --minutes N        with --soak: minutes of load (default 30)
+          --seed N           with --soak: the seed of the fault schedule and the load (default 1)
+          --out DIR          with --soak: where SOAK.md, img/soak-*.png and the logs go (default soak-report)
+          --note TEXT        with --soak: a line about the machine for the report (e.g. what else ran on it)
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -159,6 +170,20 @@ internal sealed record BenchOptions
     public bool Pipeline { get; init; }
 
     public bool Startup { get; init; }
+
+    public bool Soak { get; init; }
+
+    /// <summary>With <see cref="Soak"/>: how long the load runs.</summary>
+    public TimeSpan SoakLength { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>With <see cref="Soak"/>: the seed of the fault schedule and the load.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>With <see cref="Soak"/>: the report's folder.</summary>
+    public string SoakOutput { get; init; } = "soak-report";
+
+    /// <summary>With <see cref="Soak"/>: a line about the machine for the report.</summary>
+    public string Note { get; init; } = "";
 
     /// <summary>With <see cref="Startup"/>: starts per model set after the first.</summary>
     public int Runs { get; init; } = 5;
@@ -238,6 +263,12 @@ internal sealed record BenchOptions
                 continue;
             }
 
+            if (name == "--soak")
+            {
+                options = options with { Soak = true };
+                continue;
+            }
+
             if (name == "--quick")
             {
                 options = options with { Quick = true };
@@ -293,6 +324,18 @@ internal sealed record BenchOptions
                     break;
                 case "--runs" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var runs) && runs is >= 1 and <= 100:
                     options = options with { Runs = runs };
+                    break;
+                case "--minutes" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= 600:
+                    options = options with { SoakLength = TimeSpan.FromMinutes(minutes) };
+                    break;
+                case "--seed" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seed):
+                    options = options with { Seed = seed };
+                    break;
+                case "--out":
+                    options = options with { SoakOutput = Path.GetFullPath(value) };
+                    break;
+                case "--note":
+                    options = options with { Note = value };
                     break;
                 case "--batch-sizes" when Levels(value) is { } batchSizes:
                     options = options with { BatchSizes = batchSizes };

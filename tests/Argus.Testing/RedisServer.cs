@@ -20,6 +20,9 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>The port it listens on.</summary>
     public int Port { get; }
 
+    /// <summary>The process id, for signals (a pause with SIGSTOP).</summary>
+    public int Pid => _process.Id;
+
     /// <summary>Its working folder (where the append-only file goes).</summary>
     public string Directory { get; }
 

@@ -14,12 +14,13 @@ public sealed class JobOptionsValidatorTests
     {
         var result = _validator.Validate(null, new JobOptions
         {
-            LeaseSeconds = 0, TickMs = double.NaN, WatchSeconds = 0, WatchSettleSeconds = -1, ReminderSeconds = 0.5, BatchesInFlightPerDevice = 17,
+            LeaseSeconds = 0, TickMs = double.NaN, WatchSeconds = 0, WatchSettleSeconds = -1, ReminderSeconds = 0.5, PlanRetrySeconds = -1,
+            BatchesInFlightPerDevice = 17,
         });
 
         Assert.True(result.Failed);
         Assert.Equal(
-            ["LeaseSeconds", "TickMs", "WatchSeconds", "WatchSettleSeconds", "ReminderSeconds", "BatchesInFlightPerDevice"],
+            ["LeaseSeconds", "TickMs", "WatchSeconds", "WatchSettleSeconds", "ReminderSeconds", "PlanRetrySeconds", "BatchesInFlightPerDevice"],
             result.Failures!.Select(f => f["Argus:Jobs:".Length..f.IndexOf(' ')]));
     }
 }

@@ -292,6 +292,25 @@ public sealed class JobStateMachineTests
     }
 
     [Fact]
+    public void A_plan_its_storage_cannot_write_is_tried_again_until_the_limit_but_a_bad_input_fails_at_once()
+    {
+        var limit = TimeSpan.FromSeconds(120);
+        var job = Machine();
+        job.Submit(Spec, NoDevices);
+        var full = new IOException("No space left on device : '/out/job/.plan/shard-00000.jsonl'");
+
+        Assert.Null(job.PlanFailed(full, limit));
+        _time.Advance(TimeSpan.FromSeconds(119));
+        Assert.Null(job.PlanFailed(full, limit));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("Planning failed for 120 s: No space left on device : '/out/job/.plan/shard-00000.jsonl'", job.PlanFailed(full, limit));
+
+        Assert.Equal("Input '/in' is not a folder.", Machine().PlanFailed(new BadInputException("Input '/in' is not a folder."), limit));
+        Assert.Equal("Planning failed: /in/list.txt", Machine().PlanFailed(new FileNotFoundException("/in/list.txt"), limit));
+        Assert.Equal("Planning failed: boom", Machine().PlanFailed(new InvalidOperationException("boom"), limit));
+    }
+
+    [Fact]
     public void The_rate_counts_items_of_the_last_minute_and_the_eta_is_what_remains_at_that_rate()
     {
         var job = Running(10); // 100 items

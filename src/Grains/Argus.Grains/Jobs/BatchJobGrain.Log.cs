@@ -13,6 +13,9 @@ internal sealed partial class BatchJobGrain
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {Job} leased shard {Shard} to {Silo}")]
     private static partial void LogLeased(ILogger logger, string job, int shard, string silo);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: its plan could not be written ({Error}); it tries again")]
+    private static partial void LogPlanRetried(ILogger logger, string job, string error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}: the lease of shard {Shard} expired; it is handed out again")]
     private static partial void LogLeaseExpired(ILogger logger, string job, int shard);
 

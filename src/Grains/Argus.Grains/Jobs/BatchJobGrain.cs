@@ -226,7 +226,13 @@ internal sealed partial class BatchJobGrain(
                 return;
             }
 
-            await FinishAsync(JobState.Failed, failure is BadInputException ? failure.Message : $"Planning failed: {failure.Message}");
+            if (Job.PlanFailed(failure, _options.PlanRetry) is { } why)
+            {
+                await FinishAsync(JobState.Failed, why);
+                return;
+            }
+
+            LogPlanRetried(logger, Id, failure.Message); // a full disk may have room again at the next tick
             return;
         }
 

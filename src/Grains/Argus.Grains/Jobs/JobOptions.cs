@@ -43,7 +43,15 @@ public sealed class JobOptions
     /// </summary>
     public double DeviceWaitSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How long a job keeps trying to write its plan when the output's storage fails (a full disk, an I/O error), in
+    /// seconds, before it fails saying why. Default 120.
+    /// </summary>
+    public double PlanRetrySeconds { get; set; } = 120;
+
     internal TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+
+    internal TimeSpan PlanRetry => TimeSpan.FromSeconds(PlanRetrySeconds);
 
     internal TimeSpan Tick => TimeSpan.FromMilliseconds(TickMs);
 

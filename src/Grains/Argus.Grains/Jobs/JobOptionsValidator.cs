@@ -16,6 +16,7 @@ internal sealed class JobOptionsValidator : IValidateOptions<JobOptions>
         if (!(options.WatchSeconds >= 0.1)) failures.Add($"{Section}:WatchSeconds must be at least 0.1 (is {options.WatchSeconds}).");
         if (!(options.WatchSettleSeconds >= 0)) failures.Add($"{Section}:WatchSettleSeconds must not be negative (is {options.WatchSettleSeconds}).");
         if (!(options.ReminderSeconds >= 1)) failures.Add($"{Section}:ReminderSeconds must be at least 1 (is {options.ReminderSeconds}).");
+        if (!(options.PlanRetrySeconds >= 0)) failures.Add($"{Section}:PlanRetrySeconds must not be negative (is {options.PlanRetrySeconds}).");
         if (!(options.DeviceWaitSeconds >= 1)) failures.Add($"{Section}:DeviceWaitSeconds must be at least 1 (is {options.DeviceWaitSeconds}).");
         if (options.BatchesInFlightPerDevice is < 1 or > 16)
             failures.Add($"{Section}:BatchesInFlightPerDevice must be 1 to 16 (is {options.BatchesInFlightPerDevice}).");

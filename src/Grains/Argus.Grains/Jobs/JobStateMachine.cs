@@ -29,6 +29,7 @@ internal sealed class JobStateMachine
     private readonly Queue<(DateTime At, int Items)> _finished = new();
     private DateTime _rateSince;
     private DateTime? _unservedSince;
+    private DateTime? _planFailingSince;
 
     /// <summary>The job <paramref name="id"/> as its checkpoint left it: its unwritten shards wait, no shard is leased.</summary>
     public JobStateMachine(string id, BatchJobState state, TimeSpan lease, TimeProvider time)
@@ -285,6 +286,29 @@ internal sealed class JobStateMachine
         return now - _unservedSince >= limit
             ? $"No silo serves model '{Spec.Model}'{(Spec.Version is { } v ? $" version '{v}'" : "")}: none did for {limit.TotalSeconds:0.#} s while the job waited to run. Load the model on a silo and submit the job again."
             : null;
+    }
+
+    /// <summary>
+    /// Why the job fails now that its first plan failed with <paramref name="failure"/>; null while it should plan again.
+    /// A storage failure of the output (a full disk, an I/O error: an <see cref="IOException"/> other than a missing file)
+    /// may pass, so it is tried again until one has lasted <paramref name="limit"/>; anything else fails the job at once,
+    /// a bad input with its own message.
+    /// </summary>
+    public string? PlanFailed(Exception failure, TimeSpan limit)
+    {
+        if (failure is BadInputException)
+        {
+            return failure.Message;
+        }
+
+        if (failure is not IOException || failure is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return $"Planning failed: {failure.Message}";
+        }
+
+        var now = Now();
+        _planFailingSince ??= now;
+        return now - _planFailingSince >= limit ? $"Planning failed for {limit.TotalSeconds:0.#} s: {failure.Message}" : null;
     }
 
     /// <summary>When a schedule's run is due now, its due time; null otherwise.</summary>

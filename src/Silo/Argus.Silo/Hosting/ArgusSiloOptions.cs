@@ -12,6 +12,12 @@ public sealed class ArgusSiloOptions
     /// <summary>Silo-to-silo port. Default 11111.</summary>
     public int SiloPort { get; set; } = 11111;
 
+    /// <summary>
+    /// The port the silo listens on for other silos, when it differs from the <see cref="SiloPort"/> it advertises: a
+    /// proxy or a NAT forwards the advertised port to it. Unset: <see cref="SiloPort"/>, with Redis clustering only.
+    /// </summary>
+    public int? SiloListenPort { get; set; }
+
     /// <summary>Port Orleans clients connect to. Default 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
 

@@ -17,6 +17,8 @@ internal sealed class ArgusSiloOptionsValidator : IValidateOptions<ArgusSiloOpti
             failures.Add($"{Section}:Name must be non-empty and contain no '/' (is '{options.Name}').");
         if (options.SiloPort is < 1 or > 65535) failures.Add($"{Section}:SiloPort must be a port number (is {options.SiloPort}).");
         if (options.GatewayPort is < 1 or > 65535) failures.Add($"{Section}:GatewayPort must be a port number (is {options.GatewayPort}).");
+        if (options.SiloListenPort is < 1 or > 65535) failures.Add($"{Section}:SiloListenPort must be a port number (is {options.SiloListenPort}).");
+        if (options.SiloListenPort == options.GatewayPort) failures.Add($"{Section}: SiloListenPort and GatewayPort must differ (both {options.GatewayPort}).");
         if (options.SiloPort == options.GatewayPort) failures.Add($"{Section}: SiloPort and GatewayPort must differ (both {options.SiloPort}).");
         if (options.Kubernetes == true && string.IsNullOrWhiteSpace(options.Redis))
             failures.Add($"{Section}:Kubernetes needs Argus:Redis: Kubernetes hosting names the silo and its address, Redis holds the cluster's membership.");

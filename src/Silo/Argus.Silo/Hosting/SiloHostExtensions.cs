@@ -203,6 +203,10 @@ public static class SiloHostExtensions
             if (advertise)
             {
                 endpoints.AdvertisedIPAddress = IPAddress.Parse(argus.AdvertisedAddress);
+                if (argus.SiloListenPort is { } listen)
+                {
+                    endpoints.SiloListeningEndpoint = new IPEndPoint(endpoints.AdvertisedIPAddress, listen);
+                }
             }
         });
 
