@@ -112,7 +112,10 @@ internal sealed record BenchOptions
                              100, 600, 300, 50 images/s on sim devices; a timeline plot
           --jobs             instead: the batch image warehouse, a batch job over --images N files against the raw
                              ONNX Runtime pipeline on the same files, at each of --batch-sizes
-          --batch-sizes L    with --jobs: comma-separated batch sizes (default 8,16,32,64)
+          --batch-sizes L    with --jobs: comma-separated batch sizes (default 8,16,32,64; 32 with --stores)
+          --stores           with --jobs: instead, the warehouse from object stores: the images uploaded to s3rver and to
+                             Azurite, a job with Parquet output over each store and over the local folder, against the raw
+                             pipeline, at each --batch-sizes; every image's row checked in the Parquet read back
           --versions         instead: the cost of model versions, calls under a rollout against a twin model without
                              one, alternating: routing by version (canary 20 %) on the CPU over HTTP and the SDK at each
                              --concurrency, and shadow traffic at 10 % on a sim device over HTTP at c=4
@@ -126,6 +129,7 @@ internal sealed record BenchOptions
           --startup          instead: time to capacity, a silo started 1 + --runs times per model set (the default
                              models, ResNet18 alone): process start to /readyz 200, CPU spent, resident memory once warm
           --runs N           with --startup: starts per model set after the first (default 5)
+          --note TEXT        a sentence the markdown section carries under the command (what else ran on the machine)
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -174,13 +178,19 @@ internal sealed record BenchOptions
 
     public IReadOnlyList<int> BatchSizes { get; init; } = [8, 16, 32, 64];
 
+    /// <summary>With <see cref="Jobs"/>: the warehouse from object stores into Parquet instead of the batch-size sweep.</summary>
+    public bool Stores { get; init; }
+
+    /// <summary>A sentence the markdown section carries under its command, e.g. what else ran on the machine.</summary>
+    public string? Note { get; init; }
+
     public bool Help { get; init; }
 
     public static bool TryParse(string[] args, out BenchOptions options, out string? problem)
     {
         options = new BenchOptions();
         problem = null;
-        var (windowGiven, warmupGiven) = (false, false);
+        var (windowGiven, warmupGiven, batchSizesGiven) = (false, false, false);
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -235,6 +245,12 @@ internal sealed record BenchOptions
             if (name == "--startup")
             {
                 options = options with { Startup = true };
+                continue;
+            }
+
+            if (name == "--stores")
+            {
+                options = options with { Stores = true };
                 continue;
             }
 
@@ -296,6 +312,10 @@ internal sealed record BenchOptions
                     break;
                 case "--batch-sizes" when Levels(value) is { } batchSizes:
                     options = options with { BatchSizes = batchSizes };
+                    batchSizesGiven = true;
+                    break;
+                case "--note" when !string.IsNullOrWhiteSpace(value):
+                    options = options with { Note = value.Trim() };
                     break;
                 default:
                     problem = $"{name} {value}: unknown option or invalid value.";
@@ -311,6 +331,17 @@ internal sealed record BenchOptions
                 Window = windowGiven ? options.Window : VersionBench.DefaultWindow,
                 Warmup = warmupGiven ? options.Warmup : VersionBench.DefaultWarmup,
             };
+        }
+
+        if (options.Stores)
+        {
+            if (!options.Jobs)
+            {
+                problem = "--stores goes with --jobs.";
+                return false;
+            }
+
+            options = options with { BatchSizes = batchSizesGiven ? options.BatchSizes : [StoreJobBench.DefaultBatchSize] };
         }
 
         if (options.Pipeline)
