@@ -62,12 +62,19 @@ internal static class JobBench
         var (inference, model) = Bench.ReadSiloSettings(siloDll);
         await using var raw = RawTarget.Load(inference, model);
         var scratch = Path.Combine(Path.GetDirectoryName(warehouse.Folder)!, "jobs-output");
+        Directory.CreateDirectory(scratch);
         var warmupFiles = warehouse.Files.Take(options.BatchSizes.Max()).ToArray();
         await RawPipeline.RunAsync(raw, warmupFiles, options.BatchSizes.Max(), cancellationToken: cancellationToken);
 
-        // With --stores the images are uploaded to both emulators first, and the silo reaches both.
+        // The silo reads and writes only under its storage roots: the warehouse's folder (the images, the warm-up manifest)
+        // and the scratch output. With --stores the images are uploaded to both emulators first, and the silo reaches both.
         await using var stores = options.Stores ? await StoreJobBench.Stores.StartAsync(warehouse, cancellationToken) : null;
-        await using var silo = await SiloProcess.StartAsync("jobs-0", stores?.SiloSettings, timeout: TimeSpan.FromMinutes(3), dll: siloDll);
+        Dictionary<string, string> settings = new(stores?.SiloSettings ?? new Dictionary<string, string>())
+        {
+            ["Argus__Storage__InputRoots__0"] = Path.GetDirectoryName(warehouse.Folder)!,
+            ["Argus__Storage__OutputRoots__0"] = scratch,
+        };
+        await using var silo = await SiloProcess.StartAsync("jobs-0", settings, timeout: TimeSpan.FromMinutes(3), dll: siloDll);
         Console.WriteLine($"Silo {silo.Name} ready: PID {silo.Pid}, gateway {silo.GatewayPort}.");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var device = await Bench.GetDeviceAsync(http, silo, cancellationToken);
@@ -77,7 +84,6 @@ internal static class JobBench
         // A first job over a manifest of a few files warms the job path (grain activations, the worker's code) as the
         // raw pipeline's first batches warmed its own.
         var manifest = Path.Combine(scratch, "warm-up.txt");
-        Directory.CreateDirectory(scratch);
         await File.WriteAllLinesAsync(manifest, warmupFiles, cancellationToken);
         await jobs.RunAsync("warm-up", manifest, options.BatchSizes.Max(), warmupFiles, cancellationToken);
 
