@@ -129,7 +129,8 @@ internal sealed record BenchOptions
           --startup          instead: time to capacity, a silo started 1 + --runs times per model set (the default
                              models, ResNet18 alone): process start to /readyz 200, CPU spent, resident memory once warm
           --runs N           with --startup: starts per model set after the first (default 5)
-          --note TEXT        a sentence the markdown section carries under the command (what else ran on the machine)
+          --note TEXT        a sentence under the command in the markdown of the default run and of --jobs --stores
+                             (what else ran on the machine)
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
