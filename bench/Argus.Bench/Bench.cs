@@ -18,7 +18,7 @@ internal sealed record BenchRun(
     BenchOptions Options, ImageSet Images, ModelOptions Model, string RawProvider, SiloDevice Device,
     IReadOnlyList<Measurement> Results, IReadOnlyList<EmbeddingCheck> Checks, string LoadAtStart);
 
-/// <summary>The run: (a) in this process, (b) and (c) against the silo as a child process, interleaved per concurrency.</summary>
+/// <summary>The run: (a) in this process, (b), (c) and (d) against the silo as a child process, interleaved per concurrency.</summary>
 internal static class Bench
 {
     private const string ModelName = "resnet18";
@@ -56,20 +56,23 @@ internal static class Bench
         var orleans = new Scenario(ScenarioName.Orleans, new SdkTarget(client.Client, ModelName, device: DeviceKey.Parse(device.Key)));
         await using var httpTarget = new HttpTarget(silo.BaseAddress, ModelName);
         var overHttp = new Scenario(ScenarioName.Http, httpTarget);
+        await using var grpcTarget = new GrpcTarget(
+            new Uri($"http://127.0.0.1:{silo.GrpcPort ?? throw new InvalidOperationException("The silo serves no gRPC (Argus:Grpc:Port).")}"), ModelName);
+        var overGrpc = new Scenario(ScenarioName.Grpc, grpcTarget);
 
         List<EmbeddingCheck> checks = [];
-        foreach (var scenario in new[] { orleans, overHttp })
+        foreach (var scenario in new[] { orleans, overHttp, overGrpc })
         {
             var embedding = await scenario.EmbedAsync(probe.Data, cancellationToken);
             checks.Add(new EmbeddingCheck(scenario.Name, probe.Name, reference.Zip(embedding, (a, b) => (double)Math.Abs(a - b)).Max()));
         }
 
-        // Interleaved per concurrency, so a drift in the machine's load hits the three paths alike. The silo stays up,
+        // Interleaved per concurrency, so a drift in the machine's load hits the four paths alike. The silo stays up,
         // idle, while (a) runs.
         List<Measurement> results = [];
         foreach (var c in options.Concurrency)
         {
-            foreach (var scenario in new[] { raw, orleans, overHttp })
+            foreach (var scenario in new[] { raw, orleans, overHttp, overGrpc })
             {
                 var before = await GetDeviceAsync(http, silo, cancellationToken);
                 var measured = await scenario.MeasureAsync(images, c, options.Warmup, options.Window, cancellationToken);

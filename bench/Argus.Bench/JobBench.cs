@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Argus.Client;
 using Argus.Jobs;
 using Argus.LoadTesting.Reports;
@@ -19,14 +18,11 @@ namespace Argus.Bench;
 /// </summary>
 internal static class JobBench
 {
-    private const string ModelName = "resnet18";
+    internal const string ModelName = "resnet18";
     private const double Target = 0.9;
     private const string PlotFile = "jobs-throughput-vs-batch-size.png";
-    private const string RawPath = "raw ONNX Runtime pipeline";
+    internal const string RawPath = "raw ONNX Runtime pipeline";
     private const string JobPath = "batch job (one silo)";
-
-    /// <summary>The property of an output line that names its input file.</summary>
-    private const string ItemField = "item";
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -39,9 +35,10 @@ internal static class JobBench
     /// <param name="ModelSeconds">Time the session spent running batches.</param>
     /// <param name="DecodeSeconds">Time spent decoding and preprocessing: on the device's path for the job, beside it for raw.</param>
     /// <param name="BusySeconds">Time the model's path was busy: the device's busy time (decoding included) for the job, the session's runs for raw.</param>
-    private sealed record Run(
+    /// <param name="Check">What the job wrote (null for the raw pipeline, which writes nothing).</param>
+    internal sealed record Run(
         string Path, int BatchSize, long Succeeded, long Failed, TimeSpan Wall, TimeSpan Cpu, TimeSpan BenchCpu, string Load, double? DeviceBatch,
-        double ModelSeconds, double DecodeSeconds, double BusySeconds)
+        double ModelSeconds, double DecodeSeconds, double BusySeconds, OutputCheck? Check = null)
     {
         public double IdleSeconds => Wall.TotalSeconds - BusySeconds;
 
@@ -53,7 +50,7 @@ internal static class JobBench
     }
 
     /// <summary>The image set as made for the run.</summary>
-    private sealed record Warehouse(string Folder, IReadOnlyList<string> Files, long Bytes, TimeSpan Made);
+    internal sealed record Warehouse(string Folder, IReadOnlyList<string> Files, long Bytes, TimeSpan Made);
 
     public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
@@ -65,10 +62,19 @@ internal static class JobBench
         var (inference, model) = Bench.ReadSiloSettings(siloDll);
         await using var raw = RawTarget.Load(inference, model);
         var scratch = Path.Combine(Path.GetDirectoryName(warehouse.Folder)!, "jobs-output");
+        Directory.CreateDirectory(scratch);
         var warmupFiles = warehouse.Files.Take(options.BatchSizes.Max()).ToArray();
         await RawPipeline.RunAsync(raw, warmupFiles, options.BatchSizes.Max(), cancellationToken: cancellationToken);
 
-        await using var silo = await SiloProcess.StartAsync("jobs-0", timeout: TimeSpan.FromMinutes(3), dll: siloDll);
+        // The silo reads and writes only under its storage roots: the warehouse's folder (the images, the warm-up manifest)
+        // and the scratch output. With --stores the images are uploaded to both emulators first, and the silo reaches both.
+        await using var stores = options.Stores ? await StoreJobBench.Stores.StartAsync(warehouse, cancellationToken) : null;
+        Dictionary<string, string> settings = new(stores?.SiloSettings ?? new Dictionary<string, string>())
+        {
+            ["Argus__Storage__InputRoots__0"] = Path.GetDirectoryName(warehouse.Folder)!,
+            ["Argus__Storage__OutputRoots__0"] = scratch,
+        };
+        await using var silo = await SiloProcess.StartAsync("jobs-0", settings, timeout: TimeSpan.FromMinutes(3), dll: siloDll);
         Console.WriteLine($"Silo {silo.Name} ready: PID {silo.Pid}, gateway {silo.GatewayPort}.");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var device = await Bench.GetDeviceAsync(http, silo, cancellationToken);
@@ -78,12 +84,44 @@ internal static class JobBench
         // A first job over a manifest of a few files warms the job path (grain activations, the worker's code) as the
         // raw pipeline's first batches warmed its own.
         var manifest = Path.Combine(scratch, "warm-up.txt");
-        Directory.CreateDirectory(scratch);
         await File.WriteAllLinesAsync(manifest, warmupFiles, cancellationToken);
         await jobs.RunAsync("warm-up", manifest, options.BatchSizes.Max(), warmupFiles, cancellationToken);
 
-        // Raw and job alternate at each batch size, and which goes first alternates too, so drifts in the machine's load
-        // hit both paths alike. The silo stays up, idle, while the raw pipeline runs.
+        string markdown, section;
+        List<Run> runs;
+        if (stores is not null)
+        {
+            runs = await StoreJobBench.MeasureAsync(options, stores, raw, jobs, warehouse, scratch, cancellationToken);
+            (markdown, section) = (StoreJobBench.Markdown(options, warehouse, stores, device, raw.Target.Provider, runs, loadAtStart, Bench.LoadAverage()), StoreJobBench.Section);
+        }
+        else
+        {
+            runs = await MeasureBatchSizesAsync(options, raw, jobs, warehouse, cancellationToken);
+            var plots = options.MarkdownPath is { } md ? Path.Combine(Path.GetDirectoryName(md)!, "plots") : scratch;
+            Directory.CreateDirectory(plots);
+            WritePlot(runs, model.Name, Path.Combine(plots, PlotFile));
+            Console.WriteLine($"Plot: {Path.Combine(plots, PlotFile)}.");
+            (markdown, section) = (Markdown(options, warehouse, device, raw.Target.Provider, runs, loadAtStart, Bench.LoadAverage()), "jobs");
+        }
+
+        Console.WriteLine(markdown);
+        if (options.MarkdownPath is { } path)
+        {
+            var existing = File.Exists(path) ? await File.ReadAllTextAsync(path, CancellationToken.None) : "# Benchmarks\n";
+            await File.WriteAllTextAsync(path, Report.ReplaceSection(existing, markdown, section), CancellationToken.None);
+            Console.WriteLine($"Wrote {path}.");
+        }
+
+        return runs.Any(r => r.Failed > 0) ? 3 : 0;
+    }
+
+    /// <summary>
+    /// Raw and job alternate at each batch size, and which goes first alternates too, so drifts in the machine's load hit
+    /// both paths alike. The silo stays up, idle, while the raw pipeline runs.
+    /// </summary>
+    private static async Task<List<Run>> MeasureBatchSizesAsync(
+        BenchOptions options, RawTarget raw, JobRunner jobs, Warehouse warehouse, CancellationToken cancellationToken)
+    {
         List<Run> runs = [];
         foreach (var (batchSize, i) in options.BatchSizes.Select((b, i) => (b, i)))
         {
@@ -98,23 +136,11 @@ internal static class JobBench
             }
         }
 
-        var plots = options.MarkdownPath is { } md ? Path.Combine(Path.GetDirectoryName(md)!, "plots") : scratch;
-        Directory.CreateDirectory(plots);
-        WritePlot(runs, model.Name, Path.Combine(plots, PlotFile));
-        var markdown = Markdown(options, warehouse, device, raw.Target.Provider, runs, loadAtStart, Bench.LoadAverage());
-        Console.WriteLine(markdown);
-        if (options.MarkdownPath is { } path)
-        {
-            var existing = File.Exists(path) ? await File.ReadAllTextAsync(path, CancellationToken.None) : "# Benchmarks\n";
-            await File.WriteAllTextAsync(path, Report.ReplaceSection(existing, markdown, "jobs"), CancellationToken.None);
-            Console.WriteLine($"Wrote {path} and {Path.Combine(plots, PlotFile)}.");
-        }
-
-        return runs.Any(r => r.Failed > 0) ? 3 : 0;
+        return runs;
     }
 
     /// <summary>The images under .cache/ (reruns find them there), one folder per count so a job over it takes exactly those.</summary>
-    private static Warehouse MakeWarehouse(int count)
+    internal static Warehouse MakeWarehouse(int count)
     {
         var folder = Path.GetFullPath(Path.Combine(".cache", "image-warehouse", count.ToString(Invariant)));
         var started = Stopwatch.GetTimestamp();
@@ -122,7 +148,7 @@ internal static class JobBench
         return new Warehouse(folder, files, files.Sum(f => new FileInfo(f).Length), Stopwatch.GetElapsedTime(started));
     }
 
-    private static async Task<Run> MeasureRawAsync(RawTarget raw, IReadOnlyList<string> files, int batchSize, CancellationToken cancellationToken)
+    internal static async Task<Run> MeasureRawAsync(RawTarget raw, IReadOnlyList<string> files, int batchSize, CancellationToken cancellationToken)
     {
         var load = Bench.LoadAverage().Split(' ')[0];
         var cpu = ProcessCpu(Environment.ProcessId);
@@ -135,13 +161,13 @@ internal static class JobBench
     }
 
     /// <summary>CPU time (user and system) a process has used so far.</summary>
-    private static TimeSpan ProcessCpu(int pid)
+    internal static TimeSpan ProcessCpu(int pid)
     {
         using var process = Process.GetProcessById(pid);
         return process.TotalProcessorTime;
     }
 
-    private static Run Print(Run r)
+    internal static Run Print(Run r)
     {
         Console.WriteLine(string.Create(Invariant,
             $"  batch {r.BatchSize,3}  {r.Path,-26} {r.Succeeded,6} images ({r.Failed} failed) in {r.Wall.TotalSeconds,7:F1} s  {r.ImagesPerSecond,6:F1}/s  "
@@ -151,12 +177,23 @@ internal static class JobBench
     }
 
     /// <summary>Submits jobs to the silo and measures them from submit to completed.</summary>
-    private sealed class JobRunner(IArgusClient client, SiloProcess silo, HttpClient http, string outputRoot, string runId)
+    internal sealed class JobRunner(IArgusClient client, SiloProcess silo, HttpClient http, string outputRoot, string runId)
     {
-        public async Task<Run> RunAsync(string name, string input, int batchSize, IReadOnlyList<string> expected, CancellationToken cancellationToken)
+        /// <summary>A JSON lines job over a local <paramref name="input"/>, written to a local folder that is removed once checked.</summary>
+        public Task<Run> RunAsync(string name, string input, int batchSize, IReadOnlyList<string> expected, CancellationToken cancellationToken) =>
+            RunAsync(JobPath, name, new JobSpec { Input = input, Model = ModelName, Output = outputRoot, BatchSize = batchSize },
+                status => OutputCheck.ReadFolderAsync(status.OutputFolder, expected, cancellationToken), cancellationToken);
+
+        /// <summary>
+        /// Runs <paramref name="spec"/> as job <c>warehouse-{run}-{name}</c>, timed from submit to <c>Completed</c>, and reads
+        /// what it wrote with <paramref name="readOutput"/>: every expected item exactly once, or it throws. A local output
+        /// folder is removed after.
+        /// </summary>
+        public async Task<Run> RunAsync(
+            string path, string name, JobSpec spec, Func<JobStatus, Task<OutputCheck>> readOutput, CancellationToken cancellationToken)
         {
             var id = $"warehouse-{runId}-{name}";
-            var spec = new JobSpec { Input = input, Model = ModelName, Output = outputRoot, BatchSize = batchSize };
+            var batchSize = spec.BatchSize;
             var load = Bench.LoadAverage().Split(' ')[0];
             var before = await Bench.GetDeviceAsync(http, silo, cancellationToken);
             var timeBefore = await DeviceTime.ScrapeAsync(http, silo, cancellationToken);
@@ -186,19 +223,23 @@ internal static class JobBench
                 throw new InvalidOperationException($"Job {status.Id} ended {status.State}: {status.Error}");
             }
 
-            var check = OutputCheck.Read(status.OutputFolder, expected);
+            var check = await readOutput(status);
             Console.WriteLine($"    job {status.Id}: {check}; silo-side {(status.FinishedAt - status.SubmittedAt)?.TotalSeconds:F1} s");
-            if (!check.ExactlyOnce || check.Lines != status.ItemsSucceeded)
+            if (!check.ExactlyOnce || check.Results != status.ItemsSucceeded)
             {
                 throw new InvalidOperationException($"Job {status.Id} wrote {check}, reported {status.ItemsSucceeded} succeeded and {status.ItemsFailed} failed.");
             }
 
-            Directory.Delete(status.OutputFolder, recursive: true);
+            if (Directory.Exists(status.OutputFolder))
+            {
+                Directory.Delete(status.OutputFolder, recursive: true);
+            }
+
             var batches = after.BatchesRun - before.BatchesRun;
             double? deviceBatch = batches == 0 ? null : (double)(after.ItemsRun - before.ItemsRun) / batches;
             var decode = time.BusySeconds * time.DecodeShare;
-            return new Run(JobPath, batchSize, status.ItemsSucceeded, status.ItemsFailed, wall, siloUsed + benchUsed, benchUsed, load, deviceBatch,
-                time.BusySeconds - decode, decode, time.BusySeconds);
+            return new Run(path, batchSize, status.ItemsSucceeded, status.ItemsFailed, wall, siloUsed + benchUsed, benchUsed, load, deviceBatch,
+                time.BusySeconds - decode, decode, time.BusySeconds, check);
         }
     }
 
@@ -224,36 +265,6 @@ internal static class JobBench
 
         public static DeviceTime operator -(DeviceTime a, DeviceTime b) =>
             new(a.BusySeconds - b.BusySeconds, a.PreprocessSum - b.PreprocessSum, a.ComputeSum - b.ComputeSum);
-    }
-
-    /// <summary>What a job wrote: its part files' lines, each naming its input file, and its error lines.</summary>
-    private sealed record OutputCheck(long Lines, long Distinct, long Missing, long Unexpected, long ErrorLines)
-    {
-        /// <summary>Every expected file has exactly one line, and nothing else has one.</summary>
-        public bool ExactlyOnce => Lines == Distinct && Missing == 0 && Unexpected == 0;
-
-        public static OutputCheck Read(string folder, IReadOnlyList<string> expected)
-        {
-            var wanted = expected.ToHashSet(StringComparer.Ordinal);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            long lines = 0;
-            foreach (var part in Directory.EnumerateFiles(folder, "part-*.jsonl"))
-            {
-                foreach (var line in File.ReadLines(part).Where(l => l.Length > 0))
-                {
-                    lines++;
-                    using var json = JsonDocument.Parse(line);
-                    seen.Add(json.RootElement.GetProperty(ItemField).GetString() ?? "");
-                }
-            }
-
-            var errors = Path.Combine(folder, "errors.jsonl");
-            var errorLines = File.Exists(errors) ? File.ReadLines(errors).LongCount(l => l.Length > 0) : 0;
-            return new OutputCheck(lines, seen.Count, wanted.Count(w => !seen.Contains(w)), seen.Count(s => !wanted.Contains(s)), errorLines);
-        }
-
-        public override string ToString() =>
-            $"{Lines} output lines, {Distinct} distinct files, {Missing} missing, {Unexpected} unexpected, {ErrorLines} error lines";
     }
 
     private static void WritePlot(IReadOnlyList<Run> runs, string model, string path)

@@ -117,7 +117,10 @@ internal sealed record BenchOptions
                              100, 600, 300, 50 images/s on sim devices; a timeline plot
           --jobs             instead: the batch image warehouse, a batch job over --images N files against the raw
                              ONNX Runtime pipeline on the same files, at each of --batch-sizes
-          --batch-sizes L    with --jobs: comma-separated batch sizes (default 8,16,32,64)
+          --batch-sizes L    with --jobs: comma-separated batch sizes (default 8,16,32,64; 32 with --stores)
+          --stores           with --jobs: instead, the warehouse from object stores: the images uploaded to s3rver and to
+                             Azurite, a job with Parquet output over each store and over the local folder, against the raw
+                             pipeline, at each --batch-sizes; every image's row checked in the Parquet read back
           --versions         instead: the cost of model versions, calls under a rollout against a twin model without
                              one, alternating: routing by version (canary 20 %) on the CPU over HTTP and the SDK at each
                              --concurrency, and shadow traffic at 10 % on a sim device over HTTP at c=4
@@ -136,7 +139,8 @@ internal sealed record BenchOptions
           --minutes N        with --soak: minutes of load (default 30)
           --seed N           with --soak: the seed of the fault schedule and the load (default 1)
           --out DIR          with --soak: where SOAK.md, img/soak-*.png and the logs go (default soak-report)
-          --note TEXT        with --soak: a line about the machine for the report (e.g. what else ran on it)
+          --note TEXT        a sentence about the machine (what else ran on it) under the command in the markdown of
+                             the default run, of --jobs --stores and of --soak's report
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -182,9 +186,6 @@ internal sealed record BenchOptions
     /// <summary>With <see cref="Soak"/>: the report's folder.</summary>
     public string SoakOutput { get; init; } = "soak-report";
 
-    /// <summary>With <see cref="Soak"/>: a line about the machine for the report.</summary>
-    public string Note { get; init; } = "";
-
     /// <summary>With <see cref="Startup"/>: starts per model set after the first.</summary>
     public int Runs { get; init; } = 5;
 
@@ -199,13 +200,19 @@ internal sealed record BenchOptions
 
     public IReadOnlyList<int> BatchSizes { get; init; } = [8, 16, 32, 64];
 
+    /// <summary>With <see cref="Jobs"/>: the warehouse from object stores into Parquet instead of the batch-size sweep.</summary>
+    public bool Stores { get; init; }
+
+    /// <summary>A sentence the markdown section carries under its command, e.g. what else ran on the machine.</summary>
+    public string? Note { get; init; }
+
     public bool Help { get; init; }
 
     public static bool TryParse(string[] args, out BenchOptions options, out string? problem)
     {
         options = new BenchOptions();
         problem = null;
-        var (windowGiven, warmupGiven) = (false, false);
+        var (windowGiven, warmupGiven, batchSizesGiven) = (false, false, false);
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -266,6 +273,12 @@ internal sealed record BenchOptions
             if (name == "--soak")
             {
                 options = options with { Soak = true };
+                continue;
+            }
+
+            if (name == "--stores")
+            {
+                options = options with { Stores = true };
                 continue;
             }
 
@@ -334,11 +347,12 @@ internal sealed record BenchOptions
                 case "--out":
                     options = options with { SoakOutput = Path.GetFullPath(value) };
                     break;
-                case "--note":
-                    options = options with { Note = value };
-                    break;
                 case "--batch-sizes" when Levels(value) is { } batchSizes:
                     options = options with { BatchSizes = batchSizes };
+                    batchSizesGiven = true;
+                    break;
+                case "--note" when !string.IsNullOrWhiteSpace(value):
+                    options = options with { Note = value.Trim() };
                     break;
                 default:
                     problem = $"{name} {value}: unknown option or invalid value.";
@@ -354,6 +368,17 @@ internal sealed record BenchOptions
                 Window = windowGiven ? options.Window : VersionBench.DefaultWindow,
                 Warmup = warmupGiven ? options.Warmup : VersionBench.DefaultWarmup,
             };
+        }
+
+        if (options.Stores)
+        {
+            if (!options.Jobs)
+            {
+                problem = "--stores goes with --jobs.";
+                return false;
+            }
+
+            options = options with { BatchSizes = batchSizesGiven ? options.BatchSizes : [StoreJobBench.DefaultBatchSize] };
         }
 
         if (options.Pipeline)

@@ -62,9 +62,15 @@ internal static class Report
         md.AppendLine();
         md.AppendLine($"Command: `{o.Command}`");
         md.AppendLine();
+        if (o.Note is { } note)
+        {
+            md.AppendLine(note);
+            md.AppendLine();
+        }
+
         md.AppendLine(Invariant, $"""
             The same {run.Images.All.Count} encoded JPEG photos ({run.Images.TotalBytes / 1024} KiB in all, from `{o.ImagesDir}`, held in
-            memory) go through ResNet18 ({p.Width}×{p.Height}, {p.Resize}, {p.Channels}, then `ResNetPreprocess.onnx`) three ways in
+            memory) go through ResNet18 ({p.Width}×{p.Height}, {p.Resize}, {p.Channels}, then `ResNetPreprocess.onnx`) four ways in
             one run, each closed loop at every concurrency c: a {o.Warmup.TotalSeconds:0.#} s warm-up (discarded), then
             {o.Window.TotalSeconds:0.#} s measured. Throughput counts the answered images of the calls sent inside the window
             (`argus bench`'s closed loop and targets, `src/Client/Argus.LoadTesting`).
@@ -75,9 +81,12 @@ internal static class Report
             - **(b) Orleans client**: the silo runs as a child process; c callers each await
               `IArgusClient.InferAsync(new DeviceKey("{run.Device.Key.Split('/')[0]}", "{run.Device.Key.Split('/')[^1]}"), "resnet18", [jpeg])`.
             - **(c) HTTP**: c callers each `POST /v1/models/resnet18/infer` with `Content-Type: image/jpeg` to the same silo.
+            - **(d) gRPC**: c callers each send the Open Inference Protocol's `ModelInfer` to the silo's gRPC port
+              (`Argus:Grpc:Port`) through a client Grpc.Tools generates from `protos/grpc_predict_v2.proto` (`GrpcTarget`): the
+              JPEG as one `BYTES` element in `raw_input_contents`, the output read from `raw_output_contents`.
 
-            The three run interleaved at each c: (a), (b), (c), then the next c. The silo stays up, idle, while (a) runs; the
-            bench process (callers, Orleans client, HTTP client) shares the machine with the silo.
+            The four run interleaved at each c: (a), (b), (c), (d), then the next c. The silo stays up, idle, while (a) runs;
+            the bench process (callers, Orleans client, HTTP and gRPC clients) shares the machine with the silo.
             """);
         md.AppendLine();
         md.AppendLine("### Machine");
@@ -95,8 +104,9 @@ internal static class Report
         md.AppendLine("""
             `× (a)`: images/s over (a)'s at the same c. `p50 added`: p50 minus (a)'s p50 at the same c. `Queue` and `Compute`:
             per image, the time it waited for its batch and the time its batch took in `OnnxModel.Run`, as the silo reports them
-            (`queue_ms`, `compute_ms`); for (a), timed in process (its queue: the wait for the session, none with one caller). `Avg batch`: items per batch the model ran (for (b)
-            and (c) from the silo's counters, over warm-up and window).
+            (`queue_ms`, `compute_ms`); for (a), timed in process (its queue: the wait for the session, none with one caller); the
+            gRPC protocol reports neither (–). `Avg batch`: items per batch the model ran (for (b), (c) and (d) from the silo's
+            counters, over warm-up and window).
             """);
         md.AppendLine();
         md.AppendLine("| " + string.Join(" | ", Headers) + " |");
@@ -160,8 +170,10 @@ internal static class Report
     {
         yield return Throughput(run, ScenarioName.Orleans);
         yield return Throughput(run, ScenarioName.Http);
+        yield return Throughput(run, ScenarioName.Grpc);
         yield return AddedLatency(run, ScenarioName.Orleans, 1);
         yield return AddedLatency(run, ScenarioName.Http, 2);
+        yield return AddedLatency(run, ScenarioName.Grpc, 2);
     }
 
     private static Target Throughput(BenchRun run, string scenario)

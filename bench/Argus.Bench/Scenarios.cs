@@ -10,6 +10,7 @@ internal static class ScenarioName
     public const string Raw = "(a) raw ONNX Runtime";
     public const string Orleans = "(b) Orleans client";
     public const string Http = "(c) HTTP";
+    public const string Grpc = "(d) gRPC";
 }
 
 /// <summary>

@@ -85,7 +85,8 @@ public abstract class ObjectStoreServer : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await Listening.WaitAsync(process, port, bin, TimeSpan.FromSeconds(30), () => server.Log);
+            // Node starts an emulator in a second or two, but on a machine loaded far past its cores it took over 30 s.
+            await Listening.WaitAsync(process, port, bin, TimeSpan.FromMinutes(2), () => server.Log);
             return server;
         }
         catch
