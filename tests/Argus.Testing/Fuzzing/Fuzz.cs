@@ -21,6 +21,9 @@ public static class Fuzz
     /// </summary>
     public static readonly TimeSpan MaxPerInput = TimeSpan.FromSeconds(10);
 
+    /// <summary>A file each run's summary (inputs tried, time) is appended to: <c>ARGUS_FUZZ_LOG</c>; none when unset.</summary>
+    public static string? LogFile { get; } = Environment.GetEnvironmentVariable("ARGUS_FUZZ_LOG");
+
     /// <summary>Where a failing input is written, shrunk: <c>ARGUS_FUZZ_CRASHERS</c>, else a folder in the temp directory.</summary>
     public static string CrashersDir { get; } =
         Environment.GetEnvironmentVariable("ARGUS_FUZZ_CRASHERS") ?? Path.Combine(Path.GetTempPath(), "argus-fuzz-crashers");
@@ -74,7 +77,8 @@ public static class Fuzz
     /// seed that repeats it.
     /// </summary>
     public static void Run<T>(string parser, Gen<T> gen, Action<T> property, Func<T, byte[]> bytes) =>
-        gen.Sample(property, time: Seconds, threads: 1, print: input => Keep(parser, bytes(input)));
+        gen.Sample(property, time: Seconds, threads: 1, print: input => Keep(parser, bytes(input)),
+            writeLine: LogFile is null ? null : line => File.AppendAllText(LogFile, $"{parser}: {line}{Environment.NewLine}"));
 
     /// <summary>Checks <paramref name="property"/> on every file of <paramref name="parser"/>'s corpus: the seeds and every crasher kept.</summary>
     public static void Replay(string parser, Action<byte[]> property)
