@@ -103,19 +103,19 @@ public static class Fuzz
     }
 
     /// <summary>
-    /// Calls <paramref name="parse"/> on a thread of its own and fails when it takes longer than <see cref="MaxPerInput"/>
+    /// Calls <paramref name="parse"/> on a pool thread and fails when it takes longer than <see cref="MaxPerInput"/>
     /// (a hang), or allocates more managed memory than <paramref name="maxBytes"/> (memory in proportion to what the input
     /// declares rather than to what it holds).
     /// </summary>
     public static T Bounded<T>(long maxBytes, Func<T> parse)
     {
-        var run = Task.Factory.StartNew(() =>
+        var run = Task.Run(() =>
         {
             var before = GC.GetAllocatedBytesForCurrentThread();
             var clock = Stopwatch.StartNew();
             var result = parse();
             return (Result: result, Allocated: GC.GetAllocatedBytesForCurrentThread() - before, clock.Elapsed);
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        });
         if (!run.Wait(MaxPerInput))
         {
             throw new FuzzException($"The parser is still running after {MaxPerInput.TotalSeconds} s: a hang.");
