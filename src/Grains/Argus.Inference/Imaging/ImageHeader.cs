@@ -94,6 +94,7 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
                     throw new InvalidInputException("Truncated JPEG: the end-of-image marker is missing.");
                 }
 
+                CheckJpegBlocks(data, pos, width, height);
                 return new ImageHeader(ImageFormat.Jpeg, width, height);
             }
 
@@ -106,6 +107,55 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
         }
 
         throw new InvalidInputException("Truncated or corrupt JPEG: no frame header.");
+    }
+
+    /// <summary>
+    /// Every 8×8 block of every component costs at least one bit: its DC difference has a Huffman code of 1 to 16 bits,
+    /// in every scan order. A 913-byte JPEG whose frame header declared 8000×5000 decoded anyway (libjpeg fills what is
+    /// missing with grey) in 2 to 5 s and 120 MB; the bits its blocks need are counted here, from the frame header's
+    /// sampling factors, and a file too small to hold them is refused. Arithmetic-coded JPEGs (rare: no camera or
+    /// browser writes them) could code a flat block in less and are held to the same bound.
+    /// </summary>
+    private static void CheckJpegBlocks(ReadOnlySpan<byte> data, int frameStart, int width, int height)
+    {
+        if (width == 0 || height == 0)
+        {
+            return; // an empty image, refused as such by the decoder's check
+        }
+
+        var components = frameStart + 10 <= data.Length ? data[frameStart + 9] : 0;
+        var sampling = frameStart + 10 + 3 * components <= data.Length ? data.Slice(frameStart + 10, 3 * components) : [];
+        if (components == 0 || sampling.IsEmpty)
+        {
+            throw new InvalidInputException("Truncated or corrupt JPEG: the frame header lists no components.");
+        }
+
+        var (maxH, maxV) = (1, 1);
+        for (var c = 0; c < components; c++)
+        {
+            var (h, v) = (sampling[3 * c + 1] >> 4, sampling[3 * c + 1] & 0xF);
+            if (h is < 1 or > 4 || v is < 1 or > 4)
+            {
+                throw new InvalidInputException($"Corrupt JPEG: component {c} has sampling factors {h}×{v}; each must be 1 to 4.");
+            }
+
+            (maxH, maxV) = (Math.Max(maxH, h), Math.Max(maxV, v));
+        }
+
+        long bits = 0;
+        for (var c = 0; c < components; c++)
+        {
+            var (h, v) = (sampling[3 * c + 1] >> 4, sampling[3 * c + 1] & 0xF);
+            bits += Blocks(Blocks(width * (long)h, maxH), 8) * Blocks(Blocks(height * (long)v, maxV), 8);
+        }
+
+        if (bits > 8L * data.Length)
+        {
+            throw new InvalidInputException(
+                $"Truncated JPEG: {width}×{height} pixels need at least {Blocks(bits, 8)} bytes (a bit per 8×8 block), {data.Length} arrived.");
+        }
+
+        static long Blocks(long length, long size) => (length + size - 1) / size;
     }
 
     /// <summary>
