@@ -116,7 +116,8 @@ public static class Fuzz
             var result = parse();
             return (Result: result, Allocated: GC.GetAllocatedBytesForCurrentThread() - before, clock.Elapsed);
         });
-        if (!run.Wait(MaxPerInput))
+        // Waited on without Wait(), which would wrap the parser's own exception in an AggregateException.
+        if (!((IAsyncResult)run).AsyncWaitHandle.WaitOne(MaxPerInput))
         {
             throw new FuzzException($"The parser is still running after {MaxPerInput.TotalSeconds} s: a hang.");
         }
