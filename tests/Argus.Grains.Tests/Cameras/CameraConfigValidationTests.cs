@@ -92,6 +92,15 @@ public sealed class CameraConfigValidationTests
             p => Assert.Contains("K 0, N 101", p));
     }
 
+    [Theory]
+    [InlineData(1e-300)]
+    [InlineData(0.0009)]
+    public void A_target_rate_whose_gap_between_frames_is_no_time_span_is_refused(double fps)
+    {
+        Assert.StartsWith("target_fps must be at least 0.001", Assert.Single(Problems(Good with { TargetFps = fps })));
+        Assert.Empty(Problems(Good with { TargetFps = CameraConfigValidation.MinFps }));
+    }
+
     [Fact]
     public void An_incident_names_a_served_model_and_version_and_bounded_windows_and_ring()
     {

@@ -68,11 +68,22 @@ public sealed class ImageDecoderTests
             () => ImageDecoder.Decode(TestData.Image("apple.jpg"), new ImageLimits { MaxPixels = 1000 })).Message);
 
     /// <summary>A BMP header declaring <paramref name="bitsPerPixel"/> per pixel, uncompressed.</summary>
-    private static byte[] BmpOfDepth(int width, int height, ushort bitsPerPixel)
+    private static byte[] BmpOfDepth(int width, int height, ushort bitsPerPixel, uint compression = 0)
     {
         var bmp = TestData.Bmp(width, height);
         BinaryPrimitives.WriteUInt16LittleEndian(bmp.AsSpan(28), bitsPerPixel);
+        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(30), compression);
         return bmp;
+    }
+
+    /// <summary>A real 913-byte JPEG whose frame header declares <paramref name="width"/>×<paramref name="height"/>.</summary>
+    private static byte[] JpegDeclaring(int width, int height)
+    {
+        var jpeg = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fuzzing", "Corpus", "images", "fish.jpg"));
+        var frame = jpeg.AsSpan().IndexOf((ReadOnlySpan<byte>)[0xFF, 0xC0]);
+        BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(frame + 5), (ushort)height);
+        BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(frame + 7), (ushort)width);
+        return jpeg;
     }
 
     /// <summary>A WebP whose first chunk is <paramref name="chunk"/> with <paramref name="header"/> from byte 20.</summary>
@@ -103,6 +114,9 @@ public sealed class ImageDecoderTests
         { "WebP extended 2^24 per side", WebP("VP8X", [0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]), "the limit is" },
         { "WebP of an unknown chunk", WebP("ABCD", []), "unknown first chunk" },
         { "JPEG of zero height", [0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0, 0, 0, 10, 1, 0, 0, 0xFF, 0xD9], "empty image" },
+        { "JPEG of 8000×5000 pixels in 913 bytes", JpegDeclaring(8000, 5000), "need at least 117250 bytes (a bit per 8×8 block), 913 arrived" },
+        { "JPEG of sampling factors 0×0", [0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0, 10, 0, 10, 1, 1, 0, 0, 0xFF, 0xD9], "sampling factors 0×0" },
+        { "RLE8 BMP of 8000×5000 pixels in 54 bytes", BmpOfDepth(8000, 5000, 8, compression: 1), "run-length encoded, needs 320054 bytes, 54 arrived" },
         { "JPEG segment longer than the file", [0xFF, 0xD8, 0xFF, 0xE0, 0xFF, 0xFF, 0, 0], "no frame header" },
         { "JPEG with no marker after SOI", [0xFF, 0xD8, 0xFF, 0xE0, 0, 2, 0x12, 0x34, 0, 0], "bad marker" },
     };

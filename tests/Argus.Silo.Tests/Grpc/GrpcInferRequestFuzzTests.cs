@@ -1,5 +1,6 @@
 using Argus.Silo.Grpc;
 using Argus.Silo.Http.OpenInference;
+using Argus.Testing.Fuzzing;
 using Google.Protobuf;
 using Inference;
 using static Argus.Silo.Tests.Http.OpenInference.Requests;
@@ -9,7 +10,9 @@ namespace Argus.Silo.Tests.Grpc;
 /// <summary>
 /// Thousands of <c>ModelInferRequest</c>s mutated from valid ones, seeded so that a failure repeats: fields changed to
 /// random values (shapes, datatypes, names, contents, raw contents), and serialized messages with bytes flipped or cut
-/// that still parse. Each is answered with a valid request or a list of problems, never an exception.
+/// that still parse. Each is answered with a valid request or a list of problems, never an exception. And the messages of
+/// <c>Fuzzing/Corpus/v2-grpc</c> mutated as bytes by CsCheck: each is refused by protobuf's parser or read, in memory that
+/// follows the message's length, whatever sizes its shapes declare.
 /// </summary>
 public sealed class GrpcInferRequestFuzzTests
 {
@@ -26,6 +29,22 @@ public sealed class GrpcInferRequestFuzzTests
     private static readonly long[] Numbers = [0, 1, 2, 3, -1, -2, int.MaxValue, (long)int.MaxValue + 1, uint.MaxValue, long.MaxValue, long.MinValue, 536870912];
 
     private static readonly string[] Texts = ["", "x", "y", "FP32", "BYTES", "INT8", "fp32", "\0", "é"];
+
+    private const string Parser = "v2-grpc";
+
+    // Varints a shape or a length may hold: 2^40, 2^32, -1 as an int64, 2^31 - 1; and the tags of shape and raw contents.
+    private static readonly byte[][] Tokens =
+    [
+        [0x80, 0x80, 0x80, 0x80, 0x80, 0x20], [0x80, 0x80, 0x80, 0x80, 0x10], [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01],
+        [0xFF, 0xFF, 0xFF, 0xFF, 0x07], [0x18], [0x1A], [0x3A], [0x2A], [0x32], [0x00],
+    ];
+
+    [Fact]
+    public void The_corpus_and_every_kept_crasher_are_refused_or_read() => Fuzz.Replay(Parser, ParseAndRead);
+
+    [Fact]
+    public void Mutated_messages_are_refused_by_protobuf_or_read_in_bounded_memory() =>
+        Fuzz.Run(Parser, Fuzz.Mutants([.. Fuzz.Corpus(Parser).Select(f => f.Bytes)], Tokens), ParseAndRead, message => message);
 
     [Fact]
     public void Mutated_requests_are_answered_with_a_request_or_problems()
@@ -105,6 +124,30 @@ public sealed class GrpcInferRequestFuzzTests
         catch (InvalidProtocolBufferException)
         {
             return null;
+        }
+    }
+
+    private static void ParseAndRead(byte[] message)
+    {
+        // The parsed message and the tensors read from it: a small multiple of the message, never of a declared shape.
+        var check = Fuzz.Bounded((256 << 10) + 64L * message.Length, () =>
+        {
+            ModelInferRequest request;
+            try
+            {
+                request = ModelInferRequest.Parser.ParseFrom(message);
+            }
+            catch (InvalidProtocolBufferException)
+            {
+                return null; // gRPC's reading refuses it as InvalidArgument before Argus sees it
+            }
+
+            return GrpcInferRequestReader.Read(request, Model);
+        });
+        if (check is InvalidInferRequest invalid)
+        {
+            Assert.NotEmpty(invalid.Problems);
+            Assert.All(invalid.Problems, p => Assert.False(string.IsNullOrWhiteSpace(p)));
         }
     }
 

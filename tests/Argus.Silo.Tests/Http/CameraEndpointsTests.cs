@@ -302,7 +302,7 @@ public sealed class CameraEndpointsTests(SiloFixture fixture) : IClassFixture<Si
             """));
         Assert.Equal(HttpStatusCode.BadRequest, misspelt.Status);
         Assert.Contains("unknown field 'max_inflight' (did you mean 'max_in_flight'?)", misspelt.Message);
-        Assert.Contains("target_fps must be above 0", misspelt.Message);
+        Assert.Contains("target_fps must be at least 0.001", misspelt.Message);
         Assert.Contains("unknown model 'nope'", misspelt.Message);
         Assert.Contains("needs 1 ≤ K ≤ N", misspelt.Message);
         var duplicate = await Put("gate", Json("""{"models": ["resnet18"], "models": ["resnet18"], "source": "\ud800"}"""));

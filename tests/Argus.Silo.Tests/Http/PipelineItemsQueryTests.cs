@@ -50,6 +50,13 @@ public sealed class PipelineItemsQueryTests
     }
 
     [Fact]
+    public void A_window_ending_in_the_first_hour_of_year_one_starts_at_its_first_tick()
+    {
+        Assert.Equal(new DateTime(0, DateTimeKind.Utc), Parse("to=0001-01-01T00:30Z")!.From);
+        Assert.Contains("must be before to", Assert.Single(PipelineItemsQuery.Parse("to=0001-01-01", Now).Problems));
+    }
+
+    [Fact]
     public void Every_problem_is_listed()
     {
         var (query, problems) = PipelineItemsQuery.Parse(

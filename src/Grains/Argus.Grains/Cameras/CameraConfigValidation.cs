@@ -22,6 +22,12 @@ internal static class CameraConfigValidation
     /// <summary>The highest target rate.</summary>
     public const double MaxFps = 120;
 
+    /// <summary>
+    /// The lowest target rate, a frame every 1000 s: the gate waits 1 / fps between frames, and a rate just above 0
+    /// (1e-300) made that wait no TimeSpan, so every frame pushed after the first failed with an OverflowException.
+    /// </summary>
+    public const double MinFps = 0.001;
+
     /// <summary>The most analyses one camera may have in flight.</summary>
     public const int MaxInFlight = 16;
 
@@ -82,9 +88,9 @@ internal static class CameraConfigValidation
             failures.Add("models: a model is named twice.");
         }
 
-        if (!(config.TargetFps > 0 && config.TargetFps <= MaxFps))
+        if (!(config.TargetFps >= MinFps && config.TargetFps <= MaxFps))
         {
-            failures.Add(Invariant($"target_fps must be above 0 and at most {MaxFps} (is {config.TargetFps})."));
+            failures.Add(Invariant($"target_fps must be at least {MinFps} and at most {MaxFps} (is {config.TargetFps})."));
         }
 
         if (config.MaxInFlight is < 1 or > MaxInFlight)

@@ -94,6 +94,7 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
                     throw new InvalidInputException("Truncated JPEG: the end-of-image marker is missing.");
                 }
 
+                CheckJpegBlocks(data, pos, width, height);
                 return new ImageHeader(ImageFormat.Jpeg, width, height);
             }
 
@@ -106,6 +107,55 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
         }
 
         throw new InvalidInputException("Truncated or corrupt JPEG: no frame header.");
+    }
+
+    /// <summary>
+    /// Every 8×8 block of every component costs at least one bit: its DC difference has a Huffman code of 1 to 16 bits,
+    /// in every scan order. A 913-byte JPEG whose frame header declared 8000×5000 decoded anyway (libjpeg fills what is
+    /// missing with grey) in 2 to 5 s and 120 MB; the bits its blocks need are counted here, from the frame header's
+    /// sampling factors, and a file too small to hold them is refused. Arithmetic-coded JPEGs (rare: no camera or
+    /// browser writes them) could code a flat block in less and are held to the same bound.
+    /// </summary>
+    private static void CheckJpegBlocks(ReadOnlySpan<byte> data, int frameStart, int width, int height)
+    {
+        if (width == 0 || height == 0)
+        {
+            return; // an empty image, refused as such by the decoder's check
+        }
+
+        var components = frameStart + 10 <= data.Length ? data[frameStart + 9] : 0;
+        var sampling = frameStart + 10 + 3 * components <= data.Length ? data.Slice(frameStart + 10, 3 * components) : [];
+        if (components == 0 || sampling.IsEmpty)
+        {
+            throw new InvalidInputException("Truncated or corrupt JPEG: the frame header lists no components.");
+        }
+
+        var (maxH, maxV) = (1, 1);
+        for (var c = 0; c < components; c++)
+        {
+            var (h, v) = (sampling[3 * c + 1] >> 4, sampling[3 * c + 1] & 0xF);
+            if (h is < 1 or > 4 || v is < 1 or > 4)
+            {
+                throw new InvalidInputException($"Corrupt JPEG: component {c} has sampling factors {h}×{v}; each must be 1 to 4.");
+            }
+
+            (maxH, maxV) = (Math.Max(maxH, h), Math.Max(maxV, v));
+        }
+
+        long bits = 0;
+        for (var c = 0; c < components; c++)
+        {
+            var (h, v) = (sampling[3 * c + 1] >> 4, sampling[3 * c + 1] & 0xF);
+            bits += Blocks(Blocks(width * (long)h, maxH), 8) * Blocks(Blocks(height * (long)v, maxV), 8);
+        }
+
+        if (bits > 8L * data.Length)
+        {
+            throw new InvalidInputException(
+                $"Truncated JPEG: {width}×{height} pixels need at least {Blocks(bits, 8)} bytes (a bit per 8×8 block), {data.Length} arrived.");
+        }
+
+        static long Blocks(long length, long size) => (length + size - 1) / size;
     }
 
     /// <summary>
@@ -198,11 +248,14 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
 
     /// <summary>
     /// An uncompressed BMP's pixels take rows × stride bytes: a 54-byte file declaring 6000×6000 (its file size field
-    /// set to 54) would otherwise have the decoder allocate 100 MB before it finds the pixels missing.
+    /// set to 54) would otherwise have the decoder allocate 100 MB before it finds the pixels missing. A run-length
+    /// encoded one (RLE8, RLE4) takes two bytes per run of at most 255 pixels: a 1 KB RLE8 file declaring 8000×5000 and
+    /// ending its bitmap at once decoded in 1.5 s and 120 MB. The RLE escapes that skip pixels (a delta, an early end) are
+    /// not counted, so a sparse RLE image larger than its runs is refused too: no camera or browser writes RLE bitmaps.
     /// </summary>
     private static void CheckBmpPixels(ReadOnlySpan<byte> data, uint headerSize, int width, int height)
     {
-        const uint Uncompressed = 0, BitFields = 3;
+        const uint Uncompressed = 0, Rle8 = 1, Rle4 = 2, BitFields = 3;
         var core = headerSize == 12;
         if (!core && data.Length < 34)
         {
@@ -211,18 +264,18 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
 
         var bitsPerPixel = BinaryPrimitives.ReadUInt16LittleEndian(data[(core ? 24 : 28)..]);
         var compression = core ? Uncompressed : BinaryPrimitives.ReadUInt32LittleEndian(data[30..]);
-        if (compression is not (Uncompressed or BitFields) || bitsPerPixel is 0 or > 32 || width <= 0 || height <= 0)
+        if (compression is not (Uncompressed or BitFields or Rle8 or Rle4) || bitsPerPixel is 0 or > 32 || width <= 0 || height <= 0)
         {
             return;
         }
 
         var pixelsAt = BinaryPrimitives.ReadUInt32LittleEndian(data[10..]);
-        var stride = ((long)width * bitsPerPixel + 31) / 32 * 4;
+        var stride = compression is Rle8 or Rle4 ? ((long)width + 254) / 255 * 2 : ((long)width * bitsPerPixel + 31) / 32 * 4;
         var needed = pixelsAt + stride * height;
         if (needed > data.Length)
         {
             throw new InvalidInputException(
-                $"Truncated BMP: {width}×{height} at {bitsPerPixel} bits per pixel needs {needed} bytes, {data.Length} arrived.");
+                $"Truncated BMP: {width}×{height} at {bitsPerPixel} bits per pixel{(compression is Rle8 or Rle4 ? ", run-length encoded," : "")} needs {needed} bytes, {data.Length} arrived.");
         }
     }
 

@@ -87,7 +87,8 @@ internal sealed record PipelineItemsQuery(PipelineItemState? State, DateTime Fro
         }
 
         var to = Time("to", One("to"), problems) ?? now;
-        var from = Time("from", One("from"), problems) ?? to - DefaultWindow;
+        // A 'to' within the default window of year 1 (to=0001-01-01) has no time that far before it: DateTime would throw.
+        var from = Time("from", One("from"), problems) ?? (to.Ticks < DefaultWindow.Ticks ? new DateTime(0, DateTimeKind.Utc) : to - DefaultWindow);
         if (from >= to)
         {
             problems.Add($"from ({Show(from)}) must be before to ({Show(to)}).");

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Argus.Silo.Http.OpenInference;
+using Argus.Testing.Fuzzing;
 using static Argus.Silo.Tests.Http.OpenInference.Requests;
 
 namespace Argus.Silo.Tests.Http.OpenInference;
@@ -8,7 +9,9 @@ namespace Argus.Silo.Tests.Http.OpenInference;
 /// <summary>
 /// Thousands of bodies mutated from valid ones (byte flips, truncation, inserted tokens, JSON values of other types,
 /// random numbers in shapes and binary sizes, wrong header lengths), seeded so that a failure repeats: each is answered
-/// with a valid request or a list of problems, never an exception.
+/// with a valid request or a list of problems, never an exception. And the bodies of <c>Fuzzing/Corpus/v2-json</c> (a
+/// file is the body, or the Inference-Header-Content-Length, a newline and the body) mutated by CsCheck: the same answer,
+/// in memory that follows the body's length, whatever sizes its shapes and binary parts declare.
 /// </summary>
 public sealed class InferRequestFuzzTests
 {
@@ -29,6 +32,15 @@ public sealed class InferRequestFuzzTests
     [
         "null", "true", "[", "]", "{", "}", ",", ":", "\"", "\\", "\\ud800", "\\u0000", "1e400", "-1", "0.5", "\"shape\":[1]", "\"name\":\"x\",",
         "\"inputs\":[],", "\"data\":null,", "[[[[", "\uFFFF", "é", "\"binary_data_size\":-1,",
+    ];
+
+    private const string Parser = "v2-json";
+
+    private static readonly byte[][] CorpusTokens =
+    [
+        .. Tokens.Select(Encoding.UTF8.GetBytes),
+        .. new[] { "1099511627776", "4294967296", "2147483647", "9223372036854775807", "99999999999999999999", "\"binary_data_size\":4294967295," }
+            .Select(Encoding.UTF8.GetBytes),
     ];
 
     private static readonly long[] Numbers = [0, 1, 2, 3, -1, -2, int.MaxValue, (long)int.MaxValue + 1, uint.MaxValue, 1L << 32, long.MaxValue, long.MinValue, 536870912];
@@ -68,6 +80,29 @@ public sealed class InferRequestFuzzTests
         // Both answers were reached often: the mutations neither broke every body nor left them all intact.
         Assert.InRange(valid, Bodies / 50, Bodies / 2);
         Assert.InRange(invalid, Bodies / 2, Bodies);
+    }
+
+    [Fact]
+    public void The_corpus_and_every_kept_crasher_are_answered_with_a_request_or_problems() => Fuzz.Replay(Parser, ReadBounded);
+
+    [Fact]
+    public void Mutated_corpus_bodies_are_answered_in_memory_that_follows_their_length() =>
+        Fuzz.Run(Parser, Fuzz.Mutants([.. Fuzz.Corpus(Parser).Select(f => f.Bytes)], CorpusTokens), ReadBounded, file => file);
+
+    private static void ReadBounded(byte[] file)
+    {
+        var newline = file.AsSpan().IndexOf((byte)'\n');
+        var (header, body) = file.Length > 0 && file[0] != (byte)'{' && newline >= 0
+            ? (Encoding.Latin1.GetString(file, 0, newline), file.AsMemory(newline + 1))
+            : (null, file.AsMemory());
+
+        // The JSON DOM and the tensors read from it: a small multiple of the body, never of a declared shape or size.
+        var check = Fuzz.Bounded((256 << 10) + 64L * file.Length, () => InferRequestReader.Read(body, header, Model));
+        if (check is InvalidInferRequest invalid)
+        {
+            Assert.NotEmpty(invalid.Problems);
+            Assert.All(invalid.Problems, p => Assert.False(string.IsNullOrWhiteSpace(p)));
+        }
     }
 
     private static (byte[] Body, string? Header) Mutate(Random random, (string Json, byte[] Binary) seed)
