@@ -107,7 +107,8 @@ internal sealed record BenchOptions
                              highest --concurrency
           --serving          instead: the serving scenarios (micro-batching on the simulated textbook GPU and the
                              CPU, twice capacity for a minute, 4 silos x 2 sim devices); --seconds is the window
-          --cameras          instead: N cameras at 5 fps (vtest.avi) against one silo, N rising; --seconds per N
+          --cameras          instead: N cameras at 5 fps (vtest.avi) against one silo, N rising to 24 (past
+                             saturation); --seconds per N, after at least 10 s for the cameras' shares to settle
           --autoscale        instead: silos started and drained as the autoscaler asks (argus autoscale dev) under
                              100, 600, 300, 50 images/s on sim devices; a timeline plot
           --jobs             instead: the batch image warehouse, a batch job over --images N files against the raw

@@ -19,11 +19,13 @@ public sealed class CameraStatisticsTests
         stats.Offered(Admission(FrameOutcome.Stale));
         stats.Offered(Admission(FrameOutcome.Skipped));
         stats.Offered(Admission(FrameOutcome.Shed));
-        stats.Dropped(skipped: 2, shed: 3); // a connector's, never offered
+        stats.Offered(Admission(FrameOutcome.Accepted)); // waits, then is shed when its slot frees
+        stats.Shed();
+        stats.Withheld(skipped: 2, shed: 3); // a connector's, never offered
         stats.Failed();
 
         var s = stats.Snapshot("gate", 5, shareFps: 2.5, alerts: 3, "silo-0", T0);
-        Assert.Equal((10L, 6L, 3L, 1L, 0L), (s.Received, s.Dropped, s.Skipped, s.Failed, s.Analysed));
+        Assert.Equal((11L, 7L, 3L, 1L, 0L), (s.Received, s.Dropped, s.Skipped, s.Failed, s.Analysed));
         Assert.Equal(("gate", 5.0, 2.5, 3L, "silo-0"), (s.Camera, s.TargetFps, s.ShareFps, s.Alerts, s.Silo));
         Assert.Null(s.NewestAnalysed);
         Assert.Equal(0, s.P99Ms);

@@ -95,7 +95,7 @@ public sealed class SaturatedCamerasTests(TwentyFpsSiloFixture fixture, ITestOut
         Assert.All(after.Select((s, i) => Count(s, "dropped") - Count(before[i], "dropped")), dropped => Assert.True(dropped > 0));
         Assert.All(after, s => Assert.True(s.GetProperty("p95_ms").GetDouble() <= TargetMs, s.ToString()));
         Assert.True(fps.Sum() <= 20 * 1.1, $"{fps.Sum():F1} frames/s from a device of 20/s.");
-        Assert.True(fps.Min() >= fps.Max() / 2, $"Per camera fps: {string.Join(", ", fps.Select(f => f.ToString("F2")))}.");
+        Assert.True(fps.Min() >= fps.Max() / 3, $"Per camera fps: {string.Join(", ", fps.Select(f => f.ToString("F2")))}.");
     }
 
     /// <summary>Pushes a frame every 200 ms, captured now, until cancelled.</summary>

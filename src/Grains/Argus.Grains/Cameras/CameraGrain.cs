@@ -19,8 +19,8 @@ namespace Argus.Grains.Cameras;
 /// configured model on a routed device, with the capture time plus the latency target as its deadline; the results feed
 /// the alert rules (<see cref="AlertRules"/>), and alerts go out on the camera's stream. Past its devices' capacity the
 /// camera keeps to its share (<see cref="FrameShare"/>): frames over it are dropped before they are sent — a connector's
-/// before they are even encoded (<see cref="FramePace"/>) — so those analysed stay fresh and none fails at its deadline. Reentrant, so frames arrive
-/// while others are analysed. The configuration, rule state and recent alerts are persisted on every change of
+/// before they are even encoded (<see cref="FramePace"/>) — so those analysed stay fresh and none fails at its deadline.
+/// Reentrant, so frames arrive while others are analysed. The configuration, rule state and recent alerts are persisted on every change of
 /// configuration and on alerts, otherwise at most every <see cref="SaveInterval"/>: never per frame. With an incident
 /// configuration it keeps its recent frames in a bounded ring (<see cref="FrameRing"/>), and each alert's incident is
 /// persisted as pending until its summary — the frames around the alert run through the summary model in the batch lane —
@@ -295,7 +295,7 @@ internal sealed partial class CameraGrain(
             var release = gate.Complete(config.MaxInFlight, config.TargetFps, target, Now);
             if (release.Shed)
             {
-                _stats.Dropped(0, 1);
+                _stats.Shed();
                 instruments.Dropped(Id, 0, 1);
             }
 
@@ -316,7 +316,7 @@ internal sealed partial class CameraGrain(
         if (_pace is { } pace && pace.TakeDropped() is var (skipped, shed) && skipped + shed > 0)
         {
             // Received counts them too: the source had them, and the camera chose not to take them.
-            _stats.Dropped(skipped, shed);
+            _stats.Withheld(skipped, shed);
             instruments.Dropped(Id, skipped, shed);
         }
     }

@@ -42,7 +42,7 @@ internal sealed class CameraInstruments
         }
     }
 
-    /// <summary>Counts frames dropped without being offered: a connector's, before encoding, or a waiting frame shed.</summary>
+    /// <summary>Counts frames dropped without being started: a connector's, before encoding, or a waiting frame shed.</summary>
     public void Dropped(string camera, long skipped, long shed)
     {
         Count(camera, "skipped", skipped);

@@ -47,8 +47,11 @@ internal sealed class CameraStatistics(DateTime since)
         }
     }
 
-    /// <summary>Counts frames dropped without being offered: a connector's, before encoding, or a waiting frame shed.</summary>
-    public void Dropped(long skipped, long shed)
+    /// <summary>Counts a waiting frame shed when its slot freed (it was counted as received when offered).</summary>
+    public void Shed() => _dropped++;
+
+    /// <summary>Counts frames a connector dropped before encoding them, never offered.</summary>
+    public void Withheld(long skipped, long shed)
     {
         _received += skipped + shed;
         _skipped += skipped;
