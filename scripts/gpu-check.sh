@@ -34,13 +34,15 @@ levels="1 8 32 128"
 http_port=18480
 gateway_port=18430
 
+# Read once: `ldconfig -p | grep -q` would fail under pipefail whenever grep stops reading early.
+libraries=$(ldconfig -p 2>/dev/null || true)
 {
   echo "# GPU"; "$smi" -q
   echo "# CPU"; lscpu
   echo "# Commit"; git rev-parse HEAD 2>/dev/null || echo "(not a git checkout)"
-  echo "# Libraries the loader finds (ONNX Runtime 1.31's CUDA provider: CUDA 13, cuDNN 9; TensorRT: libnvinfer 10)"
+X
   for lib in libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcurand.so.10 libcufft.so.12 libcudnn.so.9 libnvinfer.so.10; do
-    if ldconfig -p | grep -q "$lib"; then echo "$lib: found"; else echo "$lib: missing"; fi
+    if [[ "$libraries" == *"$lib "* ]]; then echo "$lib: found"; else echo "$lib: missing"; fi
   done
 } > "$out/machine.txt" 2>&1
 
@@ -122,10 +124,10 @@ done
   echo "Providers not measured:"
   echo "- IOBinding: Argus has no switch for it (sessions are run with OrtValues over the batch's buffers, one way only),"
   echo "  so the CUDA provider ran one way; there is no with/without pair to measure."
-  if ldconfig -p | grep -q libnvinfer.so.10; then
-    echo "- TensorRT: its libraries load here, but Argus appends only the CUDA provider (Sessions/ExecutionTarget.cs): not measured."
+  if [[ "$libraries" == *"libnvinfer.so.10 "* ]]; then
+    echo "- TensorRT: libnvinfer.so.10 is in the loader's cache, but Argus appends only the CUDA provider (Sessions/ExecutionTarget.cs): not measured."
   else
-    echo "- TensorRT: libnvinfer.so.10 is not on the loader's path, and Argus appends only the CUDA provider: not measured."
+    echo "- TensorRT: libnvinfer.so.10 is not in the loader's cache, and Argus appends only the CUDA provider: not measured."
   fi
 } > "$out/providers.txt"
 

@@ -304,11 +304,14 @@ internal sealed partial class CameraGrain(
         }
     }
 
-    /// <summary>Tells the connector which frames the camera wants next, and counts those it dropped meanwhile.</summary>
+    /// <summary>
+    /// Tells the connector which frames the camera wants next, and counts those it dropped meanwhile. A camera that keeps
+    /// incidents wants every frame: its ring holds the source's rate, not the analysed one.
+    /// </summary>
     private void Repace(CameraConfig config)
     {
         CountPaceDrops();
-        _pace?.Set(_gate.NextWanted(config.MaxInFlight, config.TargetFps));
+        _pace?.Set(config.Incident is null ? _gate.NextWanted(config.MaxInFlight, config.TargetFps) : (DateTime.MinValue, DateTime.MinValue));
     }
 
     private void CountPaceDrops()
