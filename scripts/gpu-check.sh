@@ -40,7 +40,7 @@ libraries=$(ldconfig -p 2>/dev/null || true)
   echo "# GPU"; "$smi" -q
   echo "# CPU"; lscpu
   echo "# Commit"; git rev-parse HEAD 2>/dev/null || echo "(not a git checkout)"
-X
+  echo "# Libraries in the loader's cache, ldconfig -p (LD_LIBRARY_PATH not searched; the silo's provider is the real test)"
   for lib in libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcurand.so.10 libcufft.so.12 libcudnn.so.9 libnvinfer.so.10; do
     if [[ "$libraries" == *"$lib "* ]]; then echo "$lib: found"; else echo "$lib: missing"; fi
   done
