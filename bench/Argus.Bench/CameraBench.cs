@@ -202,7 +202,7 @@ internal static class CameraBench
         md.AppendLine(Invariant, $"Holds: every camera's p95 ≤ {TargetMs:G} ms, every camera analysing, no frame failed in the window. Past the device's");
         md.AppendLine("capacity (ResNet18 costs about 21 ms a frame on a quiet 2-core CPU, plus decoding) each camera keeps to its share, found from");
         md.AppendLine("its own frames' latencies (additive increase, multiplicative decrease): frames over it are shed before they are");
-        md.AppendLine("sent, so analysed fps is shared about evenly (capacity ÷ cameras) and what is analysed stays within the target.");
+        md.AppendLine("sent, and the device's frames are shared among the cameras.");
         return md.ToString();
     }
 }
