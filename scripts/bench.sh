@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks one silo serving ResNet18 four ways in one run (raw ONNX Runtime in process, the Orleans client, HTTP, KServe
 # v2 gRPC) and writes docs/BENCHMARKS.md. Extra arguments go to the bench, e.g. `scripts/bench.sh --seconds 5`; `--cluster-sizes 1,3`,
-# `--serving` (scripts/bench-serving.sh), `--cameras`, `--autoscale` and `--jobs [--images 10000] [--batch-sizes 8,16,32,64]`
-# (the batch image warehouse: a batch job against the raw pipeline; `--images 500` for a quick check; with `--stores`, the images
-# from s3rver and Azurite and a local folder into Parquet against the raw pipeline) and `--versions` (the cost
-# of model versions: routing by version with a canary on the CPU, shadow traffic at 10 % on a sim device; about 3 minutes)
+# `--serving` (scripts/bench-serving.sh), `--cameras` (1 to 24 cameras on a sim device at ResNet18's CPU cost,
+# `--cameras-cpu` on the CPU: p95 and fps per camera, drops, failures; about 5 minutes with `--seconds 15`),
+# `--autoscale` and `--jobs [--images 10000] [--batch-sizes 8,16,32,64]` (the batch image warehouse: a batch job
+# against the raw pipeline; `--images 500` for a quick check; with `--stores`, the images from s3rver and Azurite and a
+# local folder into Parquet against the raw pipeline) and `--versions` (the cost of model versions:
+# routing by version with a canary on the CPU, shadow traffic at 10 % on a sim device; about 3 minutes)
 # and `--fairness` (tenant b at 20 % of a sim device's capacity, alone and while tenant a floods it at 5x; about 1 minute)
 # and `--pipeline [--quick] [--rate 4]` (the hybrid pipeline on the CPU's moderation models beside a camera, without and with
 # heavy work; about 9 minutes, `--quick` about 4) and `--startup [--runs 5]` (time to capacity: process start to ready, CPU

@@ -112,7 +112,10 @@ internal sealed record BenchOptions
                              highest --concurrency
           --serving          instead: the serving scenarios (micro-batching on the simulated textbook GPU and the
                              CPU, twice capacity for a minute, 4 silos x 2 sim devices); --seconds is the window
-          --cameras          instead: N cameras at 5 fps (vtest.avi) against one silo, N rising; --seconds per N
+          --cameras          instead: N cameras at 5 fps (vtest.avi) against one silo, N rising to 24 (past
+                             saturation), on a sim device at ResNet18's CPU cost (21 ms a frame, one at a time);
+                             --seconds per N, after at least 10 s for the cameras' shares to settle
+          --cameras-cpu      the same with ResNet18 on this machine's CPU
           --autoscale        instead: silos started and drained as the autoscaler asks (argus autoscale dev) under
                              100, 600, 300, 50 images/s on sim devices; a timeline plot
           --jobs             instead: the batch image warehouse, a batch job over --images N files against the raw
@@ -162,6 +165,9 @@ internal sealed record BenchOptions
     public bool Serving { get; init; }
 
     public bool Cameras { get; init; }
+
+    /// <summary>With <see cref="Cameras"/>: ResNet18 on this machine's CPU rather than a sim device at its CPU cost.</summary>
+    public bool CamerasOnCpu { get; init; }
 
     public bool Autoscale { get; init; }
 
@@ -231,6 +237,12 @@ internal sealed record BenchOptions
             if (name == "--cameras")
             {
                 options = options with { Cameras = true };
+                continue;
+            }
+
+            if (name == "--cameras-cpu")
+            {
+                options = options with { Cameras = true, CamerasOnCpu = true };
                 continue;
             }
 

@@ -10,6 +10,10 @@ namespace Argus.LocalCluster;
 /// A development stand-in for Kubernetes: runs silo processes on this machine and follows the cluster's autoscaler,
 /// read from <c>/v1/autoscale</c> of a running silo once per <see cref="LocalAutoscalerOptions.Interval"/>: it starts
 /// silos while fewer run (or start) than desired, and stops the newest with SIGTERM, which drains it, while more run.
+/// Its silos share this machine's cores: each is told that <see cref="LocalAutoscalerOptions.MaxSilos"/> silos may share
+/// them (<c>Argus:Inference:SilosPerNode</c>, unless the settings give it), so that at the most the sessions' threads
+/// together do not outnumber the cores; a silo's threads are fixed when it starts its sessions, so fewer silos leave
+/// some cores idle rather than more silos fighting over them.
 /// </summary>
 public sealed class LocalAutoscaler : IAsyncDisposable
 {
@@ -43,6 +47,7 @@ public sealed class LocalAutoscaler : IAsyncDisposable
             ["Argus__Autoscale__MinSilos"] = options.MinSilos.ToString(CultureInfo.InvariantCulture),
             ["Argus__Autoscale__MaxSilos"] = options.MaxSilos.ToString(CultureInfo.InvariantCulture),
         };
+        _settings.TryAdd(SilosPerNodeSetting, options.MaxSilos.ToString(CultureInfo.InvariantCulture));
         // The silos' own certificate and authority, when they run with TLS, for their HTTPS API.
         var tls = LocalSilo.TlsSettings(_settings);
         _http = tls.Enabled ? new HttpClient(TlsCertificates.CreateHttpHandler(tls)) : new HttpClient();
@@ -63,6 +68,12 @@ public sealed class LocalAutoscaler : IAsyncDisposable
             _http.DefaultRequestHeaders.Add("X-Api-Key", key);
         }
     }
+
+    /// <summary>The setting that tells a silo how many silos share its machine's cores.</summary>
+    public const string SilosPerNodeSetting = "Argus__Inference__SilosPerNode";
+
+    /// <summary>The settings every silo it starts gets, as environment variables.</summary>
+    public IReadOnlyDictionary<string, string> SiloSettings => _settings;
 
     /// <summary>A silo started, stopped or failed, or the desired count changed: one line for a console.</summary>
     public event Action<string>? Changed;

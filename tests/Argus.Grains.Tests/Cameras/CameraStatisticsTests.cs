@@ -18,11 +18,15 @@ public sealed class CameraStatisticsTests
         stats.Offered(Admission(FrameOutcome.Accepted, replaced: true));
         stats.Offered(Admission(FrameOutcome.Stale));
         stats.Offered(Admission(FrameOutcome.Skipped));
+        stats.Offered(Admission(FrameOutcome.Shed));
+        stats.Offered(Admission(FrameOutcome.Accepted)); // waits, then is shed when its slot frees
+        stats.Shed();
+        stats.Withheld(skipped: 2, shed: 3); // a connector's, never offered
         stats.Failed();
 
-        var s = stats.Snapshot("gate", 5, alerts: 3, "silo-0", T0);
-        Assert.Equal((4L, 2L, 1L, 1L, 0L), (s.Received, s.Dropped, s.Skipped, s.Failed, s.Analysed));
-        Assert.Equal(("gate", 5.0, 3L, "silo-0"), (s.Camera, s.TargetFps, s.Alerts, s.Silo));
+        var s = stats.Snapshot("gate", 5, shareFps: 2.5, alerts: 3, "silo-0", T0);
+        Assert.Equal((11L, 7L, 3L, 1L, 0L), (s.Received, s.Dropped, s.Skipped, s.Failed, s.Analysed));
+        Assert.Equal(("gate", 5.0, 2.5, 3L, "silo-0"), (s.Camera, s.TargetFps, s.ShareFps, s.Alerts, s.Silo));
         Assert.Null(s.NewestAnalysed);
         Assert.Equal(0, s.P99Ms);
     }
@@ -44,7 +48,7 @@ public sealed class CameraStatisticsTests
             stats.Analysed(now.AddMilliseconds(-ms), now);
         }
 
-        var s = stats.Snapshot("gate", 5, 0, "silo-0", now);
+        var s = stats.Snapshot("gate", 5, shareFps: 5, 0, "silo-0", now);
         Assert.Equal(612, s.Analysed);
         Assert.Equal((256, 487, 507), ((int)s.P50Ms, (int)s.P95Ms, (int)s.P99Ms));
     }
@@ -57,7 +61,7 @@ public sealed class CameraStatisticsTests
         stats.Analysed(T0.AddSeconds(2), T0.AddSeconds(3));
         stats.Analysed(T0.AddSeconds(1), T0.AddSeconds(3));
 
-        Assert.Equal(T0.AddSeconds(2), stats.Snapshot("gate", 5, 0, "s", T0.AddSeconds(3)).NewestAnalysed);
+        Assert.Equal(T0.AddSeconds(2), stats.Snapshot("gate", 5, shareFps: 5, 0, "s", T0.AddSeconds(3)).NewestAnalysed);
     }
 
     [Fact]
@@ -69,13 +73,13 @@ public sealed class CameraStatisticsTests
             stats.Analysed(T0.AddMilliseconds(i * 250 - 50), T0.AddMilliseconds(i * 250)); // 4 fps for 10 s
         }
 
-        Assert.Equal(4, stats.Snapshot("gate", 5, 0, "s", T0.AddSeconds(10)).AchievedFps, 1);
-        Assert.Equal(0, new CameraStatistics(T0).Snapshot("gate", 5, 0, "s", T0).AchievedFps);
-        Assert.Equal(0, stats.Snapshot("gate", 5, 0, "s", T0.AddSeconds(20)).AchievedFps); // it stopped
+        Assert.Equal(4, stats.Snapshot("gate", 5, shareFps: 5, 0, "s", T0.AddSeconds(10)).AchievedFps, 1);
+        Assert.Equal(0, new CameraStatistics(T0).Snapshot("gate", 5, shareFps: 5, 0, "s", T0).AchievedFps);
+        Assert.Equal(0, stats.Snapshot("gate", 5, shareFps: 5, 0, "s", T0.AddSeconds(20)).AchievedFps); // it stopped
 
         var young = new CameraStatistics(T0);
         young.Analysed(T0, T0.AddSeconds(1));
         young.Analysed(T0, T0.AddSeconds(2));
-        Assert.Equal(1, young.Snapshot("gate", 5, 0, "s", T0.AddSeconds(2)).AchievedFps, 6);
+        Assert.Equal(1, young.Snapshot("gate", 5, shareFps: 5, 0, "s", T0.AddSeconds(2)).AchievedFps, 6);
     }
 }

@@ -7,7 +7,13 @@ public sealed class FrameGateTests
 {
     private static readonly DateTime T0 = new(2026, 5, 1, 12, 0, 0, DateTimeKind.Utc);
 
+    private static readonly TimeSpan Target = TimeSpan.FromSeconds(10);
+
     private static Frame At(double ms) => new([1], T0.AddMilliseconds(ms));
+
+    // Analyses end at the capture time of the newest frame: no frame is too old to start.
+    private static Frame? Complete(FrameGate gate, int maxInFlight, double targetFps = 100) =>
+        gate.Complete(maxInFlight, targetFps, Target, T0).Start;
 
     [Fact]
     public void A_frame_starts_while_a_slot_is_free_and_waits_otherwise()
@@ -33,14 +39,14 @@ public sealed class FrameGateTests
 
         var third = gate.Offer(At(40), 1, 100);
         var fourth = gate.Offer(At(60), 1, 100);
-        var next = gate.Complete(1);
+        var next = Complete(gate, 1);
 
         Assert.True(third.Replaced);
         Assert.True(fourth.Replaced);
         Assert.Equal(At(60).CapturedAt, next?.CapturedAt);
         Assert.Equal(1, gate.InFlight);
         Assert.False(gate.HasWaiting);
-        Assert.Null(gate.Complete(1));
+        Assert.Null(Complete(gate, 1));
         Assert.Equal(0, gate.InFlight);
     }
 
@@ -88,7 +94,7 @@ public sealed class FrameGateTests
 
         Assert.Equal(3, starts.Count(a => a.Start is not null));
         Assert.Equal([false, false, false, false, true], starts.Select(a => a.Replaced));
-        Assert.Equal(At(40).CapturedAt, gate.Complete(3)?.CapturedAt);
+        Assert.Equal(At(40).CapturedAt, Complete(gate, 3, 1000)?.CapturedAt);
         Assert.Equal(3, gate.InFlight);
     }
 
@@ -100,7 +106,41 @@ public sealed class FrameGateTests
         gate.Offer(At(20), 2, 100);
         gate.Offer(At(40), 2, 100);
 
-        Assert.Null(gate.Complete(maxInFlight: 1)); // one still runs: at the new limit
-        Assert.Equal(At(40).CapturedAt, gate.Complete(maxInFlight: 1)?.CapturedAt);
+        Assert.Null(Complete(gate, maxInFlight: 1)); // one still runs: at the new limit
+        Assert.Equal(At(40).CapturedAt, Complete(gate, maxInFlight: 1)?.CapturedAt);
+    }
+
+    [Fact]
+    public void A_waiting_frame_too_old_to_be_on_time_is_shed_when_the_slot_frees()
+    {
+        var gate = new FrameGate();
+        gate.Offer(At(0), 1, 5);
+        gate.Offer(At(200), 1, 5);
+
+        // 200 ms old at 400 ms: with a 200 ms target (140 ms of headroom) it could not be on time.
+        var release = gate.Complete(1, 5, TimeSpan.FromMilliseconds(200), At(400).CapturedAt);
+
+        Assert.Equal(new FrameRelease(null, Shed: true), release);
+        Assert.Equal(0, gate.InFlight);
+        Assert.False(gate.HasWaiting);
+    }
+
+    [Fact]
+    public void Frames_over_the_share_are_shed_and_the_source_is_told_when_the_next_is_wanted()
+    {
+        var gate = new FrameGate();
+        var target = TimeSpan.FromMilliseconds(200);
+        gate.Offer(At(0), 1, 5);
+        Assert.Equal(DateTime.MaxValue, gate.NextWanted(1, 5).Shed); // the one slot is taken
+        gate.Share.Analysed(TimeSpan.FromMilliseconds(190), TimeSpan.FromMilliseconds(190), target, 5, At(190).CapturedAt); // late
+        gate.Complete(1, 5, target, At(190).CapturedAt);
+
+        var share = gate.Share.Fps(5);
+        var wanted = gate.NextWanted(1, 5);
+        Assert.Equal(5 * FrameShare.Decrease, share, 6);
+        Assert.Equal(At(180).CapturedAt, wanted.Skip); // the target fps' gap, less its tolerance
+        Assert.Equal(FrameOutcome.Shed, gate.Offer(At(200), 1, 5).Outcome); // the share's token was spent at 0 ms
+        Assert.True(gate.NextWanted(1, 5).Shed > At(200).CapturedAt);
+        Assert.Equal(FrameOutcome.Accepted, gate.Offer(At(400), 1, 5).Outcome);
     }
 }

@@ -79,6 +79,20 @@ public sealed class VideoFrameSourceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Frames_the_consumer_does_not_want_are_dropped_before_they_are_handed_over()
+    {
+        var video = Vtest.PlainRead();
+        List<DateTime> asked = [];
+
+        // A consumer that takes one frame in three, as a camera over its share says through its pace.
+        var frames = await ReadAllAsync(new VideoSourceOptions { Source = Vtest.Path, Wanted = at => { asked.Add(at); return asked.Count % 3 == 1; } }, Unpaced());
+
+        Assert.Equal(video.Frames, asked.Count); // asked once per frame, in order of time
+        Assert.Equal(asked.Order(), asked);
+        Assert.Equal(Enumerable.Range(0, (video.Frames + 2) / 3).Select(i => 3L * i), frames.Select(f => f.Index));
+    }
+
+    [Fact]
     public async Task A_looped_file_starts_again_at_its_end_with_indices_going_on_until_cancelled()
     {
         var video = Vtest.PlainRead();

@@ -20,13 +20,22 @@ public enum FrameOutcome
 
     /// <summary>The camera is not configured (never added, or removed).</summary>
     UnknownCamera,
+
+    /// <summary>
+    /// Dropped before analysis: the camera's share of its devices' capacity is spent (they are saturated), so the frames
+    /// it analyses stay within its latency target.
+    /// </summary>
+    Shed,
 }
 
 /// <summary>A camera's statistics since it was configured.</summary>
 /// <param name="Camera">The camera's id.</param>
-/// <param name="Received">Frames pushed to it.</param>
+/// <param name="Received">Frames pushed to it, and those its connector read and dropped for it before encoding.</param>
 /// <param name="Analysed">Frames analysed by every model.</param>
-/// <param name="Dropped">Frames dropped unanalysed: replaced by a newer one, or stale on arrival.</param>
+/// <param name="Dropped">
+/// Frames dropped unanalysed: replaced by a newer one, stale on arrival, or shed (over the camera's share of saturated
+/// devices, or too old once a slot freed); a connector's frames shed before they were encoded count here too.
+/// </param>
 /// <param name="Skipped">Frames skipped to hold the target fps.</param>
 /// <param name="Failed">Frames whose analysis failed (bad image, overloaded device, missed deadline).</param>
 /// <param name="P50Ms">Median capture-to-result latency of recent analysed frames, ms.</param>
@@ -39,6 +48,7 @@ public enum FrameOutcome
 /// <param name="NewestAnalysed">The capture time (UTC) of the newest frame analysed so far; null before the first.</param>
 /// <param name="RingFrames">Recent frames kept for incident summaries (none without <see cref="CameraConfig.Incident"/>).</param>
 /// <param name="RingBytes">Their encoded size.</param>
+/// <param name="ShareFps">The fps the camera's share of its devices allows now: the target fps unless they are saturated.</param>
 [GenerateSerializer, Immutable, Alias("Argus.Cameras.CameraStats")]
 public sealed record CameraStats(
     [property: Id(0)] string Camera,
@@ -56,4 +66,5 @@ public sealed record CameraStats(
     [property: Id(12)] string Silo,
     [property: Id(13)] DateTime? NewestAnalysed = null,
     [property: Id(14)] int RingFrames = 0,
-    [property: Id(15)] long RingBytes = 0);
+    [property: Id(15)] long RingBytes = 0,
+    [property: Id(16)] double ShareFps = 0);

@@ -13,7 +13,9 @@ namespace Argus.Grains.Cameras;
 /// loop on the thread pool (never the Orleans scheduler) reads frames with <see cref="VideoFrameSource"/> — files paced
 /// at their real frame rate, streams reconnected with back-off — and pushes each to the camera's grain. A camera starts
 /// its connector when it is activated or reconfigured and stops it when it is deactivated or removed, so after a silo
-/// is lost the connector resumes wherever the camera comes back. A file is confined to the camera roots again each time
+/// is lost the connector resumes wherever the camera comes back. Frames the camera would not take (over its target fps,
+/// over its share of saturated devices, or while its slots are taken) are dropped by the reader before they are encoded
+/// and pushed, as the camera's <see cref="FramePace"/> says. A file is confined to the camera roots again each time
 /// a connector opens it, so a link changed since the camera was added cannot lead out.
 /// </summary>
 internal sealed partial class CameraConnectors(IGrainFactory grains, IOptions<StorageOptions> storage, TimeProvider time, ILogger<CameraConnectors> logger) : IDisposable
@@ -23,18 +25,23 @@ internal sealed partial class CameraConnectors(IGrainFactory grains, IOptions<St
     /// <summary>True while a connector reads for <paramref name="camera"/> on this silo.</summary>
     public bool IsRunning(string camera) => _running.ContainsKey(camera);
 
-    /// <summary>(Re)starts the connector of <paramref name="camera"/>; a <c>push</c> camera has none.</summary>
-    public void Start(string camera, CameraConfig config)
+    /// <summary>
+    /// (Re)starts the connector of <paramref name="camera"/> and returns the pace the camera sets for it; a <c>push</c>
+    /// camera has none (null).
+    /// </summary>
+    public FramePace? Start(string camera, CameraConfig config)
     {
         Stop(camera);
         if (config.Source == CameraConfig.PushSource)
         {
-            return;
+            return null;
         }
 
         var stop = new CancellationTokenSource();
+        var pace = new FramePace();
         _running[camera] = stop;
-        _ = Task.Run(() => RunAsync(camera, config, stop), CancellationToken.None);
+        _ = Task.Run(() => RunAsync(camera, config, pace, stop), CancellationToken.None);
+        return pace;
     }
 
     /// <summary>Stops the connector of <paramref name="camera"/>, if one runs here.</summary>
@@ -55,10 +62,10 @@ internal sealed partial class CameraConnectors(IGrainFactory grains, IOptions<St
         }
     }
 
-    private async Task RunAsync(string camera, CameraConfig config, CancellationTokenSource stop)
+    private async Task RunAsync(string camera, CameraConfig config, FramePace pace, CancellationTokenSource stop)
     {
         var grain = grains.GetGrain<ICameraGrain>(camera);
-        var options = new VideoSourceOptions { Source = config.Source, Loop = config.Loop, Storage = storage.Value };
+        var options = new VideoSourceOptions { Source = config.Source, Loop = config.Loop, Storage = storage.Value, Wanted = pace.Wants };
         LogStarted(logger, camera, config.Source);
         try
         {

@@ -17,8 +17,10 @@ namespace Argus.Grains.Cameras;
 /// One camera. Frames come from its connector (<see cref="CameraConnectors"/>, for a file or stream source) or are
 /// pushed to it, and are admitted latest-wins (<see cref="FrameGate"/>); each admitted frame runs through every
 /// configured model on a routed device, with the capture time plus the latency target as its deadline; the results feed
-/// the alert rules (<see cref="AlertRules"/>), and alerts go out on the camera's stream. Reentrant, so frames arrive
-/// while others are analysed. The configuration, rule state and recent alerts are persisted on every change of
+/// the alert rules (<see cref="AlertRules"/>), and alerts go out on the camera's stream. Past its devices' capacity the
+/// camera keeps to its share (<see cref="FrameShare"/>): frames over it are dropped before they are sent — a connector's
+/// before they are even encoded (<see cref="FramePace"/>) — so those analysed stay fresh and none fails at its deadline.
+/// Reentrant, so frames arrive while others are analysed. The configuration, rule state and recent alerts are persisted on every change of
 /// configuration and on alerts, otherwise at most every <see cref="SaveInterval"/>: never per frame. With an incident
 /// configuration it keeps its recent frames in a bounded ring (<see cref="FrameRing"/>), and each alert's incident is
 /// persisted as pending until its summary — the frames around the alert run through the summary model in the batch lane —
@@ -60,6 +62,7 @@ internal sealed partial class CameraGrain(
     private readonly SemaphoreSlim _saving = new(1, 1);
     private FrameGate _gate = new();
     private FrameRing? _ring;
+    private FramePace? _pace;
     private Task _writingFrames = Task.CompletedTask;
     private CameraStatistics _stats = null!;
     private IAsyncStream<Alert> _alerts = null!;
@@ -78,7 +81,7 @@ internal sealed partial class CameraGrain(
         if (state.State.Config is { } config)
         {
             _ring = config.Incident is { } incident ? IncidentWindow.Ring(incident) : null;
-            connectors.Start(Id, config); // back after a deactivation, or on another silo after this one's was lost
+            _pace = connectors.Start(Id, config); // back after a deactivation, or on another silo after this one's was lost
         }
 
         return Task.CompletedTask;
@@ -113,7 +116,7 @@ internal sealed partial class CameraGrain(
 
         if (previous is null || previous.Source != config.Source || previous.Loop != config.Loop || !connectors.IsRunning(Id))
         {
-            connectors.Start(Id, config); // a file that ended is read again
+            _pace = connectors.Start(Id, config); // a file that ended is read again
         }
 
         LogConfigured(logger, Id, config.Source, string.Join(",", config.Models), config.Rules.Count);
@@ -127,6 +130,7 @@ internal sealed partial class CameraGrain(
         }
 
         connectors.Stop(Id);
+        _pace = null;
         _gate = new FrameGate();
         _ring = null;
         _stats = new CameraStatistics(Now);
@@ -198,11 +202,17 @@ internal sealed partial class CameraGrain(
             _ = AnalyseAsync(start, _gate);
         }
 
+        Repace(config);
         return Task.FromResult(admission.Outcome);
     }
 
-    public Task<CameraStats> GetStatsAsync() => Task.FromResult(_stats.Snapshot(
-        Id, state.State.Config?.TargetFps ?? 0, state.State.AlertSequence, silo.Name, Now) with { RingFrames = _ring?.Count ?? 0, RingBytes = _ring?.Bytes ?? 0 });
+    public Task<CameraStats> GetStatsAsync()
+    {
+        var targetFps = state.State.Config?.TargetFps ?? 0;
+        CountPaceDrops();
+        return Task.FromResult(_stats.Snapshot(Id, targetFps, _gate.Share.Fps(targetFps), state.State.AlertSequence, silo.Name, Now)
+            with { RingFrames = _ring?.Count ?? 0, RingBytes = _ring?.Bytes ?? 0 });
+    }
 
     public Task<IReadOnlyList<Alert>> GetRecentAlertsAsync() => Task.FromResult<IReadOnlyList<Alert>>([.. state.State.RecentAlerts]);
 
@@ -223,19 +233,28 @@ internal sealed partial class CameraGrain(
             : null;
     }
 
-    /// <summary>Analyses <paramref name="frame"/>, then each frame the gate hands over when it completes.</summary>
+    /// <summary>
+    /// Analyses <paramref name="frame"/>, then each frame the gate hands over when it completes; each result teaches the
+    /// camera's share.
+    /// </summary>
     private async Task AnalyseAsync(Frame? frame, FrameGate gate)
     {
         while (frame is not null && gate == _gate && state.State.Config is { } config)
         {
             IReadOnlyDictionary<string, ItemResult>? results = null;
+            var started = Now;
+            var target = TimeSpan.FromMilliseconds(config.LatencyTargetMs);
             try
             {
-                var deadline = frame.CapturedAt + TimeSpan.FromMilliseconds(config.LatencyTargetMs);
-                var answers = await Task.WhenAll(config.Models.Select(m => InferAsync(m, frame, config, deadline)));
+                var answers = await Task.WhenAll(config.Models.Select(m => InferAsync(m, frame, config, frame.CapturedAt + target)));
                 var failed = answers.FirstOrDefault(a => a.Result.Error is not null);
                 if (failed.Result is { Error: { } error })
                 {
+                    if (error.Kind == ErrorKind.Overloaded)
+                    {
+                        gate.Share.Refused(config.TargetFps);
+                    }
+
                     LogFrameFailed(logger, Id, failed.Model, error.Message);
                 }
                 else
@@ -263,6 +282,7 @@ internal sealed partial class CameraGrain(
             else
             {
                 var now = Now;
+                gate.Share.Analysed(now - frame.CapturedAt, now - started, target, config.TargetFps, now);
                 _stats.Analysed(frame.CapturedAt, now);
                 instruments.Analysed(Id, now - frame.CapturedAt);
                 var raised = Evaluate(frame, results);
@@ -272,7 +292,35 @@ internal sealed partial class CameraGrain(
                 }
             }
 
-            frame = gate.Complete(config.MaxInFlight);
+            var release = gate.Complete(config.MaxInFlight, config.TargetFps, target, Now);
+            if (release.Shed)
+            {
+                _stats.Shed();
+                instruments.Dropped(Id, 0, 1);
+            }
+
+            frame = release.Start;
+            Repace(config);
+        }
+    }
+
+    /// <summary>
+    /// Tells the connector which frames the camera wants next, and counts those it dropped meanwhile. A camera that keeps
+    /// incidents wants every frame: its ring holds the source's rate, not the analysed one.
+    /// </summary>
+    private void Repace(CameraConfig config)
+    {
+        CountPaceDrops();
+        _pace?.Set(config.Incident is null ? _gate.NextWanted(config.MaxInFlight, config.TargetFps) : (DateTime.MinValue, DateTime.MinValue));
+    }
+
+    private void CountPaceDrops()
+    {
+        if (_pace is { } pace && pace.TakeDropped() is var (skipped, shed) && skipped + shed > 0)
+        {
+            // Received counts them too: the source had them, and the camera chose not to take them.
+            _stats.Withheld(skipped, shed);
+            instruments.Dropped(Id, skipped, shed);
         }
     }
 

@@ -17,7 +17,7 @@ internal sealed class CameraInstruments
     {
         var meter = meters.Create(ArgusTelemetry.MeterName);
         _frames = meter.CreateCounter<long>(
-            "argus.camera.frames", "{frame}", "A camera's frames by outcome: analysed, dropped (stale or replaced while waiting), skipped (over the target fps), failed.");
+            "argus.camera.frames", "{frame}", "A camera's frames by outcome: analysed, dropped (stale, replaced while waiting, or shed over the camera's share of saturated devices), skipped (over the target fps), failed.");
         _latency = meter.CreateHistogram(
             "argus.camera.frame.duration", "s", "From a frame's capture to the result of its analysis by every model of its camera.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = InferenceInstruments.LatencyBuckets });
@@ -28,7 +28,7 @@ internal sealed class CameraInstruments
     {
         switch (admission.Outcome)
         {
-            case FrameOutcome.Stale:
+            case FrameOutcome.Stale or FrameOutcome.Shed:
                 Count(camera, "dropped");
                 break;
             case FrameOutcome.Skipped:
@@ -42,6 +42,13 @@ internal sealed class CameraInstruments
         }
     }
 
+    /// <summary>Counts frames dropped without being started: a connector's, before encoding, or a waiting frame shed.</summary>
+    public void Dropped(string camera, long skipped, long shed)
+    {
+        Count(camera, "skipped", skipped);
+        Count(camera, "dropped", shed);
+    }
+
     /// <summary>Records a frame analysed by every model.</summary>
     public void Analysed(string camera, TimeSpan latency)
     {
@@ -52,6 +59,11 @@ internal sealed class CameraInstruments
     /// <summary>Counts a frame whose analysis failed.</summary>
     public void Failed(string camera) => Count(camera, "failed");
 
-    private void Count(string camera, string outcome) =>
-        _frames.Add(1, new KeyValuePair<string, object?>("camera", camera), new KeyValuePair<string, object?>("outcome", outcome));
+    private void Count(string camera, string outcome, long frames = 1)
+    {
+        if (frames > 0)
+        {
+            _frames.Add(frames, new KeyValuePair<string, object?>("camera", camera), new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
 }

@@ -33,7 +33,7 @@ internal sealed class CameraStatistics(DateTime since)
         _received++;
         switch (admission.Outcome)
         {
-            case FrameOutcome.Stale:
+            case FrameOutcome.Stale or FrameOutcome.Shed:
                 _dropped++;
                 break;
             case FrameOutcome.Skipped:
@@ -45,6 +45,17 @@ internal sealed class CameraStatistics(DateTime since)
         {
             _dropped++;
         }
+    }
+
+    /// <summary>Counts a waiting frame shed when its slot freed (it was counted as received when offered).</summary>
+    public void Shed() => _dropped++;
+
+    /// <summary>Counts frames a connector dropped before encoding them, never offered.</summary>
+    public void Withheld(long skipped, long shed)
+    {
+        _received += skipped + shed;
+        _skipped += skipped;
+        _dropped += shed;
     }
 
     /// <summary>Records a frame analysed by every model.</summary>
@@ -63,7 +74,7 @@ internal sealed class CameraStatistics(DateTime since)
     public void Failed() => _failed++;
 
     /// <summary>The statistics as the contract carries them.</summary>
-    public CameraStats Snapshot(string camera, double targetFps, long alerts, string silo, DateTime now)
+    public CameraStats Snapshot(string camera, double targetFps, double shareFps, long alerts, string silo, DateTime now)
     {
         Prune(now);
 
@@ -75,7 +86,7 @@ internal sealed class CameraStatistics(DateTime since)
         return new CameraStats(
             camera, _received, _analysed, _dropped, _skipped, _failed,
             Percentile(sorted, 50), Percentile(sorted, 95), Percentile(sorted, 99),
-            _analysedAt.Count / span.TotalSeconds, targetFps, alerts, silo, _newestAnalysed);
+            _analysedAt.Count / span.TotalSeconds, targetFps, alerts, silo, _newestAnalysed, ShareFps: shareFps);
     }
 
     private void Prune(DateTime now)

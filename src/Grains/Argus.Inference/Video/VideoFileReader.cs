@@ -6,7 +6,7 @@ namespace Argus.Inference.Video;
 
 /// <summary>
 /// Reads one video file on a thread of its own: opens it with OpenCV's FFmpeg backend, drops frames over the rate cap
-/// before they are converted, encodes the rest as JPEG, paces them, and hands them over through a channel. Every wait
+/// or not wanted (<see cref="VideoSourceOptions.Wanted"/>) before they are converted, encodes the rest as JPEG, paces them, and hands them over through a channel. Every wait
 /// is on the <see cref="TimeProvider"/>, so tests drive it with a fake clock.
 /// </summary>
 internal sealed partial class VideoFileReader
@@ -14,6 +14,7 @@ internal sealed partial class VideoFileReader
     private readonly VideoSource _source;
     private readonly bool _loop;
     private readonly double? _maxFps;
+    private readonly Func<DateTime, bool>? _wanted;
     private readonly ImageEncodingParam[] _jpeg;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -30,6 +31,7 @@ internal sealed partial class VideoFileReader
         _source = source;
         _loop = options.Loop;
         _maxFps = options.MaxFps;
+        _wanted = options.Wanted;
         _jpeg = [new ImageEncodingParam(ImwriteFlags.JpegQuality, options.JpegQuality)];
         _time = time;
         _logger = logger;
@@ -113,7 +115,7 @@ internal sealed partial class VideoFileReader
             read++;
             var index = _index++;
             var due = VideoTiming.Due(index, fps);
-            if (VideoTiming.IsTooSoon(due, _lastYielded, _maxFps))
+            if (VideoTiming.IsTooSoon(due, _lastYielded, _maxFps) || _wanted?.Invoke(HandOverTime(due)) == false)
             {
                 continue;
             }
@@ -131,6 +133,14 @@ internal sealed partial class VideoFileReader
         }
 
         return read;
+    }
+
+    /// <summary>When a frame due at <paramref name="due"/> will be handed over: then, or now for one that is late.</summary>
+    private DateTime HandOverTime(TimeSpan due)
+    {
+        var wait = due - _time.GetElapsedTime(_start);
+        var now = _time.GetUtcNow().UtcDateTime;
+        return wait > TimeSpan.Zero ? now + wait : now;
     }
 
     private byte[] Encode(Mat frame)

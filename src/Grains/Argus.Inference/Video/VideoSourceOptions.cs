@@ -28,6 +28,14 @@ public sealed class VideoSourceOptions
     public double? MaxFps { get; set; }
 
     /// <summary>
+    /// Asked for each frame with the time it would be handed over, before a file's frame is converted and encoded or a
+    /// stream's JPEG is handed over; false drops the frame there. A consumer that can only take some frames (a camera
+    /// past its share of a saturated device) says so here, so the others cost no encoding and no sending. Called on the
+    /// reader's thread. Default null: every frame is wanted.
+    /// </summary>
+    public Func<DateTime, bool>? Wanted { get; set; }
+
+    /// <summary>
     /// JPEG quality, 0 to 100. Default 85. ffmpeg encodes network sources, at the quantiser (-q:v) that is libjpeg's table
     /// scale for this quality over ten: 85 → 3, 75 → 5, 50 → 10, and 90 and above → 2, ffmpeg's best.
     /// </summary>

@@ -16,6 +16,7 @@ internal sealed partial class VideoStreamReader
     private readonly IReadOnlyList<string> _arguments;
     private readonly TimeSpan _reconnectDelay;
     private readonly TimeSpan _maxReconnectDelay;
+    private readonly Func<DateTime, bool>? _wanted;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ChannelWriter<VideoFrame> _frames;
@@ -29,6 +30,7 @@ internal sealed partial class VideoStreamReader
         _ffmpeg = ffmpeg;
         _arguments = FfmpegCommand.Arguments(source, options);
         _reconnectDelay = options.ReconnectDelay;
+        _wanted = options.Wanted;
         _maxReconnectDelay = options.MaxReconnectDelay;
         _time = time;
         _logger = logger;
@@ -116,7 +118,12 @@ internal sealed partial class VideoStreamReader
             }
 
             // Never waits: a full channel drops its older frame.
-            _frames.TryWrite(new VideoFrame(jpeg, _time.GetUtcNow().UtcDateTime, _index++));
+            var at = _time.GetUtcNow().UtcDateTime;
+            var index = _index++;
+            if (_wanted?.Invoke(at) != false)
+            {
+                _frames.TryWrite(new VideoFrame(jpeg, at, index));
+            }
         }
 
         return read;

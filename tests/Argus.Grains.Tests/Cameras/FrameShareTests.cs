@@ -1,0 +1,143 @@
+using Argus.Cameras;
+using Argus.Grains.Cameras;
+
+namespace Argus.Grains.Tests.Cameras;
+
+public sealed class FrameShareTests
+{
+    private static readonly DateTime T0 = new(2026, 5, 1, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly TimeSpan Target = TimeSpan.FromMilliseconds(200);
+
+    [Fact]
+    public void On_time_frames_grow_the_share_by_time_up_to_the_target_and_late_ones_cut_it()
+    {
+        var share = new FrameShare();
+        Assert.Equal(5, share.Fps(5));
+
+        share.Analysed(TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(100), Target, 5, T0);
+        Assert.Equal(5 * FrameShare.Decrease, share.Fps(5), 6);
+        share.Refused(5);
+        Assert.Equal(5 * FrameShare.Decrease * FrameShare.Decrease, share.Fps(5), 6);
+
+        var before = share.Fps(5);
+        share.Analysed(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50), Target, 5, T0.AddMilliseconds(100));
+        Assert.Equal(before + FrameShare.IncreasePerSecond * 0.1, share.Fps(5), 6);
+        for (var i = 2; i < 100; i++)
+        {
+            share.Analysed(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50), Target, 5, T0.AddMilliseconds(i * 100));
+        }
+
+        Assert.Equal(5, share.Fps(5));
+    }
+
+    [Fact]
+    public void The_share_never_falls_below_its_minimum()
+    {
+        var share = new FrameShare();
+        for (var i = 0; i < 100; i++)
+        {
+            share.Refused(5);
+        }
+
+        Assert.Equal(FrameShare.MinimumFps, share.Fps(5), 6);
+    }
+
+    [Fact]
+    public void A_share_below_the_source_rate_is_met_on_average()
+    {
+        var share = new FrameShare();
+        for (var i = 0; i < 3; i++)
+        {
+            share.Refused(5); // 5 × 0.85³ ≈ 3.07 fps
+        }
+
+        // A 5 fps source over 60 s: every frame is offered, the share decides.
+        var taken = Enumerable.Range(0, 300).Count(i => share.TryTake(T0.AddMilliseconds(i * 200), 5));
+
+        Assert.InRange(taken / 60.0, share.Fps(5) * 0.95, share.Fps(5) * 1.05);
+    }
+
+    /// <summary>
+    /// Sixteen cameras at 5 fps on one device that analyses a frame in 25 ms (40/s, half of what they offer), first in
+    /// first out, refusing a frame whose deadline the queue ahead would miss: the cameras' shares settle on about
+    /// capacity ÷ cameras each, evenly, the device stays busy, and past the first seconds no frame is refused.
+    /// </summary>
+    [Fact]
+    public void Cameras_on_a_saturated_device_converge_on_even_shares_within_their_target_and_nothing_fails()
+    {
+        const int cameras = 16;
+        var cost = TimeSpan.FromMilliseconds(25);
+        var run = TimeSpan.FromSeconds(120);
+        var settled = TimeSpan.FromSeconds(20);
+        var gates = Enumerable.Range(0, cameras).Select(_ => new FrameGate()).ToArray();
+        var analysed = new int[cameras];
+        var refusedLate = 0;
+        List<double> latencies = [];
+        Queue<(int Camera, Frame Frame, DateTime Sent)> queue = new();
+        (int Camera, Frame Frame, DateTime Sent)? running = null;
+        var runningEnds = DateTime.MaxValue;
+
+        void Send(int camera, Frame frame, DateTime now)
+        {
+            var ahead = (running is null ? TimeSpan.Zero : runningEnds - now) + cost * queue.Count;
+            if (now + ahead + cost > frame.CapturedAt + Target)
+            {
+                gates[camera].Share.Refused(5); // the device's admission: refused before it costs compute
+                refusedLate += now >= T0 + settled ? 1 : 0;
+                Release(camera, gates[camera].Complete(1, 5, Target, now), now);
+                return;
+            }
+
+            queue.Enqueue((camera, frame, now));
+        }
+
+        void Release(int camera, FrameRelease release, DateTime now)
+        {
+            if (release.Start is { } next)
+            {
+                Send(camera, next, now);
+            }
+        }
+
+        for (var t = T0; t < T0 + run; t = t.AddMilliseconds(1))
+        {
+            if (running is { } done && t >= runningEnds)
+            {
+                running = null;
+                var gate = gates[done.Camera];
+                gate.Share.Analysed(t - done.Frame.CapturedAt, t - done.Sent, Target, 5, t);
+                if (t >= T0 + settled)
+                {
+                    analysed[done.Camera]++;
+                    latencies.Add((t - done.Frame.CapturedAt).TotalMilliseconds);
+                }
+
+                Release(done.Camera, gate.Complete(1, 5, Target, t), t);
+            }
+
+            for (var c = 0; c < cameras; c++)
+            {
+                // Each camera at its own phase of the 200 ms period.
+                if (((t - T0).Ticks / TimeSpan.TicksPerMillisecond - c * 200 / cameras) % 200 == 0
+                    && gates[c].Offer(new Frame([1], t), 1, 5) is { Start: { } start })
+                {
+                    Send(c, start, t);
+                }
+            }
+
+            if (running is null && queue.Count > 0)
+            {
+                running = queue.Dequeue();
+                runningEnds = t + cost;
+            }
+        }
+
+        var seconds = (run - settled).TotalSeconds;
+        var fps = analysed.Select(a => a / seconds).ToArray();
+        latencies.Sort();
+        Assert.Equal(0, refusedLate);
+        Assert.True(fps.Sum() >= 0.8 * 40, $"The device analysed {fps.Sum():F1} of 40 frames/s.");
+        Assert.True(fps.Min() >= 0.7 * fps.Max(), $"Per camera fps {string.Join(", ", fps.Select(f => f.ToString("F2")))}.");
+        Assert.True(latencies[(int)(latencies.Count * 0.95)] <= Target.TotalMilliseconds, $"p95 {latencies[(int)(latencies.Count * 0.95)]} ms.");
+    }
+}
