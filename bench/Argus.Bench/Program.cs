@@ -73,6 +73,11 @@ internal static class Program
                 return await StartupBench.RunAsync(options, stop.Token);
             }
 
+            if (options.CpuCost)
+            {
+                return await CpuCostBench.RunAsync(options, stop.Token);
+            }
+
             return options.ClusterSizes.Count > 0
                 ? await ClusterBench.RunAsync(options, stop.Token)
                 : await Bench.RunAsync(options, stop.Token);
@@ -126,6 +131,9 @@ internal sealed record BenchOptions
           --startup          instead: time to capacity, a silo started 1 + --runs times per model set (the default
                              models, ResNet18 alone): process start to /readyz 200, CPU spent, resident memory once warm
           --runs N           with --startup: starts per model set after the first (default 5)
+          --cpu-cost         instead: the silo's CPU core-µs and allocated bytes per item on a simulated device whose
+                             batches take no time, HTTP v1, v2 JSON, v2 binary, gRPC and the SDK at batch 1 and 8, then
+                             again with stage timing for the breakdown (--quick: 1,000 items per cell instead of 4,000)
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -159,6 +167,9 @@ internal sealed record BenchOptions
     public bool Pipeline { get; init; }
 
     public bool Startup { get; init; }
+
+    /// <summary>The CPU cost per item of the serving path (<see cref="CpuCostBench"/>).</summary>
+    public bool CpuCost { get; init; }
 
     /// <summary>With <see cref="Startup"/>: starts per model set after the first.</summary>
     public int Runs { get; init; } = 5;
@@ -235,6 +246,12 @@ internal sealed record BenchOptions
             if (name == "--startup")
             {
                 options = options with { Startup = true };
+                continue;
+            }
+
+            if (name == "--cpu-cost")
+            {
+                options = options with { CpuCost = true };
                 continue;
             }
 

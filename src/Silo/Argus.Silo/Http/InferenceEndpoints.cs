@@ -2,6 +2,7 @@ using System.Text.Json;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
+using Argus.Inference.Telemetry;
 using Argus.Silo.Auth;
 using Argus.Silo.Hosting;
 using Argus.Silo.Tenants;
@@ -47,7 +48,12 @@ internal static class InferenceEndpoints
         InferenceResponse response;
         try
         {
-            var inputs = images.Select(i => InferenceInput.FromImage(i.Data)).ToArray();
+            InferenceInput[] inputs;
+            using (StageClock.Start(ServingStage.Read))
+            {
+                inputs = [.. images.Select(i => InferenceInput.FromImage(i.Data))];
+            }
+
             var call = new InferenceRequest(model, inputs, options.Lane, options.Deadline, Version: options.Version, Tenant: tenant);
             response = await door.InferAsync(call, options.RouteKey, cancellationToken);
         }
@@ -56,6 +62,7 @@ internal static class InferenceEndpoints
             return HttpErrors.V1(HttpErrors.StatusOf(error.Kind), error.Kind, error.Message, request.HttpContext.Response, error.RetryAfterMs);
         }
 
+        using var write = StageClock.Start(ServingStage.Write);
         var results = response.Items.Select((item, i) => new V1Item(
             i, images[i].Name, item.Embedding, item.Classes, item.Detections,
             item.QueueMs, item.PreprocessMs, item.ComputeMs, item.BatchSize,
