@@ -10,8 +10,9 @@
 # and `--fairness` (tenant b at 20 % of a sim device's capacity, alone and while tenant a floods it at 5x; about 1 minute)
 # and `--pipeline [--quick] [--rate 4]` (the hybrid pipeline on the CPU's moderation models beside a camera, without and with
 # heavy work; about 9 minutes, `--quick` about 4) and `--startup [--runs 5]` (time to capacity: process start to ready, CPU
-# and memory per model set; about 2 minutes on a quiet machine) run the other sections instead; the soak (`--soak`) has
-# scripts/soak.sh.
+# and memory per model set; about 2 minutes on a quiet machine) and `--cpu-cost [--quick]` (the silo's core-µs and bytes per
+# item on a simulated device with no model time, every way in at batch 1 and 8, with a breakdown by stage) run the other
+# sections instead; the soak (`--soak`) has scripts/soak.sh.
 # Builds into .cache/bench-artifacts, so it never touches the bin/ and obj/ folders other builds use.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

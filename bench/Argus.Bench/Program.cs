@@ -78,6 +78,11 @@ internal static class Program
                 return await Soak.SoakBench.RunAsync(options, stop.Token);
             }
 
+            if (options.CpuCost)
+            {
+                return await CpuCostBench.RunAsync(options, stop.Token);
+            }
+
             return options.ClusterSizes.Count > 0
                 ? await ClusterBench.RunAsync(options, stop.Token)
                 : await Bench.RunAsync(options, stop.Token);
@@ -144,6 +149,9 @@ internal sealed record BenchOptions
           --out DIR          with --soak: where SOAK.md, img/soak-*.png and the logs go (default soak-report)
           --note TEXT        a sentence about the machine (what else ran on it) under the command in the markdown of
                              the default run, of --jobs --stores and of --soak's report
+          --cpu-cost         instead: the silo's CPU core-µs and allocated bytes per item on a simulated device whose
+                             batches take no time, HTTP v1, v2 JSON, v2 binary, gRPC and the SDK at batch 1 and 8, then
+                             again with stage timing for the breakdown (--quick: 1,000 items per cell instead of 4,000)
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -191,6 +199,9 @@ internal sealed record BenchOptions
 
     /// <summary>With <see cref="Soak"/>: the report's folder.</summary>
     public string SoakOutput { get; init; } = "soak-report";
+
+    /// <summary>The CPU cost per item of the serving path (<see cref="CpuCostBench"/>).</summary>
+    public bool CpuCost { get; init; }
 
     /// <summary>With <see cref="Startup"/>: starts per model set after the first.</summary>
     public int Runs { get; init; } = 5;
@@ -291,6 +302,12 @@ internal sealed record BenchOptions
             if (name == "--stores")
             {
                 options = options with { Stores = true };
+                continue;
+            }
+
+            if (name == "--cpu-cost")
+            {
+                options = options with { CpuCost = true };
                 continue;
             }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Argus.Cameras;
 using Argus.Grains.Cameras;
+using Argus.Grains.Storage;
 using Argus.Inference;
 using Argus.Inference.Models;
 using Argus.Inference.Storage;
@@ -52,7 +53,7 @@ public sealed class JsonBodyFuzzTests
         ["camera-config"] = body => JsonFieldReader.ReadObject<CameraConfig>(body, Api) is { Value: { } config } read
             ? [.. read.Problems, .. Cameras.Validate("gate-1", config)]
             : JsonFieldReader.ReadObject<CameraConfig>(body, Api).Problems,
-        ["pipeline-spec"] = body => PipelineEndpoints.ReadSpec("moderation", body, Api, Find, Storage).Problems,
+        ["pipeline-spec"] = body => PipelineEndpoints.ReadSpec("moderation", body, Api, Find, Storage, new ObjectStoreOptions()).Problems,
         ["backfill"] = body => PipelineBackfillEndpoints.ReadRequest(
             "moderation", Moderation, new DateTime(2026, 11, 1), new DateTime(2026, 12, 6), body, Api, Find).Problems,
         ["rollout-spec"] = body => JsonFieldReader.ReadObject<RolloutSpec>(body, Api).Problems,

@@ -5,6 +5,7 @@ using Argus.Grains.Tenants;
 using Argus.Inference.Batching;
 using Argus.Inference.Devices;
 using Argus.Inference.Postprocessing;
+using Argus.Inference.Telemetry;
 using Argus.Models;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -43,21 +44,26 @@ internal sealed class DeviceGrain(DeviceRuntime runtime, DriftSampler drift, IOp
         var r = request.Value;
         var device = ReadyDevice();
         var model = device.FindModel(r.Model, r.Version) ?? throw Unknown(device, r);
-        var lane = Lanes.ToBatchLane(r.Lane);
-        var raw = r.Output == OutputKind.Raw;
-        var tenant = new BatchTenant(r.Tenant, tenants.Value.PolicyOf(r.Tenant).Weight);
         var items = new Task<ItemResult>[r.Inputs.Count];
-        for (var i = 0; i < items.Length; i++)
+        using (StageClock.Start(ServingStage.Device))
         {
-            var input = r.Inputs[i];
-            items[i] = Task.Run(
-                async () =>
-                {
-                    var item = ToItem(await device.InferAsync(model, input.Image, input.Tensor, lane, tenant, r.Deadline, raw, cancellationToken));
-                    drift.Offer(model.Name, model.Version, item);
-                    return item;
-                },
-                CancellationToken.None);
+            var lane = Lanes.ToBatchLane(r.Lane);
+            var raw = r.Output == OutputKind.Raw;
+            var tenant = new BatchTenant(r.Tenant, tenants.Value.PolicyOf(r.Tenant).Weight);
+            for (var i = 0; i < items.Length; i++)
+            {
+                var input = r.Inputs[i];
+                items[i] = Task.Run(
+                    async () =>
+                    {
+                        var outcome = await device.InferAsync(model, input.Image, input.Tensor, lane, tenant, r.Deadline, raw, cancellationToken);
+                        using var translate = StageClock.Start(ServingStage.Device);
+                        var item = ToItem(outcome);
+                        drift.Offer(model.Name, model.Version, item);
+                        return item;
+                    },
+                    CancellationToken.None);
+            }
         }
 
         return new InferenceResponse(model.Name, model.Version, _key.ToString(), device.Target.Kind, await Task.WhenAll(items));

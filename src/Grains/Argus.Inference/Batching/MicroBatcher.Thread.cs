@@ -20,7 +20,11 @@ public sealed partial class MicroBatcher
                 }
             }
 
-            Execute(queue, batch);
+            using (StageClock.Start(ServingStage.Batch))
+            {
+                Execute(queue, batch);
+            }
+
             batch.Clear();
         }
     }

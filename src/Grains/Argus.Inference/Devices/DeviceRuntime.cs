@@ -70,6 +70,7 @@ public sealed partial class DeviceRuntime(
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        StageClock.Enabled = options.Value.StageTiming;
         _targets = ExecutionTarget.Discover(options.Value);
         foreach (var target in _targets)
         {

@@ -180,16 +180,29 @@ public sealed class InferenceDevice : IDisposable
             if (image is not null && !PreprocessesOnDevice)
             {
                 // Here images are decoded before they queue: decode none that the queue would refuse.
+                using var admission = StageClock.Start(ServingStage.Admission);
                 Batcher.ThrowIfWouldReject(model.Queue, lane, tenant, deadline);
             }
 
-            var prepared = (image, tensor) switch
+            BatchInput prepared;
+            using (StageClock.Start(image is null ? ServingStage.Tensor : ServingStage.Decode))
             {
-                ({ } i, null) => model.PrepareImage(i, _limits, PreprocessesOnDevice),
-                (null, { } t) => model.PrepareTensor(t),
-                _ => throw new InvalidInputException("Each input needs either an image or a tensor, not both or neither."),
-            };
-            var ran = await Batcher.SubmitAsync(model.Queue, prepared, lane, tenant, deadline, cancellationToken);
+                prepared = (image, tensor) switch
+                {
+                    ({ } i, null) => model.PrepareImage(i, _limits, PreprocessesOnDevice),
+                    (null, { } t) => model.PrepareTensor(t),
+                    _ => throw new InvalidInputException("Each input needs either an image or a tensor, not both or neither."),
+                };
+            }
+
+            Task<BatchItemResult> submitted;
+            using (StageClock.Start(ServingStage.Admission))
+            {
+                submitted = Batcher.SubmitAsync(model.Queue, prepared, lane, tenant, deadline, cancellationToken);
+            }
+
+            var ran = await submitted;
+            using var postprocess = StageClock.Start(ServingStage.Postprocess);
             return new ItemOutcome(ran, raw ? null : model.Postprocess(ran.Output, prepared.Fit), null);
         }
         catch (InvalidInputException e)

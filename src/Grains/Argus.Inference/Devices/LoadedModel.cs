@@ -86,7 +86,7 @@ public sealed class LoadedModel : IDisposable
                 $"The tensor has {tensor.Length} values; model '{Name}' takes [{string.Join(',', Input.Shape.Skip(1))}] = {Input.ItemLength} per item.");
         }
 
-        if (!tensor.All(float.IsFinite))
+        if (!TensorValues.AllFinite(tensor))
         {
             throw new InvalidInputException("The tensor holds NaN or infinite values.");
         }

@@ -69,6 +69,13 @@ public sealed class InferenceOptions
 
     /// <summary>Simulated devices, served instead of the real ones when configured.</summary>
     public SimulationOptions Sim { get; set; } = new();
+
+    /// <summary>
+    /// Whether the silo adds up its CPU time by serving stage (<see cref="Telemetry.StageClock"/>, published as
+    /// <c>argus.stage.cpu.time</c>): two system calls per timed section, for measuring (<c>scripts/bench.sh --cpu-cost</c>).
+    /// Default false.
+    /// </summary>
+    public bool StageTiming { get; set; }
 }
 
 /// <summary>

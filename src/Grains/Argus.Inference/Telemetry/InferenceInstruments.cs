@@ -54,6 +54,9 @@ public sealed class InferenceInstruments
         meter.CreateObservableCounter(
             "argus.device.busy.time", ObserveBusyTime, "s",
             "Time a device spent preparing and running batches, the running batch included.");
+        meter.CreateObservableCounter(
+            "argus.stage.cpu.time", ObserveStages, "s",
+            "CPU time the silo's threads spent in each serving stage's timed sections (only with Argus:Inference:StageTiming).");
         meter.CreateObservableGauge(
             "argus.device.utilization", ObserveUtilization, "1",
             $"A device's busy share over the last {UtilizationSpan.TotalSeconds:F0} s at least (since the previous reading when readings are further apart).");
@@ -116,6 +119,19 @@ public sealed class InferenceInstruments
                     yield return new Measurement<int>(depths[lane], model.Queue.Labels.With((BatchLane)lane));
                 }
             }
+        }
+    }
+
+    private static IEnumerable<Measurement<double>> ObserveStages()
+    {
+        if (!StageClock.Enabled)
+        {
+            yield break;
+        }
+
+        foreach (var stage in Enum.GetValues<ServingStage>())
+        {
+            yield return new Measurement<double>(StageClock.Seconds(stage), new KeyValuePair<string, object?>("stage", stage.ToString().ToLowerInvariant()));
         }
     }
 

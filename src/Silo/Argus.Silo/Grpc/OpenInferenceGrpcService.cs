@@ -1,6 +1,7 @@
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
+using Argus.Inference.Telemetry;
 using Argus.Models;
 using Argus.Silo.Auth;
 using Argus.Silo.Http;
@@ -162,7 +163,13 @@ internal sealed class OpenInferenceGrpcService(InferenceDoor door, TenantLimiter
 
         var (answer, error) = await OpenInferenceCall.RunAsync(door, tenant, model!, version, options,
             () => RouteKeys.Of(request.ToByteArray()), m => GrpcInferRequestReader.Read(request, m), context.CancellationToken);
-        return answer is null ? (null, error) : (GrpcInferResponse.Of(answer), null);
+        if (answer is null)
+        {
+            return (null, error);
+        }
+
+        using var write = StageClock.Start(ServingStage.Write);
+        return (GrpcInferResponse.Of(answer), null);
     }
 
     private ModelInfo Find(string name, string? version) =>

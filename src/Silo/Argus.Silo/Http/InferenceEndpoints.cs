@@ -1,7 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
+using Argus.Inference.Telemetry;
 using Argus.Silo.Auth;
 using Argus.Silo.Hosting;
 using Argus.Silo.Tenants;
@@ -47,7 +49,12 @@ internal static class InferenceEndpoints
         InferenceResponse response;
         try
         {
-            var inputs = images.Select(i => InferenceInput.FromImage(i.Data)).ToArray();
+            InferenceInput[] inputs;
+            using (StageClock.Start(ServingStage.Read))
+            {
+                inputs = [.. images.Select(i => InferenceInput.FromImage(i.Data))];
+            }
+
             var call = new InferenceRequest(model, inputs, options.Lane, options.Deadline, Version: options.Version, Tenant: tenant);
             response = await door.InferAsync(call, options.RouteKey, cancellationToken);
         }
@@ -56,24 +63,35 @@ internal static class InferenceEndpoints
             return HttpErrors.V1(HttpErrors.StatusOf(error.Kind), error.Kind, error.Message, request.HttpContext.Response, error.RetryAfterMs);
         }
 
-        var results = response.Items.Select((item, i) => new V1Item(
-            i, images[i].Name, item.Embedding, item.Classes, item.Detections,
-            item.QueueMs, item.PreprocessMs, item.ComputeMs, item.BatchSize,
-            item.Error is null ? null : HttpErrors.V1Error.Of(item.Error))).ToArray();
+        using var write = StageClock.Start(ServingStage.Write);
+        var results = new V1Item[response.Items.Count];
         // The request fails as a whole only when every item failed the same way (one image: its own error); it then
         // carries that error at the top, as every failed v1 request does, and its items keep theirs.
-        var errors = response.Items.Select(i => i.Error).ToArray();
+        var first = response.Items.Count > 0 ? response.Items[0].Error : null;
+        var failedAlike = first is not null;
+        double? retryAfterMs = null;
+        for (var i = 0; i < results.Length; i++)
+        {
+            var item = response.Items[i];
+            results[i] = new V1Item(
+                i, images[i].Name, item.Embedding, item.Classes, item.Detections,
+                item.QueueMs, item.PreprocessMs, item.ComputeMs, item.BatchSize,
+                item.Error is null ? null : HttpErrors.V1Error.Of(item.Error));
+            failedAlike &= item.Error?.Kind == first?.Kind;
+            retryAfterMs = item.Error?.RetryAfterMs is { } after && !(after <= retryAfterMs) ? after : retryAfterMs;
+        }
+
         var status = StatusCodes.Status200OK;
         HttpErrors.V1Error? failure = null;
-        if (errors.All(e => e is not null) && errors.Select(e => e!.Kind).Distinct().Count() == 1)
+        if (failedAlike)
         {
-            status = HttpErrors.StatusOf(errors[0]!.Kind);
-            failure = errors.Length == 1 ? HttpErrors.V1Error.Of(errors[0]!) : new(HttpErrors.Code(errors[0]!.Kind), $"Every image failed: {errors[0]!.Message}");
-            HttpErrors.SetRetryAfter(request.HttpContext.Response, status, errors.Max(e => e!.RetryAfterMs));
+            status = HttpErrors.StatusOf(first!.Kind);
+            failure = results.Length == 1 ? HttpErrors.V1Error.Of(first) : new(HttpErrors.Code(first.Kind), $"Every image failed: {first.Message}");
+            HttpErrors.SetRetryAfter(request.HttpContext.Response, status, retryAfterMs);
         }
 
         var body = new V1InferResponse(response.Model, response.Version, response.Device, response.DeviceKind, results, failure);
-        return Results.Json(body, statusCode: status);
+        return Results.Json(body, V1Json.Default.V1InferResponse, statusCode: status);
     }
 
     /// <summary>The images of a request: its body as one image, or the files of a multipart body; or the 4xx that refuses it.</summary>
@@ -112,3 +130,11 @@ internal static class InferenceEndpoints
     internal sealed record V1InferResponse(
         string Model, string Version, string Device, string DeviceKind, IReadOnlyList<V1Item> Results, HttpErrors.V1Error? Error);
 }
+
+/// <summary>
+/// The v1 answer's JSON, generated at build time with the settings every Argus endpoint uses (snake_case, nulls left
+/// out; <c>SiloHostExtensions.UseArgusJson</c>): written on every request, it skips reflection-built metadata.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(InferenceEndpoints.V1InferResponse))]
+internal sealed partial class V1Json : JsonSerializerContext;

@@ -1,3 +1,5 @@
+using Argus.Inference.Sessions;
+
 namespace Argus.Grains.Models.Drift;
 
 /// <summary>The outcome of one <see cref="MmdDrift.Test"/>.</summary>
@@ -128,18 +130,7 @@ internal static class MmdDrift
     }
 
     /// <summary>Whether every value of <paramref name="vector"/> is a finite number, as the test requires.</summary>
-    internal static bool IsFinite(float[] vector)
-    {
-        foreach (var v in vector)
-        {
-            if (!float.IsFinite(v))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    internal static bool IsFinite(float[] vector) => TensorValues.AllFinite(vector);
 
     /// <summary>The squared distance of every distinct pair, row by row of the upper triangle.</summary>
     private static double[] SquaredDistances(float[][] vectors)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Argus.Devices;
+using Argus.Inference.Telemetry;
 using Argus.Models;
 
 namespace Argus.Silo.Http.OpenInference;
@@ -14,17 +15,27 @@ internal sealed class InferResponseWriter(ModelInfo model, ValidInferRequest req
 {
     public async Task ExecuteAsync(HttpContext context)
     {
-        var rows = new float[response.Items.Count][];
-        var values = 0;
-        for (var i = 0; i < rows.Length; i++)
+        ReadOnlyMemory<byte> json;
+        byte[]? binary = null;
+        using (StageClock.Start(ServingStage.Write))
         {
-            rows[i] = response.Items[i].Raw!;
-            values += rows[i].Length;
+            var rows = new float[response.Items.Count][];
+            var values = 0;
+            for (var i = 0; i < rows.Length; i++)
+            {
+                rows[i] = response.Items[i].Raw!;
+                values += rows[i].Length;
+            }
+
+            json = Json(rows, values * sizeof(float));
+            if (request.BinaryOutput)
+            {
+                binary = TensorData.RawFloats(rows);
+            }
         }
 
-        var json = Json(rows, values * sizeof(float));
         var http = context.Response;
-        if (!request.BinaryOutput)
+        if (binary is null)
         {
             http.ContentType = "application/json";
             await http.Body.WriteAsync(json, context.RequestAborted);
@@ -34,7 +45,7 @@ internal sealed class InferResponseWriter(ModelInfo model, ValidInferRequest req
         http.ContentType = "application/octet-stream";
         http.Headers[InferRequestReader.HeaderLength] = json.Length.ToString(CultureInfo.InvariantCulture);
         await http.Body.WriteAsync(json, context.RequestAborted);
-        await http.Body.WriteAsync(TensorData.RawFloats(rows), context.RequestAborted);
+        await http.Body.WriteAsync(binary, context.RequestAborted);
     }
 
     private ReadOnlyMemory<byte> Json(float[][] rows, int binaryLength)

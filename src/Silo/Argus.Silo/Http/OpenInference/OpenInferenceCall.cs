@@ -1,6 +1,7 @@
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Grains.Devices;
+using Argus.Inference.Telemetry;
 using Argus.Models;
 using Argus.Silo.Tenants;
 
@@ -75,7 +76,12 @@ internal static class OpenInferenceCall
         }
 
         model = door.FindModel(model.Name, choice.Version) ?? model;
-        var check = read(model);
+        InferRequestCheck check;
+        using (StageClock.Start(ServingStage.Read))
+        {
+            check = read(model);
+        }
+
         if (check is not ValidInferRequest valid)
         {
             return (null, new InferenceError(ErrorKind.BadInput, string.Join(' ', ((InvalidInferRequest)check).Problems)));

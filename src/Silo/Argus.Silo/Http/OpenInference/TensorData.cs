@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Argus.Devices;
 using Argus.Models;
@@ -177,10 +178,18 @@ internal static class TensorData
         for (var i = 0; i < items.Length; i++)
         {
             var row = new float[itemLength];
-            var from = bytes[(i * itemLength * sizeof(float))..];
-            for (var j = 0; j < row.Length; j++)
+            var from = bytes.Slice(i * itemLength * sizeof(float), itemLength * sizeof(float));
+            if (BitConverter.IsLittleEndian)
             {
-                row[j] = BinaryPrimitives.ReadSingleLittleEndian(from[(j * sizeof(float))..]);
+                // The wire's byte order is the machine's: one block copy instead of a read per value.
+                from.CopyTo(MemoryMarshal.AsBytes(row.AsSpan()));
+            }
+            else
+            {
+                for (var j = 0; j < row.Length; j++)
+                {
+                    row[j] = BinaryPrimitives.ReadSingleLittleEndian(from[(j * sizeof(float))..]);
+                }
             }
 
             items[i] = InferenceInput.FromTensor(row);
