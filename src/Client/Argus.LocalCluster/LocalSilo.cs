@@ -16,11 +16,13 @@ public sealed class LocalSilo : IAsyncDisposable
     private static readonly HashSet<int> HandedOut = [];
     private readonly Process _process;
     private readonly StringBuilder _log = new();
+    private int? _exitCode;
 
     private LocalSilo(Process process, string name, int httpPort, int siloPort, int gatewayPort, int? grpcPort, ArgusTlsOptions tls)
     {
         GrpcPort = grpcPort;
         _process = process;
+        Pid = process.Id;
         Tls = tls;
         Name = name;
         HttpPort = httpPort;
@@ -52,11 +54,11 @@ public sealed class LocalSilo : IAsyncDisposable
     /// <summary>The silo's TLS settings, as its <c>Argus__Tls__*</c> settings gave them (unset: plaintext).</summary>
     public ArgusTlsOptions Tls { get; }
 
-    /// <summary>The process id.</summary>
-    public int Pid => _process.Id;
+    /// <summary>The process id (also once it is disposed, for logs).</summary>
+    public int Pid { get; }
 
-    /// <summary>The exit code, once exited.</summary>
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+    /// <summary>The exit code, once exited (also once it is disposed, for logs).</summary>
+    public int? ExitCode => _exitCode ?? (_process.HasExited ? _process.ExitCode : null);
 
     /// <summary>What the silo wrote to stdout and stderr so far.</summary>
     public string Log
@@ -158,6 +160,7 @@ public sealed class LocalSilo : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(TimeSpan.FromSeconds(10));
+        _exitCode = _process.ExitCode;
         _process.Dispose();
     }
 
