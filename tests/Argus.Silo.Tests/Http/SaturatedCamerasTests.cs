@@ -7,38 +7,6 @@ using Xunit.Abstractions;
 
 namespace Argus.Silo.Tests.Http;
 
-/// <summary>A real silo process whose one simulated device analyses a frame in 50 ms, one at a time: 20 frames/s.</summary>
-public sealed class TwentyFpsSiloFixture : IAsyncLifetime
-{
-    private readonly string _profile = Path.Combine(Path.GetTempPath(), $"argus-20fps-{Guid.NewGuid():N}.json");
-
-    public SiloProcess? Silo { get; private set; }
-
-    public HttpClient? Http { get; private set; }
-
-    public async Task InitializeAsync()
-    {
-        await File.WriteAllTextAsync(_profile, """{ "name": "twenty-fps", "latencyMs": { "1": 50 } }""");
-        Silo = await SiloProcess.StartAsync("twenty-fps-0", new Dictionary<string, string>
-        {
-            ["Argus__Inference__Sim__Devices"] = "1",
-            ["Argus__Inference__Sim__Profile"] = _profile,
-        }, TimeSpan.FromMinutes(5)); // a loaded machine starts a silo slowly
-        Http = new HttpClient { BaseAddress = Silo.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        Http?.Dispose();
-        if (Silo is not null)
-        {
-            await Silo.DisposeAsync();
-        }
-
-        File.Delete(_profile);
-    }
-}
-
 /// <summary>Cameras offering more frames than their device can analyse: freshness over failure.</summary>
 public sealed class SaturatedCamerasTests(TwentyFpsSiloFixture fixture, ITestOutputHelper output) : IClassFixture<TwentyFpsSiloFixture>
 {

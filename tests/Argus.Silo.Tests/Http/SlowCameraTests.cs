@@ -7,38 +7,6 @@ using Xunit.Abstractions;
 
 namespace Argus.Silo.Tests.Http;
 
-/// <summary>A real silo process whose one simulated device takes 300 ms per batch: a deliberately slow model.</summary>
-public sealed class SlowSiloFixture : IAsyncLifetime
-{
-    private readonly string _profile = Path.Combine(Path.GetTempPath(), $"argus-slow-{Guid.NewGuid():N}.json");
-
-    public SiloProcess? Silo { get; private set; }
-
-    public HttpClient? Http { get; private set; }
-
-    public async Task InitializeAsync()
-    {
-        await File.WriteAllTextAsync(_profile, """{ "name": "slow", "latencyMs": { "1": 300 } }""");
-        Silo = await SiloProcess.StartAsync("slow-0", new Dictionary<string, string>
-        {
-            ["Argus__Inference__Sim__Devices"] = "1",
-            ["Argus__Inference__Sim__Profile"] = _profile,
-        });
-        Http = new HttpClient { BaseAddress = Silo.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        Http?.Dispose();
-        if (Silo is not null)
-        {
-            await Silo.DisposeAsync();
-        }
-
-        File.Delete(_profile);
-    }
-}
-
 /// <summary>Latest wins: frames pushed faster than a slow model analyses them.</summary>
 public sealed class SlowCameraTests(SlowSiloFixture fixture, ITestOutputHelper output) : IClassFixture<SlowSiloFixture>
 {
