@@ -87,8 +87,15 @@ internal sealed class SoakCluster : IAsyncDisposable
     /// <summary>Stops every silo (SIGTERM, then a kill), then Redis, and keeps each silo's log.</summary>
     public async ValueTask DisposeAsync()
     {
-        await Task.WhenAll(_slots.Select(s => s.StopAsync(_logs)));
-        await _redis.DisposeAsync();
+        try
+        {
+            await Task.WhenAll(_slots.Select(s => s.StopAsync(_logs)));
+        }
+        finally
+        {
+            // Redis is stopped even when a silo's stop or its log fails: a soak must leave no process behind.
+            await _redis.DisposeAsync();
+        }
     }
 
     /// <summary>Writes the silos' logs so far (each incarnation's) into the logs folder.</summary>
