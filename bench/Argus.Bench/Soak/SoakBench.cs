@@ -6,13 +6,16 @@ namespace Argus.Bench.Soak;
 
 /// <summary>
 /// <c>argus soak</c>: a real cluster on this machine (Redis and three silo processes, one on the CPU, two on simulated
-/// devices) under interactive HTTP and SDK calls with bursts, two cameras and batch jobs for a set time, while a seeded
-/// schedule of faults hits it; then the oracle judges what every caller saw, and the report is written to a folder.
+/// devices, and a fourth on a simulated device while the cluster's autoscaler asks for it) under interactive HTTP and SDK
+/// calls with bursts, two cameras and batch jobs for a set time, while a seeded schedule of faults hits it; then the
+/// oracle judges what every caller saw, and the report is written to a folder.
 /// Exit code 0 only when every check of the oracle passed.
 /// </summary>
 internal static class SoakBench
 {
     public const string ModelName = "resnet18";
+
+    /// <summary>The fixed silos, the ones the fault schedule hits; the autoscaler may add one more.</summary>
     public const int Silos = 3;
 
     /// <summary>How long the last job may take to finish once the load has ended.</summary>
@@ -55,7 +58,7 @@ internal static class SoakBench
             stream.Start();
 
             Log($"starting Redis and {Silos} silos (seed {options.Seed}, {options.SoakLength.TotalMinutes:G} minutes)");
-            await using var cluster = await SoakCluster.StartAsync(dll, Path.Combine(output, "logs"), Silos);
+            await using var cluster = await SoakCluster.StartAsync(dll, Path.Combine(output, "logs"));
             try
             {
                 await using var client = await ClientHost.StartAsync(o => o.Redis = cluster.Redis, cancellationToken);
@@ -69,10 +72,12 @@ internal static class SoakBench
                 var load = new SoakLoad(cluster, health, client.Client, images, ModelName, new Random(options.Seed), clock);
                 var jobs = new SoakJobs(client.Client, ModelName, manifest, good, corrupt, disk.Folder, clock);
                 var faults = new SoakFaults(cluster, load, stream, disk, clock, Log);
+                using var scaler = new SoakScaler(cluster, health, clock, Log);
 
                 using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var watching = Task.WhenAll(health.RunAsync(stopWatching.Token), cameras.RunAsync(stopWatching.Token), faults.SuperviseAsync(stopWatching.Token));
+                var watching = Task.WhenAll(
+                    health.RunAsync(stopWatching.Token), cameras.RunAsync(stopWatching.Token), faults.SuperviseAsync(stopWatching.Token), scaler.RunAsync(stopWatching.Token));
                 Log($"load: {SoakLoad.BaseRate:G} calls/s, 2 cameras, jobs of {jobs.Items} items; faults: {string.Join(", ", schedule.Select(f => $"{f.Kind}@{f.Start:F0}s"))}");
                 var loading = load.RunAsync(stopLoad.Token);
                 var jobbing = jobs.RunAsync(stopLoad.Token, JobFinish);
@@ -84,9 +89,9 @@ internal static class SoakBench
                 await faulting;
                 await jobbing;
 
-                // The silos that should be up (all: every fault's silo was started again): ready, each with its devices.
+                // The silos that should be up (the fixed ones: every fault's silo was started again): ready, each with its devices.
                 var settled = Stopwatch.StartNew();
-                while (health.Ready.Count < Silos && settled.Elapsed < SettleTimeout)
+                while (health.Ready.Count(s => s < Silos) < Silos && settled.Elapsed < SettleTimeout)
                 {
                     await Task.Delay(1000, cancellationToken);
                 }
@@ -99,7 +104,7 @@ internal static class SoakBench
                 Log($"ready at the end: {string.Join(", ", end.Ready.Select(s => $"soak-{s}"))}");
 
                 var run = new SoakRun(options, schedule, load.Calls, load.Dropped, health.Samples, cameras.Samples, jobs.Runs, jobs.Progress,
-                    jobs.Items, corrupt.Count, faults.Exits, end, clock.Elapsed.TotalSeconds, loadBefore);
+                    jobs.Items, corrupt.Count, faults.Exits, scaler.Samples, scaler.Changes, end, clock.Elapsed.TotalSeconds, loadBefore);
                 var checks = SoakOracle.Judge(run);
                 SoakReport.Write(output, run, checks);
                 foreach (var check in checks)
@@ -158,6 +163,8 @@ internal sealed record SoakRun(
     int JobItems,
     int CorruptItems,
     IReadOnlyList<SiloExit> Exits,
+    IReadOnlyList<SoakScaler.Sample> Autoscaler,
+    IReadOnlyList<SoakScaler.Change> Scaled,
     SoakOracle.EndState End,
     double Seconds,
     string LoadBefore);

@@ -6,26 +6,39 @@ namespace Argus.Bench.Soak;
 /// <summary>
 /// The soak's cluster on this machine: a redis-server with an append-only file (a restart keeps membership, grain state
 /// and jobs) and a fixed set of silo slots, each a silo process that the fault schedule kills, stops, pauses and
-/// restarts by its PID. Slot 0 serves on the real CPU, the others on one simulated device each.
+/// restarts by its PID. Slot 0 serves on the real CPU, the others on one simulated device each. One more slot, the spare,
+/// is for the autoscaler (<see cref="SoakScaler"/>): down at the start, up while the cluster's autoscaler asks for it.
 /// </summary>
 internal sealed class SoakCluster : IAsyncDisposable
 {
+    /// <summary>The autoscaler's bounds: the fixed slots, and the spare on top.</summary>
+    public const int MinSilos = SoakBench.Silos, MaxSilos = SoakBench.Silos + 1;
+
+    /// <summary>
+    /// In-flight items per device the autoscaler aims at: an eighth of the default, so that the 5× burst on this
+    /// small load asks for the spare and the steady load lets it go.
+    /// </summary>
+    public const int TargetInFlightPerDevice = 1;
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private readonly string _siloDll;
     private readonly string _logs;
     private readonly SiloSlot[] _slots;
     private RedisServer _redis;
 
-    private SoakCluster(RedisServer redis, string siloDll, string logs, int silos)
+    private SoakCluster(RedisServer redis, string siloDll, string logs)
     {
         _redis = redis;
         _siloDll = siloDll;
         _logs = logs;
-        _slots = [.. Enumerable.Range(0, silos).Select(i => new SiloSlot(i, $"soak-{i}"))];
+        _slots = [.. Enumerable.Range(0, MaxSilos).Select(i => new SiloSlot(i, $"soak-{i}"))];
     }
 
-    /// <summary>The silo slots, in order.</summary>
+    /// <summary>The silo slots, in order: the fixed ones, then the spare.</summary>
     public IReadOnlyList<SiloSlot> Slots => _slots;
+
+    /// <summary>The slot the autoscaler fills.</summary>
+    public SiloSlot Spare => _slots[^1];
 
     /// <summary>The Redis the silos and clients use.</summary>
     public string Redis => _redis.ConnectionString;
@@ -33,14 +46,14 @@ internal sealed class SoakCluster : IAsyncDisposable
     /// <summary>Redis' process id, for a pause.</summary>
     public int RedisPid => _redis.Pid;
 
-    /// <summary>Starts Redis and every silo, and waits until each is ready.</summary>
-    public static async Task<SoakCluster> StartAsync(string siloDll, string logs, int silos)
+    /// <summary>Starts Redis and the fixed slots' silos, and waits until each is ready.</summary>
+    public static async Task<SoakCluster> StartAsync(string siloDll, string logs)
     {
         Directory.CreateDirectory(logs);
-        var cluster = new SoakCluster(await RedisServer.StartAsync(appendOnly: true), siloDll, logs, silos);
+        var cluster = new SoakCluster(await RedisServer.StartAsync(appendOnly: true), siloDll, logs);
         try
         {
-            await Task.WhenAll(cluster._slots.Select(cluster.StartAsync));
+            await Task.WhenAll(cluster._slots[..MinSilos].Select(cluster.StartAsync));
             return cluster;
         }
         catch
@@ -60,6 +73,9 @@ internal sealed class SoakCluster : IAsyncDisposable
             // The textbook GPU takes batches of 8 within 10 ms, as a GPU would serve interactive calls.
             ["Argus__Inference__Models__0__Batching__MaxBatchSize"] = "8",
             ["Argus__Inference__Models__0__Batching__MaxDelayMs"] = slot.Index == 0 ? "0" : "10",
+            ["Argus__Autoscale__MinSilos"] = MinSilos.ToString(CultureInfo.InvariantCulture),
+            ["Argus__Autoscale__MaxSilos"] = MaxSilos.ToString(CultureInfo.InvariantCulture),
+            ["Argus__Autoscale__TargetInFlightPerDevice"] = TargetInFlightPerDevice.ToString(CultureInfo.InvariantCulture),
         };
         if (slot.Index > 0)
         {

@@ -212,8 +212,8 @@ internal sealed class SoakFaults(SoakCluster cluster, SoakLoad load, StreamServe
         if (fault.Slot is { } drawn && !Free(drawn))
         {
             // The drawn silo is still starting again after an earlier fault (a minute under load here), or under one now:
-            // the next free one takes the fault, so that each kind still runs once.
-            var free = cluster.Slots.Select(s => (s.Index + drawn) % cluster.Slots.Count).FirstOrDefault(Free, -1);
+            // the next free one of the fixed slots (the spare is the autoscaler's) takes the fault, so that each kind still runs once.
+            var free = Enumerable.Range(0, SoakBench.Silos).Select(i => (i + drawn) % SoakBench.Silos).FirstOrDefault(Free, -1);
             if (free < 0)
             {
                 fault.Skipped = "no silo was up and free of other faults";

@@ -43,6 +43,7 @@ internal static class SoakOracle
         .. Cameras(run),
         Memory(run),
         SilosUp(run),
+        Autoscaler(run),
     ];
 
     /// <summary>
@@ -178,10 +179,35 @@ internal static class SoakOracle
     private static Check SilosUp(SoakRun run)
     {
         var end = run.End;
-        var ok = end.Ready.Count == SoakBench.Silos && end.DeviceSilos.Count == SoakBench.Silos;
+        var fixedSilos = Enumerable.Range(0, SoakBench.Silos).ToArray();
+        var ok = fixedSilos.All(end.Ready.Contains) && fixedSilos.All(i => end.DeviceSilos.Contains($"soak-{i}"));
         return new Check("The silos that should be up are up at the end", ok, string.Create(Invariant,
             $"ready: {string.Join(", ", end.Ready.Select(s => $"soak-{s}"))} ({end.Settling.TotalSeconds:F0} s after the load ended); with devices: {string.Join(", ", end.DeviceSilos)}; ")
             + (run.Exits.Count == 0 ? "no silo exited on its own" : $"{run.Exits.Count} exited on their own and were started again (see below)"));
+    }
+
+    /// <summary>
+    /// The autoscaler kept deciding through the faults (a fresh decision in nine of ten readings that a ready silo
+    /// answered), and the spare silo followed it: every start ready, every drain clean (its calls are judged with the rest).
+    /// </summary>
+    private static Check Autoscaler(SoakRun run)
+    {
+        var read = run.Autoscaler.Where(s => s.Status is not null).ToList();
+        var fresh = read.Count(s => s.AgeSeconds <= SoakScaler.Stale.TotalSeconds);
+        var failed = run.Scaled.Where(c => !c.Done).ToList();
+        var ok = read.Count > 0 && fresh >= 0.9 * read.Count && failed.Count == 0;
+        var desired = read.Select(s => s.Status!.Desired).ToList();
+        var detail = string.Create(Invariant,
+            $"{read.Count} of {run.Autoscaler.Count} readings answered, {fresh} of them fresh (≤ {SoakScaler.Stale.TotalSeconds:G} s old); ");
+        if (read.Count > 0)
+        {
+            detail += string.Create(Invariant,
+                $"desired {desired.Min()}–{desired.Max()} silos (bounds {SoakCluster.MinSilos}–{SoakCluster.MaxSilos}), {read.Max(s => s.Status!.AverageInFlight):F1} in flight at most; ");
+        }
+
+        detail += string.Create(Invariant, $"spare started {run.Scaled.Count(c => c.Up)} times, drained {run.Scaled.Count(c => !c.Up)} times");
+        detail += failed.Count == 0 ? "" : "; **failed**: " + string.Join("; ", failed.Select(c => c.Note));
+        return new Check("The autoscaler decided throughout, and the spare silo followed it", ok, detail);
     }
 
     private static int Count(SoakRun run, Outcome outcome) => run.Calls.Count(c => c.Outcome == outcome);

@@ -25,7 +25,7 @@ internal static class SoakReport
         {
             ("soak-latency.png", "Interactive latency of answered calls (10 s buckets)", p => Latency(p, run)),
             ("soak-throughput.png", "Calls per second by outcome (10 s buckets)", p => Throughput(p, run)),
-            ("soak-silos.png", "Silos ready and device busy share", p => Silos(p, run)),
+            ("soak-silos.png", "Silos ready, silos the autoscaler wants, device busy share", p => Silos(p, run)),
             ("soak-memory.png", "Resident memory per silo", p => Memory(p, run)),
             ("soak-cameras.png", "Camera freshness: age of the newest analysed frame", p => Cameras(p, run)),
             ("soak-jobs.png", "Batch job items done (all jobs, cumulative)", p => Jobs(p, run)),
@@ -56,7 +56,9 @@ internal static class SoakReport
             {run.LoadBefore} before and {Bench.LoadAverage()} after. {o.Note}
 
             The cluster: a `redis-server` (append-only file) and {SoakBench.Silos} silo processes on loopback serving {SoakBench.ModelName}: `soak-0` on the
-            real CPU, `soak-1` and `soak-2` on one **simulated** device each (textbook GPU profile: no model runs, only decoding). The load:
+            real CPU, `soak-1` and `soak-2` on one **simulated** device each (textbook GPU profile: no model runs, only decoding); the
+            cluster's autoscaler (bounds {SoakCluster.MinSilos}–{SoakCluster.MaxSilos}, {SoakCluster.TargetInFlightPerDevice} in flight per device) read every {SoakScaler.Interval.TotalSeconds:G} s and
+            followed as Kubernetes would: `soak-{SoakBench.Silos}` on a simulated device started while it asks for {SoakCluster.MaxSilos}, drained while it asks for {SoakCluster.MinSilos}. The load:
             {SoakLoad.BaseRate:G} interactive calls/s (Poisson, deadline {SoakCalls.Deadline.TotalSeconds:G} s), half `POST /v1/models/{SoakBench.ModelName}/infer` to a silo
             its health check holds ready (round robin, as a load balancer would) and half `IArgusClient.InferAsync` routed by the
             cluster, with {SoakLoad.BurstLength.TotalSeconds:G} s at {SoakLoad.BurstFactor:G}× every {SoakLoad.BurstEvery.TotalSeconds:G} s; two cameras at 2 fps (vtest.avi looping,
@@ -94,6 +96,16 @@ internal static class SoakReport
         foreach (var exit in run.Exits)
         {
             md.AppendLine($"- {exit.Description}");
+        }
+
+        md.AppendLine().AppendLine("## Autoscaler").AppendLine();
+        md.AppendLine(run.Scaled.Count == 0
+            ? "The autoscaler never asked for the spare silo."
+            : "What the soak did on the autoscaler's decisions:");
+        md.AppendLine();
+        foreach (var change in run.Scaled)
+        {
+            md.AppendLine(Invariant, $"- {change.Seconds:F0} s: {(change.Up ? "start" : "drain")}: {change.Note}");
         }
 
         md.AppendLine().AppendLine("## Per minute").AppendLine();
@@ -243,17 +255,29 @@ internal static class SoakReport
         ready.ConnectStyle = ConnectStyle.StepHorizontal;
         ready.LineWidth = 3;
         ready.MarkerSize = 0;
+        var read = run.Autoscaler.Where(s => s.Status is not null).ToList();
+        var desired = plot.Add.Scatter(read.Select(s => s.Seconds).ToArray(), read.Select(s => (double)s.Status!.Desired).ToArray());
+        desired.LegendText = "silos the autoscaler wants";
+        desired.ConnectStyle = ConnectStyle.StepHorizontal;
+        desired.LinePattern = LinePattern.Dashed;
+        desired.LineWidth = 2;
+        desired.MarkerSize = 0;
         foreach (var slot in run.Silos.Select(s => s.Slot).Distinct().Order())
         {
             var points = run.Silos.Where(s => s.Slot == slot && s.BusySeconds is not null).GroupBy(s => s.Incarnation)
                 .SelectMany(g => g.OrderBy(s => s.Seconds).Zip(g.OrderBy(s => s.Seconds).Skip(1)))
                 .Select(p => (p.Second.Seconds, Share: (p.Second.BusySeconds!.Value - p.First.BusySeconds!.Value) / (p.Second.Seconds - p.First.Seconds) * SoakBench.Silos))
                 .OrderBy(p => p.Seconds).ToList();
+            if (points.Count == 0)
+            {
+                continue; // the spare, never started
+            }
+
             Line(plot, [.. points.Select(p => p.Seconds)], [.. points.Select(p => p.Share)], $"soak-{slot} device busy (× {SoakBench.Silos})");
         }
 
         plot.YLabel("silos; busy share × silos");
-        plot.Axes.SetLimitsY(0, SoakBench.Silos + 0.5);
+        plot.Axes.SetLimitsY(0, SoakCluster.MaxSilos + 0.5);
         plot.ShowLegend(Alignment.LowerLeft);
     }
 
