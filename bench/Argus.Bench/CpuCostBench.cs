@@ -473,8 +473,7 @@ internal static class CpuCostBench
             dashboard's metrics), included in it; **B/item**: bytes the silo allocated (`dotnet.gc.heap.total_allocated`);
             **gen2/1k**: full collections per 1,000 items; **load gen**: the bench process's own CPU per item (clients,
             serialization), not included. Taken {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores
-            ({Report.CpuModel()}), no GPU; load average {load.Before} before, {load.After} after: other developers' work shared
-            the cores. CPU time per item is far steadier under that than wall time, but caches and frequency are shared too.
+            ({Report.CpuModel()}), no GPU; load average {load.Before} before, {load.After} after. {options.Note}
             """).AppendLine();
         md.AppendLine("| Path | Batch | Silo core-µs/item | of it idle | B/item | gen2/1k | Load gen core-µs/item | Items/s | Avg batch |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
