@@ -148,8 +148,8 @@ internal static class StartupBench
             seconds the silo had spent by then. **RSS**: resident memory one second after ready; **peak**: the most it held
             (VmHWM). The first start of each set finds the model cache empty; the later starts are summarised as median (min–max).
             Taken {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores ({Report.CpuModel()}), no GPU;
-            load average (1, 5, 15 min) {load.Before} before, {load.After} after: other work shared the cores, so wall
-            times vary with it while CPU seconds and memory much less.
+            load average (1, 5, 15 min) {load.Before} before, {load.After} after. Wall times vary with the machine's load, CPU
+            seconds and memory much less. {options.Note}
             """);
         md.AppendLine();
         md.AppendLine("| Model set | Models | Start | Ready s | CPU s | RSS MB | Peak RSS MB |");
