@@ -93,9 +93,10 @@ internal static class MultipartImages
             name = value.HasValue ? value.Value : null;
             return true;
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
-            // The parser takes a parameter it then cannot decode (e.g. 'filename*' without a value).
+            // The parser takes a parameter it then cannot decode: 'filename*' without a value (ArgumentException), or in
+            // a charset .NET refuses to decode, UTF-7 (NotSupportedException; found by fuzzing).
             return false;
         }
     }
