@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using OpenCvSharp;
 
 namespace Argus.Testing;
 
@@ -81,6 +82,31 @@ public static class TestData
         BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), width);
         BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), height);
         return bmp;
+    }
+
+    /// <summary>
+    /// The first line of printed text of imageTextN.png, with a few rows around it: what the text-direction classifier
+    /// reads (a whole page, squeezed into its 192×48 input, it cannot tell upright from upside down).
+    /// </summary>
+    public static Mat TextLine()
+    {
+        using var page = Cv2.ImDecode(Image("imageTextN.png"), ImreadModes.Color);
+        using var gray = page.CvtColor(ColorConversionCodes.BGR2GRAY);
+        var rows = Enumerable.Range(0, gray.Rows).Select(y => Cv2.Mean(gray.Row(y)).Val0 < 250).ToArray();
+        var top = Array.IndexOf(rows, true);
+        var bottom = top;
+        while (bottom < rows.Length && rows[bottom])
+        {
+            bottom++;
+        }
+
+        if (top < 0 || bottom - top < 8)
+        {
+            throw new InvalidOperationException("imageTextN.png should start with a line of text.");
+        }
+
+        var margin = Math.Min(4, top);
+        return page[new Rect(0, top - margin, page.Cols, Math.Min(page.Rows - top + margin, bottom - top + (2 * margin)))].Clone();
     }
 
     /// <summary>The first <paramref name="bytes"/> bytes of a real JPEG.</summary>

@@ -1,16 +1,22 @@
+using System.Threading.Channels;
 using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
+using Argus.Grains.Cameras;
 using Argus.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using OpenCvSharp;
 using Orleans.Concurrency;
+using Orleans.Providers;
 using Orleans.Runtime;
+using Orleans.Storage;
+using Orleans.Streams;
 using Orleans.TestingHost;
 
 namespace Argus.Grains.Tests.Cameras;
 
-/// <summary>Camera grains on the two-silo test cluster, analysing with the text-direction classifier.</summary>
-public sealed class CameraGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+/// <summary>Camera grains on the two-silo test cluster, analysing with the text-direction classifier and its scores as features.</summary>
+public sealed class CameraGrainTests(CameraClusterFixture fixture) : IClassFixture<CameraClusterFixture>
 {
     private static readonly CameraConfig Config = new() { Models = ["text-direction"], TargetFps = 100, LatencyTargetMs = 30_000 };
 
@@ -72,7 +78,7 @@ public sealed class CameraGrainTests(ClusterFixture fixture) : IClassFixture<Clu
             MaxInFlight = 0,
         }));
 
-        Assert.Contains("unknown model 'resnet18' (served: text-direction)", error.Message);
+        Assert.Contains("unknown model 'resnet18' (served: text-direction, text-features)", error.Message);
         Assert.Contains("max_in_flight", error.Message);
         Assert.Null(await camera.GetConfigAsync());
         Assert.DoesNotContain("grain-bad", await Grains.GetGrain<ICameraRegistryGrain>(0).ListAsync());
@@ -114,5 +120,53 @@ public sealed class CameraGrainTests(ClusterFixture fixture) : IClassFixture<Clu
         Assert.Equal(7, kept!.TargetFps);
         Assert.Equal(config.Models, kept.Models);
         Assert.Contains("grain-kept", await Grains.GetGrain<ICameraRegistryGrain>(0).ListAsync());
+    }
+
+    [Fact]
+    public async Task An_activation_whose_write_lost_to_another_publishes_nothing_and_the_next_reads_what_won()
+    {
+        await DevicesReadyAsync();
+        var camera = Grains.GetGrain<ICameraGrain>("grain-superseded");
+        await camera.ConfigureAsync(Config with
+        {
+            Models = [ClusterFixture.Features],
+            Rules = [new AlertRule("turned", AlertRuleKind.SceneChange, ClusterFixture.Features, 0.5, K: 1, N: 1)],
+        });
+        var published = Channel.CreateUnbounded<Alert>();
+        await fixture.Cluster.Client.GetStreamProvider(AlertStreams.Provider)
+            .GetStream<Alert>(StreamId.Create(AlertStreams.Namespace, "grain-superseded"))
+            .SubscribeAsync((alert, _) => published.Writer.WriteAsync(alert).AsTask());
+
+        // Upright text sets the rule's baseline; the camera stores it within its save interval.
+        using var line = TestData.TextLine();
+        using var flipped = line.Flip(FlipMode.XY);
+        await camera.PushFrameAsync(Frame(line.ImEncode(".png")));
+        var storage = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services
+            .GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        var stored = new GrainState<CameraState>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            await storage.ReadStateAsync("camera", camera.GetGrainId(), stored);
+            return stored.State is { } state && state.Rules.TryGetValue("turned", out var rule) && rule.Baseline is not null;
+        }, TimeSpan.FromSeconds(60), "the rule's baseline to be stored");
+
+        // Another activation of the camera (one cut off from the cluster, still reaching storage) writes the state.
+        await storage.WriteStateAsync("camera", camera.GetGrainId(), stored);
+
+        // Upside-down text raises alert 1 in this activation, whose write then fails: it publishes nothing, lists nothing, and
+        // goes (the keeper brings the camera back at once, from the stored state).
+        var upsideDown = flipped.ImEncode(".png");
+        await camera.PushFrameAsync(Frame(upsideDown, 1));
+        await Eventually.HoldsAsync(async () => (await camera.GetStatsAsync()).Received == 0, TimeSpan.FromSeconds(60),
+            "the camera to be activated again");
+        Assert.Empty(await camera.GetRecentAlertsAsync());
+
+        // The new activation raises alert 1 again, from the stored baseline, and publishes it: the first alert out.
+        var turned = Frame(upsideDown, 2);
+        await camera.PushFrameAsync(turned);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var first = await published.Reader.ReadAsync(timeout.Token);
+        Assert.Equal((1L, turned.Value.CapturedAt), (first.Sequence, first.CapturedAt));
+        Assert.Equal([1L], (await camera.GetRecentAlertsAsync()).Select(a => a.Sequence));
     }
 }

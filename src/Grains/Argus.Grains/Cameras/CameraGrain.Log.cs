@@ -22,6 +22,9 @@ internal sealed partial class CameraGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Camera}: saving its state failed: {Error}")]
     private static partial void LogSaveFailed(ILogger logger, string camera, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Camera}: another activation wrote its state since the one on {Silo} read it; this one publishes nothing more and deactivates: {Error}")]
+    private static partial void LogSuperseded(ILogger logger, string camera, string silo, string error);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Camera}: incident of alert {Alert} stored, {Frames} frame(s) in {Ms:F0} ms")]
     private static partial void LogIncidentMade(ILogger logger, string camera, long alert, int frames, double ms);
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
+using Orleans.Storage;
 using Orleans.Streams;
 
 namespace Argus.Grains.Cameras;
@@ -26,7 +27,9 @@ namespace Argus.Grains.Cameras;
 /// persisted as pending until its summary — the frames around the alert run through the summary model in the batch lane —
 /// is stored (<see cref="IncidentFiles"/>). The frames of an incident's window are written out as they come (the ring's
 /// at the alert, each later one on arrival), so a camera that comes back on another silo makes the summaries still
-/// pending from every frame but those that arrived while it was away.
+/// pending from every frame but those that arrived while it was away. Alerts are listed once stored. An activation whose
+/// write finds that another activation of the camera wrote since it read (two ran at once, across a partition) publishes
+/// nothing more and deactivates: the alerts it raised were never the camera's, and the next call reads the state that won.
 /// </summary>
 [Reentrant]
 internal sealed partial class CameraGrain(
@@ -68,6 +71,9 @@ internal sealed partial class CameraGrain(
     private IAsyncStream<Alert> _alerts = null!;
     private bool _dirty;
 
+    /// <summary>The newest alert stored (or read): alerts after it are listed once a write has made them the camera's.</summary>
+    private long _storedSequence;
+
     private string Id => this.GetPrimaryKeyString();
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -75,6 +81,7 @@ internal sealed partial class CameraGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _stats = new CameraStatistics(Now);
+        _storedSequence = state.State.AlertSequence;
         _alerts = this.GetStreamProvider(AlertStreams.Provider).GetStream<Alert>(StreamId.Create(AlertStreams.Namespace, Id));
         this.RegisterGrainTimer(SaveChangesAsync, new GrainTimerCreationOptions(SaveInterval, SaveInterval) { Interleave = true });
         this.RegisterGrainTimer(SummariseDueAsync, new GrainTimerCreationOptions(IncidentCheck, IncidentCheck) { Interleave = true });
@@ -140,6 +147,7 @@ internal sealed partial class CameraGrain(
             _dirty = false;
             await state.ClearStateAsync();
             state.State = new CameraState();
+            _storedSequence = 0;
         }
         finally
         {
@@ -210,11 +218,12 @@ internal sealed partial class CameraGrain(
     {
         var targetFps = state.State.Config?.TargetFps ?? 0;
         CountPaceDrops();
-        return Task.FromResult(_stats.Snapshot(Id, targetFps, _gate.Share.Fps(targetFps), state.State.AlertSequence, silo.Name, Now)
+        return Task.FromResult(_stats.Snapshot(Id, targetFps, _gate.Share.Fps(targetFps), _storedSequence, silo.Name, Now)
             with { RingFrames = _ring?.Count ?? 0, RingBytes = _ring?.Bytes ?? 0 });
     }
 
-    public Task<IReadOnlyList<Alert>> GetRecentAlertsAsync() => Task.FromResult<IReadOnlyList<Alert>>([.. state.State.RecentAlerts]);
+    public Task<IReadOnlyList<Alert>> GetRecentAlertsAsync() =>
+        Task.FromResult<IReadOnlyList<Alert>>([.. state.State.RecentAlerts.Where(a => a.Sequence <= _storedSequence)]);
 
     public async Task<Incident?> GetIncidentAsync(long alert)
     {
@@ -372,12 +381,19 @@ internal sealed partial class CameraGrain(
         return raised;
     }
 
-    /// <summary>Saves the state the alerts changed, then publishes them; a failure of either is logged, not the other's.</summary>
+    /// <summary>
+    /// Saves the state the alerts changed, then publishes them; a failure of either is logged, not the other's, except
+    /// that alerts whose write lost to another activation are not published: their sequence numbers are the winner's.
+    /// </summary>
     private async Task PublishAsync(List<Alert> alerts)
     {
         try
         {
             await SaveAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            return;
         }
         catch (Exception e)
         {
@@ -529,14 +545,25 @@ internal sealed partial class CameraGrain(
     private Task SaveChangesAsync(CancellationToken cancellationToken) =>
         _dirty && state.State.Config is not null ? SaveAsync() : Task.CompletedTask;
 
-    /// <summary>Writes the state; one write at a time, since interleaved calls may both want to.</summary>
+    /// <summary>
+    /// Writes the state; one write at a time, since interleaved calls may both want to. When another activation wrote
+    /// since this one read, this one deactivates, and the exception goes on to the caller.
+    /// </summary>
     private async Task SaveAsync()
     {
         await _saving.WaitAsync();
         try
         {
             _dirty = false;
+            var sequence = state.State.AlertSequence;
             await state.WriteStateAsync();
+            _storedSequence = sequence;
+        }
+        catch (InconsistentStateException e)
+        {
+            LogSuperseded(logger, Id, silo.Name, e.Message);
+            DeactivateOnIdle();
+            throw;
         }
         catch
         {
