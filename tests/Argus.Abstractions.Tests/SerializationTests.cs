@@ -2,15 +2,26 @@ using Argus.Cameras;
 using Argus.Devices;
 using Argus.Errors;
 using Argus.Scaling;
+using System.Buffers;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using Orleans.Serialization.Buffers;
+using Orleans.Serialization.Codecs;
+using Orleans.Serialization.Session;
+using Orleans.Serialization.WireProtocol;
 
 namespace Argus.Abstractions.Tests;
 
 /// <summary>The wire contracts survive Orleans' serializer, typed errors included.</summary>
 public sealed class SerializationTests
 {
-    private readonly Serializer _serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+    private readonly IServiceProvider _services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+
+    private readonly Serializer _serializer;
+
+    public SerializationTests() => _serializer = _services.GetRequiredService<Serializer>();
+
+    private delegate void Fields(ref Writer<ArrayBufferWriter<byte>> writer);
 
     private T RoundTrip<T>(T value) => _serializer.Deserialize<T>(_serializer.SerializeToArray(value))!;
 
@@ -112,5 +123,79 @@ public sealed class SerializationTests
         Assert.Equal(status, RoundTrip(status));
         var copy = RoundTrip(load);
         Assert.Equal((7, true, 5), (copy.InFlight, copy.Draining, copy.QueueDepth));
+    }
+
+    [Fact]
+    public void A_tensor_crosses_as_one_block_bit_for_bit_and_an_input_sent_twice_stays_one()
+    {
+        var random = new Random(18);
+        var tensor = new float[3 * 48 * 192];
+        for (var i = 0; i < tensor.Length; i++)
+        {
+            tensor[i] = random.NextSingle() * 2 - 1;
+        }
+
+        tensor[1] = float.NaN;
+        tensor[2] = -0f;
+        var both = new InferenceInput { Image = [1, 2, 3], Tensor = tensor };
+
+        var bytes = _serializer.SerializeToArray<IReadOnlyList<InferenceInput>>([both, both]);
+        var copy = _serializer.Deserialize<IReadOnlyList<InferenceInput>>(bytes)!;
+
+        Assert.Equal([1, 2, 3], copy[0].Image);
+        Assert.Equal(tensor.Select(BitConverter.SingleToInt32Bits), copy[0].Tensor!.Select(BitConverter.SingleToInt32Bits));
+        Assert.Same(copy[0], copy[1]);
+
+        // A block: the tensor's bytes and little more, where a field per value would add at least one byte to each.
+        Assert.InRange(bytes.Length, tensor.Length * sizeof(float), (tensor.Length * sizeof(float)) + 100);
+    }
+
+    [Fact]
+    public void A_tensor_sent_value_by_value_by_an_older_client_is_still_read()
+    {
+        var perValue = new ArrayCodec<float>(new FloatCodec());
+
+        var input = Read((ref Writer<ArrayBufferWriter<byte>> writer) =>
+        {
+            ByteArrayCodec.WriteField(ref writer, 0, [7, 8]);
+            perValue.WriteField(ref writer, 1, typeof(float[]), [0.5f, -1.5f, 3]);
+        });
+
+        Assert.Equal([7, 8], input.Image);
+        Assert.Equal([0.5f, -1.5f, 3], input.Tensor!);
+    }
+
+    [Fact]
+    public void A_tensor_block_that_is_not_whole_floats_or_claims_more_than_the_message_holds_is_refused()
+    {
+        var ragged = Assert.ThrowsAny<Exception>(() => Read((ref Writer<ArrayBufferWriter<byte>> writer) => Block(ref writer, 6, 6)));
+        Assert.Contains("not a whole number of floats", ragged.Message);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        Assert.ThrowsAny<Exception>(() => Read((ref Writer<ArrayBufferWriter<byte>> writer) => Block(ref writer, 1u << 30, 8)));
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - allocated, 0, 1 << 20);
+
+        static void Block(ref Writer<ArrayBufferWriter<byte>> writer, uint claimed, int sent)
+        {
+            writer.WriteFieldHeaderExpected(2, WireType.LengthPrefixed);
+            writer.WriteVarUInt32(claimed);
+            writer.Write(new byte[sent]);
+        }
+    }
+
+    /// <summary>An <see cref="InferenceInput"/> read from a message whose members <paramref name="fields"/> writes by hand.</summary>
+    private InferenceInput Read(Fields fields)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var session = _services.GetRequiredService<SerializerSessionPool>().GetSession())
+        {
+            var writer = Writer.Create(buffer, session);
+            writer.WriteFieldHeader(0, typeof(InferenceInput), typeof(InferenceInput), WireType.TagDelimited);
+            fields(ref writer);
+            writer.WriteEndObject();
+            writer.Commit();
+        }
+
+        return _serializer.Deserialize<InferenceInput>(buffer.WrittenMemory)!;
     }
 }

@@ -10,15 +10,18 @@ public enum OutputKind
     Raw = 1,
 }
 
-/// <summary>One item to infer: an encoded image (JPEG, PNG, BMP, WebP) or a ready tensor in the model's input layout.</summary>
-[GenerateSerializer, Immutable, Alias("Argus.Devices.InferenceInput")]
+/// <summary>
+/// One item to infer: an encoded image (JPEG, PNG, BMP, WebP) or a ready tensor in the model's input layout. It crosses
+/// grain calls by <see cref="InferenceInputCodec"/>, which sends the tensor as one block.
+/// </summary>
+[Immutable, Alias("Argus.Devices.InferenceInput")]
 public sealed record InferenceInput
 {
     /// <summary>Encoded image bytes; preprocessed on the device's silo.</summary>
-    [Id(0)] public byte[]? Image { get; init; }
+    public byte[]? Image { get; init; }
 
     /// <summary>One item's tensor (no batch dimension), row-major, in the model's input shape.</summary>
-    [Id(1)] public float[]? Tensor { get; init; }
+    public float[]? Tensor { get; init; }
 
     /// <summary>An input holding an encoded image.</summary>
     public static InferenceInput FromImage(byte[] image) => new() { Image = image };
