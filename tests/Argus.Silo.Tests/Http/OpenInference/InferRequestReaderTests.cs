@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Argus.Silo.Http.OpenInference;
 using static Argus.Silo.Tests.Http.OpenInference.Requests;
@@ -34,6 +35,24 @@ public sealed class InferRequestReaderTests
         Refused(Read(Fp32, header), reason);
 
     [Fact]
+    public void A_tensor_in_JSON_reads_to_the_floats_its_binary_form_holds()
+    {
+        var random = new Random(18);
+        var values = Enumerable.Range(0, 28_000).Select(_ => (random.NextSingle() * 2 - 1) * MathF.Pow(10, random.Next(-40, 38))).ToArray();
+        var shape = $"[{values.Length / 4},2,2]";
+        var numbers = string.Join(',', values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+
+        var input = $$""" "name":"x","shape":{{shape}},"datatype":"FP32" """;
+
+        var json = Valid(Read($$"""{"inputs":[{{{input}},"data":[{{numbers}}]}]}"""));
+        var binary = Valid(ReadBinary(
+            "{\"inputs\":[{" + input + $",\"parameters\":{{\"binary_data_size\":{values.Length * 4}}}}}]}}", [.. values.SelectMany(BitConverter.GetBytes)]));
+
+        Assert.Equal(values.Length / 4, json.Inputs.Count);
+        Assert.Equal(binary.Inputs.SelectMany(i => i.Tensor!), json.Inputs.SelectMany(i => i.Tensor!));
+    }
+
+    [Fact]
     public void The_header_length_splits_the_JSON_from_the_binary_data()
     {
         var floats = new[] { 1f, 2, 3, 4 }.SelectMany(BitConverter.GetBytes).ToArray();
@@ -63,6 +82,11 @@ public sealed class InferRequestReaderTests
     [InlineData("""{'inputs':[]}""", "not valid JSON")]
     [InlineData("""{"inputs":[{"name":"x","name":"y"}]}""", "Duplicate")]
     [InlineData("""{"inputs":[],"inputs":[]}""", "Duplicate")]
+    [InlineData("""{"id":5,"id":"x","inputs":[]}""", "Duplicate")]
+    [InlineData("""{"inputs":[],"extra":{"a":{"b":1,"b":2}}}""", "Duplicate")]
+    [InlineData("""{"inputs":[{"name":"x","datatype":"BYTES","shape":[1],"data":[{"b64":"AQID","b64":"AQID"}]}]}""", "Duplicate")]
+    [InlineData("""{"id":5,"inputs":[}""", "not valid JSON")]
+    [InlineData("""{"inputs":[{"shape":"1"}],"outputs":[{"name":"y"},]}""", "not valid JSON")]
     [InlineData("""{"inputs":[],"outputs":[{"name\ud800":"y"}]}""", "not valid JSON")]
     [InlineData("""{"a\udc00":1,"b":2}""", "not valid JSON")]
     [InlineData("[]", "must be a JSON object, not an array")]

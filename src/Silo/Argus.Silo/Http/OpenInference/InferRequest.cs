@@ -1,10 +1,8 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Argus.Silo.Http.OpenInference;
 
-// The protocol's JSON as typed records. Every field is optional here so that a missing or null one becomes a problem in
-// InferRequestValidator's list rather than the end of the reading; a value of the wrong JSON type stops the reading.
+// The protocol's JSON as typed records (read by InferRequestJson). Every field is optional here so that a missing or null
+// one becomes a problem in InferRequestValidator's list rather than the end of the reading; a value of the wrong JSON type
+// stops the reading.
 
 /// <summary>The protocol's <c>$inference_request</c>.</summary>
 internal sealed record InferRequest(
@@ -12,9 +10,9 @@ internal sealed record InferRequest(
 
 /// <summary>
 /// The protocol's <c>$request_input</c>. Its <c>data</c> holds numbers or base64 strings, flat or nested in row-major
-/// order, as the datatype says.
+/// order, as the datatype says; null when absent or null.
 /// </summary>
-internal sealed record RequestInput(string? Name, IReadOnlyList<long>? Shape, string? Datatype, InputParameters? Parameters, JsonElement? Data);
+internal sealed record RequestInput(string? Name, IReadOnlyList<long>? Shape, string? Datatype, InputParameters? Parameters, JsonData? Data);
 
 /// <summary>The protocol's <c>$request_output</c>.</summary>
 internal sealed record RequestOutput(string? Name, OutputParameters? Parameters);
@@ -28,7 +26,3 @@ internal sealed record InputParameters(long? BinaryDataSize);
 /// <summary>The output parameters Argus reads.</summary>
 internal sealed record OutputParameters(bool? BinaryData);
 
-/// <summary>Reads the records without reflection; the protocol's names are snake_case and matched exactly.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(InferRequest))]
-internal sealed partial class InferRequestJson : JsonSerializerContext;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Argus.Devices;
 using Argus.Models;
 
@@ -130,7 +129,7 @@ internal static class InferRequestValidator
     private static TensorSource? Data(
         RequestInput input, string where, ref ReadOnlyMemory<byte> binary, ref bool claimed, List<string> problems)
     {
-        var hasData = input.Data is { ValueKind: not JsonValueKind.Null };
+        var hasData = input.Data is not null;
         if (input.Parameters?.BinaryDataSize is not { } size)
         {
             if (!hasData)
@@ -139,7 +138,7 @@ internal static class InferRequestValidator
                 return null;
             }
 
-            return new TensorSource.Json(input.Data!.Value);
+            return new TensorSource.Json(input.Data!);
         }
 
         if (hasData)

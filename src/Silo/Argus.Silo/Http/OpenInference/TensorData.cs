@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Argus.Devices;
 using Argus.Models;
 
@@ -64,9 +63,16 @@ internal static class TensorData
         for (var i = 0; i < items.Length; i++)
         {
             var row = new float[itemLength];
-            for (var j = 0; j < row.Length; j++)
+            if (numbers is List<float> list)
             {
-                row[j] = numbers[(i * itemLength) + j];
+                CollectionsMarshal.AsSpan(list).Slice(i * itemLength, itemLength).CopyTo(row);
+            }
+            else
+            {
+                for (var j = 0; j < row.Length; j++)
+                {
+                    row[j] = numbers[(i * itemLength) + j];
+                }
             }
 
             items[i] = InferenceInput.FromTensor(row);
@@ -110,14 +116,13 @@ internal static class TensorData
                     return null;
                 }
 
-                var notBase64 = 0;
-                AddImages(json.Data, images, ref notBase64);
-                if (notBase64 > 0)
+                if (json.Data.NotBase64 > 0)
                 {
-                    problems.Add($"{where}: BYTES data in JSON must be base64-encoded images, as strings or {{\"b64\": \"…\"}}; {notBase64} elements are not.");
+                    problems.Add($"{where}: BYTES data in JSON must be base64-encoded images, as strings or {{\"b64\": \"…\"}}; {json.Data.NotBase64} elements are not.");
                     return null;
                 }
 
+                images.AddRange(json.Data.Images.Select(InferenceInput.FromImage));
                 break;
             case TensorSource.Elements elements:
                 foreach (var element in elements.Values)
@@ -202,96 +207,29 @@ internal static class TensorData
     public static string Text(IReadOnlyList<long> shape) => $"[{string.Join(',', shape)}]";
 
     /// <summary>The numbers of <paramref name="data"/> in row-major order, or null with a problem.</summary>
-    private static List<float>? Numbers(string where, JsonElement data, List<string> problems)
+    private static List<float>? Numbers(string where, JsonData data, List<string> problems)
     {
         if (!IsArray(where, data, problems))
         {
             return null;
         }
 
-        // Sized by what was sent, not by the shape: a shape may claim far more than the body holds.
-        List<float> numbers = [];
-        var (notNumbers, outOfRange) = (0, 0);
-        AddNumbers(data, numbers, ref notNumbers, ref outOfRange);
-        if (notNumbers > 0)
+        if (data.NotNumbers > 0)
         {
-            problems.Add($"{where}: FP32 data must hold numbers; {notNumbers} elements are not.");
+            problems.Add($"{where}: FP32 data must hold numbers; {data.NotNumbers} elements are not.");
         }
 
-        if (outOfRange > 0)
+        if (data.OutOfRange > 0)
         {
-            problems.Add($"{where}: FP32 data holds {outOfRange} numbers beyond FP32's range.");
+            problems.Add($"{where}: FP32 data holds {data.OutOfRange} numbers beyond FP32's range.");
         }
 
-        return notNumbers + outOfRange == 0 ? numbers : null;
+        return data.NotNumbers + data.OutOfRange == 0 ? data.Numbers : null;
     }
 
-    private static void AddNumbers(JsonElement data, List<float> numbers, ref int notNumbers, ref int outOfRange)
+    private static bool IsArray(string where, JsonData data, List<string> problems)
     {
-        if (data.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var e in data.EnumerateArray())
-            {
-                AddNumbers(e, numbers, ref notNumbers, ref outOfRange);
-            }
-        }
-        else if (data.ValueKind != JsonValueKind.Number || !data.TryGetSingle(out var value))
-        {
-            notNumbers++;
-        }
-        else if (!float.IsFinite(value))
-        {
-            outOfRange++;
-        }
-        else
-        {
-            numbers.Add(value);
-        }
-    }
-
-    private static void AddImages(JsonElement data, List<InferenceInput> images, ref int notBase64)
-    {
-        if (data.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var e in data.EnumerateArray())
-            {
-                AddImages(e, images, ref notBase64);
-            }
-
-            return;
-        }
-
-        var text = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("b64", out var b64) ? b64 : data;
-        if (Base64(text) is { } image)
-        {
-            images.Add(InferenceInput.FromImage(image));
-        }
-        else
-        {
-            notBase64++;
-        }
-    }
-
-    private static byte[]? Base64(JsonElement text)
-    {
-        if (text.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        try
-        {
-            return text.TryGetBytesFromBase64(out var bytes) ? bytes : null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null; // an escaped lone surrogate: not base64 either
-        }
-    }
-
-    private static bool IsArray(string where, JsonElement data, List<string> problems)
-    {
-        if (data.ValueKind == JsonValueKind.Array)
+        if (data.IsArray)
         {
             return true;
         }

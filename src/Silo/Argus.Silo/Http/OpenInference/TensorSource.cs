@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Argus.Silo.Http.OpenInference;
 
 /// <summary>
@@ -20,7 +18,7 @@ internal abstract record TensorSource
     }
 
     /// <summary>HTTP's <c>data</c>: numbers or base64 strings, flat or nested in row-major order.</summary>
-    public sealed record Json(JsonElement Data) : TensorSource;
+    public sealed record Json(JsonData Data) : TensorSource;
 
     /// <summary>
     /// Bytes in the tensor's own layout: FP32 as little-endian floats, BYTES as elements each after a 4-byte
