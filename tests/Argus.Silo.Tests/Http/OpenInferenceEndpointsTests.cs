@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Argus.Inference.Imaging;
@@ -43,6 +44,23 @@ public sealed class OpenInferenceEndpointsTests(SiloFixture fixture) : IClassFix
         Assert.Equal("FP32", input.GetProperty("datatype").GetString());
         Assert.Equal([-1L, 3, 224, 224], input.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
         Assert.Equal([-1L, 512, 1, 1], metadata.GetProperty("outputs")[0].GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
+    }
+
+    [Fact]
+    public async Task A_body_cut_off_before_its_Content_Length_gets_no_5xx_and_the_next_request_is_served()
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(Http.BaseAddress!.Host, Http.BaseAddress.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            "POST /v2/models/resnet18/infer HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"inputs\":["));
+        client.Client.Shutdown(SocketShutdown.Send);
+
+        // Kestrel ends the connection of a client that stopped sending mid-body; whatever it answers is not a 5xx.
+        var answer = await new StreamReader(stream, Encoding.ASCII).ReadToEndAsync();
+
+        Assert.DoesNotContain("HTTP/1.1 5", answer);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("v2/models/resnet18/ready")).StatusCode);
     }
 
     [Fact]

@@ -55,13 +55,25 @@ internal static class HttpErrors
 
         try
         {
-            using var buffer = new MemoryStream(request.ContentLength is > 0 and var n ? (int)n : 64 * 1024);
+            // A body of a declared length is read straight into an array of that length, not copied out of a stream.
+            if (request.ContentLength is > 0 and var length)
+            {
+                var body = new byte[length];
+                await request.Body.ReadExactlyAsync(body, request.HttpContext.RequestAborted);
+                return (body, null);
+            }
+
+            using var buffer = new MemoryStream(64 * 1024);
             await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
             return (buffer.ToArray(), null);
         }
         catch (BadHttpRequestException e)
         {
             return (null, error(e.StatusCode, e.Message));
+        }
+        catch (EndOfStreamException)
+        {
+            return (null, error(StatusCodes.Status400BadRequest, $"The body ended before its Content-Length of {request.ContentLength} bytes."));
         }
     }
 
