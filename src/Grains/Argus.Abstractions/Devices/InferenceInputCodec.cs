@@ -10,9 +10,10 @@ namespace Argus.Devices;
 /// <summary>
 /// How an <see cref="InferenceInput"/> crosses a grain call: the image as Orleans writes any <c>byte[]</c> (member 0), the
 /// tensor as one block of floats in the machine's byte order, little-endian on x64 and arm64 (member 2). Orleans' own
-/// codec for a <c>float[]</c> writes a field header and makes a call per value: MEASURED. Member 1, that per-value form, is
-/// still read: a silo of this version serves clients built before it, while a silo before it ignores member 2 and
-/// refuses the item as empty.
+/// codec for a <c>float[]</c> writes a field header and makes a call per value, which took about half the silo's CPU per
+/// item on the SDK's tensor path (docs/BENCHMARKS.md, "CPU cost per item"). Member 1, that per-value form, is still read:
+/// a silo of this version serves clients built before it, while a silo before it ignores member 2 and refuses the item
+/// as empty.
 /// </summary>
 [RegisterSerializer]
 internal sealed class InferenceInputCodec : IFieldCodec<InferenceInput>
