@@ -158,6 +158,7 @@ internal static class CpuCostBench
             foreach (var path in Enum.GetValues<CostPath>())
             {
                 var send = senders.For(path, model);
+                await WaitQuietAsync(http, silo, cancellationToken);
                 var before = await Counters.ReadAsync(http, silo, cancellationToken);
                 var ownBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 await ClosedLoopAsync(send, Count(path, items), cancellationToken);
@@ -170,6 +171,7 @@ internal static class CpuCostBench
 
         // The idle silo's own CPU (timers, membership, the dashboard's metrics), once the code is compiled and warm, to
         // tell apart from what the items cost.
+        await WaitQuietAsync(http, silo, cancellationToken);
         var idleStart = await Counters.ReadAsync(http, silo, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
         var idleEnd = await Counters.ReadAsync(http, silo, cancellationToken);
@@ -199,6 +201,24 @@ internal static class CpuCostBench
         }
 
         return cells;
+    }
+
+    /// <summary>
+    /// Waits until the silo spends no more than an idle silo does (two one-second readings under 150 core-ms/s; at most a
+    /// minute). After load on new code the runtime's tiered JIT goes on recompiling it in the background, on 2 cores for
+    /// seconds at 0.6–0.7 of a core (seen with <c>perf</c>), which would otherwise be charged to the next cell's items.
+    /// </summary>
+    private static async Task WaitQuietAsync(HttpClient http, SiloProcess silo, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var last = await Counters.ReadAsync(http, silo, cancellationToken);
+        for (var quiet = 0; quiet < 2 && Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(1);)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var now = await Counters.ReadAsync(http, silo, cancellationToken);
+            quiet = (now.CpuSeconds - last.CpuSeconds) / (now.At - last.At) < 0.15 ? quiet + 1 : 0;
+            last = now;
+        }
     }
 
     /// <summary>Sends <paramref name="items"/> single-item requests from <see cref="Concurrency"/> callers.</summary>
@@ -467,7 +487,9 @@ internal static class CpuCostBench
             model's input (FP32 3×48×192, {inputs.TensorBytes.Length / 1024} KiB) sent decoded as v2 JSON, v2 binary (the binary tensor
             data extension, binary output), gRPC (`raw_input_contents`) and through the SDK, or as a {inputs.JpegWidth}×{inputs.JpegHeight}
             JPEG ({inputs.Jpeg.Length} bytes) over HTTP v1 and the SDK (decoded and preprocessed in the silo). One item per request,
-            {Concurrency} callers, {items} items per cell (v2 JSON {Count(CostPath.V2Json, items)}) after a quarter as many of warm-up on every path; device batch cap 1, and cap 8 with a 5 ms window.
+            {Concurrency} callers, {items} items per cell (v2 JSON {Count(CostPath.V2Json, items)}) after a quarter as many of warm-up on every path; device batch cap 1, and cap 8 with a 5 ms window. Each cell
+            starts once the silo is quiet (two one-second readings under 150 core-ms/s), so that the tiered JIT's background
+            recompiling after the warm-up is not charged to the items.
             **Silo core-µs**: the silo process's CPU time (user + system, .NET's `dotnet.process.cpu.time` at `/metrics`) per
             item; **idle**: what the idle silo (measured after the cells, warm) spends in as long (timers, membership, the
             dashboard's metrics), included in it; **B/item**: bytes the silo allocated (`dotnet.gc.heap.total_allocated`);
