@@ -145,15 +145,32 @@ internal static class InferRequestJson
         return new RequestOutput(name, parameters);
     }
 
-    private static RequestParameters RequestParameters(ref Utf8JsonReader reader, string path, State state)
+    private static RequestParameters RequestParameters(ref Utf8JsonReader reader, string path, State state) =>
+        new(Member(ref reader, "binary_data_output", path, state, Bool));
+
+    private static InputParameters InputParameters(ref Utf8JsonReader reader, string path, State state) =>
+        new(Member(ref reader, "binary_data_size", path, state, static (ref r, p, s) =>
+        {
+            r.Read();
+            return r.TokenType == JsonTokenType.Null ? null : Integer(ref r, p, s);
+        }));
+
+    private static OutputParameters OutputParameters(ref Utf8JsonReader reader, string path, State state) =>
+        new(Member(ref reader, "binary_data", path, state, Bool));
+
+    /// <summary>
+    /// The one member named <paramref name="name"/> of the object the reader is on, read by <paramref name="read"/> (the
+    /// reader on its name); the others are skipped.
+    /// </summary>
+    private static T? Member<T>(ref Utf8JsonReader reader, string name, string path, State state, ReadValue<T> read)
     {
-        bool? binary = null;
+        T? value = default;
         HashSet<string>? seen = null;
         while (NextMember(ref reader, ref seen, out var member))
         {
-            if (member == "binary_data_output")
+            if (member == name)
             {
-                binary = Bool(ref reader, path + ".binary_data_output", state);
+                value = read(ref reader, $"{path}.{name}", state);
             }
             else
             {
@@ -161,46 +178,7 @@ internal static class InferRequestJson
             }
         }
 
-        return new RequestParameters(binary);
-    }
-
-    private static InputParameters InputParameters(ref Utf8JsonReader reader, string path, State state)
-    {
-        long? size = null;
-        HashSet<string>? seen = null;
-        while (NextMember(ref reader, ref seen, out var member))
-        {
-            if (member == "binary_data_size")
-            {
-                reader.Read();
-                size = reader.TokenType == JsonTokenType.Null ? null : Integer(ref reader, path + ".binary_data_size", state);
-            }
-            else
-            {
-                SkipValue(ref reader);
-            }
-        }
-
-        return new InputParameters(size);
-    }
-
-    private static OutputParameters OutputParameters(ref Utf8JsonReader reader, string path, State state)
-    {
-        bool? binary = null;
-        HashSet<string>? seen = null;
-        while (NextMember(ref reader, ref seen, out var member))
-        {
-            if (member == "binary_data")
-            {
-                binary = Bool(ref reader, path + ".binary_data", state);
-            }
-            else
-            {
-                SkipValue(ref reader);
-            }
-        }
-
-        return new OutputParameters(binary);
+        return value;
     }
 
     private delegate T ReadValue<out T>(ref Utf8JsonReader reader, string path, State state);
