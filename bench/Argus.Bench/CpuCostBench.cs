@@ -78,11 +78,11 @@ internal static class CpuCostBench
             var load = Bench.LoadAverage();
 
             Console.WriteLine($"CPU cost: {items} items per cell, c={Concurrency}, tensor {inputs.Tensor.Length * 4} bytes, JPEG {inputs.Jpeg.Length} bytes.");
-            var totals = await RunSiloAsync(dll, Settings(profile, stageTiming: false), inputs, items, cancellationToken);
+            var (totals, memory) = await RunSiloAsync(dll, Settings(profile, stageTiming: false), inputs, items, cancellationToken);
             Console.WriteLine("Again with stage timing on, for the breakdown:");
-            var stages = await RunSiloAsync(dll, Settings(profile, stageTiming: true), inputs, items, cancellationToken);
+            var (stages, _) = await RunSiloAsync(dll, Settings(profile, stageTiming: true), inputs, items, cancellationToken);
 
-            var markdown = Markdown(options, inputs, items, totals, stages, (load, Bench.LoadAverage()));
+            var markdown = Markdown(options, inputs, items, totals, memory, stages, (load, Bench.LoadAverage()));
             Console.WriteLine(markdown);
             if (options.MarkdownPath is { } path)
             {
@@ -135,7 +135,8 @@ internal static class CpuCostBench
         return settings;
     }
 
-    private static async Task<List<Cell>> RunSiloAsync(
+    /// <summary>Runs every cell on one silo; with its resident memory after them and the most it held (MB).</summary>
+    private static async Task<(List<Cell> Cells, (double Rss, double Peak) Memory)> RunSiloAsync(
         string dll, Dictionary<string, string> settings, Inputs inputs, int items, CancellationToken cancellationToken)
     {
         await using var silo = await SiloProcess.StartAsync("cpu-cost-0", settings, TimeSpan.FromMinutes(5), dll);
@@ -200,7 +201,9 @@ internal static class CpuCostBench
             cells.Add(cell);
         }
 
-        return cells;
+        var memory = (StartupBench.StatusKb(silo.Pid, "VmRSS") / 1024.0, StartupBench.StatusKb(silo.Pid, "VmHWM") / 1024.0);
+        Console.WriteLine($"  silo memory: {memory.Item1:F0} MB resident, {memory.Item2:F0} MB at most");
+        return (cells, memory);
     }
 
     /// <summary>
@@ -476,7 +479,8 @@ internal static class CpuCostBench
     }
 
     private static string Markdown(
-        BenchOptions options, Inputs inputs, int items, IReadOnlyList<Cell> totals, IReadOnlyList<Cell> stages, (string Before, string After) load)
+        BenchOptions options, Inputs inputs, int items, IReadOnlyList<Cell> totals, (double Rss, double Peak) memory, IReadOnlyList<Cell> stages,
+        (string Before, string After) load)
     {
         var md = new StringBuilder();
         md.AppendLine("## CPU cost per item: the serving path without the model").AppendLine();
@@ -494,8 +498,9 @@ internal static class CpuCostBench
             item; **idle**: what the idle silo (measured after the cells, warm) spends in as long (timers, membership, the
             dashboard's metrics), included in it; **B/item**: bytes the silo allocated (`dotnet.gc.heap.total_allocated`);
             **gen2/1k**: full collections per 1,000 items; **load gen**: the bench process's own CPU per item (clients,
-            serialization), not included. Taken {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores
-            ({Report.CpuModel()}), no GPU; load average {load.Before} before, {load.After} after. {options.Note}
+            serialization), not included. **Memory**: the silo held {memory.Rss:F0} MB resident after the cells and
+            {memory.Peak:F0} MB at most (VmHWM), {Concurrency} callers' tensors in flight at a time.
+            Taken {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores ({Report.CpuModel()}), no GPU; load average {load.Before} before, {load.After} after. {options.Note}
             """).AppendLine();
         md.AppendLine("| Path | Batch | Silo core-µs/item | of it idle | B/item | gen2/1k | Load gen core-µs/item | Items/s | Avg batch |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");

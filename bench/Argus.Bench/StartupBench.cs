@@ -128,7 +128,8 @@ internal static class StartupBench
         return (long.Parse(fields[11], Invariant) + long.Parse(fields[12], Invariant)) / 100.0;
     }
 
-    private static long StatusKb(int pid, string field) =>
+    /// <summary>A field of <c>/proc/{pid}/status</c> given in kB (<c>VmRSS</c>, <c>VmHWM</c>).</summary>
+    internal static long StatusKb(int pid, string field) =>
         File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(field + ":", StringComparison.Ordinal))
             .Select(l => long.Parse(l[(field.Length + 1)..].Trim().Split(' ')[0], Invariant)).First();
 
