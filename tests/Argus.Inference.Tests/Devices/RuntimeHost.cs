@@ -20,7 +20,7 @@ public sealed class RuntimeHost : IDisposable
         Assert.True(checkedOptions.Succeeded, checkedOptions.FailureMessage);
         Runtime = new DeviceRuntime(
             Options.Create(options), TimeProvider.System, new Lifetime(), new InferenceInstruments(Meters), NullLoggerFactory.Instance);
-        Runtime.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Runtime.StartingAsync(CancellationToken.None).GetAwaiter().GetResult();
         Assert.True(Runtime.Ready.Wait(TimeSpan.FromMinutes(2)), "the runtime never became ready");
     }
 
@@ -43,7 +43,7 @@ public sealed class RuntimeHost : IDisposable
 
     private sealed class Lifetime : IHostApplicationLifetime
     {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
+        public CancellationToken ApplicationStarted { get; } = new(canceled: true);
 
         public CancellationToken ApplicationStopping => CancellationToken.None;
 

@@ -42,7 +42,7 @@ public sealed class RuntimeStartTests : IDisposable
         using var runtime = new DeviceRuntime(Options.Create(options), TimeProvider.System, lifetime,
             new InferenceInstruments(_services.GetRequiredService<IMeterFactory>()), NullLoggerFactory.Instance);
 
-        await runtime.StartAsync(CancellationToken.None);
+        await runtime.StartingAsync(CancellationToken.None);
 
         try
         {
@@ -62,7 +62,7 @@ public sealed class RuntimeStartTests : IDisposable
     {
         public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public CancellationToken ApplicationStarted => CancellationToken.None;
+        public CancellationToken ApplicationStarted { get; } = new(canceled: true);
 
         public CancellationToken ApplicationStopping => CancellationToken.None;
 

@@ -22,7 +22,7 @@ public sealed partial class DeviceRuntime(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     InferenceInstruments instruments,
-    ILoggerFactory loggers) : IHostedService, IDisposable
+    ILoggerFactory loggers) : IHostedLifecycleService, IDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<DeviceRuntime>();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -67,8 +67,12 @@ public sealed partial class DeviceRuntime(
     /// <summary>The device of that name, or null (also while loading).</summary>
     public InferenceDevice? FindDevice(string name) => _devices.FirstOrDefault(d => d.Name == name);
 
-    /// <inheritdoc />
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Chooses the devices and starts loading the models in the background. The host calls this before it starts any
+    /// hosted service, so that the models open while Orleans and Kestrel start rather than after them; they warm once the
+    /// host has started.
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
     {
         StageClock.Enabled = options.Value.StageTiming;
         _targets = ExecutionTarget.Discover(options.Value);
@@ -82,7 +86,19 @@ public sealed partial class DeviceRuntime(
     }
 
     /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    Task IHostedLifecycleService.StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    Task IHostedLifecycleService.StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    Task IHostedService.StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
     public void Dispose()
@@ -229,6 +245,10 @@ public sealed partial class DeviceRuntime(
             // Sessions open in parallel: building one is mostly single-threaded graph work. They warm one at a time: a
             // warm-up takes every intra-op thread, and it times the model's cost per item, which sharing the cores would inflate.
             var sessions = InParallel(versions, v => OpenSession(target, v), s => s.Session.Dispose());
+
+            // The sessions opened while the host started (Orleans, Kestrel); the warm-ups wait until it has, so that
+            // they time the cost per item on cores of their own.
+            WaitHandle.WaitAny([lifetime.ApplicationStarted.WaitHandle, lifetime.ApplicationStopping.WaitHandle]);
             for (var i = 0; i < versions.Count; i++)
             {
                 try
