@@ -184,7 +184,7 @@ internal static class ServingBench
             using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1));
             while (await tick.WaitForNextTickAsync(sampling.Token))
             {
-                memory.Add(((DateTime.UtcNow - started).TotalSeconds, ResidentMib(silo.Pid)));
+                memory.Add(((DateTime.UtcNow - started).TotalSeconds, StartupBench.StatusKb(silo.Pid, "VmRSS") / 1024.0));
             }
         }, CancellationToken.None);
         try
@@ -198,10 +198,6 @@ internal static class ServingBench
             await sampler.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
-
-    private static double ResidentMib(int pid) =>
-        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
-            .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], Invariant) / 1024).First();
 
     /// <summary>The scale run: its steps and this machine's CPU use during each.</summary>
     private sealed record Scale(IReadOnlyList<StepResult> Steps, IReadOnlyList<double> CpuBusy, double CapacityPerSecond, int Silos, int DevicesPerSilo);
