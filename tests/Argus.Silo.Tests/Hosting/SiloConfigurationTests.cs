@@ -111,6 +111,7 @@ public sealed class SiloConfigurationTests
         var membership = app.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal((TimeSpan.FromMilliseconds(1500), 3), (membership.ProbeTimeout, membership.NumMissedProbesLimit));
         Assert.Equal(TimeSpan.FromSeconds(90), app.Services.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod);
+        Assert.Equal(100_000, app.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value.CacheSize);
     }
 
     private static WebApplication Build(params (string Key, string Value)[] settings)
