@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Argus.Inference.Imaging;
+using Argus.Inference.Models;
 using Argus.LoadTesting.Targets;
 using Argus.Testing;
 
@@ -21,7 +23,7 @@ internal static class ClusterBench
         var preprocessor = new ImagePreprocessor(model.Preprocess);
         var images = Bench.LoadImages(options.ImagesDir, image => preprocessor.Process(image, inference.Images));
         var concurrency = options.Concurrency.Max();
-        List<Measurement> results = [];
+        List<(Measurement Calls, DeviceUse Devices)> results = [];
         // The silos serve ResNet18 alone (a hard-linked copy of the build whose settings keep only it): the other models
         // would take no calls, only start-up time and memory from the machine the silos share.
         var scratch = Directory.CreateTempSubdirectory("argus-cluster-");
@@ -31,9 +33,10 @@ internal static class ClusterBench
             foreach (var size in options.ClusterSizes)
             {
                 results.Add(await MeasureAsync(size, concurrency, dll, images, options, cancellationToken));
-                var m = results[^1];
+                var (m, d) = results[^1];
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {size} silo(s), c={concurrency}: {m.ImagesPerSecond:F1} images/s, p50 {m.P50Ms:F1} ms, p95 {m.P95Ms:F1} ms, p99 {m.P99Ms:F1} ms, errors {m.ErrorCount}"));
+                    $"  {size} silo(s), c={concurrency}: {m.ImagesPerSecond:F1} images/s, p50 {m.P50Ms:F1} ms, p95 {m.P95Ms:F1} ms, p99 {m.P99Ms:F1} ms, errors {m.ErrorCount}; " +
+                    $"{d.ItemsPerBatch:F2} items/batch, device {d.DeviceMsPerItem:F1} ms/item, devices busy {d.Busy:P0}, silos {d.SiloCores:F2} cores"));
             }
         }
         finally
@@ -48,10 +51,40 @@ internal static class ClusterBench
             Console.WriteLine($"Wrote {path}.");
         }
 
-        return results.Sum(r => r.ErrorCount) == 0 ? 0 : 3;
+        return results.Sum(r => r.Calls.ErrorCount) == 0 ? 0 : 3;
     }
 
-    private static async Task<Measurement> MeasureAsync(
+    /// <summary>
+    /// What the devices did over a measurement, from the silos' own counters and CPU time: items per batch, device time
+    /// per item (a batch's run over its items), the share of the time the devices were busy, and the cores the silo
+    /// processes used. Together they tell whether a cluster size lost images/s to idle devices or to slower runs.
+    /// </summary>
+    private sealed record DeviceUse(double ItemsPerBatch, double DeviceMsPerItem, double Busy, double SiloCores);
+
+    /// <summary>The counters <see cref="DeviceUse"/> is the difference of, summed over the silos.</summary>
+    private sealed record DeviceCounters(double Items, double Batches, double BusySeconds, double CpuSeconds)
+    {
+        public static async Task<DeviceCounters> ReadAsync(IReadOnlyList<SiloProcess> silos, CancellationToken cancellationToken)
+        {
+            var scrapes = await Task.WhenAll(silos.Select(async silo =>
+            {
+                using var http = silo.CreateHttpClient();
+                return PrometheusText.Parse(await http.GetStringAsync("metrics", cancellationToken));
+            }));
+            double Sum(string name) => scrapes.Sum(samples => samples.Where(s => s.Name == name).Sum(s => s.Value));
+            return new(Sum("argus_inference_batch_size_sum"), Sum("argus_inference_batch_size_count"),
+                Sum("argus_device_busy_time_seconds_total"), silos.Sum(s => StartupBench.CpuSeconds(s.Pid)));
+        }
+
+        public DeviceUse Since(DeviceCounters before, TimeSpan elapsed, int devices)
+        {
+            var items = Math.Max(1, Items - before.Items);
+            return new(items / Math.Max(1, Batches - before.Batches), (BusySeconds - before.BusySeconds) * 1000 / items,
+                (BusySeconds - before.BusySeconds) / (elapsed.TotalSeconds * devices), (CpuSeconds - before.CpuSeconds) / elapsed.TotalSeconds);
+        }
+    }
+
+    private static async Task<(Measurement, DeviceUse)> MeasureAsync(
         int size, int concurrency, string siloDll, ImageSet images, BenchOptions options, CancellationToken cancellationToken)
     {
         await using var redis = await RedisServer.StartAsync();
@@ -69,8 +102,13 @@ internal static class ClusterBench
             await using var client = await ClientHost.StartAsync(o => o.Redis = redis.ConnectionString, cancellationToken);
             await Eventually.HoldsAsync(async () => (await client.Client.GetDevicesAsync(cancellationToken)).Count == size,
                 TimeSpan.FromSeconds(30), $"the {size} devices to report");
-            return await new Scenario($"SDK → {size} silo(s)", new SdkTarget(client.Client, ModelName))
+            var silos = starts.Select(s => s.Result).ToArray();
+            var before = await DeviceCounters.ReadAsync(silos, cancellationToken);
+            var clock = Stopwatch.StartNew();
+            var calls = await new Scenario($"SDK → {size} silo(s)", new SdkTarget(client.Client, ModelName))
                 .MeasureAsync(images, concurrency, options.Warmup, options.Window, cancellationToken);
+            var after = await DeviceCounters.ReadAsync(silos, cancellationToken);
+            return (calls, after.Since(before, clock.Elapsed, size));
         }
         finally
         {
@@ -78,10 +116,10 @@ internal static class ClusterBench
         }
     }
 
-    private static string Markdown(BenchOptions options, int concurrency, ImageSet images, IReadOnlyList<Measurement> results)
+    private static string Markdown(BenchOptions options, int concurrency, ImageSet images, IReadOnlyList<(Measurement Calls, DeviceUse Devices)> results)
     {
         var md = new StringBuilder();
-        md.AppendLine("## SDK → cluster throughput, one and three silos");
+        md.AppendLine("## SDK → cluster throughput: one silo, and several sharing its machine");
         md.AppendLine();
         md.AppendLine("Written by `bench/Argus.Bench`; rerun the command below rather than editing by hand.");
         md.AppendLine();
@@ -95,20 +133,25 @@ internal static class ClusterBench
             that share of the cores (`IntraOpThreads` 0: the cores ÷ silos, at least one).
             Machine: {Environment.ProcessorCount} cores ({Report.CpuModel()}), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average
             {Bench.LoadAverage()} at the end. The silos share the machine's cores, so on a CPU-only machine more silos add no
-            compute: no speed-up is expected, only the cost of routing and of the extra processes shows; the target is that
-            they keep the one silo's images/s within 10 %.
+            compute and no speed-up is expected; the target is that they keep the one silo's images/s within 10 %.
+            The columns after p99 come from the silos' own counters over the warm-up and the measured window together:
+            **items/batch**, **device ms/item** (a batch's run time over its items: times the session's threads, the CPU
+            one item's model run took), **busy** (the share of the time the devices were running a batch) and **silo
+            cores** (the CPU the silo processes used, per second). Busy devices with more ms per item mean slower runs,
+            idle devices mean a routing or admission loss.
             """);
         md.AppendLine();
-        md.AppendLine("| Silos | c | Images | Errors | Images/s | p50 ms | p95 ms | p99 ms |");
-        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (m, size) in results.Zip(options.ClusterSizes))
+        md.AppendLine("| Silos | Threads per session | c | Images | Errors | Images/s | p50 ms | p95 ms | p99 ms | Items/batch | Device ms/item | Busy | Silo cores |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var ((m, d), size) in results.Zip(options.ClusterSizes))
         {
+            var threads = new InferenceOptions { SilosPerNode = size }.SessionThreads(Environment.ProcessorCount);
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {size} | {m.Concurrency} | {m.Images} | {m.ErrorCount} | {m.ImagesPerSecond:F1} | {m.P50Ms:F1} | {m.P95Ms:F1} | {m.P99Ms:F1} |");
+                $"| {size} | {threads} | {m.Concurrency} | {m.Images} | {m.ErrorCount} | {m.ImagesPerSecond:F1} | {m.P50Ms:F1} | {m.P95Ms:F1} | {m.P99Ms:F1} | {d.ItemsPerBatch:F2} | {d.DeviceMsPerItem:F1} | {d.Busy:P0} | {d.SiloCores:F2} |");
         }
 
-        var one = results.Zip(options.ClusterSizes).FirstOrDefault(r => r.Second == 1).First;
-        foreach (var (m, size) in results.Zip(options.ClusterSizes).Where(r => r.Second > 1 && one is not null))
+        var one = results.Select(r => r.Calls).Zip(options.ClusterSizes).FirstOrDefault(r => r.Second == 1).First;
+        foreach (var (m, size) in results.Select(r => r.Calls).Zip(options.ClusterSizes).Where(r => r.Second > 1 && one is not null))
         {
             var ratio = m.ImagesPerSecond / one!.ImagesPerSecond;
             md.AppendLine();
