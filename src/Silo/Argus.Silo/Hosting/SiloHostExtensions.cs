@@ -11,6 +11,7 @@ using Argus.Silo.Grpc;
 using Argus.Silo.Http;
 using Argus.Silo.Http.OpenInference;
 using Argus.Silo.Tenants;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -49,6 +50,8 @@ public static class SiloHostExtensions
         builder.Services.AddOptions<FormOptions>().Configure<ArgusSiloOptions>((form, silo) => form.MultipartBodyLengthLimit = silo.MaxRequestBytes);
         builder.Services.ConfigureHttpJsonOptions(j => UseArgusJson(j.SerializerOptions));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        // Replaces the factory Kestrel registered (it takes the last one registered).
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, SocketBlockPoolFactory>();
         builder.Services.TryAddSingleton<DeviceTable>();
         builder.Services.AddSingleton<TenantInstruments>();
         builder.Services.AddSingleton<TenantLimiter>();
