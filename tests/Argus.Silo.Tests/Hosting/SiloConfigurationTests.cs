@@ -116,10 +116,8 @@ public sealed class SiloConfigurationTests
 
     private static WebApplication Build(params (string Key, string Value)[] settings)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
-        builder.AddArgusSilo();
-        builder.AddArgusSilo();
+        var builder = SiloHostBuilder.Create(settings);
+        builder.AddArgusSilo(); // a second call changes nothing
         return builder.Build();
     }
 }

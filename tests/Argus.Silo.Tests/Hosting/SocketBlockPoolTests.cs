@@ -14,9 +14,7 @@ public sealed class SocketBlockPoolTests
     [Fact]
     public void Kestrel_sockets_take_their_memory_from_the_silos_pool()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.AddArgusSilo();
-        using var app = builder.Build();
+        using var app = SiloHostBuilder.Create().Build();
 
         Assert.IsType<SocketBlockPoolFactory>(app.Services.GetRequiredService<IMemoryPoolFactory<byte>>());
         // What the socket transport creates its pools with: an internal property, set from the factory above.

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using Argus.Inference.Telemetry;
-using Argus.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
+using Argus.Silo.Tests.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -16,8 +15,7 @@ public sealed class SeriesLimitTests
     [Fact]
     public void Other_meters_keep_256_series_and_an_overflow_while_Argus_keeps_a_series_per_tag_value()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.AddArgusSilo();
+        var builder = SiloHostBuilder.Create();
         var exported = new List<Metric>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(exported));
         using var app = builder.Build();
