@@ -6,11 +6,11 @@ namespace Argus.Silo.Hosting;
 
 /// <summary>
 /// The memory Kestrel's connections read and write through: blocks of 64 KiB where Kestrel's own pool has 4 KiB. A
-/// socket read fills one block, so a 108 KiB tensor body took 27 reads and now takes 2 or 3; on virtual machines each
-/// system call is dear (v2 binary at batch 8: 368 → 166 silo core-µs per item, docs/BENCHMARKS.md). Kestrel waits for
-/// data before it rents a block, so an idle connection holds none; one whose request is still arriving holds a block,
-/// 64 KiB where it held 4 KiB, for as long as Kestrel's timeouts let a slow client keep it (30 s for the headers, then
-/// at least 240 bytes a second).
+/// socket read fills at most one block, so a 108 KiB tensor body took 58 receive calls and now takes about 6; on
+/// virtual machines each system call is dear (v2 binary at batch 8: 301 → 164 silo core-µs per item,
+/// docs/BENCHMARKS.md). Kestrel waits for data before it rents a block, so an idle connection holds none; one whose
+/// request is still arriving holds a block, 64 KiB where it held 4 KiB, for as long as Kestrel's timeouts let a slow
+/// client keep it (30 s for the headers, then at least 240 bytes a second).
 /// </summary>
 internal sealed class SocketBlockPoolFactory : IMemoryPoolFactory<byte>
 {
