@@ -25,6 +25,15 @@ public sealed class ArgusSiloOptionsValidatorTests
     }
 
     [Fact]
+    public void A_request_limit_no_array_can_hold_is_refused()
+    {
+        var failure = Assert.Single(_validator.Validate(null, new ArgusSiloOptions { MaxRequestBytes = 4L * 1024 * 1024 * 1024 }).Failures!);
+
+        Assert.Contains("MaxRequestBytes must be 1024 to 2147483591 (is 4294967296)", failure);
+        Assert.True(_validator.Validate(null, new ArgusSiloOptions { MaxRequestBytes = Array.MaxLength }).Succeeded);
+    }
+
+    [Fact]
     public void The_two_ports_must_differ()
     {
         var failure = Assert.Single(_validator.Validate(null, new ArgusSiloOptions { SiloPort = 4000, GatewayPort = 4000 }).Failures!);

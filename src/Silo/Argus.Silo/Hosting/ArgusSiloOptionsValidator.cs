@@ -28,7 +28,8 @@ internal sealed class ArgusSiloOptionsValidator : IValidateOptions<ArgusSiloOpti
             failures.Add($"{Section}:AdvertisedAddress must be an IP address (is '{options.AdvertisedAddress}').");
         if (options.ProbeTimeoutMs < 100) failures.Add($"{Section}:ProbeTimeoutMs must be at least 100 (is {options.ProbeTimeoutMs}).");
         if (options.MissedProbesLimit < 1) failures.Add($"{Section}:MissedProbesLimit must be at least 1 (is {options.MissedProbesLimit}).");
-        if (options.MaxRequestBytes < 1024) failures.Add($"{Section}:MaxRequestBytes must be at least 1024 (is {options.MaxRequestBytes}).");
+        if (options.MaxRequestBytes < 1024 || options.MaxRequestBytes > Array.MaxLength) // a body is read into one array
+            failures.Add($"{Section}:MaxRequestBytes must be 1024 to {Array.MaxLength} (is {options.MaxRequestBytes}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
