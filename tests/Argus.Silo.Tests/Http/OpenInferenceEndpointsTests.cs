@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Argus.Inference.Imaging;
@@ -132,6 +133,62 @@ public sealed class OpenInferenceEndpointsTests(SiloFixture fixture) : IClassFix
         Assert.Equal(jsonLength + (2 * 512 * 4), body.Length);
         var first = Enumerable.Range(0, 512).Select(i => BinaryPrimitives.ReadSingleLittleEndian(body.AsSpan(jsonLength + (i * 4)))).ToArray();
         Assert.Contains(first, v => v > 0);
+    }
+
+    /// <summary>
+    /// A binary body is read into an array rented from a shared pool and returned once its request has answered: a
+    /// request must never read an array another request has taken back (bodies of different lengths share arrays).
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_binary_requests_of_different_sizes_each_get_the_answer_to_their_own_tensors()
+    {
+        var preprocessor = new ImagePreprocessor(TextDirection);
+        var tensors = new[] { "imageTextN.png", "imageTextR.png", "apple.jpg", "board.jpg" }
+            .Select(name => preprocessor.Process(TestData.Image(name), new ImageLimits())).ToArray();
+        var alone = new float[tensors.Length][];
+        for (var i = 0; i < tensors.Length; i++)
+        {
+            alone[i] = await InferBinaryAsync([tensors[i]], chunked: false);
+        }
+
+        // Request r carries 1 to 3 of the tensors, starting at a different one; every other request is sent chunked
+        // (no Content-Length).
+        var requests = Enumerable.Range(0, 24).Select(r => Enumerable.Range(0, 1 + (r % 3)).Select(k => (r + k) % tensors.Length).ToArray()).ToArray();
+        var answers = await Task.WhenAll(requests.Select((rows, r) => InferBinaryAsync([.. rows.Select(i => tensors[i])], chunked: r % 2 == 1)));
+
+        for (var r = 0; r < requests.Length; r++)
+        {
+            float[] expected = [.. requests[r].SelectMany(i => alone[i])];
+            Assert.Equal(expected.Length, answers[r].Length);
+            Assert.All(expected.Zip(answers[r]), pair => Assert.Equal(pair.First, pair.Second, 1e-4f));
+        }
+
+        Assert.NotEqual(alone[0], alone[1]); // the tensors' answers tell them apart
+    }
+
+    /// <summary>Text-direction's raw output for <paramref name="rows"/>, sent and answered as binary tensor data.</summary>
+    private async Task<float[]> InferBinaryAsync(float[][] rows, bool chunked)
+    {
+        var output = (await Http.GetFromJsonAsync<JsonElement>("v2/models/text-direction")).GetProperty("outputs")[0].GetProperty("name").GetString();
+        byte[] binary = [.. rows.SelectMany(row => MemoryMarshal.AsBytes(row.AsSpan()).ToArray())];
+        var header = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            inputs = new[] { new { name = "x", shape = new[] { rows.Length, 3, 48, 192 }, datatype = "FP32", parameters = new { binary_data_size = binary.Length } } },
+            outputs = new[] { new { name = output, parameters = new { binary_data = true } } },
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v2/models/text-direction/infer")
+        {
+            Content = new ByteArrayContent([.. header, .. binary]),
+        };
+        request.Content.Headers.Add("Inference-Header-Content-Length", header.Length.ToString());
+        request.Headers.TransferEncodingChunked = chunked;
+
+        var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var jsonLength = int.Parse(response.Headers.GetValues("Inference-Header-Content-Length").Single());
+        return MemoryMarshal.Cast<byte, float>(body.AsSpan(jsonLength)).ToArray();
     }
 
     [Fact]

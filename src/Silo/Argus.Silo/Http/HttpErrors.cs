@@ -48,6 +48,22 @@ internal static class HttpErrors
     /// <summary>Reads the whole body up to the configured limit; 413 when it is larger.</summary>
     public static async Task<(byte[]? Body, IResult? Error)> ReadBodyAsync(HttpRequest request, long limit, Func<int, string, IResult> error)
     {
+        var (body, failed) = await ReadBodyAsync(request, limit, error, rent: false);
+        return (body?.Array, failed);
+    }
+
+    /// <summary>
+    /// Reads the whole body, as <see cref="ReadBodyAsync(HttpRequest, long, Func{int, string, IResult})"/> does, into an
+    /// array rented from the shared pool, for a body nothing keeps past its request (a v2 tensor body: every item is
+    /// copied out of it). A tensor request then allocates one array of its size fewer, which the GC would zero and, while
+    /// the request runs, move. Disposing the body returns the array.
+    /// </summary>
+    public static Task<(RequestBody? Body, IResult? Error)> ReadRentedBodyAsync(HttpRequest request, long limit, Func<int, string, IResult> error) =>
+        ReadBodyAsync(request, limit, error, rent: true);
+
+    private static async Task<(RequestBody? Body, IResult? Error)> ReadBodyAsync(
+        HttpRequest request, long limit, Func<int, string, IResult> error, bool rent)
+    {
         if (request.ContentLength > limit)
         {
             return (null, error(StatusCodes.Status413PayloadTooLarge, $"The body has {request.ContentLength} bytes; the limit is {limit}."));
@@ -58,14 +74,23 @@ internal static class HttpErrors
             // A body of a declared length is read straight into an array of that length, not copied out of a stream.
             if (request.ContentLength is > 0 and var length)
             {
-                var body = new byte[length];
-                await request.Body.ReadExactlyAsync(body, request.HttpContext.RequestAborted);
+                var body = new RequestBody((int)length, rent);
+                try
+                {
+                    await request.Body.ReadExactlyAsync(body.Array.AsMemory(0, body.Length), request.HttpContext.RequestAborted);
+                }
+                catch
+                {
+                    body.Dispose();
+                    throw;
+                }
+
                 return (body, null);
             }
 
             using var buffer = new MemoryStream(64 * 1024);
             await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-            return (buffer.ToArray(), null);
+            return (new RequestBody(buffer.ToArray()), null);
         }
         catch (BadHttpRequestException e)
         {

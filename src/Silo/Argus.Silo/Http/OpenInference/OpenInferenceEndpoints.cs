@@ -55,15 +55,17 @@ internal static class OpenInferenceEndpoints
             return Failed(context.Response, refused);
         }
 
-        var (body, readError) = await HttpErrors.ReadBodyAsync(request, silo.MaxRequestBytes, Error);
+        var (body, readError) = await HttpErrors.ReadRentedBodyAsync(request, silo.MaxRequestBytes, Error);
         if (readError is not null)
         {
             return readError;
         }
 
+        // Every item is copied out of the body when it is read, so the rented array goes back once the call has answered.
+        using var rented = body!;
         var headerLength = request.Headers[InferRequestReader.HeaderLength].FirstOrDefault();
-        var (answer, error) = await OpenInferenceCall.RunAsync(devices, tenant, model!, version, options, () => RouteKeys.Of(body),
-            m => InferRequestReader.Read(body, headerLength, m), context.RequestAborted);
+        var (answer, error) = await OpenInferenceCall.RunAsync(devices, tenant, model!, version, options, () => RouteKeys.Of(rented.Memory.Span),
+            m => InferRequestReader.Read(rented.Memory, headerLength, m), context.RequestAborted);
         return error is not null ? Failed(context.Response, error) : new InferResponseWriter(answer!.Model, answer.Request, answer.Response);
     }
 
