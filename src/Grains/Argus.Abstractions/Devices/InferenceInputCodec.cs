@@ -98,7 +98,7 @@ internal sealed class InferenceInputCodec : IFieldCodec<InferenceInput>
 
         // Checked before the array is sized, so that a length claiming more than the message holds allocates nothing.
         reader.EnsureAvailable(length);
-        var values = new float[length / sizeof(float)];
+        var values = GC.AllocateUninitializedArray<float>((int)(length / sizeof(float))); // filled whole, or the read throws
         reader.ReadBytes(MemoryMarshal.AsBytes(values.AsSpan()));
         return values;
     }

@@ -62,7 +62,7 @@ internal static class TensorData
         var items = new InferenceInput[(int)shape[0]];
         for (var i = 0; i < items.Length; i++)
         {
-            var row = new float[itemLength];
+            var row = GC.AllocateUninitializedArray<float>(itemLength); // every value is written below
             if (numbers is List<float> list)
             {
                 CollectionsMarshal.AsSpan(list).Slice(i * itemLength, itemLength).CopyTo(row);
@@ -182,7 +182,7 @@ internal static class TensorData
         var items = new InferenceInput[count];
         for (var i = 0; i < items.Length; i++)
         {
-            var row = new float[itemLength];
+            var row = GC.AllocateUninitializedArray<float>(itemLength); // every value is written below
             var from = bytes.Slice(i * itemLength * sizeof(float), itemLength * sizeof(float));
             if (BitConverter.IsLittleEndian)
             {
