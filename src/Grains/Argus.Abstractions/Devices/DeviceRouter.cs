@@ -31,6 +31,12 @@ public sealed class DeviceRouter(
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
 
     /// <summary>
+    /// The devices' grain references, made once: Orleans' <c>GetGrain</c> resolves the interface's grain type by reflection
+    /// on every call (≈ 3 % of a silo's CPU on v2 binary requests, in a profile), and a reference never changes.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, IDeviceGrain> _grains = new();
+
+    /// <summary>
     /// Runs <paramref name="request"/> on a device routing picks, or on <paramref name="fallback"/>'s device while the table
     /// lists none (this silo's own device before the first reports are in).
     /// </summary>
@@ -96,7 +102,7 @@ public sealed class DeviceRouter(
     private async Task<InferenceResponse> CallAsync(
         string key, DeviceLoad? device, Immutable<InferenceRequest> request, CancellationToken cancellationToken)
     {
-        var grain = grains.GetGrain<IDeviceGrain>(key);
+        var grain = _grains.GetOrAdd(key, static (key, grains) => grains.GetGrain<IDeviceGrain>(key), grains);
         _inFlight.AddOrUpdate(key, 1, (_, n) => n + 1);
         try
         {
