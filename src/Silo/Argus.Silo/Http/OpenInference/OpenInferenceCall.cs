@@ -98,10 +98,30 @@ internal static class OpenInferenceCall
             return (null, error);
         }
 
-        var failed = response.Items.Select((item, i) => (item.Error, i)).Where(x => x.Error is not null)
-            .OrderBy(x => x.Error!.Kind == ErrorKind.BadInput ? 0 : 1).FirstOrDefault();
-        return failed.Error is { } itemError
-            ? (null, itemError with { Message = $"Item {failed.i}: {itemError.Message}" })
+        return FirstFailure(response.Items) is var (itemError, i)
+            ? (null, itemError with { Message = $"Item {i}: {itemError.Message}" })
             : (new OpenInferenceAnswer(model, valid, response), null);
+    }
+
+    /// <summary>The request's answer when an item failed: the first bad input, else the first other failure.</summary>
+    private static (InferenceError Error, int Item)? FirstFailure(IReadOnlyList<ItemResult> items)
+    {
+        (InferenceError, int)? first = null;
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i].Error is not { } error)
+            {
+                continue;
+            }
+
+            if (error.Kind == ErrorKind.BadInput)
+            {
+                return (error, i);
+            }
+
+            first ??= (error, i);
+        }
+
+        return first;
     }
 }
