@@ -6,21 +6,7 @@
 # tmpfs for the full disk) are reported as skipped without it.
 #   scripts/soak.sh [--minutes 30] [--seed 1] [--out soak-report] [--note TEXT]
 # writes SOAK.md, img/soak-*.png, soak.log and logs/ (each silo's output) into --out. CI runs `--minutes 3` from
-# scripts/test.sh. Builds into .cache/bench-artifacts, as scripts/bench.sh does.
+# scripts/test.sh. It is `scripts/bench.sh --soak`: the same build into .cache/bench-artifacts, and the report names that
+# command.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-
-scripts/install-deps.sh --test-data
-
-artifacts="$root/.cache/bench-artifacts"
-dotnet build src/Silo/Argus.Silo/Argus.Silo.csproj -c Release --artifacts-path "$artifacts" -nologo -v quiet
-dotnet build bench/Argus.Bench/Argus.Bench.csproj -c Release --artifacts-path "$artifacts" -nologo -v quiet
-
-command="scripts/soak.sh"
-for arg in "$@"; do command+=" $(printf '%q' "$arg")"; done
-exec dotnet "$artifacts/bin/Argus.Bench/release/Argus.Bench.dll" \
-  --soak \
-  --silo "$artifacts/bin/Argus.Silo/release/Argus.Silo.dll" \
-  --command "$command" \
-  "$@"
+exec "$(dirname "$0")/bench.sh" --soak "$@"
