@@ -142,19 +142,20 @@ public sealed class OpenInferenceEndpointsTests(SiloFixture fixture) : IClassFix
     [Fact]
     public async Task Concurrent_binary_requests_of_different_sizes_each_get_the_answer_to_their_own_tensors()
     {
+        var output = (await Http.GetFromJsonAsync<JsonElement>("v2/models/text-direction")).GetProperty("outputs")[0].GetProperty("name").GetString()!;
         var preprocessor = new ImagePreprocessor(TextDirection);
         var tensors = new[] { "imageTextN.png", "imageTextR.png", "apple.jpg", "board.jpg" }
             .Select(name => preprocessor.Process(TestData.Image(name), new ImageLimits())).ToArray();
         var alone = new float[tensors.Length][];
         for (var i = 0; i < tensors.Length; i++)
         {
-            alone[i] = await InferBinaryAsync([tensors[i]], chunked: false);
+            alone[i] = await InferBinaryAsync(output, [tensors[i]], chunked: false);
         }
 
         // Request r carries 1 to 3 of the tensors, starting at a different one; every other request is sent chunked
         // (no Content-Length).
         var requests = Enumerable.Range(0, 24).Select(r => Enumerable.Range(0, 1 + (r % 3)).Select(k => (r + k) % tensors.Length).ToArray()).ToArray();
-        var answers = await Task.WhenAll(requests.Select((rows, r) => InferBinaryAsync([.. rows.Select(i => tensors[i])], chunked: r % 2 == 1)));
+        var answers = await Task.WhenAll(requests.Select((rows, r) => InferBinaryAsync(output, [.. rows.Select(i => tensors[i])], chunked: r % 2 == 1)));
 
         for (var r = 0; r < requests.Length; r++)
         {
@@ -166,10 +167,9 @@ public sealed class OpenInferenceEndpointsTests(SiloFixture fixture) : IClassFix
         Assert.NotEqual(alone[0], alone[1]); // the tensors' answers tell them apart
     }
 
-    /// <summary>Text-direction's raw output for <paramref name="rows"/>, sent and answered as binary tensor data.</summary>
-    private async Task<float[]> InferBinaryAsync(float[][] rows, bool chunked)
+    /// <summary>Text-direction's raw output (named <paramref name="output"/>) for <paramref name="rows"/>, sent and answered as binary tensor data.</summary>
+    private async Task<float[]> InferBinaryAsync(string output, float[][] rows, bool chunked)
     {
-        var output = (await Http.GetFromJsonAsync<JsonElement>("v2/models/text-direction")).GetProperty("outputs")[0].GetProperty("name").GetString();
         byte[] binary = [.. rows.SelectMany(row => MemoryMarshal.AsBytes(row.AsSpan()).ToArray())];
         var header = JsonSerializer.SerializeToUtf8Bytes(new
         {
