@@ -70,6 +70,19 @@ public sealed class ArgusClientTests(ClientFixture fixture) : IClassFixture<Clie
     }
 
     [Fact]
+    public async Task A_call_of_several_MiB_reaches_the_silo_and_answers_every_item()
+    {
+        // The gateway consumes none of a message until all of it has arrived, through a transport with a 1 MiB cap on unread bytes.
+        var noise = new byte[3 * 1024 * 1024];
+        new Random(18).NextBytes(noise);
+        var response = await Client.InferAsync(Device, "resnet18",
+            [InferenceInput.FromImage(TestData.Image("apple.jpg")), InferenceInput.FromImage(noise)], timeout: TimeSpan.FromMinutes(1));
+
+        Assert.Equal(512, response.Items[0].Embedding!.Length);
+        Assert.Equal(ErrorKind.BadInput, response.Items[1].Error?.Kind);
+    }
+
+    [Fact]
     public async Task Errors_arrive_as_typed_exceptions()
     {
         var bad = await Assert.ThrowsAsync<BadInputException>(() => Client.InferImageAsync(Device, "resnet18", TestData.DecompressionBomb()));

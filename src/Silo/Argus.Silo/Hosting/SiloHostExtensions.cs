@@ -130,6 +130,7 @@ public static class SiloHostExtensions
             silo.AddActivityPropagation(); // a grain call continues its caller's trace (spans only while someone traces)
             silo.AddArgus();
         });
+        OrleansSocketListenerFactory.Replace(builder.Services);
         return builder;
     }
 
