@@ -24,6 +24,19 @@ public sealed class SocketBlockPoolTests
     }
 
     [Fact]
+    public void Every_listener_and_IO_queue_shares_one_pool_and_its_cap()
+    {
+        using var app = SiloHostBuilder.Create().Build();
+        var factory = app.Services.GetRequiredService<IMemoryPoolFactory<byte>>();
+
+        var pools = Enumerable.Range(0, 4).Select(_ => factory.Create()).ToList();
+        Assert.All(pools, pool => Assert.Same(pools[0], pool));
+        pools[1].Dispose(); // a listener that stops
+        using var block = pools[0].Rent();
+        Assert.Equal(SocketBlockPool.BlockSize, block.Memory.Length);
+    }
+
+    [Fact]
     public void A_block_holds_a_whole_socket_read_and_is_reused_once_returned()
     {
         using var pool = new SocketBlockPool();

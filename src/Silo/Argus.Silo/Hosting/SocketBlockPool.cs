@@ -10,11 +10,15 @@ namespace Argus.Silo.Hosting;
 /// virtual machines each system call is dear (v2 binary at batch 8: 301 → 164 silo core-µs per item,
 /// docs/BENCHMARKS.md). Kestrel waits for data before it rents a block, so an idle connection holds none; one whose
 /// request is still arriving holds a block, 64 KiB where it held 4 KiB, for as long as Kestrel's timeouts let a slow
-/// client keep it (30 s for the headers, then at least 240 bytes a second).
+/// client keep it (30 s for the headers, then at least 240 bytes a second). Kestrel asks for a pool per I/O queue (one
+/// per core, up to 16) of every listener (HTTP, gRPC, Orleans' two ports): they all get the same one, so the blocks kept
+/// for reuse are capped once per silo, not 64 times on a 16-core node.
 /// </summary>
 internal sealed class SocketBlockPoolFactory : IMemoryPoolFactory<byte>
 {
-    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new SocketBlockPool();
+    private readonly SocketBlockPool _pool = new();
+
+    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => _pool;
 }
 
 /// <summary>Pinned blocks of <see cref="BlockSize"/>, at most <see cref="MaxFree"/> of them kept for reuse.</summary>
@@ -38,6 +42,10 @@ internal sealed class SocketBlockPool : MemoryPool<byte>
         return _free.TryDequeue(out var block) ? block : new Block(this);
     }
 
+    /// <summary>
+    /// Called by each listener that stops. It only lets go of the blocks kept for reuse: the pool is shared, and the
+    /// other listeners go on renting from it.
+    /// </summary>
     protected override void Dispose(bool disposing) => _free.Clear();
 
     private void Return(Block block)
