@@ -30,7 +30,7 @@ internal sealed class OrleansSocketListenerFactory(IOptions<SocketTransportOptio
         foreach (var listener in services.Where(s => s.IsKeyedService && s.ServiceType == typeof(IConnectionListenerFactory)).ToList())
         {
             services.Remove(listener);
-            services.AddKeyedSingleton<IConnectionListenerFactory>(listener.ServiceKey, (s, _) => ActivatorUtilities.CreateInstance<OrleansSocketListenerFactory>(s));
+            services.AddKeyedSingleton<IConnectionListenerFactory, OrleansSocketListenerFactory>(listener.ServiceKey);
         }
     }
 
