@@ -132,8 +132,8 @@ public sealed class FrameGateTests
         var target = TimeSpan.FromMilliseconds(200);
         gate.Offer(At(0), 1, 5);
         Assert.Equal(DateTime.MaxValue, gate.NextWanted(1, 5).Shed); // the one slot is taken
-        gate.Share.Analysed(TimeSpan.FromMilliseconds(190), TimeSpan.FromMilliseconds(190), target, 5, At(190).CapturedAt); // late
-        gate.Complete(1, 5, target, At(190).CapturedAt);
+        gate.Share.Analysed(TimeSpan.FromMilliseconds(110), TimeSpan.FromMilliseconds(110), target, 5, At(110).CapturedAt); // late
+        gate.Complete(1, 5, target, At(110).CapturedAt);
 
         var share = gate.Share.Fps(5);
         var wanted = gate.NextWanted(1, 5);

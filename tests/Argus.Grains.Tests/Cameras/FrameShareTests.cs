@@ -14,7 +14,7 @@ public sealed class FrameShareTests
         var share = new FrameShare();
         Assert.Equal(5, share.Fps(5));
 
-        share.Analysed(TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(100), Target, 5, T0);
+        share.Analysed(TimeSpan.FromMilliseconds(110), TimeSpan.FromMilliseconds(100), Target, 5, T0); // just over 100 ms
         Assert.Equal(5 * FrameShare.Decrease, share.Fps(5), 6);
         share.Refused(5);
         Assert.Equal(5 * FrameShare.Decrease * FrameShare.Decrease, share.Fps(5), 6);
@@ -28,6 +28,19 @@ public sealed class FrameShareTests
         }
 
         Assert.Equal(5, share.Fps(5));
+    }
+
+    [Theory]
+    [InlineData(110, FrameShare.Decrease)] // just over the 100 ms headroom
+    [InlineData(160, 100.0 / 160)] // in proportion to its lateness
+    [InlineData(5000, FrameShare.DeepestDecrease)] // one outlier cuts no deeper
+    public void A_late_frame_cuts_the_share_in_proportion_to_its_lateness_within_bounds(int latencyMs, double factor)
+    {
+        var share = new FrameShare();
+
+        share.Analysed(TimeSpan.FromMilliseconds(latencyMs), TimeSpan.FromMilliseconds(50), Target, 5, T0);
+
+        Assert.Equal(5 * factor, share.Fps(5), 6);
     }
 
     [Fact]

@@ -4,7 +4,10 @@ namespace Argus.Grains.Cameras;
 /// A camera's share of the capacity of the devices it uses, found from its own frames' latencies: additive increase,
 /// multiplicative decrease (as TCP shares a link). While analysed frames come back within <see cref="Headroom"/> of the
 /// latency target, the share grows by <see cref="IncreasePerSecond"/> fps each second up to the target fps; each frame
-/// over it, or refused by a device before it ran, cuts the share by <see cref="Decrease"/>. Cameras on the same devices
+/// over it cuts the share in proportion to how late it came back (by <see cref="Decrease"/> at least, to
+/// <see cref="DeepestDecrease"/> at most), and a frame refused by a device before it ran by <see cref="Decrease"/>. So new
+/// cameras that all start at their target fps on a busy device back off within a frame or two, instead of queueing
+/// late frames for several (docs/BENCHMARKS.md, the cameras past saturation). Cameras on the same devices
 /// see the same queue, and one taking more than its share sees more late frames per second, so the shares converge on
 /// capacity ÷ cameras. Frames over the share are dropped before they are sent (a token bucket, so any share is met on
 /// average whatever the source's rate), and a frame that waited for a slot starts only while it can still be on time.
@@ -15,8 +18,11 @@ internal sealed class FrameShare
     /// <summary>The share of the latency target a frame may take before the share shrinks; the rest absorbs jitter.</summary>
     internal const double Headroom = 0.5;
 
-    /// <summary>The factor a late or refused frame cuts the share by.</summary>
+    /// <summary>The factor a refused frame, or one just over the headroom, cuts the share by.</summary>
     internal const double Decrease = 0.8;
+
+    /// <summary>The deepest cut one late frame makes: a single outlier (a pause) must not take a share to its minimum.</summary>
+    internal const double DeepestDecrease = 0.5;
 
     /// <summary>
     /// Fps the share grows by per second while frames are on time: slow, since every camera on the device grows at once
@@ -91,8 +97,9 @@ internal sealed class FrameShare
         // Weighted like the devices' cost estimate: follows within a few frames, ignores one outlier.
         _service = _service is { } s ? s * 0.8 + service * 0.2 : service;
         var fps = Fps(targetFps);
-        _fps = latency > target * Headroom
-            ? Math.Max(MinimumFps, fps * Decrease)
+        var allowed = target * Headroom;
+        _fps = latency > allowed
+            ? Math.Max(MinimumFps, fps * Math.Clamp(allowed / latency, DeepestDecrease, Decrease))
             : Math.Min(targetFps, fps + IncreasePerSecond * Math.Min(sinceLast.TotalSeconds, 1 / Math.Max(fps, MinimumFps)));
     }
 
