@@ -92,6 +92,58 @@ public sealed class JobStoreTests(ObjectStoresFixture stores) : IDisposable
         Assert.False(await store.ExistsAsync(fresh, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task The_temporary_files_of_local_writes_stopped_in_the_middle_are_removed_and_nothing_else()
+    {
+        var (store, folder) = Open("local", $"abandoned-{Guid.NewGuid():N}");
+        await store.WriteAsync(folder.Child("part-00000.jsonl"), (s, ct) => s.WriteAsync("kept\n"u8.ToArray(), ct).AsTask(), CancellationToken.None);
+        // Two writes held in the middle, as a silo killed then leaves them: in the job's folder and a folder one level down.
+        var killed = new TaskCompletionSource();
+        var writes = new[] { folder.Child("part-00001.jsonl"), folder.Child(".errors/part-00001.jsonl") }
+            .Select(file => store.WriteAsync(file, async (s, ct) =>
+            {
+                await s.WriteAsync(new byte[1000], ct);
+                await killed.Task;
+            }, CancellationToken.None)).ToList();
+        await Eventually.HoldsAsync(() => Task.FromResult(Temporary(folder.Path).Count == 2), TimeSpan.FromSeconds(10), "both writes to have begun");
+        // Files that are not a write's: a person's, and a hidden one of another program.
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "notes.tmp"), "mine");
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, ".cache.tmp"), "another program's");
+        // Links to folders outside the output roots and inside them (another job's), each holding what looks like a write's
+        // temporary file.
+        var outside = Directory.CreateTempSubdirectory("argus-outside-");
+        var strangers = new[] { outside.FullName, Directory.CreateDirectory(Path.Combine(_local, $"other-{Guid.NewGuid():N}")).FullName }
+            .Select((target, i) =>
+            {
+                Directory.CreateSymbolicLink(Path.Combine(folder.Path, $"linked{i}"), target);
+                var file = Path.Combine(target, $".part-00002.jsonl.{Guid.NewGuid():N}.tmp");
+                File.WriteAllText(file, "not the job's");
+                return file;
+            }).ToList();
+        try
+        {
+            await store.RemoveAbandonedWritesAsync(folder, CancellationToken.None);
+
+            Assert.DoesNotContain(Temporary(folder.Path), f => !f.Contains("/linked", StringComparison.Ordinal));
+            Assert.Equal([".cache.tmp", "notes.tmp", "part-00000.jsonl"], Directory.EnumerateFiles(folder.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.All(strangers, f => Assert.True(File.Exists(f), f));
+            killed.SetException(new IOException("the silo died"));
+            foreach (var write in writes)
+            {
+                await Assert.ThrowsAsync<IOException>(() => write);
+            }
+
+            Assert.False(await store.ExistsAsync(folder.Child("part-00001.jsonl"), CancellationToken.None));
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
+
+        static List<string> Temporary(string path) => [.. Directory.EnumerateFiles(path, ".*.tmp", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith("/.cache.tmp", StringComparison.Ordinal))];
+    }
+
     [Theory]
     [InlineData("s3")]
     [InlineData("azure")]

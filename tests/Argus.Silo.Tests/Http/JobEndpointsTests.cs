@@ -89,6 +89,31 @@ public sealed class JobEndpointsTests(SiloFixture fixture) : IClassFixture<SiloF
     }
 
     [Fact]
+    public async Task A_completed_job_s_folder_keeps_no_temporary_file_of_a_write_killed_in_the_middle()
+    {
+        var input = Path.Combine(_dir.FullName, "few");
+        ImageWarehouse.Create(input, 8);
+        ImageWarehouse.CreateCorrupt(input, 1);
+        // What a silo killed while it wrote shard 1's part and its errors leaves: temporary files beside them.
+        var folder = Path.Combine(_dir.FullName, "out", "killed-writer");
+        Directory.CreateDirectory(Path.Combine(folder, ".errors"));
+        string[] abandoned = [$".part-00001.jsonl.{Guid.NewGuid():N}.tmp", $".errors/.part-00001.jsonl.{Guid.NewGuid():N}.tmp"];
+        foreach (var file in abandoned)
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, file), "{\"item\":");
+        }
+
+        using var submit = await Http.PostAsync("v1/jobs", Json(Spec(input, """, "id": "killed-writer", "shard_size": 4""")));
+        Assert.Equal(HttpStatusCode.Created, submit.StatusCode);
+        var done = await WaitUntilAsync("killed-writer", s => s.GetProperty("is_finished").GetBoolean(), "the job to finish");
+
+        Assert.Equal(("completed", 8L, 1L), (State(done), done.GetProperty("items_succeeded").GetInt64(), done.GetProperty("items_failed").GetInt64()));
+        Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp", SearchOption.AllDirectories));
+        Assert.Equal(["errors.jsonl", "part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"],
+            Directory.EnumerateFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_job_pauses_resumes_and_cancels_and_one_submitted_without_an_id_gets_one()
     {
         // A job that watches its folder runs until cancelled, so every transition is the test's own.

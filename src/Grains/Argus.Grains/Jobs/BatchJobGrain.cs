@@ -288,14 +288,21 @@ internal sealed partial class BatchJobGrain(
         }));
     }
 
-    /// <summary>Every planned shard is written: merges the errors, and completes the job (a watching job carries on).</summary>
+    /// <summary>
+    /// Every planned shard is written: removes what writers killed in the middle left in the job's folder, merges the
+    /// errors, and completes the job (a watching job carries on).
+    /// </summary>
     private async Task AllShardsDoneAsync()
     {
         var s = checkpoint.State;
         if (!s.ErrorsMerged)
         {
-            var (folder, shards) = (Job.Folder, s.ShardsTotal);
-            await Task.Run(() => JobFiles.MergeErrorsAsync(stores.Folder(folder), shards));
+            var (folder, shards) = (stores.Folder(Job.Folder), s.ShardsTotal);
+            await Task.Run(async () =>
+            {
+                await folder.RemoveAbandonedWritesAsync();
+                await JobFiles.MergeErrorsAsync(folder, shards);
+            });
             s.ErrorsMerged = true;
             await checkpoint.WriteStateAsync();
         }

@@ -30,6 +30,14 @@ internal interface IJobStore
     /// <summary>Writes what <paramref name="write"/> writes to a job's file, whole or not at all.</summary>
     /// <exception cref="Argus.Errors.BadInputException">A local file leaves the output roots.</exception>
     Task WriteAsync(StoreLocation file, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes what writes into a job's <paramref name="folder"/> (and its folders one level down) left behind when their
+    /// silo died in the middle: a local folder's temporary files. An object store keeps no partial object (S3's
+    /// lifecycle rule removes an unfinished multipart upload, and Azure an uncommitted block list, by themselves), so by
+    /// default nothing.
+    /// </summary>
+    Task RemoveAbandonedWritesAsync(StoreLocation folder, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>An input item as listed: its location and when it last changed (a watching job leaves fresh ones for later).</summary>

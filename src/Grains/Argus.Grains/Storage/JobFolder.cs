@@ -19,4 +19,8 @@ internal sealed class JobFolder(IJobStore store, StoreLocation location)
     /// <summary>Writes what <paramref name="write"/> writes to file <paramref name="name"/>, whole or not at all.</summary>
     public Task WriteAsync(string name, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default) =>
         store.WriteAsync(location.Child(name), write, cancellationToken);
+
+    /// <summary>Removes what writes into the folder left behind when their silo died in the middle (<see cref="IJobStore.RemoveAbandonedWritesAsync"/>).</summary>
+    public Task RemoveAbandonedWritesAsync(CancellationToken cancellationToken = default) =>
+        store.RemoveAbandonedWritesAsync(location, cancellationToken);
 }
