@@ -87,7 +87,7 @@ internal sealed partial class LocalJobStore(StorageOptions storage) : IJobStore
     public static async Task WriteAtomicallyAsync(StorageOptions storage, string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(path);
-        var temp = $".{name}.{Guid.NewGuid():N}.tmp"; // as Temporary() matches
+        var temp = TemporaryName(name);
         using var folder = JobStorage.OpenOutput(Path.GetDirectoryName(path)!, storage);
         try
         {
@@ -106,7 +106,10 @@ internal sealed partial class LocalJobStore(StorageOptions storage) : IJobStore
         }
     }
 
-    /// <summary>A write's temporary name, <c>.{name}.{32 hex digits}.tmp</c>.</summary>
+    /// <summary>A new temporary name for a write of file <paramref name="name"/>, as <see cref="Temporary"/> matches.</summary>
+    private static string TemporaryName(string name) => $".{name}.{Guid.NewGuid():N}.tmp";
+
+    /// <summary>Any write's temporary name (<see cref="TemporaryName"/>): <c>.{name}.{32 hex digits}.tmp</c>.</summary>
     [GeneratedRegex(@"^\..+\.[0-9a-f]{32}\.tmp$")]
     private static partial Regex Temporary();
 }
