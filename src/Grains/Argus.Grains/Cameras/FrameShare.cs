@@ -6,12 +6,11 @@ namespace Argus.Grains.Cameras;
 /// latency target, the share grows by <see cref="IncreasePerSecond"/> fps each second up to the target fps; each frame
 /// over it cuts the share in proportion to how late it came back (by <see cref="Decrease"/> at least, to
 /// <see cref="DeepestDecrease"/> at most), and a frame refused by a device before it ran by <see cref="Decrease"/>. So new
-/// cameras that all start at their target fps on a busy device back off within a frame or two, instead of queueing
-/// late frames for several (docs/BENCHMARKS.md, the cameras past saturation). Cameras on the same devices
-/// see the same queue, and one taking more than its share sees more late frames per second, so the shares converge on
-/// capacity ÷ cameras. Frames over the share are dropped before they are sent (a token bucket, so any share is met on
-/// average whatever the source's rate), and a frame that waited for a slot starts only while it can still be on time.
-/// Pure and not thread-safe: the camera's grain owns it.
+/// cameras that all start at their target fps on a busy device back off in fewer late frames (docs/BENCHMARKS.md, the
+/// cameras past saturation). Cameras on the same devices see the same queue, and one taking more than its share sees
+/// more late frames per second, so the shares converge on capacity ÷ cameras. Frames over the share are dropped before
+/// they are sent (a token bucket, so any share is met on average whatever the source's rate), and a frame that waited
+/// for a slot starts only while it can still be on time. Pure and not thread-safe: the camera's grain owns it.
 /// </summary>
 internal sealed class FrameShare
 {
