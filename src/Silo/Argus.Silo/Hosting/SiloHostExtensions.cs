@@ -272,7 +272,7 @@ public static class SiloHostExtensions
         admin.MapModelEndpoints();
         admin.MapDriftEndpoints();
         admin.MapAutoscaleEndpoints();
-        admin.MapOrleansDashboard(routePrefix: "/dashboard");
+        admin.MapDashboard("/dashboard");
         return app;
     }
 }
