@@ -99,6 +99,35 @@ public sealed class MicroBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_that_fills_while_its_window_is_open_runs_at_once()
+    {
+        var runner = new Runner();
+        var q = Register(runner, maxBatch: 8, maxDelayMs: 120_000);
+        _batcher.Start();
+        var first = Submit(q, 1);
+        await Task.Delay(200); // lets the batcher's thread start waiting out the window; correct code passes either way
+        var rest = Enumerable.Range(2, 7).Select(i => Submit(q, i)).ToArray();
+
+        var results = await Task.WhenAll(rest.Prepend(first)).WaitAsync(Wait);
+        Assert.All(results, r => Assert.Equal(8, r.BatchSize));
+    }
+
+    [Fact]
+    public async Task An_item_with_a_shorter_window_is_not_held_behind_another_model_s_longer_one()
+    {
+        var (slowRunner, fastRunner) = (new Runner(), new Runner());
+        var slow = Register(slowRunner, maxBatch: 8, maxDelayMs: 120_000, model: "slow");
+        var fast = Register(fastRunner, maxBatch: 8, maxDelayMs: 50, model: "fast");
+        _batcher.Start();
+        var waiting = Submit(slow, 1);
+        await Task.Delay(200); // lets the batcher's thread start waiting out the slow window; correct code passes either way
+
+        var result = await Submit(fast, 2).WaitAsync(Wait);
+        Assert.Equal(4f, result.Output[0]);
+        Assert.False(waiting.IsCompleted);
+    }
+
+    [Fact]
     public async Task An_unregistered_queue_s_running_batch_ends_its_waiting_items_are_refused_and_the_other_queues_run_on()
     {
         var (runnerA, runnerB, runnerC) = (new Runner(), new Runner(), new Runner());
