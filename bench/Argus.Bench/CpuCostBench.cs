@@ -69,10 +69,7 @@ internal static class CpuCostBench
         try
         {
             var (dll, _) = await StartupBench.CopySiloAsync(siloDll, Path.Combine(scratch.FullName, "silo"), [Model], cancellationToken);
-            var profile = Path.Combine(scratch.FullName, "near-zero.json");
-            await File.WriteAllTextAsync(profile, """
-                { "name": "near-zero", "source": "CPU-cost bench: a batch takes no measurable time", "jitter": 0, "latencyMs": { "1": 0.001, "8": 0.001 } }
-                """, cancellationToken);
+            var profile = await WriteProfileAsync(scratch, cancellationToken);
             var inputs = Inputs.Create(options.ImagesDir);
             var items = options.Quick ? 1_000 : 4_000;
             var load = Bench.LoadAverage();
@@ -96,6 +93,127 @@ internal static class CpuCostBench
         finally
         {
             scratch.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Two builds side by side (<c>--against</c>): a silo of each, both up at once, and windows of the batch-8 paths the
+    /// goal names sent to one, then the other, round after round (the order swapped every round), so that a drift in the
+    /// machine's load falls on both builds alike. Prints each window's silo core-µs and bytes per item, and the medians.
+    /// </summary>
+    public static async Task<int> CompareAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        var scratch = Directory.CreateTempSubdirectory("argus-cpu-cost-");
+        try
+        {
+            var profile = await WriteProfileAsync(scratch, cancellationToken);
+            var inputs = Inputs.Create(options.ImagesDir);
+            var items = options.Quick ? 1_000 : 4_000;
+            var settings = Settings(profile, stageTiming: false);
+            var load = Bench.LoadAverage();
+            Console.WriteLine($"CPU cost, two builds: {items} items per window, {options.Runs} rounds, c={Concurrency}.");
+            await using var baseline = await Side.StartAsync("baseline", options.Against!, scratch, settings, inputs, cancellationToken);
+            await using var build = await Side.StartAsync("build", options.SiloDll ?? Bench.FindSiloDll(), scratch, settings, inputs, cancellationToken);
+            foreach (var side in new[] { baseline, build })
+            {
+                foreach (var path in ComparedPaths)
+                {
+                    await ClosedLoopAsync(side.Senders.For(path, Model), WarmUp(items), cancellationToken);
+                }
+            }
+
+            List<(CostPath Path, int Round, Side Side, double CoreUs, double Bytes)> windows = [];
+            for (var round = 1; round <= options.Runs; round++)
+            {
+                Side[] order = round % 2 == 1 ? [baseline, build] : [build, baseline];
+                foreach (var path in ComparedPaths)
+                {
+                    foreach (var side in order)
+                    {
+                        var (before, after, _) = await MeasureAsync(side.Http, side.Silo, side.Senders.For(path, Model), items, cancellationToken);
+                        var (coreUs, bytes) = ((after.CpuSeconds - before.CpuSeconds) * 1e6 / items, (after.AllocatedBytes - before.AllocatedBytes) / items);
+                        windows.Add((path, round, side, coreUs, bytes));
+                        Console.WriteLine($"  round {round} {path,-10} {side.Name,-8}: {coreUs,5:F0} core-µs/item, {bytes,7:F0} B/item");
+                    }
+                }
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"Baseline {options.Against}, build {options.SiloDll ?? Bench.FindSiloDll()}; batch cap 8; load average {load} before, {Bench.LoadAverage()} after.");
+            Console.WriteLine("| Path | Baseline core-µs per round | Build core-µs per round | Median, baseline → build | Build lower in | B/item, baseline → build |");
+            Console.WriteLine("|---|---|---|---|---:|---|");
+            foreach (var path in ComparedPaths)
+            {
+                double[] Of(Side side, Func<(CostPath Path, int Round, Side Side, double CoreUs, double Bytes), double> value) =>
+                    [.. windows.Where(w => w.Path == path && w.Side == side).OrderBy(w => w.Round).Select(value)];
+                var (a, b) = (Of(baseline, w => w.CoreUs), Of(build, w => w.CoreUs));
+                var lower = a.Zip(b).Count(p => p.Second < p.First);
+                Console.WriteLine(string.Create(Invariant,
+                    $"| {Name(path)} | {string.Join(", ", a.Select(v => v.ToString("F0", Invariant)))} | {string.Join(", ", b.Select(v => v.ToString("F0", Invariant)))} "
+                    + $"| {Median(a):F0} → {Median(b):F0} | {lower} of {a.Length} | {Median(Of(baseline, w => w.Bytes)):F0} → {Median(Of(build, w => w.Bytes)):F0} |"));
+            }
+
+            return 0;
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The paths <see cref="CompareAsync"/> measures, at batch cap 8: those the issue's goals name.</summary>
+    private static readonly CostPath[] ComparedPaths = [CostPath.V2Binary, CostPath.SdkTensor, CostPath.HttpV1Jpeg];
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>The latency profile of a simulated device whose batches take no measurable time.</summary>
+    private static async Task<string> WriteProfileAsync(DirectoryInfo scratch, CancellationToken cancellationToken)
+    {
+        var profile = Path.Combine(scratch.FullName, "near-zero.json");
+        await File.WriteAllTextAsync(profile, """
+            { "name": "near-zero", "source": "CPU-cost bench: a batch takes no measurable time", "jitter": 0, "latencyMs": { "1": 0.001, "8": 0.001 } }
+            """, cancellationToken);
+        return profile;
+    }
+
+    /// <summary>One build's silo, its SDK client and its senders, for <see cref="CompareAsync"/>.</summary>
+    private sealed class Side(string name, SiloProcess silo, HttpClient http, ClientHost client, Senders senders) : IAsyncDisposable
+    {
+        public string Name => name;
+
+        public SiloProcess Silo => silo;
+
+        public HttpClient Http => http;
+
+        public Senders Senders => senders;
+
+        public static async Task<Side> StartAsync(
+            string name, string siloDll, DirectoryInfo scratch, Dictionary<string, string> settings, Inputs inputs, CancellationToken cancellationToken)
+        {
+            var (dll, _) = await StartupBench.CopySiloAsync(siloDll, Path.Combine(scratch.FullName, name), [Model], cancellationToken);
+            var silo = await SiloProcess.StartAsync($"cpu-cost-{name}", settings, TimeSpan.FromMinutes(5), dll);
+            try
+            {
+                var client = await ClientHost.StartAsync(o => o.GatewayPorts = [silo.GatewayPort], cancellationToken);
+                return new Side(name, silo, new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }, client, new Senders(silo, client, inputs));
+            }
+            catch
+            {
+                await silo.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            senders.Dispose();
+            http.Dispose();
+            await client.DisposeAsync();
+            await silo.DisposeAsync();
         }
     }
 
@@ -158,13 +276,7 @@ internal static class CpuCostBench
         {
             foreach (var path in Enum.GetValues<CostPath>())
             {
-                var send = senders.For(path, model);
-                await WaitQuietAsync(http, silo, cancellationToken);
-                var before = await Counters.ReadAsync(http, silo, cancellationToken);
-                var ownBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                await ClosedLoopAsync(send, Count(path, items), cancellationToken);
-                var own = Process.GetCurrentProcess().TotalProcessorTime - ownBefore;
-                var after = await Counters.ReadAsync(http, silo, cancellationToken);
+                var (before, after, own) = await MeasureAsync(http, silo, senders.For(path, model), Count(path, items), cancellationToken);
                 measured.Add((before, after, own, path, batch));
                 Console.WriteLine($"  {path,-10} batch {batch}: {(after.CpuSeconds - before.CpuSeconds) * 1e6 / Count(path, items),7:F0} core-µs/item");
             }
@@ -204,6 +316,19 @@ internal static class CpuCostBench
         var memory = (StartupBench.StatusKb(silo.Pid, "VmRSS") / 1024.0, StartupBench.StatusKb(silo.Pid, "VmHWM") / 1024.0);
         Console.WriteLine($"  silo memory: {memory.Item1:F0} MB resident, {memory.Item2:F0} MB at most");
         return (cells, memory);
+    }
+
+    /// <summary>One window: once the silo is quiet, <paramref name="items"/> items sent; the silo's counters around it, and this process's CPU.</summary>
+    private static async Task<(Counters Before, Counters After, TimeSpan Own)> MeasureAsync(
+        HttpClient http, SiloProcess silo, Func<CancellationToken, Task> send, int items, CancellationToken cancellationToken)
+    {
+        await WaitQuietAsync(http, silo, cancellationToken);
+        var before = await Counters.ReadAsync(http, silo, cancellationToken);
+        var ownBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        await ClosedLoopAsync(send, items, cancellationToken);
+        var own = Process.GetCurrentProcess().TotalProcessorTime - ownBefore;
+        var after = await Counters.ReadAsync(http, silo, cancellationToken);
+        return (before, after, own);
     }
 
     /// <summary>

@@ -80,7 +80,7 @@ internal static class Program
 
             if (options.CpuCost)
             {
-                return await CpuCostBench.RunAsync(options, stop.Token);
+                return options.Against is null ? await CpuCostBench.RunAsync(options, stop.Token) : await CpuCostBench.CompareAsync(options, stop.Token);
             }
 
             return options.ClusterSizes.Count > 0
@@ -141,7 +141,7 @@ internal sealed record BenchOptions
           --rate N           with --pipeline: uploads per second (default 4)
           --startup          instead: time to capacity, a silo started 1 + --runs times per model set (the default
                              models, ResNet18 alone): process start to /readyz 200, CPU spent, resident memory once warm
-          --runs N           with --startup: starts per model set after the first (default 5)
+          --runs N           with --startup: starts per model set after the first (default 5); with --against: rounds
           --soak             instead: Redis and 3 silos under interactive calls, 2 cameras and batch jobs while a seeded
                              schedule of faults hits them; the oracle's checks decide the exit code (scripts/soak.sh)
           --minutes N        with --soak: minutes of load (default 30)
@@ -152,6 +152,9 @@ internal sealed record BenchOptions
           --cpu-cost         instead: the silo's CPU core-µs and allocated bytes per item on a simulated device whose
                              batches take no time, HTTP v1, v2 JSON, v2 binary, gRPC and the SDK at batch 1 and 8, then
                              again with stage timing for the breakdown (--quick: 1,000 items per cell instead of 4,000)
+          --against PATH     with --cpu-cost: instead, that Argus.Silo.dll (the baseline) against --silo's build, a silo of
+                             each up at once, batch-8 windows of v2 binary, the SDK's tensor and HTTP v1 sent to one then
+                             the other for --runs rounds; each window's core-µs and bytes per item, and the medians
         """;
 
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
@@ -203,7 +206,10 @@ internal sealed record BenchOptions
     /// <summary>The CPU cost per item of the serving path (<see cref="CpuCostBench"/>).</summary>
     public bool CpuCost { get; init; }
 
-    /// <summary>With <see cref="Startup"/>: starts per model set after the first.</summary>
+    /// <summary>With <see cref="CpuCost"/>: a baseline silo build to compare <see cref="SiloDll"/>'s with.</summary>
+    public string? Against { get; init; }
+
+    /// <summary>With <see cref="Startup"/>: starts per model set after the first; with <see cref="Against"/>: rounds.</summary>
     public int Runs { get; init; } = 5;
 
     /// <summary>With <see cref="Pipeline"/>: a short upload window.</summary>
@@ -352,6 +358,9 @@ internal sealed record BenchOptions
                 case "--silo":
                     options = options with { SiloDll = Path.GetFullPath(value) };
                     break;
+                case "--against":
+                    options = options with { Against = Path.GetFullPath(value) };
+                    break;
                 case "--markdown":
                     options = options with { MarkdownPath = Path.GetFullPath(value) };
                     break;
@@ -397,6 +406,12 @@ internal sealed record BenchOptions
                 Window = windowGiven ? options.Window : VersionBench.DefaultWindow,
                 Warmup = warmupGiven ? options.Warmup : VersionBench.DefaultWarmup,
             };
+        }
+
+        if (options.Against is not null && !options.CpuCost)
+        {
+            problem = "--against goes with --cpu-cost.";
+            return false;
         }
 
         if (options.Stores)

@@ -33,6 +33,17 @@ public sealed class BenchOptionsTests
     }
 
     [Fact]
+    public void A_baseline_build_is_compared_only_by_the_cpu_cost_bench()
+    {
+        var compare = Parse("--cpu-cost", "--against", "base/Argus.Silo.dll", "--runs", "8");
+        Assert.Equal(Path.GetFullPath("base/Argus.Silo.dll"), compare.Against);
+        Assert.Equal(8, compare.Runs);
+        Assert.Null(Parse("--cpu-cost").Against);
+        Assert.Equal("--against goes with --cpu-cost.", Refused("--against", "base/Argus.Silo.dll"));
+        Assert.Equal("--against goes with --cpu-cost.", Refused("--startup", "--against", "base/Argus.Silo.dll"));
+    }
+
+    [Fact]
     public void A_note_is_kept_trimmed_and_a_blank_one_is_refused()
     {
         Assert.Equal("Shared with five other developers.", Parse("--note", " Shared with five other developers. ").Note);
