@@ -110,4 +110,14 @@ public sealed class ArgusCliTests(CliSiloFixture fixture)
         Assert.Equal(2, code);
         Assert.Contains("No such file", output);
     }
+
+    [Fact]
+    public async Task A_command_with_no_silo_at_its_gateway_says_so_and_exits_with_2()
+    {
+        // Port 1: nothing listens there. Orleans' own retries would keep the command waiting for 3 minutes.
+        var (code, output) = await CapturedConsole.RunAsync(["--gateway", "1", "status"]).WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.Equal(2, code);
+        Assert.Contains("Cannot reach the cluster within 10 s", output);
+    }
 }

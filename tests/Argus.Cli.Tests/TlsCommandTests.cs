@@ -50,6 +50,18 @@ public sealed class TlsCommandTests(TlsSiloFixture fixture) : IClassFixture<TlsS
     }
 
     [Fact]
+    public async Task Without_a_certificate_the_cli_is_refused_by_the_gateway_and_says_so_within_its_connect_timeout()
+    {
+        // Orleans' own retries would keep the command waiting, without a word, for 3 minutes.
+        var run = CapturedConsole.RunAsync(["--gateway", fixture.Silo!.GatewayPort.ToString(), "status"]);
+        var (code, output) = await run.WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.Equal(2, code);
+        Assert.Contains("Cannot reach the cluster within 10 s", output);
+        Assert.Contains("A silo with TLS refuses a client without --tls-cert, --tls-key and --tls-ca.", output);
+    }
+
+    [Fact]
     public async Task A_missing_key_is_named_before_anything_connects()
     {
         var tls = fixture.Client;

@@ -88,6 +88,9 @@ internal static class ArgusCli
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = LocalAutoscalerOptions.DefaultStopGrace + TimeSpan.FromSeconds(10) });
     }
 
+    /// <summary>How long a command tries to reach a gateway before it says it cannot: a command is waited on.</summary>
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Connects an SDK client for the command, with <paramref name="configure"/>'s settings on top of the cluster's, runs
     /// <paramref name="run"/>, and disconnects.
@@ -104,6 +107,7 @@ internal static class ArgusCli
                 o.Redis = parse.GetValue(Redis);
                 o.GatewayPorts = [parse.GetValue(Gateway)];
                 o.Tls = Tls(parse);
+                o.ConnectTimeout = ConnectTimeout;
                 configure?.Invoke(o);
             });
         }
@@ -120,7 +124,8 @@ internal static class ArgusCli
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            console.MarkupLineInterpolated($"[red]Cannot reach the cluster:[/] {e.Message}");
+            var hint = Tls(parse).Enabled ? "" : " A silo with TLS refuses a client without --tls-cert, --tls-key and --tls-ca.";
+            console.MarkupLineInterpolated($"[red]Cannot reach the cluster[/] within {ConnectTimeout.TotalSeconds:0} s: {e.Message}{hint}");
             return 2;
         }
 

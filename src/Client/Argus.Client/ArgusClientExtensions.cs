@@ -29,11 +29,17 @@ public static class ArgusClientExtensions
             o.GatewayPorts = options.GatewayPorts;
             o.DefaultTimeout = options.DefaultTimeout;
             o.AttemptTimeout = options.AttemptTimeout;
+            o.ConnectTimeout = options.ConnectTimeout;
             o.Tls = options.Tls;
             o.Tenant = options.Tenant;
             o.Api = options.Api;
             o.ApiKey = options.ApiKey;
         });
+        if (options.ConnectTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"ConnectTimeout must be positive (is {options.ConnectTimeout}).", nameof(configure));
+        }
+
         var tls = LoadTls(options.Tls);
         builder.UseOrleansClient(client =>
         {
@@ -56,6 +62,8 @@ public static class ArgusClientExtensions
                 client.UseTls(tls.Certificate, o => TlsCertificates.Configure(o, () => tls));
             }
 
+            // Made when the client starts, which is when its time begins.
+            client.Services.AddSingleton<IClientConnectionRetryFilter>(s => new ConnectRetry(options.ConnectTimeout, s.GetRequiredService<TimeProvider>()));
             client.AddMemoryStreams(AlertStreams.Provider);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ClusterIdentity.CallTimeout);
             client.Configure<ClusterOptions>(o =>

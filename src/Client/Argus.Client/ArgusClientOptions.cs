@@ -45,6 +45,13 @@ public sealed class ArgusClientOptions
     /// </summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// How long starting the client keeps trying to reach a gateway before the start throws (Orleans'
+    /// <c>ConnectionFailedException</c>): a cluster that is down, a wrong port, or a silo with TLS refusing a client without
+    /// it. Default 30 s.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Time budget of a call that gives none. Default 10 s; at most <see cref="ClusterIdentity.MaxRequestTimeout"/>.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
