@@ -37,6 +37,20 @@ public sealed class DeviceRoutingTests
     }
 
     [Fact]
+    public void Power_of_two_choices_samples_only_the_candidates_wherever_they_sit_in_the_table()
+    {
+        // Between the candidates: a draining device, an excluded one and one serving another model, all idle.
+        DeviceLoad[] devices =
+        [
+            Device("x", 0) with { Draining = true }, Device("a", 5), Device("y", 0), Device("b", 50), Device("z", 0, 0, "text-direction"), Device("c", 500),
+        ];
+        var picks = Enumerable.Range(0, 600).Select(seed => Choose(devices, excluded: new HashSet<string> { "y/cpu0" }, seed: seed)!.Key).ToArray();
+
+        Assert.Equal(["a/cpu0", "b/cpu0"], picks.Distinct().Order());
+        Assert.True(picks.Count(k => k == "a/cpu0") > picks.Count(k => k == "b/cpu0"));
+    }
+
+    [Fact]
     public void Equal_waits_are_broken_by_queue_depth()
     {
         for (var seed = 0; seed < 20; seed++)

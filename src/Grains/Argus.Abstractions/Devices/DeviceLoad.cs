@@ -22,8 +22,20 @@ public sealed record DeviceLoad(
     [property: Id(7)] bool Draining = false)
 {
     /// <summary>The entry for <paramref name="model"/> at <paramref name="version"/> (its default version when null), or null.</summary>
-    public ServedModel? Find(string model, string? version) => Models.FirstOrDefault(m =>
-        string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase) && (version is null ? m.IsDefault : m.Version == version));
+    public ServedModel? Find(string model, string? version)
+    {
+        // A loop, not LINQ: routing asks every device of the table on every call.
+        for (var i = 0; i < Models.Count; i++)
+        {
+            var m = Models[i];
+            if (string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase) && (version is null ? m.IsDefault : m.Version == version))
+            {
+                return m;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Whether it serves any version of <paramref name="model"/>.</summary>
     public bool Serves(string model) => Models.Any(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase));

@@ -17,31 +17,57 @@ public static class DeviceRouting
         IReadOnlyList<DeviceLoad> devices, string model, string? version, string? localSilo, TimeSpan localWaitLimit,
         IReadOnlySet<string> excluded, Random random, IReadOnlyDictionary<string, int>? inFlight = null)
     {
-        var candidates = devices
-            .Where(d => !d.Draining && !excluded.Contains(d.Key) && d.Find(model, version) is not null)
-            .ToArray();
-        if (candidates.Length == 0)
+        // Loops rather than LINQ: this runs on every call. The candidates are counted first, then the sampled ones found by
+        // their rank among them.
+        var count = 0;
+        DeviceLoad? local = null;
+        for (var i = 0; i < devices.Count; i++)
+        {
+            var d = devices[i];
+            if (IsCandidate(d))
+            {
+                count++;
+                if (d.Silo == localSilo && d.ExpectedWaitMs <= localWaitLimit.TotalMilliseconds && (local is null || d.ExpectedWaitMs < local.ExpectedWaitMs))
+                {
+                    local = d;
+                }
+            }
+        }
+
+        if (count == 0)
         {
             return null;
         }
 
-        var local = candidates
-            .Where(d => d.Silo == localSilo && d.ExpectedWaitMs <= localWaitLimit.TotalMilliseconds)
-            .MinBy(d => d.ExpectedWaitMs);
-        if (local is not null || candidates.Length == 1)
+        if (local is not null || count == 1)
         {
-            return local ?? candidates[0];
+            return local ?? Candidate(0);
         }
 
-        var first = random.Next(candidates.Length);
-        var second = random.Next(candidates.Length - 1);
+        var first = random.Next(count);
+        var second = random.Next(count - 1);
         if (second >= first)
         {
             second++;
         }
 
-        var (a, b) = (candidates[first], candidates[second]);
+        var (a, b) = (Candidate(first), Candidate(second));
         return (Load(b), b.QueueDepth).CompareTo((Load(a), a.QueueDepth)) < 0 ? b : a;
+
+        bool IsCandidate(DeviceLoad d) => !d.Draining && !excluded.Contains(d.Key) && d.Find(model, version) is not null;
+
+        DeviceLoad Candidate(int rank)
+        {
+            for (var i = 0; i < devices.Count; i++)
+            {
+                if (IsCandidate(devices[i]) && rank-- == 0)
+                {
+                    return devices[i];
+                }
+            }
+
+            throw new InvalidOperationException("The routing table changed while a device was chosen from it.");
+        }
 
         double Load(DeviceLoad d) =>
             d.ExpectedWaitMs + (inFlight?.GetValueOrDefault(d.Key) ?? 0) * (d.Find(model, version)?.ItemCostMs ?? 1);
