@@ -58,7 +58,7 @@ internal sealed partial class LocalJobStore(StorageOptions storage) : IJobStore
     /// </summary>
     private void RemoveTemporaryFiles(string path)
     {
-        var names = Directory.EnumerateFiles(path).Select(Path.GetFileName).Where(n => Temporary().IsMatch(n!)).ToList();
+        var names = new DirectoryInfo(path).EnumerateFiles().Select(f => f.Name).Where(n => Temporary().IsMatch(n)).ToList();
         if (names.Count == 0)
         {
             return;
@@ -69,7 +69,7 @@ internal sealed partial class LocalJobStore(StorageOptions storage) : IJobStore
             using var folder = JobStorage.OpenOutput(path, storage);
             foreach (var name in names)
             {
-                folder.Delete(name!);
+                folder.Delete(name);
             }
         }
         catch (BadInputException)
