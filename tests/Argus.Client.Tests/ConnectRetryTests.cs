@@ -40,7 +40,7 @@ public sealed class ConnectRetryTests
     }
 
     [Fact]
-    public async Task Only_a_failed_connection_is_retried()
+    public async Task A_failed_connection_is_retried_and_an_unrelated_error_is_not()
     {
         var retry = new ConnectRetry(TimeSpan.FromSeconds(30), TimeProvider.System);
 
