@@ -111,9 +111,12 @@ internal static class CpuCostBench
             var items = options.Quick ? 1_000 : 4_000;
             var settings = Settings(profile, stageTiming: false);
             var load = Bench.LoadAverage();
+            var builds = (Baseline: options.Against!, Build: options.SiloDll ?? Bench.FindSiloDll());
             Console.WriteLine($"CPU cost, two builds: {items} items per window, {options.Runs} rounds, c={Concurrency}.");
-            await using var baseline = await Side.StartAsync("baseline", options.Against!, scratch, settings, inputs, cancellationToken);
-            await using var build = await Side.StartAsync("build", options.SiloDll ?? Bench.FindSiloDll(), scratch, settings, inputs, cancellationToken);
+            var (baselineDll, _) = await StartupBench.CopySiloAsync(builds.Baseline, Path.Combine(scratch.FullName, "baseline"), [Model], cancellationToken);
+            var (buildDll, _) = await StartupBench.CopySiloAsync(builds.Build, Path.Combine(scratch.FullName, "build"), [Model], cancellationToken);
+            await using var baseline = await CostSilo.StartAsync("baseline", baselineDll, settings, inputs, cancellationToken);
+            await using var build = await CostSilo.StartAsync("build", buildDll, settings, inputs, cancellationToken);
             foreach (var side in new[] { baseline, build })
             {
                 foreach (var path in ComparedPaths)
@@ -122,10 +125,10 @@ internal static class CpuCostBench
                 }
             }
 
-            List<(CostPath Path, int Round, Side Side, double CoreUs, double Bytes)> windows = [];
+            List<(CostPath Path, int Round, CostSilo Side, double CoreUs, double Bytes)> windows = [];
             for (var round = 1; round <= options.Runs; round++)
             {
-                Side[] order = round % 2 == 1 ? [baseline, build] : [build, baseline];
+                CostSilo[] order = round % 2 == 1 ? [baseline, build] : [build, baseline];
                 foreach (var path in ComparedPaths)
                 {
                     foreach (var side in order)
@@ -139,12 +142,12 @@ internal static class CpuCostBench
             }
 
             Console.WriteLine();
-            Console.WriteLine($"Baseline {options.Against}, build {options.SiloDll ?? Bench.FindSiloDll()}; batch cap 8; load average {load} before, {Bench.LoadAverage()} after.");
+            Console.WriteLine($"Baseline {builds.Baseline}, build {builds.Build}; batch cap 8; load average {load} before, {Bench.LoadAverage()} after.");
             Console.WriteLine("| Path | Baseline core-µs per round | Build core-µs per round | Median, baseline → build | Build lower in | B/item, baseline → build |");
             Console.WriteLine("|---|---|---|---|---:|---|");
             foreach (var path in ComparedPaths)
             {
-                double[] Of(Side side, Func<(CostPath Path, int Round, Side Side, double CoreUs, double Bytes), double> value) =>
+                double[] Of(CostSilo side, Func<(CostPath Path, int Round, CostSilo Side, double CoreUs, double Bytes), double> value) =>
                     [.. windows.Where(w => w.Path == path && w.Side == side).OrderBy(w => w.Round).Select(value)];
                 var (a, b) = (Of(baseline, w => w.CoreUs), Of(build, w => w.CoreUs));
                 var lower = a.Zip(b).Count(p => p.Second < p.First);
@@ -180,8 +183,8 @@ internal static class CpuCostBench
         return profile;
     }
 
-    /// <summary>One build's silo, its SDK client and its senders, for <see cref="CompareAsync"/>.</summary>
-    private sealed class Side(string name, SiloProcess silo, HttpClient http, ClientHost client, Senders senders) : IAsyncDisposable
+    /// <summary>A silo being measured: its HTTP client (for <c>/metrics</c>), its SDK client and its senders.</summary>
+    private sealed class CostSilo(string name, SiloProcess silo, HttpClient http, ClientHost client, Senders senders) : IAsyncDisposable
     {
         public string Name => name;
 
@@ -191,15 +194,15 @@ internal static class CpuCostBench
 
         public Senders Senders => senders;
 
-        public static async Task<Side> StartAsync(
-            string name, string siloDll, DirectoryInfo scratch, Dictionary<string, string> settings, Inputs inputs, CancellationToken cancellationToken)
+        /// <summary>Starts the silo of <paramref name="dll"/> (a copy <see cref="StartupBench.CopySiloAsync"/> made) and connects to it.</summary>
+        public static async Task<CostSilo> StartAsync(
+            string name, string dll, Dictionary<string, string> settings, Inputs inputs, CancellationToken cancellationToken)
         {
-            var (dll, _) = await StartupBench.CopySiloAsync(siloDll, Path.Combine(scratch.FullName, name), [Model], cancellationToken);
             var silo = await SiloProcess.StartAsync($"cpu-cost-{name}", settings, TimeSpan.FromMinutes(5), dll);
             try
             {
                 var client = await ClientHost.StartAsync(o => o.GatewayPorts = [silo.GatewayPort], cancellationToken);
-                return new Side(name, silo, new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }, client, new Senders(silo, client, inputs));
+                return new CostSilo(name, silo, new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }, client, new Senders(silo, client, inputs));
             }
             catch
             {
@@ -257,10 +260,8 @@ internal static class CpuCostBench
     private static async Task<(List<Cell> Cells, (double Rss, double Peak) Memory)> RunSiloAsync(
         string dll, Dictionary<string, string> settings, Inputs inputs, int items, CancellationToken cancellationToken)
     {
-        await using var silo = await SiloProcess.StartAsync("cpu-cost-0", settings, TimeSpan.FromMinutes(5), dll);
-        using var http = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        await using var client = await ClientHost.StartAsync(o => o.GatewayPorts = [silo.GatewayPort], cancellationToken);
-        using var senders = new Senders(silo, client, inputs);
+        await using var target = await CostSilo.StartAsync("0", dll, settings, inputs, cancellationToken);
+        var (silo, http, senders) = (target.Silo, target.Http, target.Senders);
 
         // Every path once before anything is measured: connections, JIT, the first batches.
         foreach (var (_, model) in Batches)
