@@ -13,7 +13,7 @@ namespace Argus.Bench;
 /// device at ResNet18's cost on a 2-core CPU (<see cref="SimFrameMs"/> a frame, one at a time), whose capacity stays put
 /// on a machine shared with other work, or with <c>--cameras-cpu</c> on this machine's CPU; each camera is fed the real pedestrian video (vtest.avi) through the SDK's PushFrameAsync, paced at 5 fps
 /// with capture times, and analysed with a scene-change rule. Per N, after the cameras' shares settle: the share of each
-/// camera's frames in the window analysed within the target, the p95 each camera reports, the analysed fps per camera (min, median, max), the frames dropped (shed over a camera's share, or
+/// camera's frames in the window analysed within the target, the p95 each camera reports, the analysed fps per camera (min, median, max, spread), the frames dropped (shed over a camera's share, or
 /// stale) and those failed. Written to the <c>cameras</c> section.
 /// </summary>
 internal static class CameraBench
@@ -48,6 +48,16 @@ internal static class CameraBench
             [.. After.Select((s, i) => (s.Analysed - Before[i].Analysed) / Window.TotalSeconds).Order()];
 
         public double AnalysedFps => FpsPerCamera.Sum();
+
+        /// <summary>How unevenly the cameras analysed: the standard deviation of their fps over its mean (0 when even).</summary>
+        public double FpsSpread
+        {
+            get
+            {
+                var mean = AnalysedFps / FpsPerCamera.Count;
+                return mean == 0 ? 0 : Math.Sqrt(FpsPerCamera.Average(f => (f - mean) * (f - mean))) / mean;
+            }
+        }
 
         public long Received => Delta(s => s.Received);
 
@@ -92,7 +102,7 @@ internal static class CameraBench
             steps.Add(step);
             var fps = step.FpsPerCamera;
             Console.WriteLine(string.Create(Invariant,
-                $"  {n} camera(s): on time in the window (worst camera) {step.WorstOnTime:P1}; p95 since start worst {step.WorstP95:F1} ms, median {step.MedianP95:F1} ms; fps per camera {fps[0]:F2}/{Median(fps):F2}/{fps[^1]:F2}, analysed {step.AnalysedFps:F1} of {n * Fps:F0}; dropped {step.DropShare:P1}, failed {step.Failed}"));
+                $"  {n} camera(s): on time in the window (worst camera) {step.WorstOnTime:P1}; p95 since start worst {step.WorstP95:F1} ms, median {step.MedianP95:F1} ms; fps per camera {fps[0]:F2}/{Median(fps):F2}/{fps[^1]:F2} (spread {step.FpsSpread:P0}), analysed {step.AnalysedFps:F1} of {n * Fps:F0}; dropped {step.DropShare:P1}, failed {step.Failed}"));
         }
         File.Delete(profile);
         var markdown = Markdown(options, frames, steps);
@@ -220,21 +230,22 @@ internal static class CameraBench
         md.AppendLine(Invariant, $"frames a camera analysed in the window, the share within {TargetMs:G} ms (the silo's `argus_camera_frame_duration_seconds` histogram, whose");
         md.AppendLine(Invariant, $"bucket bound at {TargetMs / 1000:G} s makes it exact), for the camera with the fewest; its p95 is within {TargetMs:G} ms when that is at least 95 %.");
         md.AppendLine("**p95 since start** is each camera's own (its last 512 frames, settling included). Dropped counts frames shed over a");
-        md.AppendLine("camera's share or stale, of those pushed.").AppendLine();
-        md.AppendLine("| Cameras | On time in the window, worst camera | p95 since start, worst camera ms | median camera ms | fps per camera min / median / max | Analysed fps (of offered) | Dropped | Failed | Holds |");
-        md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        md.AppendLine("camera's share or stale, of those pushed. **Spread**: the standard deviation of the cameras' fps over their mean.").AppendLine();
+        md.AppendLine("| Cameras | On time in the window, worst camera | p95 since start, worst camera ms | median camera ms | fps per camera min / median / max | Spread | Analysed fps (of offered) | Dropped | Failed | Holds |");
+        md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var s in steps)
         {
             var fps = s.FpsPerCamera;
             md.AppendLine(Invariant,
-                $"| {s.Cameras} | {s.WorstOnTime:P1} | {s.WorstP95:F1} | {s.MedianP95:F1} | {fps[0]:F2} / {Median(fps):F2} / {fps[^1]:F2} | {s.AnalysedFps:F1} ({s.Cameras * Fps:F0}) | {s.DropShare:P1} | {s.Failed} | {(s.Holds ? "yes" : "no")} |");
+                $"| {s.Cameras} | {s.WorstOnTime:P1} | {s.WorstP95:F1} | {s.MedianP95:F1} | {fps[0]:F2} / {Median(fps):F2} / {fps[^1]:F2} | {s.FpsSpread:P0} | {s.AnalysedFps:F1} ({s.Cameras * Fps:F0}) | {s.DropShare:P1} | {s.Failed} | {(s.Holds ? "yes" : "no")} |");
         }
 
         md.AppendLine();
         md.AppendLine(Invariant, $"Holds: in the window, every camera's p95 ≤ {TargetMs:G} ms (at least 95 % on time), every camera analysing, no frame failed. Past the device's");
         md.AppendLine("capacity (ResNet18 costs about 21 ms a frame on a quiet 2-core CPU, plus decoding) each camera keeps to its share, found from");
-        md.AppendLine("its own frames' latencies (additive increase, multiplicative decrease): frames over it are shed before they are");
-        md.AppendLine("sent, and the device's frames are shared among the cameras.");
+        md.AppendLine("its own frames' latencies (additive increase, multiplicative decrease) and its peers' mean share on the silo (a late frame");
+        md.AppendLine("cuts a camera at or over the mean, spares one under it): frames over it are shed before they are sent, and the device's");
+        md.AppendLine("frames are shared evenly among the cameras.");
         return md.ToString();
     }
 }

@@ -132,7 +132,7 @@ public sealed class FrameGateTests
         var target = TimeSpan.FromMilliseconds(200);
         gate.Offer(At(0), 1, 5);
         Assert.Equal(DateTime.MaxValue, gate.NextWanted(1, 5).Shed); // the one slot is taken
-        gate.Share.Analysed(TimeSpan.FromMilliseconds(110), TimeSpan.FromMilliseconds(110), target, 5, At(110).CapturedAt); // late
+        gate.Share.Analysed(TimeSpan.FromMilliseconds(110), TimeSpan.FromMilliseconds(110), target, 5, At(110).CapturedAt, null); // late
         gate.Complete(1, 5, target, At(110).CapturedAt);
 
         var share = gate.Share.Fps(5);

@@ -36,6 +36,7 @@ internal sealed partial class CameraGrain(
     [PersistentState("camera")] IPersistentState<CameraState> state,
     InferenceDoor door,
     CameraConnectors connectors,
+    CameraPeers peers,
     CameraInstruments instruments,
     CameraConfigValidator validator,
     IOptions<InferenceOptions> inference,
@@ -66,6 +67,7 @@ internal sealed partial class CameraGrain(
     private FrameGate _gate = new();
     private FrameRing? _ring;
     private FramePace? _pace;
+    private CameraPeers.Member? _peer;
     private Task _writingFrames = Task.CompletedTask;
     private CameraStatistics _stats = null!;
     private IAsyncStream<Alert> _alerts = null!;
@@ -89,6 +91,7 @@ internal sealed partial class CameraGrain(
         {
             _ring = config.Incident is { } incident ? IncidentWindow.Ring(incident) : null;
             _pace = connectors.Start(Id, config); // back after a deactivation, or on another silo after this one's was lost
+            _peer = peers.Join(config);
         }
 
         return Task.CompletedTask;
@@ -97,6 +100,7 @@ internal sealed partial class CameraGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         connectors.Stop(Id);
+        _peer?.Dispose();
         await SaveChangesAsync(cancellationToken);
     }
 
@@ -113,6 +117,8 @@ internal sealed partial class CameraGrain(
         var rules = state.State.Rules;
         var previous = state.State.Config;
         state.State.Config = config;
+        _peer?.Dispose();
+        _peer = peers.Join(config);
         state.State.Rules = config.Rules.ToDictionary(
             r => r.Name, r => rules.TryGetValue(r.Name, out var kept) && kept.Rule == r ? kept : RuleState.Start(r));
         await SaveAsync();
@@ -138,6 +144,8 @@ internal sealed partial class CameraGrain(
 
         connectors.Stop(Id);
         _pace = null;
+        _peer?.Dispose();
+        _peer = null;
         _gate = new FrameGate();
         _ring = null;
         _stats = new CameraStatistics(Now);
@@ -291,7 +299,7 @@ internal sealed partial class CameraGrain(
             else
             {
                 var now = Now;
-                gate.Share.Analysed(now - frame.CapturedAt, now - started, target, config.TargetFps, now);
+                gate.Share.Analysed(now - frame.CapturedAt, now - started, target, config.TargetFps, now, _peer?.MeanFps(now));
                 _stats.Analysed(frame.CapturedAt, now);
                 instruments.Analysed(Id, now - frame.CapturedAt);
                 var raised = Evaluate(frame, results);
@@ -301,6 +309,7 @@ internal sealed partial class CameraGrain(
                 }
             }
 
+            _peer?.Report(gate.Share.Fps(config.TargetFps), Now);
             var release = gate.Complete(config.MaxInFlight, config.TargetFps, target, Now);
             if (release.Shed)
             {

@@ -7,8 +7,10 @@ namespace Argus.Grains.Cameras;
 /// over it cuts the share in proportion to how late it came back (by <see cref="Decrease"/> at least, to
 /// <see cref="DeepestDecrease"/> at most), and a frame refused by a device before it ran by <see cref="Decrease"/>. So new
 /// cameras that all start at their target fps on a busy device back off in fewer late frames (docs/BENCHMARKS.md, the
-/// cameras past saturation). Cameras on the same devices see the same queue, and one taking more than its share sees
-/// more late frames per second, so the shares converge on capacity ÷ cameras. Frames over the share are dropped before
+/// cameras past saturation). Cameras on the same devices see the same queue, so a late frame says little about whose
+/// share is too large: where the camera's peers are known (<see cref="CameraPeers"/>), a late frame cuts a camera at or
+/// over their mean share to under it and spares one more than <see cref="PeerTolerance"/> under it (unless the frame
+/// missed its latency target), so the shares converge on capacity ÷ cameras. Frames over the share are dropped before
 /// they are sent (a token bucket, so any share is met on average whatever the source's rate), and a frame that waited
 /// for a slot starts only while it can still be on time. Pure and not thread-safe: the camera's grain owns it.
 /// </summary>
@@ -28,6 +30,9 @@ internal sealed class FrameShare
     /// and the late frames that say so arrive a queue later.
     /// </summary>
     internal const double IncreasePerSecond = 0.25;
+
+    /// <summary>How far under its peers' mean share a camera may be and still count as at it: means are sums of doubles.</summary>
+    internal const double PeerTolerance = 0.05;
 
     /// <summary>The smallest share: a camera past any saturation still analyses a frame every few seconds.</summary>
     internal const double MinimumFps = 0.2;
@@ -86,9 +91,10 @@ internal sealed class FrameShare
 
     /// <summary>
     /// Learns from a frame analysed at <paramref name="now"/>: <paramref name="latency"/> from capture to result, of which
-    /// <paramref name="service"/> from its start.
+    /// <paramref name="service"/> from its start; <paramref name="peersFps"/> is the mean share of the camera's peers
+    /// (<see cref="CameraPeers"/>), null when none are known.
     /// </summary>
-    public void Analysed(TimeSpan latency, TimeSpan service, TimeSpan target, double targetFps, DateTime now)
+    public void Analysed(TimeSpan latency, TimeSpan service, TimeSpan target, double targetFps, DateTime now, double? peersFps)
     {
         // Growth is by the time since the last result, at most one period: a camera grows by time, not by frames.
         var sinceLast = _lastAnalysed is { } last ? now - last : service;
@@ -97,9 +103,15 @@ internal sealed class FrameShare
         _service = _service is { } s ? s * 0.8 + service * 0.2 : service;
         var fps = Fps(targetFps);
         var allowed = target * Headroom;
-        _fps = latency > allowed
-            ? Math.Max(MinimumFps, fps * Math.Clamp(allowed / latency, DeepestDecrease, Decrease))
-            : Math.Min(targetFps, fps + IncreasePerSecond * Math.Min(sinceLast.TotalSeconds, 1 / Math.Max(fps, MinimumFps)));
+        if (latency <= allowed)
+        {
+            _fps = Math.Min(targetFps, fps + IncreasePerSecond * Math.Min(sinceLast.TotalSeconds, 1 / Math.Max(fps, MinimumFps)));
+        }
+        else if (peersFps is not { } mean || fps >= mean * (1 - PeerTolerance) || latency > target)
+        {
+            // Under the peers' mean, a frame late yet within its target is the others' doing; past the target it is not.
+            _fps = Math.Max(MinimumFps, Math.Min(fps, peersFps ?? fps) * Math.Clamp(allowed / latency, DeepestDecrease, Decrease));
+        }
     }
 
     /// <summary>Learns from a frame a device refused before it ran (its queue was full, or the deadline out of reach).</summary>

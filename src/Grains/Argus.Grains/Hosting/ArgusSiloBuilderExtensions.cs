@@ -68,6 +68,7 @@ public static class ArgusSiloBuilderExtensions
         silo.Services.AddHostedService(s => s.GetRequiredService<RepositorySync>());
         silo.Services.AddSingleton<InferenceDoor>();
         silo.Services.AddSingleton<CameraConnectors>();
+        silo.Services.AddSingleton<CameraPeers>();
         silo.Services.AddSingleton<CameraInstruments>();
         silo.Services.AddSingleton<CameraConfigValidator>();
         silo.Services.AddHostedService<CameraKeeper>();
