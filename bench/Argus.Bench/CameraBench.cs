@@ -54,8 +54,9 @@ internal static class CameraBench
         {
             get
             {
-                var mean = AnalysedFps / FpsPerCamera.Count;
-                return mean == 0 ? 0 : Math.Sqrt(FpsPerCamera.Average(f => (f - mean) * (f - mean))) / mean;
+                var fps = FpsPerCamera;
+                var mean = fps.Average();
+                return mean == 0 ? 0 : Math.Sqrt(fps.Average(f => (f - mean) * (f - mean))) / mean;
             }
         }
 
