@@ -3,12 +3,14 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Argus.Testing;
+using StackExchange.Redis;
 
 namespace Argus.Cluster.Tests;
 
 /// <summary>
 /// Pipelines and their items in Redis grain storage: a silo killed with an item pending comes back, reads the pipeline
-/// and its items (the rules' label maps, the scores) and gives the pending item its one final result.
+/// and its items (the rules' label maps, the scores) and gives the pending item its one final result; a removed pipeline
+/// leaves no record in Redis (a cleared state deletes its key).
 /// </summary>
 [Collection(RedisClusterFixture.Collection)]
 public sealed class PipelineRestartTests
@@ -46,7 +48,7 @@ public sealed class PipelineRestartTests
     }
 
     [Fact]
-    public async Task A_pipeline_and_its_items_come_back_from_redis_and_an_item_pending_at_a_kill_gets_its_final()
+    public async Task A_pipeline_and_its_items_come_back_from_redis_an_item_pending_at_a_kill_gets_its_final_and_a_removed_one_leaves_no_record()
     {
         await using var redis = await RedisServer.StartAsync();
         var settings = new Dictionary<string, string> { ["Argus__Redis"] = redis.ConnectionString };
@@ -87,6 +89,13 @@ public sealed class PipelineRestartTests
             var (again, body) = await SendAsync(restarted, HttpMethod.Post, "v1/pipelines/uploads/items?item=apple", Jpeg("baboon.jpg"));
             Assert.Equal(HttpStatusCode.OK, again);
             Assert.Equal(apple.ToString(), JsonDocument.Parse(body).RootElement.ToString());
+
+            // Orleans' Redis storage keys a state {service}/state/{grain type}/{grain key}/{state name}.
+            await using var store = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+            string[] PipelineRecords() => [.. store.GetServers()[0].Keys(pattern: "*/state/pipeline/uploads/*").Select(k => k.ToString())];
+            Assert.NotEmpty(PipelineRecords());
+            Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(restarted, HttpMethod.Delete, "v1/pipelines/uploads")).Status);
+            Assert.Empty(PipelineRecords());
         }
         finally
         {

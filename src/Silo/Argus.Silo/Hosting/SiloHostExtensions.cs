@@ -121,8 +121,9 @@ public static class SiloHostExtensions
                 // Parsed when Orleans reads it, after the start-up check refused a string that does not parse.
                 var redis = new Lazy<ConfigurationOptions>(() => ConfigurationOptions.Parse(shape.Redis));
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Value);
-                silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis.Value);
-                silo.AddRedisGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.ConfigurationOptions = redis.Value);
+                // A cleared state (a removed camera, job or pipeline, an expired item) deletes its key rather than keep an empty record.
+                silo.AddRedisGrainStorageAsDefault(o => (o.ConfigurationOptions, o.DeleteStateOnClear) = (redis.Value, true));
+                silo.AddRedisGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => (o.ConfigurationOptions, o.DeleteStateOnClear) = (redis.Value, true));
                 silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Value);
             }
 
