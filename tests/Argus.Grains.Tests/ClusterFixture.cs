@@ -23,6 +23,21 @@ public class ClusterFixture : IAsyncLifetime
 
     public TestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>The (small, real) text-direction classifier every test silo serves.</summary>
+    public static ModelOptions Classifier => new()
+    {
+        Name = "text-direction",
+        Path = "models/ppocr/ch_ppocr_mobile_v2.0_cls_infer.onnx",
+        Task = ModelTask.Classification,
+        LabelsPath = "models/labels/text-direction.txt",
+        Softmax = false,
+        Preprocess = new PreprocessOptions
+        {
+            Width = 192, Height = 48, Resize = ResizeMode.PadRight, Channels = ChannelOrder.Bgr,
+            Mean = [127.5f, 127.5f, 127.5f], Std = [127.5f, 127.5f, 127.5f],
+        },
+    };
+
     /// <summary>Whether the silos serve <see cref="Features"/> too.</summary>
     protected virtual bool ServesFeatures => false;
 
@@ -49,19 +64,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.PostConfigure<InferenceOptions>(o =>
             {
                 o.IntraOpThreads = 1;
-                var classifier = new ModelOptions
-                {
-                    Name = "text-direction",
-                    Path = "models/ppocr/ch_ppocr_mobile_v2.0_cls_infer.onnx",
-                    Task = ModelTask.Classification,
-                    LabelsPath = "models/labels/text-direction.txt",
-                    Softmax = false,
-                    Preprocess = new PreprocessOptions
-                    {
-                        Width = 192, Height = 48, Resize = ResizeMode.PadRight, Channels = ChannelOrder.Bgr,
-                        Mean = [127.5f, 127.5f, 127.5f], Std = [127.5f, 127.5f, 127.5f],
-                    },
-                };
+                var classifier = Classifier;
                 o.Models = features
                     ? [classifier, new ModelOptions { Name = Features, Path = classifier.Path, Task = ModelTask.Embedding, Preprocess = classifier.Preprocess }]
                     : [classifier];

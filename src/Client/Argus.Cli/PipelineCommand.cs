@@ -344,6 +344,7 @@ internal static class PipelineCommand
         if (s.Archive is { } archive) Row("Archive", archive);
         if (s.Watch is { } watched) Row("Watch", watched);
         if (s.Output is { } output) Row("Finals table", $"{output} ({(s.Format == Argus.Jobs.JobOutputFormat.Parquet ? "parquet" : "jsonl")})");
+        if (s.RetentionDays is { } days) Row("Retention", Invariant($"{days:0.###} days from submit"));
         if (s.Tenant is { } tenant) Row("Tenant", tenant);
         return grid;
     }

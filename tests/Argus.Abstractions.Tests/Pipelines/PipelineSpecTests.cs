@@ -63,6 +63,21 @@ public sealed class PipelineSpecTests
         ], problems);
     }
 
+    [Theory]
+    [InlineData(30, null)]
+    [InlineData(0.5, null)]
+    [InlineData(0, "retention_days must be above 0 and at most 3650 (is 0).")]
+    [InlineData(-1, "retention_days must be above 0 and at most 3650 (is -1).")]
+    [InlineData(3651, "retention_days must be above 0 and at most 3650 (is 3651).")]
+    [InlineData(double.NaN, "retention_days must be above 0 and at most 3650 (is NaN).")]
+    [InlineData(0.005, "retention_days must be longer than deadline_s (600 s): an item is kept at least until its final is due.")]
+    public void A_retention_is_above_0_at_most_ten_years_and_longer_than_the_deadline(double days, string? problem)
+    {
+        var problems = (Valid with { RetentionDays = days }).Validate(Find).ToArray();
+
+        Assert.Equal(problem is null ? [] : [problem], problems);
+    }
+
     [Fact]
     public void A_rule_is_checked_against_its_own_model_and_a_tier_needs_a_classifier()
     {

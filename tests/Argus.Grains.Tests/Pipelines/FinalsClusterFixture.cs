@@ -66,6 +66,24 @@ public sealed class FinalsClusterFixture : IAsyncLifetime
             release?.SetResult();
         }
 
+        /// <summary>Stores <paramref name="state"/> as the grain's, as if it had written it.</summary>
+        public void Seed(GrainId grain, object state)
+        {
+            lock (_states)
+            {
+                _states[grain] = state;
+            }
+        }
+
+        /// <summary>Whether the grain has a state stored.</summary>
+        public bool Holds(GrainId grain)
+        {
+            lock (_states)
+            {
+                return _states.ContainsKey(grain);
+            }
+        }
+
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
             lock (_states)

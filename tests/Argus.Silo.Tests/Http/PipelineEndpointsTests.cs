@@ -64,9 +64,11 @@ public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<
         var (_, list) = await SendAsync(HttpMethod.Get, "v1/pipelines");
         Assert.Contains("crud", list.EnumerateArray().Select(p => p.GetProperty("id").GetString()));
 
-        var (replaced, changed) = await SendAsync(HttpMethod.Put, "v1/pipelines/crud", Json(Moderation.Replace("\"deadline_s\": 600", "\"deadline_s\": 60", StringComparison.Ordinal)));
+        var (replaced, changed) = await SendAsync(HttpMethod.Put, "v1/pipelines/crud",
+            Json(Moderation.Replace("\"deadline_s\": 600", "\"deadline_s\": 60, \"retention_days\": 7", StringComparison.Ordinal)));
         Assert.Equal(HttpStatusCode.OK, replaced);
         Assert.Equal(60, changed.GetProperty("spec").GetProperty("deadline_s").GetDouble());
+        Assert.Equal(7, changed.GetProperty("spec").GetProperty("retention_days").GetDouble());
 
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, "v1/pipelines/crud")).Status);
         var (gone, error) = await SendAsync(HttpMethod.Get, "v1/pipelines/crud");
@@ -82,7 +84,8 @@ public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<
         var (status, error) = await SendAsync(HttpMethod.Put, "v1/pipelines/bad", Json("""
             {"fast_model": "no-such-model", "fast_rule": {},
              "heavy_model": "moderation-heavy", "heavy_rule": {"block": {"Gore": 0.5, "Porn": 1.5}},
-             "heavy_items": "review", "heavy_sample": -0.5, "deadline_s": 0, "webhook": "file:///etc/passwd"}
+             "heavy_items": "review", "heavy_sample": -0.5, "deadline_s": 0, "webhook": "file:///etc/passwd",
+             "retention_days": -1}
             """));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -95,6 +98,7 @@ public sealed class PipelineEndpointsTests(SiloFixture fixture) : IClassFixture<
                 "heavy_sample must be 0 to 1 (is -0.5).",
                 "deadline_s must be above 0 and at most 604800 (is 0).",
                 "webhook 'file:///etc/passwd' must be an absolute http:// or https:// URL.",
+                "retention_days must be above 0 and at most 3650 (is -1).",
             ],
             p => Assert.Contains(p, message));
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "v1/pipelines/bad")).Status);

@@ -27,7 +27,8 @@ public sealed class PipelineSpecReadingTests
     private const string Spec = """
         {"fast_model": "moderation-fast", "fast_version": "4.3.0", "fast_rule": {"block": {"Porn": 0.9}, "review": {"Porn": 0.4, "Sexy": 0.6}},
          "heavy_model": "moderation-heavy", "heavy_rule": {"block": {"Porn": 0.7, "Hentai": 0.7}},
-         "heavy_items": "review", "heavy_sample": 0.05, "deadline_s": 600, "fast_p95_ms": 300, "webhook": "http://127.0.0.1:9/hook"}
+         "heavy_items": "review", "heavy_sample": 0.05, "deadline_s": 600, "fast_p95_ms": 300, "webhook": "http://127.0.0.1:9/hook",
+         "retention_days": 30}
         """;
 
     private static (Pipelines.PipelineSpec? Spec, IReadOnlyList<string> Problems) Read(string body, string id = "moderation") =>
@@ -44,6 +45,7 @@ public sealed class PipelineSpecReadingTests
         Assert.Equal(Pipelines.HeavyItems.Review, spec.HeavyItems);
         Assert.Equal(0.05, spec.HeavySample);
         Assert.Equal("http://127.0.0.1:9/hook", spec.Webhook);
+        Assert.Equal(30, spec.RetentionDays);
     }
 
     [Fact]
@@ -51,13 +53,14 @@ public sealed class PipelineSpecReadingTests
     {
         var (_, problems) = Read("""
             {"fast_model": "moderation-fast", "fast_rule": {"block": {"Gore": 2}, "review": {"Porn": "high", "Sexy": 0.5}}, "heavy_rule": {"block": []}, "heavy-model": "x",
-             "heavy_items": "some", "deadline_s": "soon", "heavy_sample": 1e400}
+             "heavy_items": "some", "deadline_s": "soon", "heavy_sample": 1e400, "retention_days": "forever"}
             """, id: ".bad");
 
         Assert.Contains(problems, p => p.StartsWith("The pipeline id '.bad'", StringComparison.Ordinal));
         Assert.Contains("unknown field 'heavy-model' (did you mean 'heavy_model'?).", problems);
         Assert.Contains(problems, p => p.StartsWith("heavy_items: expected one of all, review", StringComparison.Ordinal));
         Assert.Contains("deadline_s: expected a number, not a string.", problems);
+        Assert.Contains("retention_days: expected a number, not a string.", problems);
         Assert.True(problems.Any(p => p.StartsWith("heavy_sample", StringComparison.Ordinal)), string.Join("\n", problems));
         Assert.Contains(problems, p => p.StartsWith("fast_rule.block: 'Gore' is not a label", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("fast_rule.block.Gore: the threshold must be 0 to 1", StringComparison.Ordinal));

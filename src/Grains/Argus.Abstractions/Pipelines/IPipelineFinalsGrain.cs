@@ -31,6 +31,11 @@ public interface IPipelineFinalsGrain : IGrainWithStringKey
     [AlwaysInterleave]
     [ResponseTimeout(PipelineCalls.Timeout)]
     Task<FinalsPage> ReadAsync(int offset, int max, TimeSpan wait, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the log from the store, once its items have expired; false, and nothing removed, while it is open.</summary>
+    [Alias("Clear")]
+    [ResponseTimeout(PipelineCalls.Timeout)]
+    Task<bool> ClearAsync();
 }
 
 /// <summary>A page of a minute's finals log.</summary>

@@ -38,4 +38,12 @@ public interface IPipelineItemGrain : IGrainWithStringKey
     [Alias("Rescore")]
     [ResponseTimeout(PipelineCalls.RescoreTimeout)]
     Task<RescoreAnswer> RescoreAsync(BackfillSpec backfill);
+
+    /// <summary>
+    /// Removes the item from the store, past its pipeline's <see cref="PipelineSpec.RetentionDays"/>; a pending one stops
+    /// waiting for the heavy tier. False when no item was stored under this key.
+    /// </summary>
+    [Alias("Expire")]
+    [ResponseTimeout(PipelineCalls.Timeout)]
+    Task<bool> ExpireAsync();
 }

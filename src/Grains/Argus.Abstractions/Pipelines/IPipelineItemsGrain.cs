@@ -19,4 +19,9 @@ public interface IPipelineItemsGrain : IGrainWithStringKey
     [Alias("List")]
     [ResponseTimeout(PipelineCalls.Timeout)]
     Task<IReadOnlyList<PipelineItemEntry>> ListAsync(PipelineItemState? state, string? after, int limit);
+
+    /// <summary>Removes the minute's index from the store, once its items have expired.</summary>
+    [Alias("Clear")]
+    [ResponseTimeout(PipelineCalls.Timeout)]
+    Task ClearAsync();
 }

@@ -16,4 +16,9 @@ public interface IPipelineTableGrain : IGrainWithStringKey
     [Alias("Write")]
     [ResponseTimeout(PipelineCalls.Timeout)]
     Task WriteAsync(PipelineSpec? spec);
+
+    /// <summary>The first minute whose part is not yet written (UTC); null when the table writes nothing.</summary>
+    [Alias("GetNext")]
+    [ResponseTimeout(PipelineCalls.Timeout)]
+    Task<DateTime?> GetNextAsync();
 }

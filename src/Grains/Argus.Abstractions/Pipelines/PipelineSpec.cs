@@ -76,8 +76,18 @@ public sealed partial record PipelineSpec
     /// <summary>How <see cref="Output"/>'s parts are written: JSON lines (the default) or Parquet, as a job's <see cref="Argus.Jobs.JobSpec.Format"/>.</summary>
     [Id(15)] public Argus.Jobs.JobOutputFormat Format { get; init; }
 
+    /// <summary>
+    /// How many days the pipeline keeps an item, from its submit: then the item, its index entry and the finals logs of its
+    /// minute leave the store (an archived image stays where it was kept). Longer than <see cref="DeadlineS"/>, so an item is
+    /// kept at least until its final is due. Null: items are kept until deleted from the store.
+    /// </summary>
+    [Id(16)] public double? RetentionDays { get; init; }
+
     /// <summary>The longest <see cref="DeadlineS"/>: a week.</summary>
     public const double MaxDeadlineS = 7 * 24 * 3600;
+
+    /// <summary>The longest <see cref="RetentionDays"/>: ten years.</summary>
+    public const double MaxRetentionDays = 3650;
 
     /// <summary>
     /// Every problem of the spec, one line each; empty when it is valid. <paramref name="findModel"/> is the serving
@@ -98,6 +108,8 @@ public sealed partial record PipelineSpec
         if (!(HeavySample is >= 0 and <= 1)) yield return $"heavy_sample must be 0 to 1 (is {HeavySample}).";
         if (HeavyItems == HeavyItems.All && HeavySample != 0) yield return "heavy_sample applies to heavy_items 'review' only (every item goes to the heavy tier with 'all').";
         if (!(DeadlineS is > 0 and <= MaxDeadlineS)) yield return $"deadline_s must be above 0 and at most {MaxDeadlineS} (is {DeadlineS}).";
+        if (RetentionDays is { } days && !(days is > 0 and <= MaxRetentionDays)) yield return $"retention_days must be above 0 and at most {MaxRetentionDays} (is {days}).";
+        else if (RetentionDays * 24 * 3600 <= DeadlineS) yield return $"retention_days must be longer than deadline_s ({DeadlineS} s): an item is kept at least until its final is due.";
         if (!(FastP95Ms is > 0 and <= 60_000)) yield return $"fast_p95_ms must be above 0 and at most 60000 (is {FastP95Ms}).";
         if (Webhook is not null && !(Uri.TryCreate(Webhook, UriKind.Absolute, out var hook) && (hook.Scheme == Uri.UriSchemeHttp || hook.Scheme == Uri.UriSchemeHttps)))
         {

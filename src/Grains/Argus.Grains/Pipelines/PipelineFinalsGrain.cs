@@ -90,6 +90,25 @@ internal sealed class PipelineFinalsGrain : Grain, IPipelineFinalsGrain
         return new FinalsPage(items, IsClosed);
     }
 
+    public async Task<bool> ClearAsync()
+    {
+        if (!IsClosed)
+        {
+            return false;
+        }
+
+        _log.State.Clear();
+        _stored = 0;
+        _held = null;
+        if (_log.RecordExists)
+        {
+            await _log.ClearStateAsync();
+        }
+
+        DeactivateOnIdle();
+        return true;
+    }
+
     private static (string Id, int Superseded) Key(PipelineItem item) => (item.Id, item.Superseded.Count);
 
     /// <summary>Stores the log as it is now; the items appended while it writes wait for the next write.</summary>

@@ -5,8 +5,8 @@ namespace Argus.Grains.Pipelines;
 /// <summary>
 /// A pipeline's spec, persisted; the HTTP API validates a spec against the serving catalog before it comes here. The
 /// pipeline starts and stops its webhook (<see cref="IPipelineWebhookGrain"/>) as its spec gains or loses one; its folder
-/// watch (<see cref="IPipelineWatchGrain"/>) and finals table (<see cref="IPipelineTableGrain"/>) are told of every spec
-/// put, and stopped when the pipeline is removed.
+/// watch (<see cref="IPipelineWatchGrain"/>), finals table (<see cref="IPipelineTableGrain"/>) and retention
+/// (<see cref="IPipelineRetentionGrain"/>) are told of every spec put, and stopped when the pipeline is removed.
 /// </summary>
 internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentState<PipelineGrain.State> state, TimeProvider time) : Grain, IPipelineGrain
 {
@@ -36,6 +36,7 @@ internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentSta
         }
         await GrainFactory.GetGrain<IPipelineWatchGrain>(this.GetPrimaryKeyString()).WatchAsync(spec);
         await GrainFactory.GetGrain<IPipelineTableGrain>(this.GetPrimaryKeyString()).WriteAsync(spec);
+        await Retention.KeepAsync(spec, state.State.CreatedAt ?? time.GetUtcNow().UtcDateTime);
     }
 
     public async Task<bool> RemoveAsync()
@@ -49,6 +50,7 @@ internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentSta
         await state.ClearStateAsync();
         await GrainFactory.GetGrain<IPipelineWatchGrain>(this.GetPrimaryKeyString()).WatchAsync(null);
         await GrainFactory.GetGrain<IPipelineTableGrain>(this.GetPrimaryKeyString()).WriteAsync(null);
+        await Retention.KeepAsync(null, default);
         await GrainFactory.GetGrain<IPipelineRegistryGrain>(0).RemoveAsync(this.GetPrimaryKeyString());
         if (hadWebhook)
         {
@@ -59,6 +61,8 @@ internal sealed class PipelineGrain([PersistentState("pipeline")] IPersistentSta
     }
 
     private IPipelineWebhookGrain Webhook => GrainFactory.GetGrain<IPipelineWebhookGrain>(this.GetPrimaryKeyString());
+
+    private IPipelineRetentionGrain Retention => GrainFactory.GetGrain<IPipelineRetentionGrain>(this.GetPrimaryKeyString());
 
     /// <summary>What a pipeline persists.</summary>
     [GenerateSerializer, Alias("Argus.Grains.Pipelines.PipelineGrain.State")]

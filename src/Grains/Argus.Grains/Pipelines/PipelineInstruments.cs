@@ -8,7 +8,8 @@ namespace Argus.Grains.Pipelines;
 /// The pipelines' final-lag SLO on the <see cref="ArgusTelemetry.MeterName"/> meter, labelled by pipeline: each item's
 /// final lag (Prometheus: <c>argus_pipeline_final_lag_seconds</c>, whose p95 is the SLO's figure), the finals that
 /// missed their deadline, and the items pending on this silo with the age of the oldest, read when a reader collects;
-/// and what the pipelines' webhooks delivered: items the receivers took (answered 2xx) and posts that failed.
+/// what the pipelines' webhooks delivered: items the receivers took (answered 2xx) and posts that failed; and the items
+/// their retention removed.
 /// </summary>
 internal sealed class PipelineInstruments
 {
@@ -19,6 +20,7 @@ internal sealed class PipelineInstruments
     private readonly Counter<long> _late;
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _failures;
+    private readonly Counter<long> _expired;
     private readonly TimeProvider _time;
 
     /// <summary>The items pending on this silo by grain key: their pipeline and submit time.</summary>
@@ -44,6 +46,8 @@ internal sealed class PipelineInstruments
             "argus.pipeline.webhook.delivered", "{item}", "Items of a pipeline's finals its webhook took (answered 2xx).");
         _failures = meter.CreateCounter<long>(
             "argus.pipeline.webhook.failures", "{post}", "Posts to a pipeline's webhook that failed (no answer in time, or not 2xx); each is posted again.");
+        _expired = meter.CreateCounter<long>(
+            "argus.pipeline.expired", "{item}", "Items a pipeline's retention removed from the store.");
     }
 
     /// <summary>Counts a batch a pipeline's webhook receiver took.</summary>
@@ -51,6 +55,9 @@ internal sealed class PipelineInstruments
 
     /// <summary>Counts a failed post to a pipeline's webhook.</summary>
     public void Failed(string pipeline) => _failures.Add(1, new KeyValuePair<string, object?>("pipeline", pipeline));
+
+    /// <summary>Counts items a pipeline's retention removed.</summary>
+    public void Expired(string pipeline, int items) => _expired.Add(items, new KeyValuePair<string, object?>("pipeline", pipeline));
 
     /// <summary>Counts an item as pending on this silo (again: harmless).</summary>
     public void Waiting(string key, string pipeline, DateTime submitted)

@@ -22,7 +22,8 @@ namespace Argus.Grains.Pipelines;
 /// lost in between announces it again at the next activation. With an archive, a new item's image is kept there before
 /// the item is stored, so a backfill can re-score it later (<see cref="RescoreAsync"/>), through the same single writer.
 /// The final lag is the pipeline's SLO (<see cref="FinalDeadline"/>): recorded when the item becomes final or failed, and
-/// warned of once (per activation) when a pending item has used half its deadline.
+/// warned of once (per activation) when a pending item has used half its deadline. Past the pipeline's retention, its
+/// <see cref="PipelineRetentionGrain"/> removes the item (<see cref="ExpireAsync"/>).
 /// </summary>
 internal sealed partial class PipelineItemGrain(
     [PersistentState("pipeline-item")] IPersistentState<PipelineItemGrain.State> state,
@@ -211,6 +212,29 @@ internal sealed partial class PipelineItemGrain(
         LogRescored(logger, item.Pipeline, item.Id, backfill.Id, rescored.Final.Decision);
         StartHeavy(TimeSpan.Zero); // announces the new final
         return RescoreAnswer.Rescored;
+    }
+
+    public async Task<bool> ExpireAsync()
+    {
+        DeactivateOnIdle(); // a swept item is not asked for again
+        if (state.State.Item is not { } item)
+        {
+            return false;
+        }
+
+        if (item.State == PipelineItemState.Pending)
+        {
+            LogExpiredPending(logger, item.Pipeline, item.Id);
+        }
+
+        // A reminder left behind finds no item at its next tick and removes itself.
+        _heavy?.Dispose();
+        _heavy = null;
+        _atRisk?.Dispose();
+        _atRisk = null;
+        instruments.Left(this.GetPrimaryKeyString());
+        await state.ClearStateAsync();
+        return true;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

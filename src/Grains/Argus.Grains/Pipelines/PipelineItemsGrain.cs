@@ -50,4 +50,16 @@ internal sealed class PipelineItemsGrain([PersistentState("pipeline-items")] IPe
 
         return Task.FromResult<IReadOnlyList<PipelineItemEntry>>(page);
     }
+
+    public async Task ClearAsync()
+    {
+        entries.State.Clear();
+        _sorted = null;
+        if (entries.RecordExists)
+        {
+            await entries.ClearStateAsync();
+        }
+
+        DeactivateOnIdle();
+    }
 }

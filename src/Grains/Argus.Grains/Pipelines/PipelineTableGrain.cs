@@ -71,6 +71,8 @@ internal sealed partial class PipelineTableGrain(
         StartWriting();
     }
 
+    public Task<DateTime?> GetNextAsync() => Task.FromResult(state.State.Output is null ? null : (DateTime?)state.State.Next);
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (state.State.Output is null && await this.GetReminder(ReminderName) is { } reminder)

@@ -1,0 +1,110 @@
+using System.Diagnostics.Metrics;
+using Argus.Grains.Pipelines;
+using Argus.Inference.Telemetry;
+using Argus.Pipelines;
+using Argus.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Orleans.TestingHost;
+
+namespace Argus.Grains.Tests.Pipelines;
+
+/// <summary>
+/// A pipeline's retention on a silo with a fake clock: the items submitted longer ago than the retention leave the store
+/// with their minute's index and finals log, newer ones stay, and a pipeline that keeps everything stores no retention.
+/// </summary>
+public sealed class PipelineRetentionTests(RetentionClusterFixture fixture) : IClassFixture<RetentionClusterFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static readonly PipelineSpec Spec = new() { FastModel = "fast", HeavyModel = "heavy", DeadlineS = 600 };
+
+    private static DateTime Now => RetentionClusterFixture.Time.GetUtcNow().UtcDateTime;
+
+    private IGrainFactory Grains => fixture.Cluster.GrainFactory;
+
+    private GrainId ItemOf(string pipeline, string id) => Grains.GetGrain<IPipelineItemGrain>(PipelineItem.KeyOf(pipeline, id)).GetGrainId();
+
+    private GrainId IndexOf(string pipeline, DateTime minute) => Grains.GetGrain<IPipelineItemsGrain>(PipelineMinutes.KeyOf(pipeline, minute)).GetGrainId();
+
+    private GrainId LogOf(string pipeline, DateTime minute) => Grains.GetGrain<IPipelineFinalsGrain>(PipelineMinutes.KeyOf(pipeline, minute)).GetGrainId();
+
+    /// <summary>An item submitted now, stored and announced as its grain would have: in its minute's index and, unless pending, the finals log.</summary>
+    private async Task SubmitAsync(string pipeline, string id, PipelineItemState itemState)
+    {
+        var item = new PipelineItem(pipeline, id, itemState, Now, null, null, Heavy: itemState == PipelineItemState.Pending, Error: null);
+        var pending = itemState == PipelineItemState.Pending;
+        RetentionClusterFixture.Storage.Seed(ItemOf(pipeline, id),
+            new PipelineItemGrain.State { Item = item, Announced = true, Spec = pending ? Spec : null, Image = pending ? [1, 2, 3] : null });
+        await Grains.GetGrain<IPipelineItemsGrain>(PipelineMinutes.KeyOf(pipeline, Now)).RecordAsync(PipelineItemEntry.Of(item));
+        if (!pending)
+        {
+            Assert.True(await Grains.GetGrain<IPipelineFinalsGrain>(PipelineMinutes.KeyOf(pipeline, Now)).AppendAsync(item));
+        }
+    }
+
+    [Fact]
+    public async Task Items_older_than_the_retention_leave_the_store_with_their_minutes_index_and_log_and_newer_ones_stay()
+    {
+        var storage = RetentionClusterFixture.Storage;
+        var old = Now;
+        await SubmitAsync("kept", "a", PipelineItemState.Final);
+        await SubmitAsync("kept", "b", PipelineItemState.Failed);
+        await SubmitAsync("kept", "p", PipelineItemState.Pending);
+        RetentionClusterFixture.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(5));
+        var recent = Now;
+        await SubmitAsync("kept", "n", PipelineItemState.Final);
+        var meters = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<IMeterFactory>();
+        using var expired = new MetricCollector<long>(meters, ArgusTelemetry.MeterName, "argus.pipeline.expired");
+
+        await Grains.GetGrain<IPipelineRetentionGrain>("kept").KeepAsync(Spec with { RetentionDays = 1 }, old);
+
+        long Expired() => expired.GetMeasurementSnapshot().Where(m => Equals(m.Tags["pipeline"], "kept")).Sum(m => m.Value);
+        await Eventually.HoldsAsync(() =>
+        {
+            RetentionClusterFixture.Time.Advance(TimeSpan.FromSeconds(1)); // the sweep's timer runs on the fake clock
+            return Task.FromResult(Expired() > 0); // counted once the old minute is swept whole
+        }, Timeout, "the old minute to be swept");
+
+        Assert.Equal(3, Expired());
+        Assert.All(["a", "b", "p"], id => Assert.False(storage.Holds(ItemOf("kept", id)), id));
+        Assert.False(storage.Holds(IndexOf("kept", old)));
+        Assert.False(storage.Holds(LogOf("kept", old)));
+        Assert.True(storage.Holds(ItemOf("kept", "n")));
+        Assert.True(storage.Holds(IndexOf("kept", recent)));
+        Assert.True(storage.Holds(LogOf("kept", recent)));
+        Assert.Null(await Grains.GetGrain<IPipelineItemGrain>(PipelineItem.KeyOf("kept", "a")).GetAsync());
+        Assert.Empty(await Grains.GetGrain<IPipelineItemsGrain>(PipelineMinutes.KeyOf("kept", old)).ListAsync(null, null, 10));
+        Assert.Equal("n", Assert.Single(await Grains.GetGrain<IPipelineItemsGrain>(PipelineMinutes.KeyOf("kept", recent)).ListAsync(null, null, 10)).Id);
+    }
+
+    [Fact]
+    public async Task A_pipeline_that_keeps_everything_stores_no_retention_and_one_that_stops_keeping_forgets_it()
+    {
+        var retention = Grains.GetGrain<IPipelineRetentionGrain>("forever");
+        var key = retention.GetGrainId();
+
+        await retention.KeepAsync(Spec, Now);
+        Assert.False(RetentionClusterFixture.Storage.Holds(key));
+
+        await retention.KeepAsync(Spec with { RetentionDays = 30 }, Now);
+        Assert.True(RetentionClusterFixture.Storage.Holds(key));
+
+        await retention.KeepAsync(null, default);
+        Assert.False(RetentionClusterFixture.Storage.Holds(key));
+    }
+
+    [Theory]
+    [InlineData(1.0, null, null, "2026-12-06T12:00")] // the retention's cut
+    [InlineData(0.0001, null, null, "2026-12-07T11:59")] // 8.6 s: the finals log of 12:00 may still take appends until 12:01:30
+    [InlineData(1.0, "2026-12-05T10:00", null, "2026-12-05T10:00")] // the table has not written 10:00
+    [InlineData(1.0, "2026-12-07T11:00", "2026-12-04T09:30", "2026-12-04T09:30")] // the webhook has not delivered 09:30
+    [InlineData(1.0, "2026-12-07T11:00", "2026-12-07T11:30", "2026-12-06T12:00")]
+    public void A_minute_is_due_once_past_the_retention_closed_written_and_delivered(double days, string? table, string? webhook, string expected)
+    {
+        DateTime? Read(string? minute) => minute is null ? null : DateTime.SpecifyKind(DateTime.Parse(minute, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc);
+        var now = new DateTime(2026, 12, 7, 12, 0, 30, DateTimeKind.Utc);
+
+        Assert.Equal(Read(expected), PipelineRetentionGrain.DueBefore(now, days, Read(table), Read(webhook)));
+    }
+}
