@@ -11,13 +11,27 @@ namespace Argus.Grains.Tests.Pipelines;
 
 /// <summary>
 /// A pipeline's retention on a silo with a fake clock: the items submitted longer ago than the retention leave the store
-/// with their minute's index and finals log, newer ones stay, and a pipeline that keeps everything stores no retention.
+/// with their minute's index and finals log, newer ones stay, a removed pipeline's items leave on time too, and a pipeline
+/// that keeps everything stores no retention.
 /// </summary>
 public sealed class PipelineRetentionTests(RetentionClusterFixture fixture) : IClassFixture<RetentionClusterFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private static readonly PipelineSpec Spec = new() { FastModel = "fast", HeavyModel = "heavy", DeadlineS = 600 };
+    private static readonly PipelineSpec Spec = new() { FastModel = "fast", HeavyModel = "heavy", DeadlineS = 1 };
+
+    /// <summary>
+    /// 8.6 s: a minute is then due once its finals log has closed, 2.5 minutes after its start at most. Short, because the
+    /// fake clock runs every timer of the silo once per period it is moved over.
+    /// </summary>
+    private const double Days = 0.0001;
+
+    /// <summary>Moves the clock by a step, so the sweep's timer (every second) ticks every few polls.</summary>
+    private static Task<bool> Tick(Func<bool> done)
+    {
+        RetentionClusterFixture.Time.Advance(TimeSpan.FromMilliseconds(200));
+        return Task.FromResult(done());
+    }
 
     private static DateTime Now => RetentionClusterFixture.Time.GetUtcNow().UtcDateTime;
 
@@ -51,20 +65,17 @@ public sealed class PipelineRetentionTests(RetentionClusterFixture fixture) : IC
         await SubmitAsync("kept", "a", PipelineItemState.Final);
         await SubmitAsync("kept", "b", PipelineItemState.Failed);
         await SubmitAsync("kept", "p", PipelineItemState.Pending);
-        RetentionClusterFixture.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(5));
+        RetentionClusterFixture.Time.Advance(TimeSpan.FromMinutes(3));
         var recent = Now;
         await SubmitAsync("kept", "n", PipelineItemState.Final);
         var meters = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<IMeterFactory>();
         using var expired = new MetricCollector<long>(meters, ArgusTelemetry.MeterName, "argus.pipeline.expired");
 
-        await Grains.GetGrain<IPipelineRetentionGrain>("kept").KeepAsync(Spec with { RetentionDays = 1 }, old);
+        await Grains.GetGrain<IPipelineRetentionGrain>("kept").KeepAsync(Spec with { RetentionDays = Days }, old);
 
         long Expired() => expired.GetMeasurementSnapshot().Where(m => Equals(m.Tags["pipeline"], "kept")).Sum(m => m.Value);
-        await Eventually.HoldsAsync(() =>
-        {
-            RetentionClusterFixture.Time.Advance(TimeSpan.FromSeconds(1)); // the sweep's timer runs on the fake clock
-            return Task.FromResult(Expired() > 0); // counted once the old minute is swept whole
-        }, Timeout, "the old minute to be swept");
+        // Counted once the old minute is swept whole; the recent one is due only 2.5 fake minutes (750 polls) later.
+        await Eventually.HoldsAsync(() => Tick(() => Expired() > 0), Timeout, "the old minute to be swept");
 
         Assert.Equal(3, Expired());
         Assert.All(["a", "b", "p"], id => Assert.False(storage.Holds(ItemOf("kept", id)), id));
@@ -79,7 +90,7 @@ public sealed class PipelineRetentionTests(RetentionClusterFixture fixture) : IC
     }
 
     [Fact]
-    public async Task A_pipeline_that_keeps_everything_stores_no_retention_and_one_that_stops_keeping_forgets_it()
+    public async Task A_pipeline_that_keeps_everything_stores_no_retention_and_a_spec_without_one_forgets_it()
     {
         var retention = Grains.GetGrain<IPipelineRetentionGrain>("forever");
         var key = retention.GetGrainId();
@@ -90,8 +101,29 @@ public sealed class PipelineRetentionTests(RetentionClusterFixture fixture) : IC
         await retention.KeepAsync(Spec with { RetentionDays = 30 }, Now);
         Assert.True(RetentionClusterFixture.Storage.Holds(key));
 
-        await retention.KeepAsync(null, default);
+        await retention.KeepAsync(Spec, Now);
         Assert.False(RetentionClusterFixture.Storage.Holds(key));
+    }
+
+    [Fact]
+    public async Task A_removed_pipelines_items_still_leave_when_their_retention_ends_and_then_its_retention_is_forgotten()
+    {
+        var storage = RetentionClusterFixture.Storage;
+        var retention = Grains.GetGrain<IPipelineRetentionGrain>("removed");
+        var old = Now;
+        await SubmitAsync("removed", "a", PipelineItemState.Final);
+        await retention.KeepAsync(Spec with { RetentionDays = Days }, old);
+
+        await retention.KeepAsync(null, default);
+        Assert.True(storage.Holds(retention.GetGrainId()));
+        Assert.True(storage.Holds(ItemOf("removed", "a")));
+
+        RetentionClusterFixture.Time.Advance(TimeSpan.FromMinutes(2));
+        await Eventually.HoldsAsync(() => Tick(() => !storage.Holds(retention.GetGrainId())), Timeout, "the removed pipeline's retention to end");
+
+        Assert.False(storage.Holds(ItemOf("removed", "a")));
+        Assert.False(storage.Holds(IndexOf("removed", old)));
+        Assert.False(storage.Holds(LogOf("removed", old)));
     }
 
     [Theory]

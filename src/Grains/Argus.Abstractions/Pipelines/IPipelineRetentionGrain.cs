@@ -11,8 +11,9 @@ public interface IPipelineRetentionGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Keeps the pipeline's items for <paramref name="spec"/>'s retention, sweeping from the minute of
-    /// <paramref name="since"/> (the pipeline's creation) or from where it has swept to already; stops when the spec is
-    /// null (the pipeline was removed) or has no <see cref="PipelineSpec.RetentionDays"/>.
+    /// <paramref name="since"/> (the pipeline's creation) or from where it has swept to already; stops when the spec has no
+    /// <see cref="PipelineSpec.RetentionDays"/>. A null spec (the pipeline was removed) sweeps on until the items the
+    /// pipeline had have left, then stops.
     /// </summary>
     [Alias("Keep")]
     [ResponseTimeout(PipelineCalls.Timeout)]

@@ -7,6 +7,9 @@ internal sealed partial class PipelineRetentionGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline} keeps its items {Days} days")]
     private static partial void LogKeeping(ILogger logger, string pipeline, double days);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline} was removed: its items still leave the store as their retention ends")]
+    private static partial void LogRemoved(ILogger logger, string pipeline);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline} keeps its items until they are deleted")]
     private static partial void LogStopped(ILogger logger, string pipeline);
 

@@ -42,19 +42,20 @@ internal sealed partial class PipelineRetentionGrain(
 
     public async Task KeepAsync(PipelineSpec? spec, DateTime since)
     {
+        if (spec is null && state.State is { Days: not null, RemovedAt: null })
+        {
+            // The pipeline was removed: the items it had still leave as they come due, then the retention ends.
+            state.State.RemovedAt = time.GetUtcNow().UtcDateTime;
+            await state.WriteStateAsync();
+            LogRemoved(logger, Pipeline);
+            return;
+        }
+
         if (spec?.RetentionDays is not { } days)
         {
-            if (state.State.Days is not null)
+            if (spec is not null && state.State.Days is not null)
             {
-                _timer?.Dispose();
-                _timer = null;
-                if (await this.GetReminder(ReminderName) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
-                await state.ClearStateAsync();
-                LogStopped(logger, Pipeline);
+                await StopAsync();
             }
 
             DeactivateOnIdle(); // most pipelines keep everything: no write, and a stray reminder removes itself at its next tick
@@ -63,7 +64,7 @@ internal sealed partial class PipelineRetentionGrain(
 
         // Before the state: a stored retention always has its reminder.
         await this.RegisterOrUpdateReminder(ReminderName, jobs.Value.ReminderPeriod, jobs.Value.ReminderPeriod);
-        if (state.State.Days != days)
+        if (state.State.Days != days || state.State.RemovedAt is not null)
         {
             // Where the sweep has got to stays: what it removed is gone, whatever the new retention.
             state.State = new State { Days = days, Next = state.State.Days is null ? PipelineMinutes.MinuteOf(since) : state.State.Next };
@@ -84,6 +85,20 @@ internal sealed partial class PipelineRetentionGrain(
         // Activation started the timer of a stored retention; nothing else to do.
     }
 
+    private async Task StopAsync()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        await state.ClearStateAsync();
+        LogStopped(logger, Pipeline);
+        DeactivateOnIdle();
+    }
+
     private void StartSweeping() =>
         _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, jobs.Value.WatchPeriod) { KeepAlive = true });
 
@@ -101,6 +116,12 @@ internal sealed partial class PipelineRetentionGrain(
             var end = await EndAsync(days);
             while (state.State.Next < end && time.GetElapsedTime(started) < TickBudget)
             {
+                if (state.State.RemovedAt is { } removed && state.State.Next > removed)
+                {
+                    await StopAsync(); // a removed pipeline's last item has left
+                    return;
+                }
+
                 var minute = state.State.Next;
                 if (await SweepAsync(minute, started) is not { } expired)
                 {
@@ -201,5 +222,8 @@ internal sealed partial class PipelineRetentionGrain(
 
         /// <summary>The first minute not yet swept (UTC).</summary>
         [Id(1)] public DateTime Next { get; set; }
+
+        /// <summary>When the pipeline was removed (UTC): the sweep ends past that minute; null while it exists.</summary>
+        [Id(2)] public DateTime? RemovedAt { get; set; }
     }
 }
