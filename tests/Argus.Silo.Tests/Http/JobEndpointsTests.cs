@@ -114,7 +114,7 @@ public sealed class JobEndpointsTests(SiloFixture fixture) : IClassFixture<SiloF
     }
 
     [Fact]
-    public async Task A_job_pauses_resumes_and_cancels_and_one_submitted_without_an_id_gets_one()
+    public async Task A_job_pauses_resumes_and_cancels_leaving_no_temporary_file_and_one_submitted_without_an_id_gets_one()
     {
         // A job that watches its folder runs until cancelled, so every transition is the test's own.
         var input = Path.Combine(_dir.FullName, "watched");
@@ -141,11 +141,15 @@ public sealed class JobEndpointsTests(SiloFixture fixture) : IClassFixture<SiloF
         Assert.Contains(State(resumedBody), new[] { "planning", "running" });
         var running = await WaitUntilAsync(id, s => State(s) == "running" && s.GetProperty("items_failed").GetInt64() == 2, "the corrupt files to fail");
         Assert.Equal(2, running.GetProperty("failures").GetProperty("bad_input").GetInt64());
+        // What a silo killed while it wrote a part leaves; a cancelled job is never completed, which would remove it.
+        var abandoned = Path.Combine(Directory.CreateDirectory(Path.Combine(_dir.FullName, "out", id)).FullName, $".part-00009.jsonl.{Guid.NewGuid():N}.tmp");
+        await File.WriteAllTextAsync(abandoned, "{\"item\":");
 
         var (cancelled, cancelledBody) = await ReadAsync(Http.PostAsync($"v1/jobs/{id}/cancel", null));
         Assert.Equal(HttpStatusCode.OK, cancelled);
         Assert.Equal("cancelled", State(cancelledBody));
         Assert.True(cancelledBody.GetProperty("is_finished").GetBoolean());
+        Assert.False(File.Exists(abandoned));
         Assert.Equal(HttpStatusCode.OK, (await ReadAsync(Http.PostAsync($"v1/jobs/{id}/cancel", null))).Status);
 
         var (resumeCancelled, refused) = await ReadAsync(Http.PostAsync($"v1/jobs/{id}/resume", null));

@@ -33,4 +33,7 @@ internal sealed partial class BatchJobGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {Job} skipped its run due at {Due}: no silo serves model {Model}")]
     private static partial void LogRunSkipped(ILogger logger, string job, DateTime due, string model);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} finished, but the temporary files of writes killed in the middle could not be removed from its folder: {Error}")]
+    private static partial void LogCleanupFailed(ILogger logger, string job, string error);
 }

@@ -343,13 +343,28 @@ internal sealed partial class BatchJobGrain(
         return FinishedAsync();
     }
 
-    /// <summary>Persists a job that just finished and stops its reminder.</summary>
+    /// <summary>
+    /// Persists a job that just finished and stops its reminder. A cancelled or failed job never reaches
+    /// <see cref="AllShardsDoneAsync"/>, so what writers killed in the middle left in its folder is removed here; a store
+    /// that cannot be reached then is logged, and the job is finished all the same.
+    /// </summary>
     private async Task FinishedAsync()
     {
         await checkpoint.WriteStateAsync();
         await UnregisterReminderAsync();
         var s = checkpoint.State;
         LogFinished(logger, Id, JobStateMachine.Name(s.State), s.ItemsSucceeded, s.ItemsFailed, s.Error ?? "");
+        if (s.State is JobState.Cancelled or JobState.Failed)
+        {
+            try
+            {
+                await Task.Run(() => stores.Folder(Job.Folder).RemoveAbandonedWritesAsync());
+            }
+            catch (Exception e)
+            {
+                LogCleanupFailed(logger, Id, e.Message);
+            }
+        }
     }
 
     private async Task UnregisterReminderAsync()
