@@ -38,8 +38,10 @@ public sealed class PipelineCommandSiloTests(CliSiloFixture fixture) : IDisposab
     [Fact]
     public async Task A_pipeline_is_put_from_a_file_shown_listed_and_deleted()
     {
-        var (put, created) = await RunAsync("put", "cli-crud", "--file", File("spec.json", Moderation));
+        var kept = Moderation.Replace("\"fast_p95_ms\": 300", "\"fast_p95_ms\": 300, \"retention_days\": 30", StringComparison.Ordinal);
+        var (put, created) = await RunAsync("put", "cli-crud", "--file", File("spec.json", kept));
         Assert.True(put == 0, created);
+        Assert.Matches(@"Retention\s+30 days from submit", created);
         Assert.Matches(@"Fast tier\s+moderation-fast: block Porn ≥ 0.9; review Porn ≥ 0.4, Sexy ≥ 0.6; p95 target 300 ms", created);
         Assert.Matches(@"Heavy tier\s+moderation-heavy: block Porn ≥ 0.7; review Porn ≥ 0.3; review \+ 0% sample; deadline 600 s", created);
 
@@ -49,6 +51,7 @@ public sealed class PipelineCommandSiloTests(CliSiloFixture fixture) : IDisposab
         Assert.Equal(0, (await RunAsync("put", "cli-crud", "--file", File("again.json", json))).Code);
         Assert.Contains("\"heavy_items\": \"review\"", json);
         Assert.Contains("\"Porn\": 0.9", json);
+        Assert.Contains("\"retention_days\": 30", json);
 
         var (listed, list) = await RunAsync("list");
         Assert.Equal(0, listed);
