@@ -53,13 +53,16 @@ internal sealed partial class PipelineRetentionGrain(
 
         if (spec?.RetentionDays is not { } days)
         {
-            if (spec is not null && state.State.Days is not null)
+            if (state.State.Days is null)
+            {
+                DeactivateOnIdle(); // most pipelines keep everything: no write, and a stray reminder removes itself at its next tick
+            }
+            else if (spec is not null)
             {
                 await StopAsync();
             }
 
-            DeactivateOnIdle(); // most pipelines keep everything: no write, and a stray reminder removes itself at its next tick
-            return;
+            return; // a removed pipeline's sweep goes on
         }
 
         // Before the state: a stored retention always has its reminder.
