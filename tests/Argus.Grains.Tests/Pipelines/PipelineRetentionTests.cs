@@ -10,9 +10,10 @@ using Orleans.TestingHost;
 namespace Argus.Grains.Tests.Pipelines;
 
 /// <summary>
-/// A pipeline's retention on a silo with a fake clock: the items submitted longer ago than the retention leave the store
-/// with their minute's index and finals log, newer ones stay, a removed pipeline's items leave on time too, and a pipeline
-/// that keeps everything stores no retention.
+/// A pipeline's retention on a silo whose storage the test seeds with items submitted in the past: the items submitted
+/// longer ago than the retention leave the store with their minute's index and finals log, newer ones stay, a removed
+/// pipeline's items leave on time too and its retention then forgets itself, and a pipeline that keeps everything stores
+/// no retention.
 /// </summary>
 public sealed class PipelineRetentionTests(RetentionClusterFixture fixture) : IClassFixture<RetentionClusterFixture>
 {
@@ -20,20 +21,10 @@ public sealed class PipelineRetentionTests(RetentionClusterFixture fixture) : IC
 
     private static readonly PipelineSpec Spec = new() { FastModel = "fast", HeavyModel = "heavy", DeadlineS = 1 };
 
-    /// <summary>
-    /// 8.6 s: a minute is then due once its finals log has closed, 2.5 minutes after its start at most. Short, because the
-    /// fake clock runs every timer of the silo once per period it is moved over.
-    /// </summary>
+    /// <summary>8.6 s: a minute is then due once its finals log has closed, 2.5 minutes after its start at most.</summary>
     private const double Days = 0.0001;
 
-    /// <summary>Moves the clock by a step, so the sweep's timer (every second) ticks every few polls.</summary>
-    private static Task<bool> Tick(Func<bool> done)
-    {
-        RetentionClusterFixture.Time.Advance(TimeSpan.FromMilliseconds(200));
-        return Task.FromResult(done());
-    }
-
-    private static DateTime Now => RetentionClusterFixture.Time.GetUtcNow().UtcDateTime;
+    private static FinalsClusterFixture.HeldStorage Storage => RetentionClusterFixture.Storage;
 
     private IGrainFactory Grains => fixture.Cluster.GrainFactory;
 
@@ -43,47 +34,50 @@ public sealed class PipelineRetentionTests(RetentionClusterFixture fixture) : IC
 
     private GrainId LogOf(string pipeline, DateTime minute) => Grains.GetGrain<IPipelineFinalsGrain>(PipelineMinutes.KeyOf(pipeline, minute)).GetGrainId();
 
-    /// <summary>An item submitted now, stored and announced as its grain would have: in its minute's index and, unless pending, the finals log.</summary>
-    private async Task SubmitAsync(string pipeline, string id, PipelineItemState itemState)
+    /// <summary>
+    /// Items submitted at <paramref name="at"/>, stored and announced as their grains would have: each in the minute's
+    /// index and, unless pending, in the minute's finals log (seeded: a log past its close takes no append).
+    /// </summary>
+    private async Task SubmitAsync(string pipeline, DateTime at, params (string Id, PipelineItemState State)[] items)
     {
-        var item = new PipelineItem(pipeline, id, itemState, Now, null, null, Heavy: itemState == PipelineItemState.Pending, Error: null);
-        var pending = itemState == PipelineItemState.Pending;
-        RetentionClusterFixture.Storage.Seed(ItemOf(pipeline, id),
-            new PipelineItemGrain.State { Item = item, Announced = true, Spec = pending ? Spec : null, Image = pending ? [1, 2, 3] : null });
-        await Grains.GetGrain<IPipelineItemsGrain>(PipelineMinutes.KeyOf(pipeline, Now)).RecordAsync(PipelineItemEntry.Of(item));
-        if (!pending)
+        List<PipelineItem> finals = [];
+        foreach (var (id, itemState) in items)
         {
-            Assert.True(await Grains.GetGrain<IPipelineFinalsGrain>(PipelineMinutes.KeyOf(pipeline, Now)).AppendAsync(item));
+            var pending = itemState == PipelineItemState.Pending;
+            var item = new PipelineItem(pipeline, id, itemState, at, null, null, Heavy: pending, Error: null);
+            Storage.Seed(ItemOf(pipeline, id), new PipelineItemGrain.State { Item = item, Announced = true, Spec = pending ? Spec : null, Image = pending ? [1, 2, 3] : null });
+            await Grains.GetGrain<IPipelineItemsGrain>(PipelineMinutes.KeyOf(pipeline, at)).RecordAsync(PipelineItemEntry.Of(item));
+            if (!pending)
+            {
+                finals.Add(item);
+            }
         }
+
+        Storage.Seed(LogOf(pipeline, at), finals);
     }
 
     [Fact]
     public async Task Items_older_than_the_retention_leave_the_store_with_their_minutes_index_and_log_and_newer_ones_stay()
     {
-        var storage = RetentionClusterFixture.Storage;
-        var old = Now;
-        await SubmitAsync("kept", "a", PipelineItemState.Final);
-        await SubmitAsync("kept", "b", PipelineItemState.Failed);
-        await SubmitAsync("kept", "p", PipelineItemState.Pending);
-        RetentionClusterFixture.Time.Advance(TimeSpan.FromMinutes(3));
-        var recent = Now;
-        await SubmitAsync("kept", "n", PipelineItemState.Final);
+        var (old, recent) = (DateTime.UtcNow.AddHours(-1), DateTime.UtcNow);
+        await SubmitAsync("kept", old, ("a", PipelineItemState.Final), ("b", PipelineItemState.Failed), ("p", PipelineItemState.Pending));
+        await SubmitAsync("kept", recent, ("n", PipelineItemState.Final));
         var meters = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<IMeterFactory>();
         using var expired = new MetricCollector<long>(meters, ArgusTelemetry.MeterName, "argus.pipeline.expired");
 
-        await Grains.GetGrain<IPipelineRetentionGrain>("kept").KeepAsync(Spec with { RetentionDays = Days }, old);
+        await Grains.GetGrain<IPipelineRetentionGrain>("kept").KeepAsync(Spec with { RetentionDays = Days }, old.AddHours(-1));
 
+        // Counted once the old minute is swept whole; the recent one is due only 90 s or more later.
         long Expired() => expired.GetMeasurementSnapshot().Where(m => Equals(m.Tags["pipeline"], "kept")).Sum(m => m.Value);
-        // Counted once the old minute is swept whole; the recent one is due only 2.5 fake minutes (750 polls) later.
-        await Eventually.HoldsAsync(() => Tick(() => Expired() > 0), Timeout, "the old minute to be swept");
+        await Eventually.HoldsAsync(() => Task.FromResult(Expired() > 0), Timeout, "the old minute to be swept");
 
         Assert.Equal(3, Expired());
-        Assert.All(["a", "b", "p"], id => Assert.False(storage.Holds(ItemOf("kept", id)), id));
-        Assert.False(storage.Holds(IndexOf("kept", old)));
-        Assert.False(storage.Holds(LogOf("kept", old)));
-        Assert.True(storage.Holds(ItemOf("kept", "n")));
-        Assert.True(storage.Holds(IndexOf("kept", recent)));
-        Assert.True(storage.Holds(LogOf("kept", recent)));
+        Assert.All(["a", "b", "p"], id => Assert.False(Storage.Holds(ItemOf("kept", id)), id));
+        Assert.False(Storage.Holds(IndexOf("kept", old)));
+        Assert.False(Storage.Holds(LogOf("kept", old)));
+        Assert.True(Storage.Holds(ItemOf("kept", "n")));
+        Assert.True(Storage.Holds(IndexOf("kept", recent)));
+        Assert.True(Storage.Holds(LogOf("kept", recent)));
         Assert.Null(await Grains.GetGrain<IPipelineItemGrain>(PipelineItem.KeyOf("kept", "a")).GetAsync());
         Assert.Empty(await Grains.GetGrain<IPipelineItemsGrain>(PipelineMinutes.KeyOf("kept", old)).ListAsync(null, null, 10));
         Assert.Equal("n", Assert.Single(await Grains.GetGrain<IPipelineItemsGrain>(PipelineMinutes.KeyOf("kept", recent)).ListAsync(null, null, 10)).Id);
@@ -95,35 +89,46 @@ public sealed class PipelineRetentionTests(RetentionClusterFixture fixture) : IC
         var retention = Grains.GetGrain<IPipelineRetentionGrain>("forever");
         var key = retention.GetGrainId();
 
-        await retention.KeepAsync(Spec, Now);
-        Assert.False(RetentionClusterFixture.Storage.Holds(key));
+        await retention.KeepAsync(Spec, DateTime.UtcNow);
+        Assert.False(Storage.Holds(key));
 
-        await retention.KeepAsync(Spec with { RetentionDays = 30 }, Now);
-        Assert.True(RetentionClusterFixture.Storage.Holds(key));
+        await retention.KeepAsync(Spec with { RetentionDays = 30 }, DateTime.UtcNow);
+        Assert.True(Storage.Holds(key));
 
-        await retention.KeepAsync(Spec, Now);
-        Assert.False(RetentionClusterFixture.Storage.Holds(key));
+        await retention.KeepAsync(Spec, DateTime.UtcNow);
+        Assert.False(Storage.Holds(key));
     }
 
     [Fact]
-    public async Task A_removed_pipelines_items_still_leave_when_their_retention_ends_and_then_its_retention_is_forgotten()
+    public async Task A_removed_pipelines_items_still_leave_when_their_retention_ends()
     {
-        var storage = RetentionClusterFixture.Storage;
+        var old = DateTime.UtcNow.AddMinutes(-90);
+        await SubmitAsync("removed", old, ("a", PipelineItemState.Final));
         var retention = Grains.GetGrain<IPipelineRetentionGrain>("removed");
-        var old = Now;
-        await SubmitAsync("removed", "a", PipelineItemState.Final);
-        await retention.KeepAsync(Spec with { RetentionDays = Days }, old);
+        await retention.KeepAsync(Spec with { RetentionDays = Days }, old.AddHours(-1));
 
         await retention.KeepAsync(null, default);
-        Assert.True(storage.Holds(retention.GetGrainId()));
-        Assert.True(storage.Holds(ItemOf("removed", "a")));
 
-        RetentionClusterFixture.Time.Advance(TimeSpan.FromMinutes(2));
-        await Eventually.HoldsAsync(() => Tick(() => !storage.Holds(retention.GetGrainId())), Timeout, "the removed pipeline's retention to end");
+        await Eventually.HoldsAsync(() => Task.FromResult(!Storage.Holds(ItemOf("removed", "a"))), Timeout, "the removed pipeline's item to leave");
+        Assert.False(Storage.Holds(IndexOf("removed", old)));
+        Assert.False(Storage.Holds(LogOf("removed", old)));
+        // The minute of the removal is due only 90 s or more later: until it is swept, the retention goes on.
+        Assert.True(Storage.Holds(retention.GetGrainId()));
+    }
 
-        Assert.False(storage.Holds(ItemOf("removed", "a")));
-        Assert.False(storage.Holds(IndexOf("removed", old)));
-        Assert.False(storage.Holds(LogOf("removed", old)));
+    [Fact]
+    public async Task A_removed_pipelines_retention_forgets_itself_once_the_minute_of_its_removal_is_swept()
+    {
+        var (removed, old) = (DateTime.UtcNow.AddHours(-1), DateTime.UtcNow.AddMinutes(-90));
+        await SubmitAsync("gone", old, ("z", PipelineItemState.Final));
+        var retention = Grains.GetGrain<IPipelineRetentionGrain>("gone");
+        Storage.Seed(retention.GetGrainId(),
+            new PipelineRetentionGrain.State { Days = Days, Next = PipelineMinutes.MinuteOf(old.AddHours(-1)), RemovedAt = removed });
+
+        await retention.KeepAsync(null, default); // told again: activated, it sweeps on
+
+        await Eventually.HoldsAsync(() => Task.FromResult(!Storage.Holds(retention.GetGrainId())), Timeout, "the retention to forget itself");
+        Assert.False(Storage.Holds(ItemOf("gone", "z")));
     }
 
     [Theory]

@@ -4,25 +4,20 @@ using Argus.Grains.Pipelines;
 using Argus.Inference.Models;
 using Argus.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using Orleans.Configuration;
 using Orleans.Providers;
-using Orleans.Reminders;
 using Orleans.Runtime.Hosting;
 using Orleans.TestingHost;
 
 namespace Argus.Grains.Tests.Pipelines;
 
 /// <summary>
-/// One in-process silo with Argus' grains and the text-direction classifier (the engine needs a model), whose clock is <see cref="Time"/> (a fake, moved by the tests: it
-/// drives the grains' timers too) and whose grain storage is <see cref="Storage"/>, which a test can seed and read: a
-/// pipeline's retention needs its items, index, finals logs, table and webhook, and no inference.
+/// One in-process silo with Argus' grains and the text-direction classifier (the engine needs a model), whose grain
+/// storage is <see cref="Storage"/>, which a test can seed and read: a pipeline's retention needs its items, index,
+/// finals logs, table and webhook, and no inference. The clock is the real one: the tests seed items submitted in the
+/// past rather than move a fake clock, which would move every timer of the silo (its gateway's and membership's too).
 /// </summary>
 public sealed class RetentionClusterFixture : IAsyncLifetime
 {
-    /// <summary>The silo's clock; it starts at the real time.</summary>
-    public static FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
-
     /// <summary>The silo's grain storage.</summary>
     public static FinalsClusterFixture.HeldStorage Storage { get; } = new();
 
@@ -42,13 +37,8 @@ public sealed class RetentionClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.Services.AddSingleton<TimeProvider>(Time);
             silo.AddArgus();
             silo.UseInMemoryReminderService();
-            // Reminders keep the real clock: the reminder service takes registrations only after its first list refresh,
-            // which on the fake clock would wait for a test to move it.
-            silo.Services.AddKeyedSingleton(ReminderTimeProviderNames.Reminders, TimeProvider.System);
-            silo.Services.Configure<ReminderOptions>(o => o.RefreshReminderListPeriod = TimeSpan.FromSeconds(1));
             silo.Services.AddGrainStorage("Default", (_, _) => Storage);
             silo.AddMemoryGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME); // the cameras' alert streams
             silo.Services.AddSingleton<IWebhookPoster, RefusingPoster>();
