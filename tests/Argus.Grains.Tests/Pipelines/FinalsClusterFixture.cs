@@ -39,7 +39,7 @@ public sealed class FinalsClusterFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Grain storage in memory (state objects kept as they are) whose writes a test can hold or fail.</summary>
+    /// <summary>Grain storage in memory (state objects kept as they are) whose writes a test can hold or fail, and whose states it can seed and look for.</summary>
     public sealed class HeldStorage : IGrainStorage
     {
         private readonly Dictionary<GrainId, object> _states = [];

@@ -14,7 +14,7 @@ namespace Argus.Grains.Tests.Pipelines;
 /// One in-process silo with Argus' grains and the text-direction classifier (the engine needs a model), whose grain
 /// storage is <see cref="Storage"/>, which a test can seed and read: a pipeline's retention needs its items, index,
 /// finals logs, table and webhook, and no inference. The clock is the real one: the tests seed items submitted in the
-/// past rather than move a fake clock, which would move every timer of the silo (its gateway's and membership's too).
+/// past rather than move a fake clock, which would move every timer of the silo with it.
 /// </summary>
 public sealed class RetentionClusterFixture : IAsyncLifetime
 {
