@@ -134,7 +134,7 @@ internal sealed partial class BatchJobGrain(
     {
         if (!Job.Exists || Job.IsFinished)
         {
-            await UnregisterReminderAsync();
+            await this.UnregisterReminderIfAnyAsync(ReminderName);
         }
 
         // Activation started the timer; nothing else to do.
@@ -351,7 +351,7 @@ internal sealed partial class BatchJobGrain(
     private async Task FinishedAsync()
     {
         await checkpoint.WriteStateAsync();
-        await UnregisterReminderAsync();
+        await this.UnregisterReminderIfAnyAsync(ReminderName);
         var s = checkpoint.State;
         LogFinished(logger, Id, JobStateMachine.Name(s.State), s.ItemsSucceeded, s.ItemsFailed, s.Error ?? "");
         if (s.State is JobState.Cancelled or JobState.Failed)
@@ -364,14 +364,6 @@ internal sealed partial class BatchJobGrain(
             {
                 LogCleanupFailed(logger, Id, e.Message);
             }
-        }
-    }
-
-    private async Task UnregisterReminderAsync()
-    {
-        if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
         }
     }
 

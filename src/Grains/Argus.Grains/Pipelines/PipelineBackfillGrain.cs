@@ -86,9 +86,9 @@ internal sealed partial class PipelineBackfillGrain(
         {
             Run(TimeSpan.Zero);
         }
-        else if (await this.GetReminder(RunReminder) is { } reminder)
+        else
         {
-            await this.UnregisterReminder(reminder);
+            await this.UnregisterReminderIfAnyAsync(RunReminder);
         }
     }
 
@@ -209,10 +209,7 @@ internal sealed partial class PipelineBackfillGrain(
         s.FinishedAt = time.GetUtcNow().UtcDateTime;
         await state.WriteStateAsync();
         LogFinished(logger, s.Spec!.Pipeline, s.Spec.Id, phase, s.Rescored, s.Skipped, s.Failed, error);
-        if (await this.GetReminder(RunReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
+        await this.UnregisterReminderIfAnyAsync(RunReminder);
     }
 
     private BackfillStatus? Status()

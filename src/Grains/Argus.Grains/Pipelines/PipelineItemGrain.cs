@@ -245,7 +245,7 @@ internal sealed partial class PipelineItemGrain(
         }
         else
         {
-            await UnregisterHeavyReminderAsync();
+            await this.UnregisterReminderIfAnyAsync(HeavyReminder);
         }
     }
 
@@ -386,14 +386,6 @@ internal sealed partial class PipelineItemGrain(
 
         state.State.Announced = true;
         await state.WriteStateAsync();
-    }
-
-    private async Task UnregisterHeavyReminderAsync()
-    {
-        if (await this.GetReminder(HeavyReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
     }
 
     private TierResult Result(DecisionRule rule, InferenceResponse response, ItemResult answer, DateTime started)

@@ -80,9 +80,9 @@ internal sealed partial class PipelineRetentionGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (state.State.Days is null && await this.GetReminder(ReminderName) is { } reminder)
+        if (state.State.Days is null)
         {
-            await this.UnregisterReminder(reminder);
+            await this.UnregisterReminderIfAnyAsync(ReminderName);
         }
 
         // Activation started the timer of a stored retention; nothing else to do.
@@ -92,11 +92,7 @@ internal sealed partial class PipelineRetentionGrain(
     {
         _timer?.Dispose();
         _timer = null;
-        if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
+        await this.UnregisterReminderIfAnyAsync(ReminderName);
         await state.ClearStateAsync();
         LogStopped(logger, Pipeline);
         DeactivateOnIdle();

@@ -46,11 +46,7 @@ internal sealed partial class PipelineTableGrain(
             {
                 _timer?.Dispose();
                 _timer = null;
-                if (await this.GetReminder(ReminderName) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
+                await this.UnregisterReminderIfAnyAsync(ReminderName);
                 await state.ClearStateAsync();
                 LogStopped(logger, Pipeline);
             }
@@ -75,9 +71,9 @@ internal sealed partial class PipelineTableGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (state.State.Output is null && await this.GetReminder(ReminderName) is { } reminder)
+        if (state.State.Output is null)
         {
-            await this.UnregisterReminder(reminder);
+            await this.UnregisterReminderIfAnyAsync(ReminderName);
         }
 
         // Activation started the timer of a stored table; nothing else to do.

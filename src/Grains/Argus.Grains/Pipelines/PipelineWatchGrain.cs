@@ -54,11 +54,7 @@ internal sealed partial class PipelineWatchGrain(
         {
             _timer?.Dispose();
             _timer = null;
-            if (await this.GetReminder(ReminderName) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
+            await this.UnregisterReminderIfAnyAsync(ReminderName);
             await state.ClearStateAsync();
             LogStopped(logger, Pipeline);
             DeactivateOnIdle();
@@ -80,9 +76,9 @@ internal sealed partial class PipelineWatchGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (state.State.Spec?.Watch is null && await this.GetReminder(ReminderName) is { } reminder)
+        if (state.State.Spec?.Watch is null)
         {
-            await this.UnregisterReminder(reminder);
+            await this.UnregisterReminderIfAnyAsync(ReminderName);
         }
 
         // Activation started the timer of a stored watch; nothing else to do.

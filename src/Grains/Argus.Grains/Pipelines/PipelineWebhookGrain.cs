@@ -66,11 +66,7 @@ internal sealed partial class PipelineWebhookGrain(
         _generation++;
         _timer?.Dispose();
         _timer = null;
-        if (await this.GetReminder(Reminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
+        await this.UnregisterReminderIfAnyAsync(Reminder);
         await StoreAsync(state.ClearStateAsync);
     }
 
